@@ -25,7 +25,7 @@ final class IdRanges {
       }
       long last = first;
       i++;
-      while (i < sorted.length && sorted[i] <= last + 1) {
+      while (i < sorted.length && sorted[i] - last <= 1) { // sorted: the difference is 0 or more
         last = sorted[i];
         i++;
       }
@@ -64,11 +64,14 @@ final class IdRanges {
       if (first <= 0 || last < first) {
         throw new IllegalArgumentException("bad id range '" + part + "'");
       }
-      for (long id = first; id <= last; id++) {
+      for (long id = first; ; id++) { // no id <= last test: it would overflow at Long.MAX_VALUE
         if (n == out.length) {
           out = Arrays.copyOf(out, n * 2);
         }
         out[n++] = id;
+        if (id == last) {
+          break;
+        }
       }
     }
     return Arrays.copyOf(out, n);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class DatabaseTest extends DatabaseTestBase {
@@ -99,6 +100,36 @@ class DatabaseTest extends DatabaseTestBase {
   }
 
   @Test
+  void poolExhausted_waitsAtMostConnectionTimeout_thenUnavailable() throws Exception {
+    DatabaseConfig base = dialect == Dialect.H2
+        ? testDatabase().configVia(testDatabase().serverPort()) : testDatabase().config();
+    DatabaseConfig one = new DatabaseConfig(base.url(), base.user(), base.password(), 1, null);
+    try (Database tiny = Database.open(one)) {
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Thread holder = new Thread(() -> tiny.withConnection(c -> {
+        holding.countDown();
+        awaitQuietly(release);
+        return null;
+      }));
+      holder.start();
+      holding.await();
+      long start = System.nanoTime();
+      try {
+        assertThatThrownBy(() -> tiny.withConnection(c -> 1)).isInstanceOf(StoreUnavailableException.class);
+      } finally {
+        release.countDown();
+        holder.join();
+      }
+      Duration waited = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(waited).isBetween(Duration.ofMillis(Database.CONNECTION_TIMEOUT_MS - 500),
+          Duration.ofMillis(Database.CONNECTION_TIMEOUT_MS + 3_000));
+      int answered = tiny.withConnection(c -> 1);
+      assertThat(answered).isEqualTo(1);
+    }
+  }
+
+  @Test
   void concurrentTransactions_eachCommitsOwnRows() throws Exception {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
@@ -125,6 +156,14 @@ class DatabaseTest extends DatabaseTestBase {
       ps.setObject(2, now);
       ps.setObject(3, now);
       return ps.executeUpdate();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -39,6 +39,7 @@ public final class TestDatabase implements AutoCloseable {
   private final Server server;
   private final String name;
   private final Path dir;
+  private org.h2.tools.Server h2Server;
 
   private TestDatabase(Dialect dialect, Server server, String name, Path dir) {
     this.dialect = dialect;
@@ -94,6 +95,40 @@ public final class TestDatabase implements AutoCloseable {
     };
   }
 
+  /**
+   * The TCP port the database server listens on; for H2 an in-process H2 TCP server over the
+   * same file is started (and stopped by {@link #close()}).
+   */
+  public int serverPort() {
+    if (dialect != Dialect.H2) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("//[^/:]+(?::(\\d+))?/").matcher(server.adminUrl);
+      if (!m.find()) {
+        throw new AssertionError("no host in " + server.adminUrl);
+      }
+      return m.group(1) != null ? Integer.parseInt(m.group(1)) : dialect == Dialect.POSTGRESQL ? 5432 : 3306;
+    }
+    if (h2Server == null) {
+      try {
+        h2Server = org.h2.tools.Server.createTcpServer(
+            "-tcpPort", "0", "-baseDir", dir.toString(), "-ifExists").start();
+      } catch (SQLException e) {
+        throw new AssertionError("cannot start an H2 TCP server: " + e.getMessage(), e);
+      }
+    }
+    return h2Server.getPort();
+  }
+
+  /** This database reached over TCP at 127.0.0.1:{@code port} (a {@link TcpProxy}'s, say). */
+  public DatabaseConfig configVia(int port) {
+    String url = switch (dialect) {
+      case H2 -> "jdbc:h2:tcp://127.0.0.1:" + port + "/herald";
+      case POSTGRESQL -> "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+      case MARIADB -> "jdbc:mariadb://127.0.0.1:" + port + "/" + name;
+    };
+    return new DatabaseConfig(url, dialect == Dialect.H2 ? "sa" : server.user,
+        dialect == Dialect.H2 ? "" : server.password, 2, null);
+  }
+
   /** A URL of this dialect on a local port where nothing listens. */
   public DatabaseConfig unreachableConfig() {
     int port;
@@ -112,6 +147,9 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    if (h2Server != null) {
+      h2Server.stop();
+    }
     if (server != null) {
       server.execute(dialect == Dialect.POSTGRESQL
           ? "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"
