@@ -3,7 +3,9 @@ package dev.herald.notify;
 import static java.util.Objects.requireNonNull;
 
 import dev.herald.store.Dialect;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -19,10 +21,12 @@ final class ListQuery {
   /** Escape character of every LIKE pattern built here; rare in text and not special in SQL strings. */
   static final char LIKE_ESCAPE = '!';
 
+  private final NotificationFilter filter;
   private final String where;
   private final List<Object> params;
 
-  private ListQuery(String where, List<Object> params) {
+  private ListQuery(NotificationFilter filter, String where, List<Object> params) {
+    this.filter = filter;
     this.where = where;
     this.params = params;
   }
@@ -58,7 +62,7 @@ final class ListQuery {
       sql.append(" AND created_at < ?");
       params.add(dialect.timestamp(f.endDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     }
-    return new ListQuery(sql.toString(), List.copyOf(params));
+    return new ListQuery(f, sql.toString(), List.copyOf(params));
   }
 
   /** {@code text} with the LIKE wildcards and the escape character escaped. */
@@ -76,6 +80,29 @@ final class ListQuery {
 
   String where() {
     return where;
+  }
+
+  /** Counts the matches, then reads the requested page newest first (skipped when past the end). */
+  Page<Notification> run(Connection c, NotificationRows rows) throws SQLException {
+    long total;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(*) FROM system_notifications WHERE " + where)) {
+      bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        total = rs.getLong(1);
+      }
+    }
+    if (total <= filter.offset()) {
+      return new Page<>(List.of(), total, filter.page(), filter.pageSize());
+    }
+    try (PreparedStatement ps = c.prepareStatement(NotificationSql.SELECT + " WHERE " + where
+        + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
+      int next = bind(ps);
+      ps.setInt(next, filter.pageSize());
+      ps.setLong(next + 1, filter.offset());
+      return new Page<>(rows.query(ps), total, filter.page(), filter.pageSize());
+    }
   }
 
   /** Binds the parameters from index 1; returns the next free index. */

@@ -1,13 +1,11 @@
 package dev.herald.notify;
 
+import static dev.herald.notify.NotificationSql.SELECT;
 import static java.util.Objects.requireNonNull;
 
 import dev.herald.store.Database;
-import dev.herald.store.DuplicateKeyException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The notification inbox in SQL (thin JDBC over {@link Database}): sending, reading, changing,
@@ -46,17 +43,18 @@ public final class NotificationStore {
   /** Longest idempotency key accepted. */
   public static final int MAX_KEY_LENGTH = 255;
 
-  static final int ID_CHUNK = 500;
+  static final int ID_CHUNK = NotificationSql.ID_CHUNK;
   static final int PURGE_CHUNK = 5_000;
-  private static final String SELECT = "SELECT " + NotificationRows.COLUMNS + " FROM system_notifications";
+
+  private static final String READ = "is_read = TRUE, read_at = ?, updated_at = ?";
+  private static final String DELETE = "deleted_at = ?, updated_at = ?";
+  private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
+  private static final String RETRY = "retry_count = retry_count + 1, updated_at = ?";
 
   private final Database db;
   private final Clock clock;
-  private final int insertChunk;
-  private final NotificationRows rows;
-  private final RecipientInsert recipientInsert;
-  private final KnownUsers knownUsers;
-  private final IdempotencyKeys keys;
+  private final NotificationSql sql;
+  private final Sends sends;
 
   public NotificationStore(Database db) {
     this(db, Clock.systemUTC());
@@ -70,14 +68,8 @@ public final class NotificationStore {
   NotificationStore(Database db, Clock clock, int insertChunk) {
     this.db = requireNonNull(db, "db");
     this.clock = requireNonNull(clock, "clock");
-    if (insertChunk < 1 || insertChunk > IdTable.MAX_IDS) {
-      throw new IllegalArgumentException("insert chunk must be 1-" + IdTable.MAX_IDS);
-    }
-    this.insertChunk = insertChunk;
-    this.rows = new NotificationRows(db.dialect());
-    this.recipientInsert = new RecipientInsert(db.dialect());
-    this.knownUsers = new KnownUsers(db.dialect());
-    this.keys = new IdempotencyKeys(db.dialect());
+    this.sql = new NotificationSql(db);
+    this.sends = new Sends(db, sql, insertChunk);
   }
 
   // ---------------------------------------------------------------- sending
@@ -85,20 +77,14 @@ public final class NotificationStore {
   /**
    * Stores {@code n} once for each distinct user of {@code userIds} and marks them known, all in
    * ONE transaction: on any failure nothing is stored. Rows are written with one statement per
-   * chunk of users (sorted by id), so 100,000 recipients take a few dozen statements.
+   * chunk of 10,000 users (sorted by id), so 100,000 recipients take ten statements.
    *
    * @param userIds positive user ids; duplicates get one notification; empty stores nothing
    * @return the stored records, ordered by id
    */
   public List<Notification> insertForUsers(List<Long> userIds, NewNotification n) {
     requireNonNull(n, "notification");
-    long[] users = recipients(userIds);
-    if (users.length == 0) {
-      return List.of();
-    }
-    Instant now = now();
-    return retryOnceOnDuplicate(() -> db.inTransaction("insert notifications",
-        c -> insertRows(c, users, n, now)));
+    return sends.insert(Sends.recipients(userIds), n, now());
   }
 
   /**
@@ -116,76 +102,24 @@ public final class NotificationStore {
     if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
       throw new IllegalArgumentException("idempotency key must be 1-" + MAX_KEY_LENGTH + " characters");
     }
-    long[] users = recipients(userIds);
-    Instant now = now();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction("insert notifications (idempotent)", c -> {
-          keys.claim(c, key, now);
-          List<Notification> created = insertRows(c, users, n, now);
-          keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
-          return new IdempotentInsert(created, false);
-        });
-      } catch (DuplicateKeyException e) {
-        Optional<long[]> first = db.withConnection("read idempotency key", c -> keys.result(c, key));
-        if (first.isPresent()) {
-          return new IdempotentInsert(findAll(first.get()), true);
-        }
-        if (attempt > 1) {
-          throw e; // the conflict was not on the key, and persists
-        }
-      }
-    }
+    return sends.insertIdempotent(key, Sends.recipients(userIds), n, now());
   }
 
-  private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now)
-      throws SQLException {
-    List<Notification> created = new ArrayList<>(users.length);
-    for (long[] chunk : IdChunks.split(users, insertChunk)) {
-      created.addAll(recipientInsert.insert(c, chunk, n, now));
-      knownUsers.addMissing(c, chunk, now);
-    }
-    created.sort(Comparator.comparingLong(Notification::id));
-    return created;
-  }
-
-  private static long[] recipients(List<Long> userIds) {
-    long[] users = IdChunks.distinctSorted(requireNonNull(userIds, "userIds"));
-    if (users.length > 0 && users[0] <= 0) {
-      throw new IllegalArgumentException("user ids must be positive: " + users[0]);
-    }
-    return users;
-  }
-
-  /**
-   * H2 cannot upsert two new known users from two transactions at once without one of them
-   * failing on the primary key; the second attempt sees the committed row and passes.
-   */
-  private <T> T retryOnceOnDuplicate(Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (DuplicateKeyException first) {
-      return work.get();
-    }
-  }
-
-  /** Marks {@code userId} known and seen now (on connect). */
+  /** Marks {@code userId} known and seen now (on connect): one upsert. */
   public void touchKnownUser(long userId) {
-    requirePositive(userId, "userId");
-    Instant now = now();
-    retryOnceOnDuplicate(() -> db.withConnection("touch known user", c -> {
-      knownUsers.touch(c, userId, now);
-      return null;
-    }));
+    if (userId <= 0) {
+      throw new IllegalArgumentException("userId must be positive: " + userId);
+    }
+    sends.touch(userId, now());
   }
 
   /** Known user ids above {@code afterUserId}, ascending, at most {@code limit} (keyset paging). */
   public List<Long> knownUserIds(long afterUserId, int limit) {
     requireLimit(limit);
-    return db.withConnection("list known users", c -> knownUsers.page(c, afterUserId, limit));
+    return db.withConnection("list known users", c -> sends.knownUsers().page(c, afterUserId, limit));
   }
 
-  /** Every known user id, ascending (read page by page; 1,000,000 ids take about 8 MB). */
+  /** Every known user id, ascending, read {@value #MAX_LIMIT} at a time (1,000,000 ids ≈ 20 MB). */
   public List<Long> knownUserIds() {
     List<Long> all = new ArrayList<>();
     long after = 0;
@@ -200,78 +134,40 @@ public final class NotificationStore {
   }
 
   public long knownUserCount() {
-    return db.withConnection("count known users", knownUsers::count);
+    return sql.count("count known users", "SELECT COUNT(*) FROM known_users");
   }
 
   // ---------------------------------------------------------------- reading
 
   /** One page of {@code filter.userId()}'s notifications, newest first, with the total. */
   public Page<Notification> list(NotificationFilter filter) {
-    ListQuery q = ListQuery.of(filter, db.dialect());
-    return db.withConnection("list notifications", c -> {
-      long total;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT COUNT(*) FROM system_notifications WHERE " + q.where())) {
-        q.bind(ps);
-        total = single(ps);
-      }
-      if (total <= filter.offset()) {
-        return new Page<>(List.of(), total, filter.page(), filter.pageSize());
-      }
-      try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE " + q.where()
-          + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-        int next = q.bind(ps);
-        ps.setInt(next, filter.pageSize());
-        ps.setLong(next + 1, filter.offset());
-        return new Page<>(rows.query(ps), total, filter.page(), filter.pageSize());
-      }
-    });
+    ListQuery query = ListQuery.of(filter, db.dialect());
+    return db.withConnection("list notifications", c -> query.run(c, sql.rows()));
   }
 
   /** The user's unread notifications, newest first, at most {@code limit}. */
   public List<Notification> unread(long userId, int limit) {
     requireLimit(limit);
-    return query("list unread", SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
-        + " ORDER BY created_at DESC, id DESC LIMIT ?", userId, limit);
+    return sql.query("list unread", SELECT + " WHERE user_id = ? AND is_read = FALSE"
+        + " AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?", userId, limit);
   }
 
-  /** How many of the user's notifications are unread (an index-only count). */
+  /** How many of the user's notifications are unread (answered from an index). */
   public long unreadCount(long userId) {
-    return db.withConnection("count unread", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM system_notifications"
-          + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL")) {
-        ps.setLong(1, userId);
-        return single(ps);
-      }
-    });
+    return sql.count("count unread", "SELECT COUNT(*) FROM system_notifications"
+        + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL", userId);
   }
 
   /** The notification {@code id} if it belongs to {@code userId}. */
   public Optional<Notification> find(long userId, long id) {
-    return query("find notification", SELECT + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
-        id, userId).stream().findFirst();
+    return sql.query("find notification", SELECT
+        + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId).stream().findFirst();
   }
 
   /** The notification {@code id} of any user (admin). */
   public Optional<Notification> find(long id) {
-    return query("find notification", SELECT + " WHERE id = ? AND deleted_at IS NULL", id)
+    return sql.query("find notification", SELECT + " WHERE id = ? AND deleted_at IS NULL", id)
         .stream().findFirst();
-  }
-
-  private List<Notification> findAll(long[] ids) {
-    return db.withConnection("find notifications", c -> {
-      List<Notification> found = new ArrayList<>(ids.length);
-      for (long[] chunk : IdChunks.split(ids, ID_CHUNK)) {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE deleted_at IS NULL AND id IN ("
-            + IdChunks.placeholders(chunk.length) + ") ORDER BY id")) {
-          for (int i = 0; i < chunk.length; i++) {
-            ps.setLong(i + 1, chunk[i]);
-          }
-          found.addAll(rows.query(ps));
-        }
-      }
-      return found;
-    });
   }
 
   /** Totals of the user's notifications: all, unread, read, per type, per category. */
@@ -312,35 +208,35 @@ public final class NotificationStore {
    */
   public boolean markRead(long userId, long id) {
     Instant now = now();
-    return db.withConnection("mark read", c -> update(c, "is_read = TRUE, read_at = ?, updated_at = ?",
-        "is_read = FALSE", userId, new long[] {id}, now) == 1 || exists(c, userId, id));
+    return db.withConnection("mark read", c ->
+        sql.update(c, READ, "is_read = FALSE", userId, new long[] {id}, now) == 1
+            || NotificationSql.count(c, "SELECT COUNT(*) FROM system_notifications"
+                + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId) > 0);
   }
 
   /** Marks the user's unread notifications among {@code ids} read; returns how many changed. */
   public int markRead(long userId, Collection<Long> ids) {
-    return updateIds("mark read", "is_read = TRUE, read_at = ?, updated_at = ?", "is_read = FALSE", userId, ids);
+    return sql.updateIds("mark read", READ, "is_read = FALSE", userId, distinct(ids), now());
   }
 
   /** Marks all the user's unread notifications read in one statement; returns how many. */
   public int markAllRead(long userId) {
-    return updateAll("mark all read", "is_read = TRUE, read_at = ?, updated_at = ?", "is_read = FALSE", userId);
+    return sql.updateAll("mark all read", READ, "is_read = FALSE", userId, now());
   }
 
   /** Soft-deletes one notification; false when it is missing, already deleted or another user's. */
   public boolean delete(long userId, long id) {
-    Instant now = now();
-    return db.withConnection("delete notification",
-        c -> update(c, "deleted_at = ?, updated_at = ?", null, userId, new long[] {id}, now) == 1);
+    return sql.updateIds("delete notification", DELETE, null, userId, new long[] {id}, now()) == 1;
   }
 
   /** Soft-deletes the user's notifications among {@code ids}; returns how many. */
   public int delete(long userId, Collection<Long> ids) {
-    return updateIds("delete notifications", "deleted_at = ?, updated_at = ?", null, userId, ids);
+    return sql.updateIds("delete notifications", DELETE, null, userId, distinct(ids), now());
   }
 
   /** Soft-deletes all the user's read notifications; returns how many. */
   public int clearRead(long userId) {
-    return updateAll("clear read", "deleted_at = ?, updated_at = ?", "is_read = TRUE", userId);
+    return sql.updateAll("clear read", DELETE, "is_read = TRUE", userId, now());
   }
 
   // ---------------------------------------------------------------- delivery
@@ -352,7 +248,7 @@ public final class NotificationStore {
    */
   public List<Notification> undelivered(long userId, long sinceId, int limit) {
     requireLimit(limit);
-    return query("list undelivered", SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
+    return sql.query("list undelivered", SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
         + " AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", userId, sinceId, limit);
   }
 
@@ -362,27 +258,51 @@ public final class NotificationStore {
    * users are ignored. Returns how many rows changed.
    */
   public int markDelivered(long userId, Collection<Long> ids) {
-    return updateIds("mark delivered", "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?",
-        "sent_via_websocket = FALSE", userId, ids);
+    return sql.updateIds("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now());
   }
 
   /**
-   * Undelivered notifications of all users whose {@code retry_count} is below
-   * {@code maxRetries}, oldest first, at most {@code limit}: the retry job's work list.
+   * The retry job's work list over all users: undelivered notifications whose
+   * {@code retry_count} is below {@code maxRetries}, least-retried first and oldest first among
+   * equals ({@code ORDER BY retry_count, id}), at most {@code limit}. That is the index order,
+   * so the query stops after {@code limit} rows however many rows are pending, and rows that
+   * used up their retries are never scanned; every pending row gets its first retry before any
+   * gets its second.
    */
   public List<Notification> retryCandidates(int limit, int maxRetries) {
     requireLimit(limit);
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
+    requireRetries(maxRetries);
+    return sql.query("list retry candidates", SELECT + " WHERE sent_via_websocket = FALSE"
+        + " AND deleted_at IS NULL AND retry_count < ? ORDER BY retry_count, id LIMIT ?", maxRetries, limit);
+  }
+
+  /**
+   * Like {@link #retryCandidates(int, int)} but only for {@code userIds} (the online ones, say),
+   * oldest first (id order), at most {@code limit}; reads each user's undelivered rows through
+   * the per-user index, {@value #ID_CHUNK} users per query.
+   */
+  public List<Notification> retryCandidates(Collection<Long> userIds, int limit, int maxRetries) {
+    requireLimit(limit);
+    requireRetries(maxRetries);
+    List<Notification> found = new ArrayList<>();
+    for (long[] users : IdChunks.split(distinct(userIds), ID_CHUNK)) {
+      Object[] params = new Object[users.length + 2];
+      for (int i = 0; i < users.length; i++) {
+        params[i] = users[i];
+      }
+      params[users.length] = maxRetries;
+      params[users.length + 1] = limit;
+      found.addAll(sql.query("list retry candidates", SELECT + " WHERE user_id IN ("
+          + IdChunks.placeholders(users.length) + ") AND sent_via_websocket = FALSE"
+          + " AND deleted_at IS NULL AND retry_count < ? ORDER BY id LIMIT ?", params));
     }
-    return query("list retry candidates", SELECT + " WHERE sent_via_websocket = FALSE"
-        + " AND deleted_at IS NULL AND retry_count < ? ORDER BY id LIMIT ?", maxRetries, limit);
+    found.sort(Comparator.comparingLong(Notification::id));
+    return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
   }
 
   /** Adds one to {@code retry_count} of the undelivered ones among {@code ids}; returns how many. */
   public int incrementRetry(Collection<Long> ids) {
-    return updateIds("count retry", "retry_count = retry_count + 1, updated_at = ?",
-        "sent_via_websocket = FALSE", null, ids);
+    return sql.updateIds("count retry", RETRY, "sent_via_websocket = FALSE", null, distinct(ids), now());
   }
 
   // ---------------------------------------------------------------- retention
@@ -401,7 +321,7 @@ public final class NotificationStore {
   /** Removes idempotency keys created before {@code olderThan}; returns how many. */
   public int purgeIdempotencyKeys(Instant olderThan) {
     requireNonNull(olderThan, "olderThan");
-    return db.withConnection("purge idempotency keys", c -> keys.purge(c, olderThan));
+    return db.withConnection("purge idempotency keys", c -> sends.keys().purge(c, olderThan));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -410,86 +330,8 @@ public final class NotificationStore {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private int updateIds(String action, String set, String condition, Long userId, Collection<Long> ids) {
-    long[] distinct = IdChunks.distinctSorted(requireNonNull(ids, "ids"));
-    if (distinct.length == 0) {
-      return 0;
-    }
-    Instant now = now();
-    return db.inTransaction(action, c -> {
-      int changed = 0;
-      for (long[] chunk : IdChunks.split(distinct, ID_CHUNK)) {
-        changed += update(c, set, condition, userId, chunk, now);
-      }
-      return changed;
-    });
-  }
-
-  /** UPDATE … SET {@code set} (its ? are all now) for live rows of {@code ids} meeting {@code condition}. */
-  private int update(Connection c, String set, String condition, Long userId, long[] ids, Instant now)
-      throws SQLException {
-    String sql = "UPDATE system_notifications SET " + set + " WHERE deleted_at IS NULL"
-        + (condition == null ? "" : " AND " + condition)
-        + (userId == null ? "" : " AND user_id = ?")
-        + " AND id IN (" + IdChunks.placeholders(ids.length) + ")";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int p = bindNow(ps, set, now);
-      if (userId != null) {
-        ps.setLong(p++, userId);
-      }
-      for (long id : ids) {
-        ps.setLong(p++, id);
-      }
-      return ps.executeUpdate();
-    }
-  }
-
-  private int updateAll(String action, String set, String condition, long userId) {
-    Instant now = now();
-    return db.withConnection(action, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET " + set
-          + " WHERE user_id = ? AND " + condition + " AND deleted_at IS NULL")) {
-        ps.setLong(bindNow(ps, set, now), userId);
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  /** Binds {@code now} to every {@code ?} of a SET clause; returns the next parameter index. */
-  private int bindNow(PreparedStatement ps, String set, Instant now) throws SQLException {
-    Object ts = db.dialect().timestamp(now);
-    int p = 1;
-    for (int i = set.indexOf('?'); i >= 0; i = set.indexOf('?', i + 1)) {
-      ps.setObject(p++, ts);
-    }
-    return p;
-  }
-
-  private boolean exists(Connection c, long userId, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM system_notifications"
-        + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL")) {
-      ps.setLong(1, id);
-      ps.setLong(2, userId);
-      return single(ps) > 0;
-    }
-  }
-
-  private List<Notification> query(String action, String sql, Object... params) {
-    return db.withConnection(action, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < params.length; i++) {
-          ps.setObject(i + 1, params[i]);
-        }
-        return rows.query(ps);
-      }
-    });
-  }
-
-  private static long single(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private static long[] distinct(Collection<Long> ids) {
+    return IdChunks.distinctSorted(requireNonNull(ids, "ids"));
   }
 
   private static void requireLimit(int limit) {
@@ -498,9 +340,9 @@ public final class NotificationStore {
     }
   }
 
-  private static void requirePositive(long value, String name) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(name + " must be positive: " + value);
+  private static void requireRetries(int maxRetries) {
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
     }
   }
 }

@@ -62,7 +62,7 @@ class DeliveryTest extends StoreTestBase {
   }
 
   @Test
-  void retryCandidates_undeliveredBelowMaxRetries_oldestFirst() {
+  void retryCandidates_undeliveredBelowMaxRetries_leastRetriedThenOldestFirst() {
     Notification a = send(ME, "a");
     Notification b = send(OTHER, "b");
     Notification c = send(ME, "c");
@@ -73,12 +73,42 @@ class DeliveryTest extends StoreTestBase {
     store.incrementRetry(List.of(a.id()));
     store.incrementRetry(List.of(a.id()));
 
-    assertThat(titles(store.retryCandidates(10, 3))).containsExactly("b");
-    assertThat(titles(store.retryCandidates(10, 4))).containsExactly("a", "b");
-    assertThat(titles(store.retryCandidates(1, 4))).containsExactly("a");
+    Notification e = send(ME, "e");
+    store.incrementRetry(List.of(e.id()));
+
+    assertThat(titles(store.retryCandidates(10, 3))).containsExactly("b", "e");
+    assertThat(titles(store.retryCandidates(10, 4))).containsExactly("b", "e", "a");
+    assertThat(titles(store.retryCandidates(1, 4))).containsExactly("b");
     assertThat(store.retryCandidates(10, 0)).isEmpty();
     assertThat(store.find(a.id()).orElseThrow().retryCount()).isEqualTo(3);
     assertThat(b.retryCount()).isZero();
+  }
+
+  @Test
+  void retryCandidatesOfUsers_onlyThoseUsers_oldestFirst_limited() {
+    Notification a = send(ME, "a");
+    send(OTHER, "b");
+    send(3, "c");
+    Notification d = send(ME, "d");
+    send(3, "e");
+    store.incrementRetry(List.of(a.id(), a.id())); // counted once
+    store.incrementRetry(List.of(a.id()));
+    store.incrementRetry(List.of(a.id()));
+    store.markDelivered(ME, List.of(d.id()));
+
+    assertThat(titles(store.retryCandidates(List.of(ME, 3L, 3L), 10, 3))).containsExactly("c", "e");
+    assertThat(titles(store.retryCandidates(List.of(ME, 3L), 10, 4))).containsExactly("a", "c", "e");
+    assertThat(titles(store.retryCandidates(List.of(ME, 3L), 2, 4))).containsExactly("a", "c");
+    assertThat(store.retryCandidates(List.of(), 10, 3)).isEmpty();
+    assertThat(store.retryCandidates(List.of(999L), 10, 3)).isEmpty();
+  }
+
+  @Test
+  void retryCandidatesOfUsers_manyUsers_spansQueries() {
+    List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK * 2L + 3).boxed().toList();
+    List<Notification> created = store.insertForUsers(users, note("x"));
+    assertThat(store.retryCandidates(users, NotificationStore.MAX_LIMIT, 3)).isEqualTo(created);
+    assertThat(store.retryCandidates(users, 5, 3)).isEqualTo(created.subList(0, 5));
   }
 
   @Test
