@@ -96,13 +96,21 @@ final class ListQuery {
     if (total <= filter.offset()) {
       return new Page<>(List.of(), total, filter.page(), filter.pageSize());
     }
-    try (PreparedStatement ps = c.prepareStatement(NotificationSql.SELECT + " WHERE " + where
-        + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-      int next = bind(ps);
-      ps.setInt(next, filter.pageSize());
-      ps.setLong(next + 1, filter.offset());
+    try (PreparedStatement ps = c.prepareStatement(pageSql())) {
+      bindPage(ps);
       return new Page<>(rows.query(ps), total, filter.page(), filter.pageSize());
     }
+  }
+
+  /** The statement that reads the page; its parameters are bound by {@link #bindPage}. */
+  String pageSql() {
+    return NotificationSql.SELECT + " WHERE " + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+  }
+
+  void bindPage(PreparedStatement ps) throws SQLException {
+    int next = bind(ps);
+    ps.setInt(next, filter.pageSize());
+    ps.setLong(next + 1, filter.offset());
   }
 
   /** Binds the parameters from index 1; returns the next free index. */

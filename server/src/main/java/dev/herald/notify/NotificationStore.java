@@ -46,6 +46,19 @@ public final class NotificationStore {
   static final int ID_CHUNK = NotificationSql.ID_CHUNK;
   static final int PURGE_CHUNK = 5_000;
 
+  // The hot queries, package-visible so QueryPlanTest can check each one uses its index.
+  static final String UNREAD = SELECT + " WHERE user_id = ? AND is_read = FALSE"
+      + " AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?";
+  static final String UNREAD_COUNT = "SELECT COUNT(*) FROM system_notifications"
+      + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL";
+  static final String STATISTICS = "SELECT type, category, is_read, COUNT(*)"
+      + " FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL"
+      + " GROUP BY type, category, is_read";
+  static final String UNDELIVERED = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
+      + " AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?";
+  static final String RETRY_CANDIDATES = SELECT + " WHERE sent_via_websocket = FALSE"
+      + " AND deleted_at IS NULL AND retry_count < ? ORDER BY retry_count, id LIMIT ?";
+
   private static final String READ = "is_read = TRUE, read_at = ?, updated_at = ?";
   private static final String DELETE = "deleted_at = ?, updated_at = ?";
   private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
@@ -148,14 +161,12 @@ public final class NotificationStore {
   /** The user's unread notifications, newest first, at most {@code limit}. */
   public List<Notification> unread(long userId, int limit) {
     requireLimit(limit);
-    return sql.query("list unread", SELECT + " WHERE user_id = ? AND is_read = FALSE"
-        + " AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?", userId, limit);
+    return sql.query("list unread", UNREAD, userId, limit);
   }
 
   /** How many of the user's notifications are unread (answered from an index). */
   public long unreadCount(long userId) {
-    return sql.count("count unread", "SELECT COUNT(*) FROM system_notifications"
-        + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL", userId);
+    return sql.count("count unread", UNREAD_COUNT, userId);
   }
 
   /** The notification {@code id} if it belongs to {@code userId}. */
@@ -173,9 +184,7 @@ public final class NotificationStore {
   /** Totals of the user's notifications: all, unread, read, per type, per category. */
   public Statistics statistics(long userId) {
     return db.withConnection("notification statistics", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT type, category, is_read, COUNT(*)"
-          + " FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL"
-          + " GROUP BY type, category, is_read")) {
+      try (PreparedStatement ps = c.prepareStatement(STATISTICS)) {
         ps.setLong(1, userId);
         long unread = 0;
         long read = 0;
@@ -248,8 +257,7 @@ public final class NotificationStore {
    */
   public List<Notification> undelivered(long userId, long sinceId, int limit) {
     requireLimit(limit);
-    return sql.query("list undelivered", SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
-        + " AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", userId, sinceId, limit);
+    return sql.query("list undelivered", UNDELIVERED, userId, sinceId, limit);
   }
 
   /**
@@ -272,8 +280,7 @@ public final class NotificationStore {
   public List<Notification> retryCandidates(int limit, int maxRetries) {
     requireLimit(limit);
     requireRetries(maxRetries);
-    return sql.query("list retry candidates", SELECT + " WHERE sent_via_websocket = FALSE"
-        + " AND deleted_at IS NULL AND retry_count < ? ORDER BY retry_count, id LIMIT ?", maxRetries, limit);
+    return sql.query("list retry candidates", RETRY_CANDIDATES, maxRetries, limit);
   }
 
   /**
