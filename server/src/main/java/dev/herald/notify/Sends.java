@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.herald.store.Database;
 import dev.herald.store.DuplicateKeyException;
+import dev.herald.store.StoreConflictException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,8 +53,7 @@ final class Sends {
     if (users.length == 0) {
       return List.of();
     }
-    return retryOnceOnDuplicate(() -> db.inTransaction("insert notifications",
-        c -> insertRows(c, users, n, now)));
+    return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now)));
   }
 
   IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now) {
@@ -65,6 +65,10 @@ final class Sends {
           keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
           return new IdempotentInsert(created, false);
         });
+      } catch (StoreConflictException e) {
+        if (attempt > 1) {
+          throw e;
+        }
       } catch (DuplicateKeyException e) {
         Optional<long[]> first = db.withConnection("read idempotency key", c -> keys.result(c, key));
         if (first.isPresent()) {
@@ -78,7 +82,7 @@ final class Sends {
   }
 
   void touch(long userId, Instant now) {
-    retryOnceOnDuplicate(() -> db.withConnection("touch known user", c -> {
+    retryOnce(() -> db.withConnection("touch known user", c -> {
       knownUsers.touch(c, userId, now);
       return null;
     }));
@@ -96,14 +100,16 @@ final class Sends {
   }
 
   /**
-   * H2 cannot upsert the same new known user from two transactions at once without one of them
-   * failing on the primary key (PostgreSQL and MariaDB wait and then skip); a second attempt
-   * sees the committed row and passes. The first attempt committed nothing.
+   * Runs {@code work} again once when a concurrent transaction got in its way; the failed
+   * attempt committed nothing. Duplicate keys: H2 cannot upsert the same new known user from
+   * two transactions at once without one failing on the primary key (PostgreSQL and MariaDB
+   * wait and then skip), and the second attempt sees the committed row. Conflicts: a deadlock
+   * or serialization failure between two big sends.
    */
-  private static <T> T retryOnceOnDuplicate(Supplier<T> work) {
+  private static <T> T retryOnce(Supplier<T> work) {
     try {
       return work.get();
-    } catch (DuplicateKeyException first) {
+    } catch (DuplicateKeyException | StoreConflictException first) {
       return work.get();
     }
   }

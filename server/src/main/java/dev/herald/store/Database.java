@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * database cannot be reached or refuses writes (the pool waits at most
  * {@link #CONNECTION_TIMEOUT_MS} for a connection and the drivers give up on a silent server
  * after {@link #SOCKET_TIMEOUT_MS}), {@link DuplicateKeyException} for unique-constraint
- * violations, and {@link StoreException} for everything else. Every method is thread-safe.
+ * violations, {@link StoreConflictException} for deadlocks and serialization failures, and
+ * {@link StoreException} for everything else. Every method is thread-safe.
  * JDBC calls block: callers keep them off event loops.
  */
 public final class Database implements AutoCloseable {
@@ -135,8 +136,12 @@ public final class Database implements AutoCloseable {
           .failOnMissingLocations(true)
           .load()
           .migrate();
-      LOG.info("database schema at version {} ({} migration(s) applied)",
-          result.targetSchemaVersion, result.migrationsExecuted);
+      if (result.migrationsExecuted > 0) {
+        LOG.info("database schema migrated to version {} ({} migration(s) applied)",
+            result.targetSchemaVersion, result.migrationsExecuted);
+      } else {
+        LOG.info("database schema is up to date");
+      }
       return result.migrationsExecuted;
     } catch (FlywayException e) {
       SQLException sql = findSqlException(e);

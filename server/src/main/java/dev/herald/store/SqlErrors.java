@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Sorts a {@link SQLException} into the store's unchecked exceptions: unavailable (503),
- * duplicate key, or anything else. Vendor error codes are only read for the dialect that
+ * duplicate key, conflict with a concurrent transaction, or anything else. Vendor error codes are only read for the dialect that
  * produced them, because the numbers overlap between vendors.
  */
 final class SqlErrors {
@@ -51,6 +51,9 @@ final class SqlErrors {
     if (isDuplicateKey(dialect, e)) {
       return new DuplicateKeyException(detail, e);
     }
+    if (isConflict(dialect, e)) {
+      return new StoreConflictException(detail + " (SQLSTATE " + e.getSQLState() + ")", e);
+    }
     return new StoreException(detail + " (SQLSTATE " + e.getSQLState() + ")", e);
   }
 
@@ -84,6 +87,14 @@ final class SqlErrors {
   static boolean isDuplicateKey(Dialect dialect, SQLException e) {
     return "23505".equals(e.getSQLState())
         || dialect == Dialect.MARIADB && e.getErrorCode() == 1062;
+  }
+
+  /** Deadlock, serialization failure (40001, PostgreSQL 40P01) or MariaDB lock wait timeout. */
+  static boolean isConflict(Dialect dialect, SQLException e) {
+    String state = e.getSQLState();
+    return "40001".equals(state) || "40P01".equals(state)
+        || dialect == Dialect.MARIADB && (e.getErrorCode() == 1213 || e.getErrorCode() == 1205)
+        || dialect == Dialect.H2 && (e.getErrorCode() == 40001 || e.getErrorCode() == 50200);
   }
 
   private static String firstLine(String message) {

@@ -44,6 +44,16 @@ class SqlErrorsTest {
   }
 
   @Test
+  void deadlocksAndSerializationFailures_areConflicts() {
+    assertThat(translate(Dialect.POSTGRESQL, new SQLException("deadlock", "40P01")))
+        .isInstanceOf(StoreConflictException.class);
+    assertThat(translate(Dialect.POSTGRESQL, new SQLException("serialize", "40001")))
+        .isInstanceOf(StoreConflictException.class);
+    assertThat(translate(Dialect.MARIADB, new SQLException("lock wait", "HY000", 1205)))
+        .isInstanceOf(StoreConflictException.class);
+  }
+
+  @Test
   void otherErrors_arePlainStoreExceptions_withActionAndFirstLine() {
     StoreException e = translate(Dialect.H2, new SQLException("Syntax error\nSELECT …", "42000"));
     assertThat(e).isExactlyInstanceOf(StoreException.class);
