@@ -111,6 +111,19 @@ class NotificationUpdateTest extends StoreTestBase {
   }
 
   @Test
+  void deleteAndClearRead_setUpdatedAtToDeletionTime() {
+    Notification a = send(ME, "a");
+    Notification b = send(ME, "b");
+    store.markRead(ME, b.id());
+    clock.advance(Duration.ofHours(1));
+    store.delete(ME, a.id());
+    clock.advance(Duration.ofHours(1));
+    store.clearRead(ME);
+    assertThat(count("SELECT COUNT(*) FROM system_notifications WHERE deleted_at IS NOT NULL"
+        + " AND updated_at = deleted_at AND updated_at > created_at")).isEqualTo(2);
+  }
+
+  @Test
   void delete_otherUsersRow_isNotFoundAndKept() {
     Notification theirs = send(OTHER, "x");
     assertThat(store.delete(ME, theirs.id())).isFalse();
