@@ -22,11 +22,13 @@ final class ListQuery {
   static final char LIKE_ESCAPE = '!';
 
   private final NotificationFilter filter;
+  private final Dialect dialect;
   private final String where;
   private final List<Object> params;
 
-  private ListQuery(NotificationFilter filter, String where, List<Object> params) {
+  private ListQuery(NotificationFilter filter, Dialect dialect, String where, List<Object> params) {
     this.filter = filter;
+    this.dialect = dialect;
     this.where = where;
     this.params = params;
   }
@@ -62,7 +64,7 @@ final class ListQuery {
       sql.append(" AND created_at < ?");
       params.add(dialect.timestamp(f.endDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     }
-    return new ListQuery(f, sql.toString(), List.copyOf(params));
+    return new ListQuery(f, dialect, sql.toString(), List.copyOf(params));
   }
 
   /** {@code text} with the LIKE wildcards and the escape character escaped. */
@@ -104,7 +106,7 @@ final class ListQuery {
 
   /** The statement that reads the page; its parameters are bound by {@link #bindPage}. */
   String pageSql() {
-    return NotificationSql.SELECT + " WHERE " + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+    return NotificationSql.SELECT + " WHERE " + where + Orderings.newestFirst(dialect) + " LIMIT ? OFFSET ?";
   }
 
   void bindPage(PreparedStatement ps) throws SQLException {

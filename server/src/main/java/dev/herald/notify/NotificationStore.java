@@ -46,18 +46,11 @@ public final class NotificationStore {
   static final int ID_CHUNK = NotificationSql.ID_CHUNK;
   static final int PURGE_CHUNK = 5_000;
 
-  // The hot queries, package-visible so QueryPlanTest can check each one uses its index.
-  static final String UNREAD = SELECT + " WHERE user_id = ? AND is_read = FALSE"
-      + " AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?";
   static final String UNREAD_COUNT = "SELECT COUNT(*) FROM system_notifications"
       + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL";
   static final String STATISTICS = "SELECT type, category, is_read, COUNT(*)"
       + " FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL"
       + " GROUP BY type, category, is_read";
-  static final String UNDELIVERED = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
-      + " AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?";
-  static final String RETRY_CANDIDATES = SELECT + " WHERE sent_via_websocket = FALSE"
-      + " AND deleted_at IS NULL AND retry_count < ? ORDER BY retry_count, id LIMIT ?";
 
   private static final String READ = "is_read = TRUE, read_at = ?, updated_at = ?";
   private static final String DELETE = "deleted_at = ?, updated_at = ?";
@@ -68,6 +61,10 @@ public final class NotificationStore {
   private final Clock clock;
   private final NotificationSql sql;
   private final Sends sends;
+  // The hot reads, with the dialect's ORDER BY; package-visible for QueryPlanTest.
+  final String unreadSql;
+  final String undeliveredSql;
+  final String retrySql;
 
   public NotificationStore(Database db) {
     this(db, Clock.systemUTC());
@@ -83,6 +80,12 @@ public final class NotificationStore {
     this.clock = requireNonNull(clock, "clock");
     this.sql = new NotificationSql(db);
     this.sends = new Sends(db, sql, insertChunk);
+    this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
+        + Orderings.unreadNewestFirst(db.dialect()) + " LIMIT ?";
+    this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
+        + " AND deleted_at IS NULL AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
+    this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL"
+        + " AND retry_count < ?" + Orderings.retryOrder(db.dialect()) + " LIMIT ?";
   }
 
   // ---------------------------------------------------------------- sending
@@ -161,7 +164,7 @@ public final class NotificationStore {
   /** The user's unread notifications, newest first, at most {@code limit}. */
   public List<Notification> unread(long userId, int limit) {
     requireLimit(limit);
-    return sql.query("list unread", UNREAD, userId, limit);
+    return sql.query("list unread", unreadSql, userId, limit);
   }
 
   /** How many of the user's notifications are unread (answered from an index). */
@@ -257,7 +260,7 @@ public final class NotificationStore {
    */
   public List<Notification> undelivered(long userId, long sinceId, int limit) {
     requireLimit(limit);
-    return sql.query("list undelivered", UNDELIVERED, userId, sinceId, limit);
+    return sql.query("list undelivered", undeliveredSql, userId, sinceId, limit);
   }
 
   /**
@@ -280,7 +283,7 @@ public final class NotificationStore {
   public List<Notification> retryCandidates(int limit, int maxRetries) {
     requireLimit(limit);
     requireRetries(maxRetries);
-    return sql.query("list retry candidates", RETRY_CANDIDATES, maxRetries, limit);
+    return sql.query("list retry candidates", retrySql, maxRetries, limit);
   }
 
   /**

@@ -25,14 +25,16 @@ CREATE TABLE system_notifications (
     CONSTRAINT sn_user_id_positive CHECK (user_id > 0)
 );
 
+-- Every index ends with id: H2 reads rows in index order (and stops after the page) only when
+-- the ORDER BY names all index columns from the first one, id included (see Orderings.java).
 -- unread count / unread list / mark-all-read / list filtered by is_read, newest first
-CREATE INDEX sn_user_read ON system_notifications (user_id, is_read, deleted_at, created_at);
+CREATE INDEX sn_user_read ON system_notifications (user_id, is_read, deleted_at, created_at, id);
 -- list and statistics of one user, newest first
-CREATE INDEX sn_user_created ON system_notifications (user_id, deleted_at, created_at);
--- sync on connect: a user's undelivered rows, oldest first (the row key id ends every H2 index)
-CREATE INDEX sn_user_undelivered ON system_notifications (user_id, sent_via_websocket, deleted_at);
--- retry job: undelivered rows with retries left
-CREATE INDEX sn_retry ON system_notifications (sent_via_websocket, deleted_at, retry_count);
+CREATE INDEX sn_user_created ON system_notifications (user_id, deleted_at, created_at, id);
+-- sync on connect: a user's undelivered rows, oldest first
+CREATE INDEX sn_user_undelivered ON system_notifications (user_id, sent_via_websocket, deleted_at, id);
+-- retry job: undelivered rows with retries left, least retried then oldest first
+CREATE INDEX sn_retry ON system_notifications (sent_via_websocket, deleted_at, retry_count, id);
 -- retention (read rows by age, soft-deleted rows by deletion time) has no index on H2: every
 -- index costs a big send two B-tree writes per row (insert and commit), and the daily cleanup
 -- can afford a scan of an embedded database. PostgreSQL and MariaDB index both.

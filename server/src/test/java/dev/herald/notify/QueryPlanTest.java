@@ -37,14 +37,20 @@ class QueryPlanTest extends StoreTestBase {
 
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(plan(NotificationStore.UNREAD_COUNT, 5L)).as("unreadCount").contains("sn_user_read");
-    soft.assertThat(plan(NotificationStore.UNREAD, 5L, 20)).as("unread").contains("sn_user_"); // MariaDB may walk sn_user_created
+    soft.assertThat(plan(store.unreadSql, 5L, 20)).as("unread").contains("sn_user_"); // MariaDB may walk sn_user_created
     soft.assertThat(plan(list)).as("list").contains("sn_user_created");
     soft.assertThat(plan(unreadOfType)).as("list is_read+type").contains("sn_user_");
-    soft.assertThat(plan(NotificationStore.UNDELIVERED, 5L, 0L, 100)).as("undelivered").contains("sn_user_undelivered");
-    soft.assertThat(plan(NotificationStore.RETRY_CANDIDATES, 3, 50)).as("retry").contains("sn_retry");
+    soft.assertThat(plan(store.undeliveredSql, 5L, 0L, 100)).as("undelivered").contains("sn_user_undelivered");
+    soft.assertThat(plan(store.retrySql, 3, 50)).as("retry").contains("sn_retry");
     soft.assertThat(plan(NotificationStore.STATISTICS, 5L)).as("statistics").contains("sn_user_");
     soft.assertThat(plan("UPDATE system_notifications SET updated_at = updated_at"
         + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL", 5L)).as("markAllRead").contains("sn_user_");
+    if (dialect == Dialect.H2) { // H2 sorts every matching row unless the index gives the order
+      soft.assertThat(plan(store.retrySql, 3, 50)).as("retry order").contains("index sorted */");
+      soft.assertThat(plan(list)).as("list order").contains("index sorted */");
+      soft.assertThat(plan(store.unreadSql, 5L, 20)).as("unread order").contains("index sorted */");
+      soft.assertThat(plan(store.undeliveredSql, 5L, 0L, 100)).as("undelivered order").contains("index sorted */");
+    }
     soft.assertAll();
   }
 

@@ -17,7 +17,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.h2.tools.Server;
 
 /**
  * A fresh, empty database of one dialect for one test class: H2 in a temporary directory,
@@ -36,12 +39,12 @@ public final class TestDatabase implements AutoCloseable {
   private static final Duration STALE = Duration.ofHours(6);
 
   private final Dialect dialect;
-  private final Server server;
+  private final Admin server;
   private final String name;
   private final Path dir;
-  private org.h2.tools.Server h2Server;
+  private Server h2Server;
 
-  private TestDatabase(Dialect dialect, Server server, String name, Path dir) {
+  private TestDatabase(Dialect dialect, Admin server, String name, Path dir) {
     this.dialect = dialect;
     this.server = server;
     this.name = name;
@@ -57,7 +60,7 @@ public final class TestDatabase implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    Server server = Server.of(dialect);
+    Admin server = Admin.of(dialect);
     String name = PREFIX + Instant.now().getEpochSecond() + "_"
         + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     server.execute(dialect == Dialect.MARIADB
@@ -101,7 +104,7 @@ public final class TestDatabase implements AutoCloseable {
    */
   public int serverPort() {
     if (dialect != Dialect.H2) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("//[^/:]+(?::(\\d+))?/").matcher(server.adminUrl);
+      Matcher m = Pattern.compile("//[^/:]+(?::(\\d+))?/").matcher(server.adminUrl);
       if (!m.find()) {
         throw new AssertionError("no host in " + server.adminUrl);
       }
@@ -109,7 +112,7 @@ public final class TestDatabase implements AutoCloseable {
     }
     if (h2Server == null) {
       try {
-        h2Server = org.h2.tools.Server.createTcpServer(
+        h2Server = Server.createTcpServer(
             "-tcpPort", "0", "-baseDir", dir.toString(), "-ifExists").start();
       } catch (SQLException e) {
         throw new AssertionError("cannot start an H2 TCP server: " + e.getMessage(), e);
@@ -166,9 +169,9 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /** The admin side of a PostgreSQL or MariaDB server. */
-  private record Server(Dialect dialect, String adminUrl, String user, String password) {
+  private record Admin(Dialect dialect, String adminUrl, String user, String password) {
 
-    static Server of(Dialect dialect) {
+    static Admin of(Dialect dialect) {
       String url;
       List<String> users = new ArrayList<>();
       String password;
@@ -185,7 +188,7 @@ public final class TestDatabase implements AutoCloseable {
       SQLException last = null;
       for (String user : users) {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
-          return new Server(dialect, url, user, password);
+          return new Admin(dialect, url, user, password);
         } catch (SQLException e) {
           last = e;
         }
