@@ -133,7 +133,7 @@ public final class WsClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            JsonNode f = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            JsonNode f = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (type.equals(f.path("type").asText())) {
                 return f;
             }
@@ -150,7 +150,7 @@ public final class WsClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            JsonNode f = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            JsonNode f = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (id.equals(f.path("id").asText())) {
                 return f;
             }
@@ -171,8 +171,15 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** The next frame from the socket, ignoring the kept ones. */
     private JsonNode poll(Duration wait) {
-        JsonNode f = maybeNext(wait);
+        JsonNode f;
+        try {
+            f = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         if (f == null) {
             throw new AssertionError("no frame within " + wait.toMillis() + " ms");
         }
