@@ -72,7 +72,9 @@ public final class RedisBroker implements Broker {
         this.historyTtlMs = historyTtl.toMillis();
         this.metaTtlMs = Math.max(historyTtlMs, keepInterval.toMillis() * 3);
         long every = Math.max(100, keepInterval.toMillis());
-        redis.scheduler().scheduleWithFixedDelay(this::keepChannels, every, every, TimeUnit.MILLISECONDS);
+        redis.scheduler().scheduleWithFixedDelay(() -> {
+            keepChannels();
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -255,42 +257,46 @@ public final class RedisBroker implements Broker {
     }
 
     /** After a reconnect: SUBSCRIBE to every active topic again, whatever Redis or Lettuce kept. */
-    private void resubscribe() {
+    private CompletionStage<?> resubscribe() {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
         synchronized (subscriptions) {
             List<byte[]> names = new ArrayList<>();
             for (String name : active.keySet()) {
                 names.add(bytes(name));
                 if (names.size() == 1000) {
-                    redis.pubsub().async().subscribe(names.toArray(byte[][]::new));
+                    sent.add(redis.pubsub().async().subscribe(names.toArray(byte[][]::new)).toCompletableFuture());
                     names.clear();
                 }
             }
             if (!names.isEmpty()) {
-                redis.pubsub().async().subscribe(names.toArray(byte[][]::new));
+                sent.add(redis.pubsub().async().subscribe(names.toArray(byte[][]::new)).toCompletableFuture());
             }
         }
-        log.info("resubscribed {} topics (node={})", active.size(), nodeId);
+        log.info("resubscribing {} topics (node={})", active.size(), nodeId);
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     /** Keeps the keys of channels with local subscribers alive; restores them if Redis lost them. */
-    private void keepChannels() {
+    private CompletionStage<?> keepChannels() {
         if (known.isEmpty() || !redis.commandsUp()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
+        List<CompletableFuture<Object>> sent = new ArrayList<>();
         List<Map.Entry<String, Known>> batch = new ArrayList<>(BATCH);
         for (Map.Entry<String, Known> e : known.entrySet()) {
             batch.add(Map.entry(e.getKey(), e.getValue()));
             if (batch.size() == BATCH) {
-                keep(batch);
+                sent.add(keep(batch));
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            keep(batch);
+            sent.add(keep(batch));
         }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
-    private void keep(List<Map.Entry<String, Known>> batch) {
+    private CompletableFuture<Object> keep(List<Map.Entry<String, Known>> batch) {
         byte[][] keys = new byte[batch.size() * 2][];
         byte[][] args = new byte[1 + batch.size() * 2][];
         args[0] = num(metaTtlMs);
@@ -301,7 +307,7 @@ public final class RedisBroker implements Broker {
             args[1 + 2 * i] = bytes(batch.get(i).getValue().epoch());
             args[2 + 2 * i] = num(batch.get(i).getValue().offset());
         }
-        keepScript.run(redis.async(), ScriptOutputType.INTEGER, keys, args)
+        return keepScript.run(redis.async(), ScriptOutputType.INTEGER, keys, args)
                 .exceptionally(e -> {
                     log.debug("keeping channel keys failed: {}", e.getMessage());
                     return null;

@@ -61,10 +61,12 @@ public final class RedisPresence implements Presence {
             throw new IllegalStateException("cannot register presence in Redis: " + e.getMessage(), e);
         }
         long every = Math.max(100, ttlMs / 3);
-        redis.scheduler().scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        redis.scheduler().scheduleWithFixedDelay(() -> {
+            heartbeat();
+        }, every, every, TimeUnit.MILLISECONDS);
         redis.onReconnect(() -> {
             dirty = true;
-            heartbeat();
+            return heartbeat();
         });
     }
 
@@ -96,17 +98,16 @@ public final class RedisPresence implements Presence {
         }
     }
 
-    private void heartbeat() {
+    private CompletableFuture<?> heartbeat() {
         if (redis.halted() || !redis.commandsUp()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        beat().whenComplete((exists, err) -> {
-            if (err != null) {
-                log.debug("presence heartbeat failed: {}", err.getMessage());
-            } else if (dirty || (exists == 0 && !local.isEmpty())) {
-                resync();
-            }
-        });
+        return beat().thenCompose(exists -> dirty || (exists == 0 && !local.isEmpty())
+                ? resync() : CompletableFuture.completedFuture(null))
+                .exceptionally(err -> {
+                    log.debug("presence heartbeat failed: {}", err.getMessage());
+                    return null;
+                });
     }
 
     private CompletableFuture<Long> beat() {
@@ -115,7 +116,7 @@ public final class RedisPresence implements Presence {
     }
 
     /** Rewrites this node's set from memory. */
-    private void resync() {
+    private CompletableFuture<Long> resync() {
         synchronized (writes) {
             dirty = false;
             byte[][] args = new byte[local.size() + 1][];
@@ -128,7 +129,7 @@ public final class RedisPresence implements Presence {
                 args[i++] = id(id);
             }
             byte[][] used = i == args.length ? args : java.util.Arrays.copyOf(args, i);
-            syncScript.<Long>run(redis.async(), ScriptOutputType.INTEGER, new byte[][] {myKey}, used)
+            return syncScript.<Long>run(redis.async(), ScriptOutputType.INTEGER, new byte[][] {myKey}, used)
                     .whenComplete((n, err) -> {
                         if (err != null) {
                             dirty = true;

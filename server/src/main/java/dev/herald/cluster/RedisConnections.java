@@ -19,10 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lettuce reconnects both connections on its own, with exponential backoff (100 ms up to 5 s).
  * While the command connection is down its commands fail at once ({@code REJECT_COMMANDS}) so
  * callers can answer 503 instead of queueing; the pub/sub connection buffers SUBSCRIBE/UNSUBSCRIBE
- * and replays them, in order, when it is back. {@link #onReconnect} listeners run after every
- * reconnect of either connection (resubscribe, re-register presence, reseed channel offsets).
+ * and replays them, in order, when it is back. {@link #onReconnect} tasks run after every
+ * reconnect of either connection (resubscribe, rewrite presence, restore channel keys).
  */
 public final class RedisConnections implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
@@ -49,10 +53,12 @@ public final class RedisConnections implements AutoCloseable {
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
     private final ScheduledExecutorService scheduler;
-    private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+    private final List<Supplier<CompletionStage<?>>> reconnectTasks = new CopyOnWriteArrayList<>();
+    private final AtomicInteger recovering = new AtomicInteger();
     private volatile boolean commandsUp = true;
     private volatile boolean pubsubUp = true;
     private volatile boolean halted;
+    private volatile boolean closing;
 
     private RedisConnections(String url, String nodeId, String prefix, Duration timeout) {
         this.nodeId = Objects.requireNonNull(nodeId);
@@ -109,7 +115,7 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     private void changed(RedisChannelHandler<?, ?> connection, boolean up) {
-        if (halted) {
+        if (halted || closing) {
             return;
         }
         boolean wasUp = healthy();
@@ -122,29 +128,44 @@ public final class RedisConnections implements AutoCloseable {
         }
         if (up) {
             log.info("redis connection {} is back (node={})", connection == commands ? "commands" : "pubsub", nodeId);
-            // listeners issue commands: never on Lettuce's event loop thread that reported the event
-            scheduler.execute(() -> reconnectListeners.forEach(RedisConnections::safely));
+            recovering.incrementAndGet();
+            // tasks issue commands: never on the Lettuce event loop thread that reported the event
+            scheduler.execute(this::recover);
         } else if (wasUp) {
             log.warn("redis connection lost (node={}); retrying with backoff, local delivery continues", nodeId);
         }
     }
 
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("redis reconnect task failed", e);
+    /** Runs every reconnect task; the node is healthy again once all of them have finished. */
+    private void recover() {
+        List<CompletableFuture<?>> running = new java.util.ArrayList<>();
+        for (Supplier<CompletionStage<?>> task : reconnectTasks) {
+            try {
+                running.add(task.get().toCompletableFuture().exceptionally(e -> {
+                    log.warn("redis reconnect task failed: {}", e.getMessage());
+                    return null;
+                }));
+            } catch (RuntimeException e) {
+                log.warn("redis reconnect task failed", e);
+            }
         }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> recovering.decrementAndGet());
     }
 
-    /** Runs {@code listener} on the scheduler after every reconnect of either connection. */
-    public void onReconnect(Runnable listener) {
-        reconnectListeners.add(Objects.requireNonNull(listener));
+    /**
+     * Runs {@code task} (on the scheduler) after every reconnect of either connection: resubscribe,
+     * rewrite presence, restore channel keys. {@link #healthy()} stays false until every task's stage
+     * has completed.
+     */
+    public void onReconnect(Supplier<CompletionStage<?>> task) {
+        reconnectTasks.add(Objects.requireNonNull(task));
     }
 
-    /** Both connections are established. */
+    /** Both connections are established and what a reconnect must restore has been restored. */
     public boolean healthy() {
-        return !halted && commandsUp && pubsubUp;
+        return !halted && commandsUp && pubsubUp && recovering.get() == 0;
     }
 
     public boolean commandsUp() {
@@ -197,6 +218,7 @@ public final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdownNow();
         shutdownClient();
     }
