@@ -14,6 +14,11 @@ import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.LocalBroker;
 import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Presence;
+import dev.herald.broker.RedisBroker;
+import dev.herald.broker.RedisPresence;
+import dev.herald.cluster.JobLock;
+import dev.herald.cluster.RedisConnections;
+import dev.herald.cluster.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.gateway.CloseCodes;
 import dev.herald.gateway.Gateway;
@@ -49,6 +54,8 @@ public final class Herald implements AutoCloseable {
     private final HeraldServer server;
     private final Broker broker;
     private final Presence presence;
+    private final JobLock jobLock;
+    private final RedisConnections redis;
     private final Hub hub;
     private final HealthApi health;
     private final Optional<TokenIssuer> issuer;
@@ -65,9 +72,21 @@ public final class Herald implements AutoCloseable {
         this.settings = settings;
         HeraldMetrics metrics = new HeraldMetrics();
         this.server = HeraldServer.loops(settings.server().ioThreads());
-        LocalBroker local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
-        this.broker = local;
-        this.presence = new LocalPresence();
+        LocalBroker local = null;
+        if (settings.redis().enabled()) {
+            var r = settings.redis();
+            this.redis = RedisConnections.open(r.url(), settings.nodeId(), r.keyPrefix(), r.timeout());
+            this.broker = new RedisBroker(redis, settings.channels().historySize(), settings.channels().historyTtl(),
+                    r.presenceTtl().dividedBy(3));
+            this.presence = new RedisPresence(redis, r.presenceTtl());
+            this.jobLock = new RedisJobLock(redis);
+        } else {
+            this.redis = null;
+            local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
+            this.broker = local;
+            this.presence = new LocalPresence();
+            this.jobLock = JobLock.LOCAL;
+        }
         var auth = settings.auth();
         TokenVerifier verifier = new TokenVerifier(auth.jwtSecret(), auth.jwtPublicKeyPem(), auth.clockSkew(), Clock.systemUTC());
         this.issuer = auth.jwtSecret().length >= 32
@@ -101,7 +120,10 @@ public final class Herald implements AutoCloseable {
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow()).register(router);
         }
-        server.workers().next().scheduleAtFixedRate(() -> local.sweep(hub::hasSubscribers), 1, 1, TimeUnit.MINUTES);
+        if (local != null) {
+            LocalBroker sweeping = local;
+            server.workers().next().scheduleAtFixedRate(() -> sweeping.sweep(hub::hasSubscribers), 1, 1, TimeUnit.MINUTES);
+        }
         this.router = router;
         this.gateway = gateway;
         this.verifier = verifier;
@@ -139,6 +161,24 @@ public final class Herald implements AutoCloseable {
         return hub;
     }
 
+    public Broker broker() {
+        return broker;
+    }
+
+    public Presence presence() {
+        return presence;
+    }
+
+    /** Decides which node runs a periodic job (always this one on a single node). */
+    public JobLock jobLock() {
+        return jobLock;
+    }
+
+    /** The node's Redis link in cluster mode, or empty on a single node. */
+    public Optional<RedisConnections> redis() {
+        return Optional.ofNullable(redis);
+    }
+
     @Override
     public void close() {
         health.stopping();
@@ -160,6 +200,9 @@ public final class Herald implements AutoCloseable {
         database.close();
         broker.close();
         presence.close();
+        if (redis != null) {
+            redis.close();
+        }
         log.info("herald stopped node={}", settings.nodeId());
     }
 }
