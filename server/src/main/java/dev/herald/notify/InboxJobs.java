@@ -1,5 +1,6 @@
 package dev.herald.notify;
 
+import dev.herald.cluster.JobLock;
 import dev.herald.config.Settings;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,33 +13,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The inbox's periodic jobs (seed 000's crontab): re-push unacked notifications every
  * {@code notifications.retry-interval} (5 min) and remove old read ones daily. With several nodes a
- * {@link Gate} lets one node per period run each job.
+ * {@link JobLock} lets one node per period run each job.
  */
 public final class InboxJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboxJobs.class);
     private static final Duration DAY = Duration.ofDays(1);
 
-    /** Decides whether this node runs {@code job} now; held for {@code period}. */
-    @FunctionalInterface
-    public interface Gate {
-        Gate ALWAYS = (job, period) -> true;
-
-        boolean acquire(String job, Duration period);
-    }
-
     private final NotificationService service;
     private final Settings.Notifications settings;
-    private final Gate gate;
+    private final JobLock lock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "herald-jobs");
         t.setDaemon(true);
         return t;
     });
 
-    public InboxJobs(NotificationService service, Settings.Notifications settings, Gate gate) {
+    public InboxJobs(NotificationService service, Settings.Notifications settings, JobLock lock) {
         this.service = Objects.requireNonNull(service);
         this.settings = Objects.requireNonNull(settings);
-        this.gate = Objects.requireNonNull(gate);
+        this.lock = Objects.requireNonNull(lock);
     }
 
     public void start() {
@@ -48,7 +41,7 @@ public final class InboxJobs implements AutoCloseable {
     }
 
     void retry() {
-        if (!gate.acquire("retry-unsent", settings.retryInterval().dividedBy(2))) {
+        if (!lock.claim("notifications.retry", settings.retryInterval())) {
             return;
         }
         service.retryUnsent(settings.retryBatch()).whenComplete((n, err) -> {
@@ -61,7 +54,7 @@ public final class InboxJobs implements AutoCloseable {
     }
 
     void cleanup() {
-        if (!gate.acquire("cleanup", DAY.dividedBy(2))) {
+        if (!lock.claim("notifications.cleanup", DAY)) {
             return;
         }
         service.cleanup(settings.retentionDays()).whenComplete((n, err) -> {
