@@ -173,14 +173,18 @@ public final class NotificationStore {
   }
 
   /**
-   * Unread counts of many users at once (one grouped query per 500 users), for pushing
-   * {@code unread_count} after a many-recipient send; users with none are absent from the map.
+   * Unread counts of many users at once (one grouped query per {@value #ID_CHUNK} users, on one
+   * connection), for pushing {@code unread_count} after a many-recipient send; users with none
+   * are absent from the map.
    */
   public Map<Long, Long> unreadCounts(Collection<Long> userIds) {
-    long[] users = IdChunks.distinctSorted(userIds);
+    long[] users = distinct(userIds);
     Map<Long, Long> counts = new HashMap<>();
-    for (long[] chunk : IdChunks.split(users, 500)) {
-      db.withConnection("count unread", c -> {
+    if (users.length == 0) {
+      return counts;
+    }
+    return db.withConnection("count unread", c -> {
+      for (long[] chunk : IdChunks.split(users, ID_CHUNK)) {
         try (PreparedStatement ps = c.prepareStatement("SELECT user_id, COUNT(*) FROM system_notifications"
             + " WHERE user_id IN (" + IdChunks.placeholders(chunk.length) + ")"
             + " AND is_read = FALSE AND deleted_at IS NULL GROUP BY user_id")) {
@@ -193,10 +197,9 @@ public final class NotificationStore {
             }
           }
         }
-        return null;
-      });
-    }
-    return counts;
+      }
+      return counts;
+    });
   }
 
   /** The notification {@code id} if it belongs to {@code userId}. */

@@ -155,6 +155,22 @@ class NotificationQueryTest extends StoreTestBase {
   }
 
   @Test
+  void unreadCounts_manyUsersAtOnce_onlyThoseWithUnread() {
+    List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK + 10L).boxed().toList();
+    store.insertForUsers(users, note("a"));
+    store.insertForUsers(List.of(1L, 2L), note("b"));
+    store.markAllRead(3);
+    Notification gone = store.unread(4, 1).get(0);
+    store.delete(4, gone.id());
+
+    Map<Long, Long> counts = store.unreadCounts(java.util.stream.Stream.concat(users.stream(), java.util.stream.Stream.of(1L, 99_999L)).toList());
+
+    assertThat(counts).hasSize(users.size() - 2).containsEntry(1L, 2L).containsEntry(2L, 2L).containsEntry(5L, 1L)
+        .doesNotContainKeys(3L, 4L, 99_999L);
+    assertThat(store.unreadCounts(List.of())).isEmpty();
+  }
+
+  @Test
   void find_otherUsersOrDeletedOrMissing_isEmpty_butAdminFindsAnyUsers() {
     Notification mine = send(ME, "mine");
     Notification theirs = send(OTHER, "theirs");
