@@ -3,6 +3,7 @@ package dev.herald;
 import dev.herald.api.ApiException;
 import dev.herald.api.DemoApi;
 import dev.herald.api.HealthApi;
+import dev.herald.api.NotificationApi;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
 import dev.herald.auth.Credentials;
@@ -24,6 +25,15 @@ import dev.herald.gateway.Gateway;
 import dev.herald.gateway.Hub;
 import dev.herald.gateway.OfflineChat;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.notify.InboxJobs;
+import dev.herald.notify.NotificationFrames;
+import dev.herald.notify.NotificationService;
+import dev.herald.notify.NotificationStore;
+import dev.herald.notify.SqlWorkers;
+import dev.herald.store.Database;
+import dev.herald.store.DatabaseConfig;
+import dev.herald.store.DatabaseHealth;
+import dev.herald.store.StoreUnavailableException;
 import dev.herald.transport.HeraldServer;
 import java.time.Clock;
 import java.util.Optional;
@@ -52,6 +62,10 @@ public final class Herald implements AutoCloseable {
     private final Router router;
     private final Gateway gateway;
     private final TokenVerifier verifier;
+    private final Database database;
+    private final SqlWorkers sql;
+    private final DatabaseHealth databaseUp;
+    private final InboxJobs jobs;
     private int port;
 
     private Herald(Settings settings) {
@@ -79,14 +93,30 @@ public final class Herald implements AutoCloseable {
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC())) : Optional.empty();
         this.hub = new Hub(settings.nodeId(), server.workers(), broker, presence, metrics, settings);
         broker.start(hub);
-        Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, OfflineChat.NONE);
+        this.database = Database.open(databaseConfig(settings));
+        database.migrate();
+        this.sql = new SqlWorkers(settings.database().poolSize());
+        NotificationService notifications = new NotificationService(new NotificationStore(database), sql, broker,
+                presence, metrics, settings.notifications().maxRetries());
+        OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;
+        Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, offline);
+        NotificationFrames inboxFrames = new NotificationFrames(notifications);
+        inboxFrames.register(gateway.dispatcher());
+        hub.addListener(inboxFrames);
 
         Router router = new Router(new Credentials(auth.apiKeys(), verifier));
         router.mapError(t -> t instanceof BrokerUnavailableException
                 ? ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes") : null);
+        router.mapError(t -> t instanceof StoreUnavailableException
+                ? ApiException.unavailable("the database is unavailable; nothing was changed, try again") : null);
         this.health = new HealthApi(hub, broker, metrics);
         health.register(router);
         new WebSocketApi(gateway, settings.http().maxRecipients()).register(router);
+        new NotificationApi(notifications, settings.http().maxRecipients()).register(router);
+        this.databaseUp = new DatabaseHealth(database);
+        health.check("database", databaseUp::up);
+        this.jobs = new InboxJobs(notifications, settings.notifications(), InboxJobs.Gate.ALWAYS);
+        jobs.start();
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow()).register(router);
         }
@@ -106,6 +136,12 @@ public final class Herald implements AutoCloseable {
         log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
                 settings.redis().enabled() ? "redis" : "local");
         return h;
+    }
+
+    /** The store settings of a node: an empty url is the embedded H2 file under the data dir. */
+    public static DatabaseConfig databaseConfig(Settings s) {
+        var d = s.database();
+        return new DatabaseConfig(d.url(), d.user(), d.password(), d.poolSize(), s.dataDir());
     }
 
     public int port() {
@@ -158,6 +194,10 @@ public final class Herald implements AutoCloseable {
             }
         }
         server.close();
+        jobs.close();
+        databaseUp.close();
+        sql.close();
+        database.close();
         broker.close();
         presence.close();
         if (redis != null) {

@@ -1,0 +1,80 @@
+package dev.herald.notify;
+
+import dev.herald.config.Settings;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox's periodic jobs (seed 000's crontab): re-push unacked notifications every
+ * {@code notifications.retry-interval} (5 min) and remove old read ones daily. With several nodes a
+ * {@link Gate} lets one node per period run each job.
+ */
+public final class InboxJobs implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InboxJobs.class);
+    private static final Duration DAY = Duration.ofDays(1);
+
+    /** Decides whether this node runs {@code job} now; held for {@code period}. */
+    @FunctionalInterface
+    public interface Gate {
+        Gate ALWAYS = (job, period) -> true;
+
+        boolean acquire(String job, Duration period);
+    }
+
+    private final NotificationService service;
+    private final Settings.Notifications settings;
+    private final Gate gate;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "herald-jobs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public InboxJobs(NotificationService service, Settings.Notifications settings, Gate gate) {
+        this.service = Objects.requireNonNull(service);
+        this.settings = Objects.requireNonNull(settings);
+        this.gate = Objects.requireNonNull(gate);
+    }
+
+    public void start() {
+        long retry = settings.retryInterval().toMillis();
+        timer.scheduleAtFixedRate(this::retry, retry, retry, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::cleanup, Duration.ofMinutes(1).toMillis(), DAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void retry() {
+        if (!gate.acquire("retry-unsent", settings.retryInterval().dividedBy(2))) {
+            return;
+        }
+        service.retryUnsent(settings.retryBatch()).whenComplete((n, err) -> {
+            if (err != null) {
+                log.warn("retry job failed: {}", err.toString());
+            } else if (n > 0) {
+                log.info("retry job re-pushed count={}", n);
+            }
+        });
+    }
+
+    void cleanup() {
+        if (!gate.acquire("cleanup", DAY.dividedBy(2))) {
+            return;
+        }
+        service.cleanup(settings.retentionDays()).whenComplete((n, err) -> {
+            if (err != null) {
+                log.warn("cleanup job failed: {}", err.toString());
+            } else {
+                log.info("cleanup job removed count={} older_than_days={}", n, settings.retentionDays());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
