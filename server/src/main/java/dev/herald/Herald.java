@@ -115,7 +115,7 @@ public final class Herald implements AutoCloseable {
         new NotificationApi(notifications, settings.http().maxRecipients()).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
-        this.jobs = new InboxJobs(notifications, settings.notifications(), InboxJobs.Gate.ALWAYS);
+        this.jobs = new InboxJobs(notifications, settings.notifications(), jobLock::claim);
         jobs.start();
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow()).register(router);

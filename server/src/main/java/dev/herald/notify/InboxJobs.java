@@ -18,7 +18,11 @@ public final class InboxJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboxJobs.class);
     private static final Duration DAY = Duration.ofDays(1);
 
-    /** Decides whether this node runs {@code job} now; held for {@code period}. */
+    /**
+     * Decides whether this node runs {@code job} now: true on one node per {@code period} of the
+     * cluster ({@code dev.herald.cluster.JobLock#claim}; time is cut into periods and the first node
+     * to ask in each one runs the job), always true on a single node.
+     */
     @FunctionalInterface
     public interface Gate {
         Gate ALWAYS = (job, period) -> true;
@@ -48,7 +52,7 @@ public final class InboxJobs implements AutoCloseable {
     }
 
     void retry() {
-        if (!gate.acquire("retry-unsent", settings.retryInterval().dividedBy(2))) {
+        if (!gate.acquire("retry-unsent", settings.retryInterval())) {
             return;
         }
         service.retryUnsent(settings.retryBatch()).whenComplete((n, err) -> {
@@ -61,7 +65,7 @@ public final class InboxJobs implements AutoCloseable {
     }
 
     void cleanup() {
-        if (!gate.acquire("cleanup", DAY.dividedBy(2))) {
+        if (!gate.acquire("cleanup", DAY)) {
             return;
         }
         service.cleanup(settings.retentionDays()).whenComplete((n, err) -> {
