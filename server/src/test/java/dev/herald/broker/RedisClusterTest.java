@@ -290,6 +290,14 @@ class RedisClusterTest {
         }
     }
 
+    @Test
+    void inboxJobs_runOnOneNodeOfTheCluster() {
+        long winners = cluster.nodes().stream()
+                .filter(n -> n.herald().jobLock().claim("cleanup-" + cluster.run, Duration.ofDays(1)))
+                .count();
+        assertThat(winners).isEqualTo(1);
+    }
+
     private static void assertNoFrameOfType(WsClient ws, String type) {
         JsonNode f;
         while ((f = ws.maybeNext(Duration.ofMillis(300))) != null) {

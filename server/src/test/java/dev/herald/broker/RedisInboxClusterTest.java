@@ -1,0 +1,53 @@
+package dev.herald.broker;
+
+import static dev.herald.broker.RedisTestNodes.assertOk;
+import static dev.herald.broker.RedisTestNodes.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.store.Dialect;
+import dev.herald.store.TestDatabase;
+import dev.herald.testing.TestServer;
+import dev.herald.testing.WsClient;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inbox across nodes sharing PostgreSQL and Redis: a notification sent through one node is
+ * pushed to the recipient on another; one stored for an offline user is synced from a third.
+ */
+class RedisInboxClusterTest {
+    @Test
+    void notificationSentOnOneNode_pushedOnAnother_syncedOnAThird() {
+        try (TestDatabase db = TestDatabase.create(Dialect.POSTGRESQL)) {
+            var cfg = db.config();
+            try (RedisTestNodes cluster = RedisTestNodes.start(3,
+                    Map.of("db.url", cfg.url(), "db.user", cfg.user(), "db.password", cfg.password()))) {
+                TestServer a = cluster.node(0);
+                TestServer b = cluster.node(1);
+                TestServer c = cluster.node(2);
+                try (WsClient online = b.connect(501)) {
+                    cluster.awaitSubscribers("u.501", 1);
+                    var sent = a.api("POST", "/admin/system/notifications/send", json("user_ids", List.of(501, 502),
+                            "title", "Build finished", "content", "green", "type", "success", "category", "task"));
+                    assertOk(sent);
+                    JsonNode pushed = online.awaitType("notification");
+                    assertThat(pushed.at("/data/title").asText()).isEqualTo("Build finished");
+                }
+                try (WsClient later = c.connect(502)) {
+                    JsonNode synced = later.awaitType("notification"); // pushed on connect, or on sync
+                    assertThat(synced.at("/data/title").asText()).isEqualTo("Build finished");
+                    long id = synced.at("/data/id").asLong();
+                    JsonNode ack = later.request("ack", Map.of("notification_ids", List.of(id)));
+                    assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("ack");
+                }
+                // the same inbox from the first node
+                var list = a.api("GET", "/admin/system/notifications?user_id=502", null);
+                assertOk(list);
+                assertThat(list.data().get("total").asLong()).isEqualTo(1);
+                assertThat(list.data().get("list").get(0).get("sent_via_websocket").asBoolean()).isTrue();
+            }
+        }
+    }
+}
