@@ -70,7 +70,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (connection.rateLimiter.abusive()) {
                 connection.closeNow(CloseCodes.POLICY, "rate limit exceeded");
             } else {
-                connection.sendError(null, ErrorCode.RATE_LIMITED, "too many frames: at most "
+                connection.sendError(idOf(frame), ErrorCode.RATE_LIMITED, "too many frames: at most "
                         + gateway.settings().gateway().rateLimitPerMinute() + " per minute");
             }
             return;
@@ -85,7 +85,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         int size = text.content().readableBytes();
         int limit = gateway.settings().gateway().maxFrameBytes();
         if (size > limit) {
-            reject(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes is over the limit of " + limit);
+            reject(idOf(frame), ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes is over the limit of " + limit);
             return;
         }
         InboundFrame decoded;
@@ -96,6 +96,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         gateway.dispatcher().dispatch(connection, decoded);
+    }
+
+    /** The id of a text frame refused before decoding (SPEC §3: its one reply must carry it), or null. */
+    private static String idOf(WebSocketFrame frame) {
+        return frame instanceof TextWebSocketFrame text
+                ? InboundFrame.peekId(text.content().toString(StandardCharsets.UTF_8)) : null;
     }
 
     private void reject(String id, ErrorCode code, String message) {

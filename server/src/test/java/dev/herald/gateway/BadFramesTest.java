@@ -136,8 +136,9 @@ class BadFramesTest {
         try (WsClient c = server.connect(407)) {
             String big = "{\"type\":\"chat\",\"data\":{\"to_user_id\":2,\"content\":\"" + "x".repeat(SOFT) + "\"}}";
             assertThat(big.length()).isBetween(SOFT + 1, HARD - 1);
-            c.sendRaw(big);
-            JsonNode err = c.awaitType("error");
+            c.sendRaw(big.replace("{\"type\"", "{\"id\":\"big-1\",\"type\""));
+            JsonNode err = c.awaitReply("big-1");
+            assertThat(err.get("type").asText()).isEqualTo("error");
             assertThat(err.at("/data/code").asText()).isEqualTo("frame_too_large");
             assertThat(err.at("/data/message").asText()).contains(Integer.toString(SOFT));
             assertThat(c.answersPing()).isTrue();

@@ -150,4 +150,17 @@ class InboundFrameTest {
         assertThat(fieldError(() -> f.requireIdArray("big", 3)).getMessage()).contains("at most 3");
         assertThat(fieldError(() -> f.requireIdArray("none", 3)).code()).isEqualTo(ErrorCode.MISSING_FIELD);
     }
+
+    @Test
+    void peekId_findsTheTopLevelIdWithoutDecoding() {
+        assertThat(InboundFrame.peekId("{\"type\":\"x\",\"data\":{\"id\":\"inner\"},\"id\":\"outer\"}")).isEqualTo("outer");
+        assertThat(InboundFrame.peekId("{\"id\":12,\"type\":\"x\"")).isEqualTo("12");
+        assertThat(InboundFrame.peekId("{\"data\":[1,[2,{\"id\":3}]],\"id\":\"a\"}")).isEqualTo("a");
+        assertThat(InboundFrame.peekId("{\"type\":\"x\"}")).isNull();
+        assertThat(InboundFrame.peekId("{\"id\":{\"a\":1}}")).isNull();
+        assertThat(InboundFrame.peekId("{\"id\":\"" + "x".repeat(129) + "\"}")).isNull();
+        assertThat(InboundFrame.peekId("[{\"id\":\"a\"}]")).isNull();
+        assertThat(InboundFrame.peekId("not json")).isNull();
+        assertThat(InboundFrame.peekId("{\"data\":" + "[".repeat(5000) + "]}")).isNull();
+    }
 }
