@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Heartbeats, the idle cut-off and token expiry, with short timers: idle timeout 2 s, server pings
+ * Heartbeats, the idle cut-off and token expiry, with short timers: idle timeout 3 s (slack for a loaded CI machine), server pings
  * every second.
  */
 class LivenessTest {
@@ -23,7 +23,7 @@ class LivenessTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("gateway.idle-timeout", "2s", "gateway.heartbeat-interval", "1s",
+        server = TestServer.start(Map.of("gateway.idle-timeout", "3s", "gateway.heartbeat-interval", "1s",
                 "gateway.rate-limit", "1000", "auth.clock-skew", "1s"));
     }
 
@@ -63,7 +63,7 @@ class LivenessTest {
                 assertThat(f).as("a close frame").isNotNull();
                 assertThat(f.closeCode()).isEqualTo(1001);
                 assertThat(f.closeReason()).isEqualTo("idle timeout");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
                 assertThat(silent.awaitEof(Duration.ofSeconds(5))).isTrue();
                 Await.until("presence removed", () -> !server.isOnline(702));
 
