@@ -4,9 +4,11 @@ import dev.herald.api.Reply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * The pipeline every accepted socket starts with: HTTP/1.1 codec, a body aggregator that answers
@@ -43,9 +45,21 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
             this.max = max;
         }
 
+        /**
+         * Closing at once while the client is still uploading makes the kernel reset the connection, and
+         * the client never reads the 413. Like Netty's own aggregator, keep a keep-alive connection open
+         * instead: the aggregator discards the rest of the body, then the connection serves the next request.
+         */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            HttpResponses.write(ctx, Reply.envelope(413, "the request body is larger than " + max + " bytes", null), false);
+            boolean keepOpen = !(oversized instanceof FullHttpMessage)
+                    && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
+            HttpResponses.write(ctx, Reply.envelope(413, "the request body is larger than " + max + " bytes", null), keepOpen)
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            ctx.close();
+                        }
+                    });
         }
     }
 }
