@@ -55,6 +55,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof PingWebSocketFrame) {
+            // pongs bypass Connection.write, so check the outbound limit here: a client flooding pings
+            // without reading would otherwise make the server queue pongs without bound
+            if (!connection.channel().isWritable()) {
+                connection.closeNow(CloseCodes.POLICY, "slow consumer");
+                return;
+            }
             connection.channel().writeAndFlush(new PongWebSocketFrame(frame.content().retain()),
                     connection.channel().voidPromise());
             return;

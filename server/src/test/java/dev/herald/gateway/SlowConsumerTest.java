@@ -79,4 +79,37 @@ class SlowConsumerTest {
         }
         server.assertServesFreshConnection();
     }
+
+    @Test
+    void pingFloodFromAClientThatNeverReads_isDisconnectedNotBuffered() throws Exception {
+        try (RawSocket flooder = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(905), 4096);
+             WsClient healthy = server.connect(906)) {
+            Await.until("flooder registered", () -> server.isOnline(905));
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            byte[] payload = new byte[125];
+            for (int i = 0; i < 20_000; i++) {
+                burst.write(RawSocket.encodeFrame(RawSocket.PING, true, payload));
+            }
+            byte[] bytes = burst.toByteArray();
+            long sent = 0;
+            while (server.isOnline(905)) {
+                assertThat(sent).as("disconnected before this much was flooded").isLessThan(64L * 1024 * 1024);
+                try {
+                    flooder.writeRaw(bytes);
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                sent += bytes.length;
+                for (var c : server.herald().hub().connectionsOf(905)) {
+                    var pending = c.channel().unsafe().outboundBuffer();
+                    if (pending != null) {
+                        assertThat(pending.totalPendingWriteBytes()).as("queued pongs stay bounded").isLessThan(8L * 1024 * 1024);
+                    }
+                }
+            }
+            Await.until("flooder disconnected", () -> !server.isOnline(905));
+            assertThat(healthy.answersPing()).isTrue();
+        }
+        server.assertServesFreshConnection();
+    }
 }
