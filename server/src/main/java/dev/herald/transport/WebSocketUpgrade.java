@@ -70,6 +70,7 @@ final class WebSocketUpgrade {
             }
             ChannelPipeline p = ctx.pipeline();
             p.remove(HttpInitializer.HTTP_HANDLER);
+            p.remove(HttpInitializer.HTTP_IDLE);
             // the handshaker's decoder does not check UTF-8 itself (only WebSocketServerProtocolHandler
             // adds this stage), so without it invalid text frames were silently decoded with U+FFFD
             p.addLast("ws-utf8", new Utf8FrameValidator(true));

@@ -141,4 +141,22 @@ class LivenessTest {
         }
         Await.until("presence removed", () -> !server.isOnline(707));
     }
+
+    @Test
+    void tcpConnectionsThatNeverCompleteARequest_areClosedAfterTheIdleTimeout() {
+        try (RawSocket silent = RawSocket.open(server.port());
+             RawSocket partial = RawSocket.open(server.port());
+             RawSocket keepAlive = RawSocket.open(server.port())) {
+            try {
+                partial.writeRaw("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            assertThat(keepAlive.request("GET", "/health", Map.of(), null).status()).isEqualTo(200);
+            assertThat(silent.awaitEof(Duration.ofSeconds(8))).as("a socket that never sends a request").isTrue();
+            assertThat(partial.awaitEof(Duration.ofSeconds(3))).as("a request whose headers never end").isTrue();
+            assertThat(keepAlive.awaitEof(Duration.ofSeconds(3))).as("an idle keep-alive connection").isTrue();
+        }
+        server.assertServesFreshConnection();
+    }
 }
