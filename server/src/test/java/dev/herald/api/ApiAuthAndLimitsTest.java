@@ -202,7 +202,7 @@ class ApiAuthAndLimitsTest {
             s.writeRaw(("GET /" + new String(longLine, StandardCharsets.US_ASCII) + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             assertThat(s.awaitEof(Duration.ofSeconds(5))).isTrue();
         }
-        try (WsClient c = server.connect(1202)) {
+        try (WsClient c = server.connectQuiet(1202)) {
             assertThat(c.answersPing()).isTrue();
         }
     }

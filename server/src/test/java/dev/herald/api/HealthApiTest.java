@@ -27,7 +27,7 @@ class HealthApiTest {
 
     @Test
     void health_isUpWithCountsAndChecks() {
-        try (WsClient a = server.connect(1301); WsClient b = server.connect(1301); WsClient c = server.connect(1302)) {
+        try (WsClient a = server.connectQuiet(1301); WsClient b = server.connectQuiet(1301); WsClient c = server.connectQuiet(1302)) {
             TestServer.Response r = server.call("GET", "/health", null, null);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.contentType()).startsWith("application/json");
@@ -53,7 +53,7 @@ class HealthApiTest {
 
     @Test
     void metrics_exposeTheDocumentedSeriesInPrometheusText() {
-        try (WsClient a = server.connect(1303); WsClient b = server.connect(1304)) {
+        try (WsClient a = server.connectQuiet(1303); WsClient b = server.connectQuiet(1304)) {
             a.request("ping", Map.of());
             a.request("teleport", Map.of());
             a.request("subscribe", Map.of("channel", "m"));
@@ -87,7 +87,7 @@ class HealthApiTest {
     @Test
     void metrics_countFramesPerType() {
         double before = server.metric("herald_frames_in_total{type=\"heartbeat\"}");
-        try (WsClient a = server.connect(1305)) {
+        try (WsClient a = server.connectQuiet(1305)) {
             for (int i = 0; i < 5; i++) {
                 a.request("heartbeat", Map.of());
             }

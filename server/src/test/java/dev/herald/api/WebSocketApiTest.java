@@ -54,7 +54,7 @@ class WebSocketApiTest {
 
     @Test
     void onlineCountAndOnlineUsers_countUsersNotConnections() {
-        try (WsClient a1 = server.connect(1101); WsClient a2 = server.connect(1101); WsClient b = server.connect(1102)) {
+        try (WsClient a1 = server.connectQuiet(1101); WsClient a2 = server.connectQuiet(1101); WsClient b = server.connectQuiet(1102)) {
             TestServer.Response count = server.api("GET", "/admin/websocket/online-count", null);
             assertEnvelope(count);
             assertThat(count.status()).isEqualTo(200);
@@ -71,7 +71,7 @@ class WebSocketApiTest {
 
     @Test
     void checkOnline_answersForOneUser() {
-        try (WsClient a = server.connect(1103)) {
+        try (WsClient a = server.connectQuiet(1103)) {
             TestServer.Response on = post("check-online", "{\"user_id\":1103}");
             assertThat(on.data().get("user_id").asLong()).isEqualTo(1103);
             assertThat(on.data().get("is_online").asBoolean()).isTrue();
@@ -81,7 +81,7 @@ class WebSocketApiTest {
 
     @Test
     void sendToUser_reachesEveryConnectionOfThatUserOnly() {
-        try (WsClient phone = server.connect(1104); WsClient laptop = server.connect(1104); WsClient other = server.connect(1105)) {
+        try (WsClient phone = server.connectQuiet(1104); WsClient laptop = server.connectQuiet(1104); WsClient other = server.connectQuiet(1105)) {
             TestServer.Response r = post("send-to-user", "{\"user_id\":1104,\"type\":\"order_shipped\",\"data\":{\"order\":77,\"tags\":[\"a\"]}}");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.data().get("user_id").asLong()).isEqualTo(1104);
@@ -99,7 +99,7 @@ class WebSocketApiTest {
 
     @Test
     void sendToUser_defaultsToNotificationAndKeepsAnyJsonData() {
-        try (WsClient c = server.connect(1106)) {
+        try (WsClient c = server.connectQuiet(1106)) {
             post("send-to-user", "{\"user_id\":1106,\"data\":\"just text\"}");
             assertThat(c.awaitType("notification").get("data").asText()).isEqualTo("just text");
             post("send-to-user", "{\"user_id\":1106,\"type\":\"n2\"}");
@@ -109,7 +109,7 @@ class WebSocketApiTest {
 
     @Test
     void messagesFromOnePublisher_arriveInOrder() {
-        try (WsClient c = server.connect(1107)) {
+        try (WsClient c = server.connectQuiet(1107)) {
             for (int i = 0; i < 50; i++) {
                 post("send-to-user", "{\"user_id\":1107,\"type\":\"seq\",\"data\":{\"i\":" + i + "}}");
             }
@@ -121,7 +121,7 @@ class WebSocketApiTest {
 
     @Test
     void sendToUsers_answersSentToWithTheOnlineOnes() {
-        try (WsClient a = server.connect(1108); WsClient b = server.connect(1109)) {
+        try (WsClient a = server.connectQuiet(1108); WsClient b = server.connectQuiet(1109)) {
             TestServer.Response r = post("send-to-users", "{\"user_ids\":[1109,1108,1110,1108],\"type\":\"memo\",\"data\":{\"k\":1}}");
             assertThat(r.status()).isEqualTo(200);
             assertThat(longs(r.data().get("sent_to"))).containsExactly(1108L, 1109L);
@@ -133,8 +133,8 @@ class WebSocketApiTest {
 
     @Test
     void broadcast_reachesEveryoneExceptTheExcludedUser() {
-        try (WsClient a = server.connect(1111); WsClient b1 = server.connect(1112); WsClient b2 = server.connect(1112);
-             WsClient c = server.connect(1113)) {
+        try (WsClient a = server.connectQuiet(1111); WsClient b1 = server.connectQuiet(1112); WsClient b2 = server.connectQuiet(1112);
+             WsClient c = server.connectQuiet(1113)) {
             TestServer.Response r = post("broadcast", "{\"type\":\"announce\",\"data\":{\"v\":2},\"exclude_user_id\":1112}");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.data().get("count").asLong()).isEqualTo(2);
@@ -152,7 +152,7 @@ class WebSocketApiTest {
 
     @Test
     void sendToChannel_reachesSubscribersWithAnOffset() {
-        try (WsClient sub = server.connect(1114); WsClient notSub = server.connect(1115)) {
+        try (WsClient sub = server.connectQuiet(1114); WsClient notSub = server.connectQuiet(1115)) {
             sub.request("subscribe", Map.of("channel", "orders"));
             TestServer.Response first = post("send-to-channel", "{\"channel\":\"orders\",\"type\":\"order_created\",\"data\":{\"id\":1}}");
             TestServer.Response second = post("send-to-channel", "{\"channel\":\"orders\",\"type\":\"order_created\",\"data\":{\"id\":2}}");
@@ -170,7 +170,7 @@ class WebSocketApiTest {
 
     @Test
     void sendNotification_reachesEveryoneOnline() {
-        try (WsClient a = server.connect(1116); WsClient b = server.connect(1117)) {
+        try (WsClient a = server.connectQuiet(1116); WsClient b = server.connectQuiet(1117)) {
             TestServer.Response r = post("send-notification",
                     "{\"title\":\"Maintenance\",\"message\":\"at noon\",\"type\":\"warning\",\"extra_data\":{\"url\":\"/status\"}}");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -190,7 +190,7 @@ class WebSocketApiTest {
 
     @Test
     void sendNotificationToUsers_answersSentTo() {
-        try (WsClient a = server.connect(1118); WsClient other = server.connect(1119)) {
+        try (WsClient a = server.connectQuiet(1118); WsClient other = server.connectQuiet(1119)) {
             TestServer.Response r = post("send-notification-to-users",
                     "{\"user_ids\":[1118,1120],\"title\":\"Hi\",\"message\":\"there\",\"type\":\"success\"}");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -204,7 +204,7 @@ class WebSocketApiTest {
 
     @Test
     void pushDataUpdate_sendsDataUpdateToUsers() {
-        try (WsClient a = server.connect(1121); WsClient b = server.connect(1122)) {
+        try (WsClient a = server.connectQuiet(1121); WsClient b = server.connectQuiet(1122)) {
             TestServer.Response r = post("push-data-update",
                     "{\"user_ids\":[1121,1122,1123],\"resource_type\":\"order\",\"action\":\"updated\",\"data\":{\"id\":5,\"status\":\"paid\"}}");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -221,7 +221,7 @@ class WebSocketApiTest {
 
     @Test
     void pushDataUpdateChannel_publishesADataUpdateWithOffset() {
-        try (WsClient sub = server.connect(1124)) {
+        try (WsClient sub = server.connectQuiet(1124)) {
             sub.request("subscribe", Map.of("channel", "inventory"));
             TestServer.Response r = post("push-data-update-channel",
                     "{\"channel\":\"inventory\",\"resource_type\":\"sku\",\"action\":\"deleted\",\"data\":{\"sku\":\"A-1\"}}");
@@ -238,7 +238,7 @@ class WebSocketApiTest {
 
     @Test
     void disconnectUser_closesEveryConnectionWith4001() {
-        try (WsClient a1 = server.connect(1125); WsClient a2 = server.connect(1125); WsClient b = server.connect(1126)) {
+        try (WsClient a1 = server.connectQuiet(1125); WsClient a2 = server.connectQuiet(1125); WsClient b = server.connectQuiet(1126)) {
             TestServer.Response r = post("disconnect-user", "{\"user_id\":1125}");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.data().get("was_online").asBoolean()).isTrue();
@@ -256,7 +256,7 @@ class WebSocketApiTest {
 
     @Test
     void adminToken_mayUseTheServerApi() {
-        try (WsClient a = server.connect(1127)) {
+        try (WsClient a = server.connectQuiet(1127)) {
             TestServer.Response r = server.call("POST", "/admin/websocket/send-to-user", server.adminToken(1),
                     "{\"user_id\":1127,\"type\":\"hi\",\"data\":{}}");
             assertThat(r.status()).isEqualTo(200);

@@ -30,7 +30,7 @@ class BadFramesTest {
     static void start() {
         server = TestServer.start(Map.of("gateway.rate-limit", "100000", "gateway.max-frame-bytes", "16KiB",
                 "gateway.hard-frame-bytes", "64KiB", "gateway.max-channels", "100"));
-        bystander = server.connect(499);
+        bystander = server.connectQuiet(499);
     }
 
     @AfterEach
@@ -57,7 +57,7 @@ class BadFramesTest {
 
     @Test
     void invalidJson_getsInvalidJsonAndTheConnectionStays() {
-        try (WsClient c = server.connect(401)) {
+        try (WsClient c = server.connectQuiet(401)) {
             for (String raw : new String[] {"{", "hello", "{\"type\":\"ping\"", "{\"type\":\"ping\"}}", "{\"type\":'ping'}"}) {
                 JsonNode err = errorFor(c, raw);
                 assertThat(err.at("/data/code").asText()).as(raw).isEqualTo("invalid_json");
@@ -69,7 +69,7 @@ class BadFramesTest {
 
     @Test
     void arrayStringOrNumberInsteadOfAnObject_getsInvalidFrame() {
-        try (WsClient c = server.connect(402)) {
+        try (WsClient c = server.connectQuiet(402)) {
             for (String raw : new String[] {"[]", "[{\"type\":\"ping\",\"id\":\"1\"}]", "\"ping\"", "42", "null", ""}) {
                 assertThat(errorFor(c, raw).at("/data/code").asText()).as(raw).isEqualTo("invalid_frame");
             }
@@ -79,7 +79,7 @@ class BadFramesTest {
 
     @Test
     void missingFields_areNamedAndTheReplyCarriesTheId() {
-        try (WsClient c = server.connect(403)) {
+        try (WsClient c = server.connectQuiet(403)) {
             JsonNode noType = errorFor(c, "{\"id\":\"m1\",\"data\":{}}");
             assertThat(noType.get("id").asText()).isEqualTo("m1");
             assertThat(noType.at("/data/code").asText()).isEqualTo("missing_field");
@@ -93,7 +93,7 @@ class BadFramesTest {
 
     @Test
     void wronglyTypedFields_getInvalidField() {
-        try (WsClient c = server.connect(404)) {
+        try (WsClient c = server.connectQuiet(404)) {
             assertThat(c.requestError("subscribe", Map.of("channel", 5))).isEqualTo("invalid_field");
             assertThat(c.requestError("subscribe", Map.of("channel", Map.of("x", 1)))).isEqualTo("invalid_field");
             JsonNode typeNotString = errorFor(c, "{\"type\":7,\"id\":\"t\"}");
@@ -109,7 +109,7 @@ class BadFramesTest {
 
     @Test
     void unknownType_getsUnknownType() {
-        try (WsClient c = server.connect(405)) {
+        try (WsClient c = server.connectQuiet(405)) {
             JsonNode err = c.request("teleport", Map.of());
             assertThat(err.at("/data/code").asText()).isEqualTo("unknown_type");
             assertThat(err.at("/data/message").asText()).contains("teleport");
@@ -122,7 +122,7 @@ class BadFramesTest {
 
     @Test
     void binaryFrame_getsBinaryNotSupported() {
-        try (WsClient c = server.connect(406)) {
+        try (WsClient c = server.connectQuiet(406)) {
             c.sendBinary(new byte[] {1, 2, 3});
             assertThat(c.awaitType("error").at("/data/code").asText()).isEqualTo("binary_not_supported");
             c.sendBinary("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
@@ -133,7 +133,7 @@ class BadFramesTest {
 
     @Test
     void frameOverTheSoftLimit_getsFrameTooLargeAndTheConnectionStays() {
-        try (WsClient c = server.connect(407)) {
+        try (WsClient c = server.connectQuiet(407)) {
             String big = "{\"type\":\"chat\",\"data\":{\"to_user_id\":2,\"content\":\"" + "x".repeat(SOFT) + "\"}}";
             assertThat(big.length()).isBetween(SOFT + 1, HARD - 1);
             c.sendRaw(big.replace("{\"type\"", "{\"id\":\"big-1\",\"type\""));
@@ -147,7 +147,7 @@ class BadFramesTest {
 
     @Test
     void frameOverTheHardLimit_closesWith1009() {
-        try (WsClient c = server.connect(408)) {
+        try (WsClient c = server.connectQuiet(408)) {
             c.sendRaw("{\"type\":\"ping\",\"data\":{\"pad\":\"" + "x".repeat(HARD + 10) + "\"}}");
             WsClient.Close close = c.awaitClose(Duration.ofSeconds(5));
             assertThat(close.code()).isEqualTo(1009);
@@ -173,7 +173,7 @@ class BadFramesTest {
     @Test
     void fragmentedMessageWithinTheLimit_isReassembled() {
         try (RawSocket s = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(410))) {
-            s.readJson(Duration.ofSeconds(5));
+            s.awaitType("unread_count", Duration.ofSeconds(5));
             s.sendFrame(RawSocket.TEXT, false, "{\"type\":\"pi".getBytes(StandardCharsets.UTF_8));
             s.sendFrame(RawSocket.PING, true, new byte[] {9});
             s.sendFrame(0x0, true, "ng\",\"id\":\"f\"}".getBytes(StandardCharsets.UTF_8));
@@ -219,7 +219,7 @@ class BadFramesTest {
 
     @Test
     void thousandChannels_pastTheLimitGetTooManyChannels() {
-        try (WsClient c = server.connect(413)) {
+        try (WsClient c = server.connectQuiet(413)) {
             String[] ids = new String[1000];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = c.send("subscribe", Map.of("channel", "many-" + i));
@@ -248,7 +248,7 @@ class BadFramesTest {
 
     @Test
     void channelNamesWithControlCharactersOrTooLong_areRefused() {
-        try (WsClient c = server.connect(414)) {
+        try (WsClient c = server.connectQuiet(414)) {
             for (String name : new String[] {"a\u0000b", "line\nbreak", "bell\u0007", "tab\tbed", "sp ace", "star*", ""}) {
                 JsonNode err = c.request("subscribe", Map.of("channel", name));
                 assertThat(err.at("/data/code").asText()).as("channel %s", name).isEqualTo("invalid_field");
@@ -268,7 +268,7 @@ class BadFramesTest {
 
     @Test
     void deeplyNestedJson_isRefusedWithoutHarm() {
-        try (WsClient c = server.connect(415)) {
+        try (WsClient c = server.connectQuiet(415)) {
             String deep = "{\"type\":\"ping\",\"data\":{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
             assertThat(errorFor(c, deep).at("/data/code").asText()).isEqualTo("invalid_json");
             assertThat(c.answersPing()).isTrue();
@@ -277,7 +277,7 @@ class BadFramesTest {
 
     @Test
     void everyBadFrameWithAnId_getsExactlyOneReply() {
-        try (WsClient c = server.connect(416)) {
+        try (WsClient c = server.connectQuiet(416)) {
             Map<String, Object> bad = new HashMap<>();
             bad.put("channel", null);
             String a = c.send("subscribe", bad);

@@ -56,7 +56,7 @@ class ChannelFramesTest {
         String ch = channel();
         publish(server, ch, 1);
         publish(server, ch, 2);
-        try (WsClient c = server.connect(201)) {
+        try (WsClient c = server.connectQuiet(201)) {
             JsonNode ack = c.request("subscribe", Map.of("channel", ch));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
             assertThat(ack.at("/data/type").asText()).isEqualTo("subscribe");
@@ -70,7 +70,7 @@ class ChannelFramesTest {
     @Test
     void publication_reachesSubscribersWithChannelAndOffset() {
         String ch = channel();
-        try (WsClient a = server.connect(202); WsClient b = server.connect(203); WsClient outsider = server.connect(204)) {
+        try (WsClient a = server.connectQuiet(202); WsClient b = server.connectQuiet(203); WsClient outsider = server.connectQuiet(204)) {
             a.request("subscribe", Map.of("channel", ch));
             b.request("subscribe", Map.of("channel", ch));
             long offset = publish(server, ch, 7);
@@ -88,7 +88,7 @@ class ChannelFramesTest {
     @Test
     void publicationWithoutType_isAMessage() {
         String ch = channel();
-        try (WsClient c = server.connect(205)) {
+        try (WsClient c = server.connectQuiet(205)) {
             c.request("subscribe", Map.of("channel", ch));
             var r = server.api("POST", "/admin/websocket/send-to-channel", "{\"channel\":\"" + ch + "\",\"data\":{\"x\":1}}");
             assertThat(r.status()).isEqualTo(200);
@@ -100,7 +100,7 @@ class ChannelFramesTest {
     @Test
     void subscribingTwice_deliversEachPublicationOnce() {
         String ch = channel();
-        try (WsClient c = server.connect(206)) {
+        try (WsClient c = server.connectQuiet(206)) {
             c.request("subscribe", Map.of("channel", ch));
             assertThat(c.request("subscribe", Map.of("channel", ch)).get("type").asText()).isEqualTo("ack");
             publish(server, ch, 1);
@@ -114,7 +114,7 @@ class ChannelFramesTest {
     @Test
     void unsubscribe_stopsDelivery() {
         String ch = channel();
-        try (WsClient c = server.connect(207)) {
+        try (WsClient c = server.connectQuiet(207)) {
             c.request("subscribe", Map.of("channel", ch));
             JsonNode ack = c.request("unsubscribe", Map.of("channel", ch));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
@@ -132,7 +132,7 @@ class ChannelFramesTest {
         String ch = channel();
         long seen;
         String epoch;
-        try (WsClient first = server.connect(208)) {
+        try (WsClient first = server.connectQuiet(208)) {
             first.request("subscribe", Map.of("channel", ch));
             publish(server, ch, 1);
             publish(server, ch, 2);
@@ -144,7 +144,7 @@ class ChannelFramesTest {
         publish(server, ch, 3);
         publish(server, ch, 4);
         publish(server, ch, 5);
-        try (WsClient again = server.connect(208)) {
+        try (WsClient again = server.connectQuiet(208)) {
             Map<String, Object> data = since(ch, seen);
             data.put("epoch", epoch);
             String id = again.send("subscribe", data);
@@ -167,7 +167,7 @@ class ChannelFramesTest {
     void sinceTheLatestOffset_recoversNothingMissed() {
         String ch = channel();
         long at = publish(server, ch, 1);
-        try (WsClient c = server.connect(209)) {
+        try (WsClient c = server.connectQuiet(209)) {
             JsonNode ack = c.request("subscribe", since(ch, at));
             assertThat(ack.at("/data/recovered").asBoolean()).isTrue();
             c.expectNoFrame(Duration.ofMillis(100));
@@ -180,7 +180,7 @@ class ChannelFramesTest {
         for (int i = 1; i <= HISTORY + 5; i++) {
             publish(server, ch, i);
         }
-        try (WsClient c = server.connect(210)) {
+        try (WsClient c = server.connectQuiet(210)) {
             JsonNode ack = c.request("subscribe", since(ch, 2));
             assertThat(ack.get("type").asText()).as("nothing replayed before the ack").isEqualTo("ack");
             assertThat(ack.at("/data/recovered").asBoolean()).isFalse();
@@ -195,12 +195,12 @@ class ChannelFramesTest {
         String ch = channel();
         publish(server, ch, 1);
         publish(server, ch, 2);
-        try (WsClient c = server.connect(211)) {
+        try (WsClient c = server.connectQuiet(211)) {
             Map<String, Object> data = since(ch, 1);
             data.put("epoch", "not-this-one");
             assertThat(c.request("subscribe", data).at("/data/recovered").asBoolean()).isFalse();
         }
-        try (WsClient c = server.connect(211)) {
+        try (WsClient c = server.connectQuiet(211)) {
             assertThat(c.request("subscribe", since(ch, 50)).at("/data/recovered").asBoolean()).isFalse();
             assertThat(c.requestError("subscribe", Map.of("channel", channel(), "since", -1))).isEqualTo("invalid_field");
             assertThat(c.requestError("subscribe", Map.of("channel", channel(), "since", "3"))).isEqualTo("invalid_field");
@@ -212,12 +212,12 @@ class ChannelFramesTest {
         try (TestServer shortLived = TestServer.start(Map.of("channels.history-ttl", "200ms"))) {
             publish(shortLived, "ticker", 1);
             publish(shortLived, "ticker", 2);
-            try (WsClient c = shortLived.connect(212)) {
+            try (WsClient c = shortLived.connectQuiet(212)) {
                 assertThat(c.request("subscribe", since("ticker", 1)).at("/data/recovered").asBoolean()).isTrue();
                 assertThat(c.awaitType("update").get("offset").asLong()).isEqualTo(2);
             }
             Thread.sleep(300);
-            try (WsClient c = shortLived.connect(212)) {
+            try (WsClient c = shortLived.connectQuiet(212)) {
                 JsonNode ack = c.request("subscribe", since("ticker", 1));
                 assertThat(ack.at("/data/recovered").asBoolean()).isFalse();
                 assertThat(ack.at("/data/offset").asLong()).isEqualTo(2);
@@ -235,7 +235,7 @@ class ChannelFramesTest {
                 publish(server, ch, i);
             }
         });
-        try (WsClient c = server.connect(213)) {
+        try (WsClient c = server.connectQuiet(213)) {
             publisher.start();
             dev.herald.testing.Await.until("publications under way", () -> !publisher.isAlive() || currentOffset(ch) >= 5);
             c.send("subscribe", since(ch, 1));
@@ -254,14 +254,14 @@ class ChannelFramesTest {
     }
 
     private static long currentOffset(String ch) {
-        try (WsClient c = server.connect(299)) {
+        try (WsClient c = server.connectQuiet(299)) {
             return c.request("subscribe", Map.of("channel", ch)).at("/data/offset").asLong();
         }
     }
 
     @Test
     void privateChannel_withoutTheClaim_isForbidden() {
-        try (WsClient c = server.connect(214)) {
+        try (WsClient c = server.connectQuiet(214)) {
             JsonNode err = c.request("subscribe", Map.of("channel", "private-board"));
             assertThat(err.get("type").asText()).isEqualTo("error");
             assertThat(err.at("/data/code").asText()).isEqualTo("forbidden");
@@ -276,7 +276,7 @@ class ChannelFramesTest {
     void privateChannel_withTheClaimOrAWildcard_isJoined() {
         String exact = server.token(215, false, List.of("private-board"), Duration.ofHours(1));
         String wildcard = server.token(216, false, List.of("private-team-*"), Duration.ofHours(1));
-        try (WsClient a = server.connect(exact); WsClient b = server.connect(wildcard)) {
+        try (WsClient a = server.connectQuiet(exact); WsClient b = server.connectQuiet(wildcard)) {
             assertThat(a.request("subscribe", Map.of("channel", "private-board")).get("type").asText()).isEqualTo("ack");
             assertThat(a.requestError("subscribe", Map.of("channel", "private-board2"))).isEqualTo("forbidden");
             assertThat(b.request("subscribe", Map.of("channel", "private-team-7")).get("type").asText()).isEqualTo("ack");
@@ -288,7 +288,7 @@ class ChannelFramesTest {
 
     @Test
     void privateChannel_isOpenToAnAdmin() {
-        try (WsClient admin = server.connect(server.adminToken(217))) {
+        try (WsClient admin = server.connectQuiet(server.adminToken(217))) {
             assertThat(admin.request("subscribe", Map.of("channel", "private-anything")).get("type").asText()).isEqualTo("ack");
         }
     }
@@ -296,7 +296,7 @@ class ChannelFramesTest {
     @Test
     void closingAConnection_dropsItsSubscriptions() {
         String ch = channel();
-        WsClient c = server.connect(218);
+        WsClient c = server.connectQuiet(218);
         c.request("subscribe", Map.of("channel", ch));
         assertThat(server.herald().hub().hasSubscribers(ch)).isTrue();
         c.close();

@@ -27,7 +27,7 @@ class ChatFramesTest {
 
     @Test
     void chatToAnOnlineUser_reachesEveryDeviceAndIsAckedDelivered() {
-        try (WsClient alice = server.connect(301); WsClient bobPhone = server.connect(302); WsClient bobLaptop = server.connect(302)) {
+        try (WsClient alice = server.connectQuiet(301); WsClient bobPhone = server.connectQuiet(302); WsClient bobLaptop = server.connectQuiet(302)) {
             long before = System.currentTimeMillis();
             JsonNode ack = alice.request("chat", Map.of("to_user_id", 302, "content", "hello bob"));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
@@ -45,18 +45,23 @@ class ChatFramesTest {
     }
 
     @Test
-    void chatToAnOfflineUser_isAckedNotDelivered() {
-        try (WsClient alice = server.connect(303)) {
+    void chatToAnOfflineUser_isAckedNotDeliveredButKeptForLater() {
+        try (WsClient alice = server.connectQuiet(303)) {
             JsonNode ack = alice.request("chat", Map.of("to_user_id", 399, "content", "are you there?"));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
             assertThat(ack.at("/data/delivered").asBoolean()).isFalse();
-            assertThat(ack.at("/data/stored").asBoolean()).as("no inbox wired in this node").isFalse();
+            assertThat(ack.at("/data/stored").asBoolean()).as("kept in the recipient's inbox").isTrue();
+        }
+        try (WsClient bob = server.connect(399)) {
+            JsonNode kept = bob.awaitType("notification");
+            assertThat(kept.at("/data/content").asText()).isEqualTo("are you there?");
+            assertThat(kept.at("/data/category").asText()).isEqualTo("message");
         }
     }
 
     @Test
     void chatToOneself_reachesOwnOtherDevices() {
-        try (WsClient phone = server.connect(304); WsClient laptop = server.connect(304)) {
+        try (WsClient phone = server.connectQuiet(304); WsClient laptop = server.connectQuiet(304)) {
             assertThat(phone.request("chat", Map.of("to_user_id", 304, "content", "note")).at("/data/delivered").asBoolean()).isTrue();
             assertThat(laptop.awaitType("chat").at("/data/content").asText()).isEqualTo("note");
         }
@@ -64,7 +69,7 @@ class ChatFramesTest {
 
     @Test
     void chatWithMissingOrBadFields_isAnError() {
-        try (WsClient c = server.connect(305)) {
+        try (WsClient c = server.connectQuiet(305)) {
             assertThat(c.requestError("chat", Map.of("content", "x"))).isEqualTo("missing_field");
             assertThat(c.requestError("chat", Map.of("to_user_id", 2))).isEqualTo("missing_field");
             assertThat(c.requestError("chat", Map.of("to_user_id", "2", "content", "x"))).isEqualTo("invalid_field");
@@ -77,10 +82,10 @@ class ChatFramesTest {
 
     @Test
     void adminBroadcast_reachesEveryoneButTheSender() {
-        try (WsClient admin = server.connect(server.adminToken(306));
-             WsClient adminOtherTab = server.connect(server.adminToken(306));
-             WsClient u1 = server.connect(307);
-             WsClient u2 = server.connect(308)) {
+        try (WsClient admin = server.connectQuiet(server.adminToken(306));
+             WsClient adminOtherTab = server.connectQuiet(server.adminToken(306));
+             WsClient u1 = server.connectQuiet(307);
+             WsClient u2 = server.connectQuiet(308)) {
             JsonNode ack = admin.request("broadcast", Map.of("message", "maintenance at noon"));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
             assertThat(ack.at("/data/type").asText()).isEqualTo("broadcast");
@@ -97,7 +102,7 @@ class ChatFramesTest {
 
     @Test
     void broadcastFromANonAdmin_isForbiddenAndReachesNobody() {
-        try (WsClient user = server.connect(309); WsClient other = server.connect(310)) {
+        try (WsClient user = server.connectQuiet(309); WsClient other = server.connectQuiet(310)) {
             assertThat(user.requestError("broadcast", Map.of("message", "spam"))).isEqualTo("forbidden");
             other.expectNoFrame(Duration.ofMillis(200));
         }
@@ -105,7 +110,7 @@ class ChatFramesTest {
 
     @Test
     void broadcastWithoutMessage_isAnError() {
-        try (WsClient admin = server.connect(server.adminToken(311))) {
+        try (WsClient admin = server.connectQuiet(server.adminToken(311))) {
             assertThat(admin.requestError("broadcast", Map.of())).isEqualTo("missing_field");
             assertThat(admin.requestError("broadcast", Map.of("message", 3))).isEqualTo("invalid_field");
         }

@@ -35,11 +35,11 @@ class LivenessTest {
     @Test
     void halfOpenClient_isClosedAfterTheIdleTimeout_whileLiveClientsStay() throws Exception {
         long start = System.nanoTime();
-        try (WsClient pongingClient = server.connect(701);
+        try (WsClient pongingClient = server.connectQuiet(701);
              RawSocket silent = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(702));
              RawSocket jsonHeartbeats = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(703))) {
             assertThat(silent.readJson(Duration.ofSeconds(5)).get("type").asText()).isEqualTo("init");
-            jsonHeartbeats.readJson(Duration.ofSeconds(5));
+            jsonHeartbeats.awaitType("unread_count", Duration.ofSeconds(5));
             assertThat(server.isOnline(702)).isTrue();
 
             Thread heartbeats = new Thread(() -> {
@@ -75,7 +75,7 @@ class LivenessTest {
                 heartbeats.interrupt();
                 heartbeats.join();
             }
-            JsonNode echo = jsonHeartbeats.readJson(Duration.ofSeconds(2));
+            JsonNode echo = jsonHeartbeats.awaitType("heartbeat", Duration.ofSeconds(2));
             assertThat(echo.get("type").asText()).isEqualTo("heartbeat");
         }
         assertThat(server.metric("herald_disconnects_total{reason=\"idle_timeout\"}")).isGreaterThanOrEqualTo(1);
@@ -84,8 +84,8 @@ class LivenessTest {
 
     @Test
     void expiringToken_getsTokenExpiredThenClose4002_unlessRefreshed() throws Exception {
-        try (WsClient expiring = server.connect(server.token(704, false, List.of(), Duration.ofSeconds(2)));
-             WsClient refreshed = server.connect(server.token(705, false, List.of(), Duration.ofSeconds(2)))) {
+        try (WsClient expiring = server.connectQuiet(server.token(704, false, List.of(), Duration.ofSeconds(2)));
+             WsClient refreshed = server.connectQuiet(server.token(705, false, List.of(), Duration.ofSeconds(2)))) {
             JsonNode ack = refreshed.request("refresh", Map.of("token", server.token(705, false, List.of(), Duration.ofHours(1))));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
 
@@ -163,7 +163,7 @@ class LivenessTest {
     @Test
     void tokenWithinTheClockSkew_isAcceptedAndKeptUntilTheSkewRunsOut() throws Exception {
         try (TestServer lenient = TestServer.start(Map.of("auth.clock-skew", "4s"));
-             WsClient c = lenient.connect(lenient.token(708, false, List.of(), Duration.ofSeconds(-1)))) {
+             WsClient c = lenient.connectQuiet(lenient.token(708, false, List.of(), Duration.ofSeconds(-1)))) {
             Thread.sleep(1100); // a sweep runs every second
             assertThat(c.isClosed()).as("accepted at upgrade, so not kicked by the next sweep").isFalse();
             assertThat(c.answersPing()).isTrue();

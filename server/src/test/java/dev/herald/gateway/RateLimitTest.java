@@ -32,9 +32,10 @@ class RateLimitTest {
 
     @Test
     void burstOfTenThousandFrames_getsErrorsThenClose1008_andOthersKeepWorking() throws Exception {
-        try (WsClient other = server.connect(502);
+        try (WsClient other = server.connectQuiet(502);
              RawSocket abuser = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(501))) {
             assertThat(abuser.readJson(Duration.ofSeconds(5)).get("type").asText()).isEqualTo("init");
+            abuser.awaitType("unread_count", Duration.ofSeconds(5));
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
             for (int i = 0; i < 10_000; i++) {
                 burst.write(RawSocket.encodeFrame(RawSocket.TEXT, true,
@@ -85,7 +86,7 @@ class RateLimitTest {
 
     @Test
     void slightlyOverTheLimit_getsErrorsButStaysOpenAndRecovers() throws Exception {
-        try (WsClient c = server.connect(503)) {
+        try (WsClient c = server.connectQuiet(503)) {
             String[] ids = new String[65];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = c.send("ping", Map.of());

@@ -51,7 +51,7 @@ class SessionFramesTest {
 
     @Test
     void ping_getsPongWithServerTimeAndTheSameId() {
-        try (WsClient c = server.connect(103)) {
+        try (WsClient c = server.connectQuiet(103)) {
             long before = System.currentTimeMillis();
             JsonNode pong = c.request("ping", Map.of());
             assertThat(pong.get("type").asText()).isEqualTo("pong");
@@ -62,7 +62,7 @@ class SessionFramesTest {
 
     @Test
     void pingWithoutId_getsPongWithoutId() {
-        try (WsClient c = server.connect(104)) {
+        try (WsClient c = server.connectQuiet(104)) {
             c.sendRaw("{\"type\":\"ping\"}");
             JsonNode pong = c.awaitType("pong");
             assertThat(pong.has("id")).isFalse();
@@ -73,7 +73,7 @@ class SessionFramesTest {
 
     @Test
     void heartbeat_echoesTheClientTimestamp() {
-        try (WsClient c = server.connect(105)) {
+        try (WsClient c = server.connectQuiet(105)) {
             JsonNode hb = c.request("heartbeat", Map.of("timestamp", 1234567));
             assertThat(hb.get("type").asText()).isEqualTo("heartbeat");
             assertThat(hb.at("/data/timestamp").asLong()).isEqualTo(1234567);
@@ -86,7 +86,7 @@ class SessionFramesTest {
 
     @Test
     void presence_saysWhichUsersAreOnline() {
-        try (WsClient asker = server.connect(106); WsClient other = server.connect(107)) {
+        try (WsClient asker = server.connectQuiet(106); WsClient other = server.connectQuiet(107)) {
             JsonNode reply = asker.request("presence", Map.of("user_ids", List.of(107, 106, 108, 107)));
             assertThat(reply.get("type").asText()).isEqualTo("presence");
             assertThat(reply.at("/data/online")).extracting(JsonNode::asLong).containsExactly(106L, 107L);
@@ -96,7 +96,7 @@ class SessionFramesTest {
 
     @Test
     void presenceWithBadIds_isAnErrorAndTheConnectionStays() {
-        try (WsClient c = server.connect(109)) {
+        try (WsClient c = server.connectQuiet(109)) {
             assertThat(c.requestError("presence", Map.of())).isEqualTo("missing_field");
             assertThat(c.requestError("presence", Map.of("user_ids", "1,2"))).isEqualTo("invalid_field");
             assertThat(c.requestError("presence", Map.of("user_ids", List.of(1, -2)))).isEqualTo("invalid_field");
@@ -109,7 +109,7 @@ class SessionFramesTest {
 
     @Test
     void refreshWithAFreshToken_isAcknowledged() {
-        try (WsClient c = server.connect(server.token(110, false, List.of(), Duration.ofMinutes(5)))) {
+        try (WsClient c = server.connectQuiet(server.token(110, false, List.of(), Duration.ofMinutes(5)))) {
             JsonNode ack = c.request("refresh", Map.of("token", server.token(110, false, List.of(), Duration.ofHours(2))));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
             assertThat(ack.at("/data/type").asText()).isEqualTo("refresh");
@@ -119,7 +119,7 @@ class SessionFramesTest {
 
     @Test
     void refreshWithAPrivateChannelsClaim_grantsThem() {
-        try (WsClient c = server.connect(111)) {
+        try (WsClient c = server.connectQuiet(111)) {
             assertThat(c.requestError("subscribe", Map.of("channel", "private-room"))).isEqualTo("forbidden");
             c.request("refresh", Map.of("token", server.token(111, false, List.of("private-room"), Duration.ofHours(1))));
             assertThat(c.request("subscribe", Map.of("channel", "private-room")).get("type").asText()).isEqualTo("ack");
@@ -128,7 +128,7 @@ class SessionFramesTest {
 
     @Test
     void refreshWithABadToken_isRefusedAndTheOldOneStays() {
-        try (WsClient c = server.connect(112)) {
+        try (WsClient c = server.connectQuiet(112)) {
             assertThat(c.requestError("refresh", Map.of("token", "not.a.jwt"))).isEqualTo("token_invalid");
             String expired = server.token(112, false, List.of(), Duration.ofMinutes(-10));
             JsonNode reply = c.request("refresh", Map.of("token", expired));
@@ -142,7 +142,7 @@ class SessionFramesTest {
 
     @Test
     void refreshWithAnotherUsersToken_isForbidden() {
-        try (WsClient c = server.connect(113)) {
+        try (WsClient c = server.connectQuiet(113)) {
             assertThat(c.requestError("refresh", Map.of("token", server.token(114)))).isEqualTo("forbidden");
             var r = server.api("POST", "/admin/websocket/send-to-user", "{\"user_id\":113,\"type\":\"probe\",\"data\":{\"n\":1}}");
             assertThat(r.data().get("is_online").asBoolean()).isTrue();

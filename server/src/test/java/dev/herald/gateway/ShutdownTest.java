@@ -19,9 +19,9 @@ class ShutdownTest {
     void shutdown_closesEveryClientWith1012AndStopsAccepting() throws Exception {
         TestServer server = TestServer.start(Map.of());
         int port = server.port();
-        WsClient a = server.connect(1001);
-        WsClient b = server.connect(1001);
-        WsClient admin = server.connect(server.adminToken(1002));
+        WsClient a = server.connectQuiet(1001);
+        WsClient b = server.connectQuiet(1001);
+        WsClient admin = server.connectQuiet(server.adminToken(1002));
         a.request("subscribe", Map.of("channel", "news"));
         RawSocket raw = RawSocket.connectWs(port, "/ws?token=" + server.token(1003));
         raw.readJson(Duration.ofSeconds(5));

@@ -36,7 +36,7 @@ class SlowConsumerTest {
         String filler = "x".repeat(PAYLOAD);
         String bigPush = "{\"user_id\":901,\"type\":\"bulk\",\"data\":{\"blob\":\"" + filler + "\"}}";
         double slowBefore = server.metric("herald_disconnects_total{reason=\"slow_consumer\"}");
-        try (WsClient healthy = server.connect(902);
+        try (WsClient healthy = server.connectQuiet(902);
              RawSocket slow = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(901), 4096)) {
             Await.until("slow consumer registered", () -> server.isOnline(901));
             long pushed = 0;
@@ -64,7 +64,7 @@ class SlowConsumerTest {
     @Test
     void broadcastsToASlowConsumer_disconnectItToo() {
         String filler = "y".repeat(PAYLOAD);
-        try (WsClient healthy = server.connect(904);
+        try (WsClient healthy = server.connectQuiet(904);
              RawSocket slow = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(903), 4096)) {
             Await.until("slow consumer registered", () -> server.isOnline(903));
             int sent = 0;
@@ -83,7 +83,7 @@ class SlowConsumerTest {
     @Test
     void pingFloodFromAClientThatNeverReads_isDisconnectedNotBuffered() throws Exception {
         try (RawSocket flooder = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(905), 4096);
-             WsClient healthy = server.connect(906)) {
+             WsClient healthy = server.connectQuiet(906)) {
             Await.until("flooder registered", () -> server.isOnline(905));
             java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
             byte[] payload = new byte[125];

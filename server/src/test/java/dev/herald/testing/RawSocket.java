@@ -308,6 +308,17 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    /** The next text frame of {@code type}, discarding other frames (and leaving pings unanswered). */
+    public JsonNode awaitType(String type, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode f = readJson(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (type.equals(f.path("type").asText())) {
+                return f;
+            }
+        }
+    }
+
     /**
      * Reads (and discards text, pings, pongs) until a close frame arrives; returns it, or null when
      * the TCP connection ended without one.

@@ -121,6 +121,22 @@ public final class TestServer implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Opens a WebSocket for {@code userId} and waits for {@code init} and for the inbox's first
+     * {@code unread_count} (sent to every bound connection after any undelivered notifications), so
+     * the frames that follow are only the ones the test causes.
+     */
+    public WsClient connectQuiet(long userId) {
+        return connectQuiet(token(userId));
+    }
+
+    /** {@link #connectQuiet(long)} with a given token. */
+    public WsClient connectQuiet(String token) {
+        WsClient c = connect(token);
+        c.awaitType("unread_count");
+        return c;
+    }
+
     /** Opens a WebSocket with {@code token} (query form) and waits for its {@code init} frame. */
     public WsClient connect(String token) {
         WsClient c = WsClient.open(wsUrl(token));

@@ -142,7 +142,7 @@ class WebSocketUpgradeTest {
     void rs256TokenSignedWithTheConfiguredKeysPair_isAccepted() throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims(605, Duration.ofHours(1)));
         jwt.sign(new RSASSASigner(rsa));
-        try (WsClient c = server.connect(jwt.serialize())) {
+        try (WsClient c = server.connectQuiet(jwt.serialize())) {
             assertThat(c.answersPing()).isTrue();
         }
         SignedJWT forged = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims(605, Duration.ofHours(1)));
@@ -179,19 +179,19 @@ class WebSocketUpgradeTest {
 
     @Test
     void connectionsPastThePerUserLimit_are429() {
-        WsClient a = server.connect(609);
-        WsClient b = server.connect(609);
-        WsClient c = server.connect(609);
+        WsClient a = server.connectQuiet(609);
+        WsClient b = server.connectQuiet(609);
+        WsClient c = server.connectQuiet(609);
         try {
             RawSocket.HttpReply r = upgrade("/ws?token=" + server.token(609));
             assertRefused(r, 429, null);
             assertThat(r.json().get("message").asText()).contains("3");
-            try (WsClient otherUser = server.connect(610)) {
+            try (WsClient otherUser = server.connectQuiet(610)) {
                 assertThat(otherUser.answersPing()).isTrue();
             }
             a.close();
             Await.until("a slot is free", () -> server.herald().hub().connectionsOf(609).length < 3);
-            try (WsClient d = server.connect(609)) {
+            try (WsClient d = server.connectQuiet(609)) {
                 assertThat(d.answersPing()).isTrue();
             }
         } finally {
