@@ -47,7 +47,13 @@ public final class SettingsLoader {
         SettingsLoader loader = new SettingsLoader();
         file.ifPresent(loader.source::loadFile);
         loader.source.loadEnv(env);
-        overrides.forEach((k, v) -> loader.source.put(k, v, "command line"));
+        overrides.forEach((k, v) -> {
+            if (Keys.ALL.contains(k)) {
+                loader.source.put(k, v, "command line");
+            } else {
+                loader.source.problems().add(k + " (from command line): unknown setting; see docs/operations.md for the list");
+            }
+        });
         return loader.build();
     }
 

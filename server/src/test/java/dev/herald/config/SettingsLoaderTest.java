@@ -193,6 +193,19 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void unknownCommandLineKey_isReportedNotIgnored() {
+        ConfigException e = failure(Optional.empty(), Map.of(), Map.of("gateway.idle-timout", "2s"));
+        assertThat(e.problems()).singleElement().satisfies(m ->
+                assertThat(m).startsWith("gateway.idle-timout (from command line)").contains("unknown setting"));
+    }
+
+    @Test
+    void unknownEnvironmentVariables_areIgnored() {
+        Settings s = load(Map.of("HERALD_NOT_A_SETTING", "x", "HERALD_LOG_LEVEL", "DEBUG"), Map.of());
+        assertThat(s.server().port()).isEqualTo(8080);
+    }
+
+    @Test
     void unreadableFile_isReported() {
         Path missing = dir.resolve("nope.properties");
         ConfigException e = failure(Optional.of(missing), Map.of(), Map.of());
