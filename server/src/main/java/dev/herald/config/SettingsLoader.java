@@ -1,5 +1,6 @@
 package dev.herald.config;
 
+import dev.herald.auth.TokenVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,13 @@ public final class SettingsLoader {
         SettingsLoader loader = new SettingsLoader();
         file.ifPresent(loader.source::loadFile);
         loader.source.loadEnv(env);
-        overrides.forEach((k, v) -> loader.source.put(k, v, "command line"));
+        overrides.forEach((k, v) -> {
+            if (Keys.ALL.contains(k)) {
+                loader.source.put(k, v, "command line");
+            } else {
+                loader.source.problems().add(k + " (from command line): unknown setting; see docs/operations.md for the list");
+            }
+        });
         return loader.build();
     }
 
@@ -100,6 +107,10 @@ public final class SettingsLoader {
         if (!keyFile.isEmpty()) {
             try {
                 publicKey = Optional.of(Files.readString(Path.of(keyFile)));
+                TokenVerifier.parsePublicKey(publicKey.get());
+            } catch (IllegalArgumentException e) {
+                problem("auth.jwt-public-key", "'" + keyFile + "' holds no usable key: " + e.getMessage());
+                publicKey = Optional.empty();
             } catch (IOException e) {
                 problem("auth.jwt-public-key", "cannot read PEM file '" + keyFile + "' (" + e.getMessage() + ")");
             }

@@ -55,6 +55,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof PingWebSocketFrame) {
+            // pongs bypass Connection.write, so check the outbound limit here: a client flooding pings
+            // without reading would otherwise make the server queue pongs without bound
+            if (!connection.channel().isWritable()) {
+                connection.closeNow(CloseCodes.POLICY, "slow consumer");
+                return;
+            }
             connection.channel().writeAndFlush(new PongWebSocketFrame(frame.content().retain()),
                     connection.channel().voidPromise());
             return;
@@ -70,7 +76,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (connection.rateLimiter.abusive()) {
                 connection.closeNow(CloseCodes.POLICY, "rate limit exceeded");
             } else {
-                connection.sendError(null, ErrorCode.RATE_LIMITED, "too many frames: at most "
+                connection.sendError(idOf(frame), ErrorCode.RATE_LIMITED, "too many frames: at most "
                         + gateway.settings().gateway().rateLimitPerMinute() + " per minute");
             }
             return;
@@ -85,7 +91,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         int size = text.content().readableBytes();
         int limit = gateway.settings().gateway().maxFrameBytes();
         if (size > limit) {
-            reject(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes is over the limit of " + limit);
+            reject(idOf(frame), ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes is over the limit of " + limit);
             return;
         }
         InboundFrame decoded;
@@ -96,6 +102,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         gateway.dispatcher().dispatch(connection, decoded);
+    }
+
+    /** The id of a text frame refused before decoding (SPEC §3: its one reply must carry it), or null. */
+    private static String idOf(WebSocketFrame frame) {
+        return frame instanceof TextWebSocketFrame text
+                ? InboundFrame.peekId(text.content().toString(StandardCharsets.UTF_8)) : null;
     }
 
     private void reject(String id, ErrorCode code, String message) {

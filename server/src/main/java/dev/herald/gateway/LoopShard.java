@@ -23,6 +23,7 @@ final class LoopShard {
     private final Settings.Gateway limits;
     private final long bindGraceNanos;
     private final boolean bindAllowed;
+    private final java.time.Duration clockSkew;
     private Connection[] connections = new Connection[64];
     private int size;
     private final Map<String, SubscriberList> channels = new HashMap<>();
@@ -32,6 +33,7 @@ final class LoopShard {
         this.limits = limits;
         this.bindGraceNanos = auth.bindGrace().toNanos();
         this.bindAllowed = auth.allowBind();
+        this.clockSkew = auth.clockSkew();
     }
 
     EventLoop loop() {
@@ -147,7 +149,9 @@ final class LoopShard {
                 c.close(CloseCodes.GOING_AWAY, "idle timeout");
             } else if (!c.bound() && bindAllowed && nowNanos - c.connectedNanos() > bindGraceNanos) {
                 c.close(CloseCodes.POLICY, "bind timeout");
-            } else if (c.bound() && c.principal().expiresAt().isBefore(now)) {
+            } else if (c.bound() && c.principal().expiresAt().isBefore(now.minus(clockSkew))) {
+                // the same allowance TokenVerifier gives at upgrade and refresh, so a token accepted
+                // there is not declared expired by the next sweep
                 c.sendError(null, ErrorCode.TOKEN_EXPIRED, "the token has expired; reconnect with a fresh one");
                 c.close(CloseCodes.TOKEN_EXPIRED, "token expired");
             } else if (nowNanos - c.lastPingNanos >= ping) {

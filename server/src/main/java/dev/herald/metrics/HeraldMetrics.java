@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 public final class HeraldMetrics {
     private static final Set<String> KNOWN_TYPES = Set.of("init", "bind_success", "ping", "pong", "heartbeat",
             "subscribe", "unsubscribe", "chat", "broadcast", "sync", "ack", "read", "presence", "refresh", "error",
-            "notification", "unread_count", "data_update", "message");
+            "notification", "unread_count", "data_update", "message", "unknown");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> framesIn = new ConcurrentHashMap<>();

@@ -1,5 +1,7 @@
 package dev.herald.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,6 +56,32 @@ public record InboundFrame(String type, ObjectNode data, String id) {
             throw new FrameException(id, new ProtocolException(ErrorCode.INVALID_FIELD, "data must be a JSON object"));
         }
         return new InboundFrame(type.asText(), dataObject, id);
+    }
+
+    /**
+     * The top-level {@code id} of a frame that is refused without being decoded (over the rate or
+     * size limit), so even that refusal can carry it; null when there is none or the text is not a
+     * JSON object. Streams over the fields without building a tree, and never throws.
+     */
+    public static String peekId(String text) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("id".equals(name)) {
+                    boolean usable = (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)
+                            && p.getText().length() <= MAX_ID_LENGTH;
+                    return usable ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     /** A required positive 64-bit id. */

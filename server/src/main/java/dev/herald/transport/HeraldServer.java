@@ -62,7 +62,7 @@ public final class HeraldServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(outbound / 2, outbound))
-                .childHandler(new HttpInitializer(handler, settings.http().maxBodyBytes()));
+                .childHandler(new HttpInitializer(handler, settings.http().maxBodyBytes(), settings.gateway().idleTimeout()));
         listener = b.bind(new InetSocketAddress(settings.server().host(), settings.server().port())).sync().channel();
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }

@@ -4,9 +4,15 @@ import dev.herald.api.Reply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline every accepted socket starts with: HTTP/1.1 codec, a body aggregator that answers
@@ -18,20 +24,41 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADERS = 16384;
 
+    static final String HTTP_IDLE = "http-idle";
+
     private final HttpHandler handler;
     private final int maxBodyBytes;
+    private final long idleMillis;
 
-    HttpInitializer(HttpHandler handler, int maxBodyBytes) {
+    HttpInitializer(HttpHandler handler, int maxBodyBytes, Duration idleTimeout) {
         this.handler = handler;
         this.maxBodyBytes = maxBodyBytes;
+        this.idleMillis = idleTimeout.toMillis();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
+                .addLast(HTTP_IDLE, new CloseWhenIdle(idleMillis))
                 .addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
                 .addLast("http-aggregator", new BodyLimit(maxBodyBytes))
                 .addLast(HTTP_HANDLER, handler);
+    }
+
+    /**
+     * Closes an HTTP connection that sends nothing for the idle timeout (a socket that never sends its
+     * request, or an idle keep-alive one), so silent sockets cannot pile up. A WebSocket upgrade
+     * removes it: the gateway's own sweep watches upgraded connections.
+     */
+    private static final class CloseWhenIdle extends IdleStateHandler {
+        CloseWhenIdle(long idleMillis) {
+            super(idleMillis, 0, 0, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+            ctx.close();
+        }
     }
 
     /** The aggregator, answering a body over the limit with the envelope instead of a bare 413. */
@@ -43,9 +70,21 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
             this.max = max;
         }
 
+        /**
+         * Closing at once while the client is still uploading makes the kernel reset the connection, and
+         * the client never reads the 413. Like Netty's own aggregator, keep a keep-alive connection open
+         * instead: the aggregator discards the rest of the body, then the connection serves the next request.
+         */
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            HttpResponses.write(ctx, Reply.envelope(413, "the request body is larger than " + max + " bytes", null), false);
+            boolean keepOpen = !(oversized instanceof FullHttpMessage)
+                    && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
+            HttpResponses.write(ctx, Reply.envelope(413, "the request body is larger than " + max + " bytes", null), keepOpen)
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            ctx.close();
+                        }
+                    });
         }
     }
 }

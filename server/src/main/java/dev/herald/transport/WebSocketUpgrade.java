@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -69,6 +70,10 @@ final class WebSocketUpgrade {
             }
             ChannelPipeline p = ctx.pipeline();
             p.remove(HttpInitializer.HTTP_HANDLER);
+            p.remove(HttpInitializer.HTTP_IDLE);
+            // the handshaker's decoder does not check UTF-8 itself (only WebSocketServerProtocolHandler
+            // adds this stage), so without it invalid text frames were silently decoded with U+FFFD
+            p.addLast("ws-utf8", new Utf8FrameValidator(true));
             p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.gateway().hardFrameBytes()));
             gateway.open(ctx.channel(), principal);
         });

@@ -121,6 +121,82 @@ public final class TestServer implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Opens a WebSocket for {@code userId} and waits for {@code init} and for the inbox's first
+     * {@code unread_count} (sent to every bound connection after any undelivered notifications), so
+     * the frames that follow are only the ones the test causes.
+     */
+    public WsClient connectQuiet(long userId) {
+        return connectQuiet(token(userId));
+    }
+
+    /** {@link #connectQuiet(long)} with a given token. */
+    public WsClient connectQuiet(String token) {
+        WsClient c = connect(token);
+        c.awaitType("unread_count");
+        return c;
+    }
+
+    /** Opens a WebSocket with {@code token} (query form) and waits for its {@code init} frame. */
+    public WsClient connect(String token) {
+        WsClient c = WsClient.open(wsUrl(token));
+        c.awaitType("init");
+        return c;
+    }
+
+    /** The Prometheus text of {@code GET /metrics}. */
+    public String metricsText() {
+        Response r = call("GET", "/metrics", null, null);
+        if (r.status() != 200) {
+            throw new AssertionError("/metrics answered " + r.status());
+        }
+        return r.body();
+    }
+
+    /**
+     * The sum of the samples whose series starts with {@code series}, e.g.
+     * {@code herald_disconnects_total{reason="slow_consumer"}}; 0 when there is none.
+     */
+    public double metric(String series) {
+        double sum = 0;
+        for (String line : metricsText().split("\n")) {
+            if (!line.startsWith("#") && line.startsWith(series)) {
+                String rest = line.substring(series.length());
+                if (rest.startsWith(" ") || rest.startsWith("{") || rest.startsWith(",")
+                        || series.endsWith("}") || series.endsWith(",")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Whether the server API reports {@code userId} online. */
+    public boolean isOnline(long userId) {
+        Response r = api("POST", "/admin/websocket/check-online", "{\"user_id\":" + userId + "}");
+        if (r.status() != 200) {
+            throw new AssertionError("check-online answered " + r.status() + " " + r.body());
+        }
+        return r.data().get("is_online").asBoolean();
+    }
+
+    /** Asserts that the node still accepts and serves a brand-new connection (after a fault). */
+    public void assertServesFreshConnection() {
+        long user = 900_000 + FRESH.incrementAndGet();
+        try (WsClient c = connect(user)) {
+            JsonNode pong = c.request("ping", Map.of());
+            if (!"pong".equals(pong.path("type").asText())) {
+                throw new AssertionError("a fresh connection got " + pong + " instead of pong");
+            }
+        }
+        Response health = call("GET", "/health", null, null);
+        if (health.status() != 200) {
+            throw new AssertionError("/health answered " + health.status() + " " + health.body());
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong FRESH = new java.util.concurrent.atomic.AtomicLong();
+
     /** Sends an HTTP request; {@code auth} is the bearer credential or null. */
     public Response call(String method, String path, String auth, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))

@@ -47,6 +47,19 @@ public final class WsClient implements AutoCloseable {
         return c;
     }
 
+    /** Opens a WebSocket with extra request headers (e.g. {@code Authorization}). */
+    public static WsClient open(String url, java.util.Map<String, String> headers) {
+        WsClient c = new WsClient();
+        try {
+            WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
+            headers.forEach(b::header);
+            c.socket = b.buildAsync(URI.create(url), c.listener()).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot connect to " + url.replaceAll("token=[^&]+", "token=…"), e);
+        }
+        return c;
+    }
+
     /** Attempts to connect and returns the handshake failure (for refused upgrades). */
     public static Throwable refusal(String url) {
         try {
@@ -179,7 +192,9 @@ public final class WsClient implements AutoCloseable {
         try {
             JsonNode f = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
             if (f == null) {
-                throw new AssertionError("no frame within " + wait.toMillis() + " ms");
+                throw new AssertionError("no frame within " + wait.toMillis() + " ms"
+                        + (closed.isDone() ? " (closed: " + closed.join() + ")" : "")
+                        + (skipped.isEmpty() ? "" : "; kept meanwhile: " + skipped));
             }
             return f;
         } catch (InterruptedException e) {
@@ -203,6 +218,37 @@ public final class WsClient implements AutoCloseable {
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError("the server did not close the connection", e);
         }
+    }
+
+    /** Waits up to {@code wait} for the server to close the connection. */
+    public Close awaitClose(Duration wait) {
+        try {
+            return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("the server did not close the connection within " + wait.toMillis() + " ms", e);
+        }
+    }
+
+    /** Asserts that no frame (of any type) arrives within {@code wait}. */
+    public void expectNoFrame(Duration wait) {
+        JsonNode f = maybeNext(wait);
+        if (f != null) {
+            throw new AssertionError("expected no frame, got " + f);
+        }
+    }
+
+    /** Sends a frame and waits for its reply, which must be an {@code error}; returns {@code data.code}. */
+    public String requestError(String type, Object data) {
+        JsonNode reply = request(type, data);
+        if (!"error".equals(reply.path("type").asText())) {
+            throw new AssertionError("expected an error reply, got " + reply);
+        }
+        return reply.at("/data/code").asText();
+    }
+
+    /** Whether the connection still answers a {@code ping} with a {@code pong}. */
+    public boolean answersPing() {
+        return "pong".equals(request("ping", java.util.Map.of()).path("type").asText());
     }
 
     public boolean isClosed() {

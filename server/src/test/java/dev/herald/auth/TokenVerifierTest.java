@@ -1,0 +1,267 @@
+package dev.herald.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.herald.testing.Pem;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+    static final byte[] SECRET = "verifier-test-secret-verifier-test-secret".getBytes(StandardCharsets.UTF_8);
+    static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    static final Duration SKEW = Duration.ofSeconds(30);
+
+    static RSAKey rsa;
+    static ECKey ec;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        rsa = new RSAKeyGenerator(2048).generate();
+        ec = new ECKeyGenerator(Curve.P_256).generate();
+    }
+
+    private static String pem(PublicKey key) {
+        return Pem.publicKey(key);
+    }
+
+    private static TokenVerifier hmacOnly() {
+        return new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK);
+    }
+
+    private static JWTClaimsSet.Builder claims(String sub, Duration ttl) {
+        return new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(NOW)).expirationTime(Date.from(NOW.plus(ttl)));
+    }
+
+    private static String sign(JWSAlgorithm alg, JWSSigner signer, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    private static String hs256(JWTClaimsSet claims) throws Exception {
+        return sign(JWSAlgorithm.HS256, new MACSigner(SECRET), claims);
+    }
+
+    private static TokenException refusal(TokenVerifier v, String token) {
+        TokenException e = catchThrowableOfType(TokenException.class, () -> v.verify(token));
+        assertThat(e).as("token should be refused").isNotNull();
+        return e;
+    }
+
+    @Test
+    void validHs256_givesTheUser() throws Exception {
+        Principal p = hmacOnly().verify(hs256(claims("42", Duration.ofHours(1)).build()));
+        assertThat(p.kind()).isEqualTo(Principal.Kind.USER);
+        assertThat(p.userId()).isEqualTo(42);
+        assertThat(p.channels()).isEmpty();
+        assertThat(p.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        assertThat(p.admin()).isFalse();
+        assertThat(p.hasUser()).isTrue();
+    }
+
+    @Test
+    void tokenIssuer_mintsWhatTheVerifierAccepts() throws Exception {
+        TokenIssuer issuer = new TokenIssuer(SECRET, CLOCK);
+        Principal p = hmacOnly().verify(issuer.issue(7, true, List.of("private-a", "private-team-*"), Duration.ofMinutes(5)));
+        assertThat(p.userId()).isEqualTo(7);
+        assertThat(p.kind()).isEqualTo(Principal.Kind.ADMIN);
+        assertThat(p.channels()).containsExactly("private-a", "private-team-*");
+    }
+
+    @Test
+    void rolesAndChannelsClaims_areRead() throws Exception {
+        Principal admin = hmacOnly().verify(hs256(claims("1", Duration.ofHours(1))
+                .claim("roles", List.of("editor", "admin")).claim("channels", List.of("private-x")).build()));
+        assertThat(admin.kind()).isEqualTo(Principal.Kind.ADMIN);
+        assertThat(admin.channels()).containsExactly("private-x");
+        Principal user = hmacOnly().verify(hs256(claims("1", Duration.ofHours(1)).claim("roles", List.of("editor")).build()));
+        assertThat(user.kind()).isEqualTo(Principal.Kind.USER);
+    }
+
+    @Test
+    void malformedRolesOrChannels_areRefused() throws Exception {
+        assertThat(refusal(hmacOnly(), hs256(claims("1", Duration.ofHours(1)).claim("roles", "admin").build())).code())
+                .isEqualTo("token_invalid");
+        assertThat(refusal(hmacOnly(), hs256(claims("1", Duration.ofHours(1)).claim("channels", List.of(1, 2)).build())).getMessage())
+                .contains("channels");
+    }
+
+    @Test
+    void expiredToken_isRefusedAsExpired() throws Exception {
+        TokenException e = refusal(hmacOnly(), hs256(claims("1", Duration.ofMinutes(-5)).build()));
+        assertThat(e.code()).isEqualTo("token_expired");
+    }
+
+    @Test
+    void expiredWithinClockSkew_isStillAccepted() throws Exception {
+        assertThat(hmacOnly().verify(hs256(claims("1", Duration.ofSeconds(-10)).build())).userId()).isEqualTo(1);
+    }
+
+    @Test
+    void tokenWithoutExp_isRefused() throws Exception {
+        String token = hs256(new JWTClaimsSet.Builder().subject("1").build());
+        assertThat(refusal(hmacOnly(), token).getMessage()).contains("exp");
+    }
+
+    @Test
+    void tamperedPayload_isRefused() throws Exception {
+        String[] parts = hs256(claims("5", Duration.ofHours(1)).build()).split("\\.");
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims("1", Duration.ofHours(1)).claim("roles", List.of("admin")).build().toString()
+                        .getBytes(StandardCharsets.UTF_8));
+        TokenException e = refusal(hmacOnly(), parts[0] + "." + forged + "." + parts[2]);
+        assertThat(e.code()).isEqualTo("token_invalid");
+        assertThat(e.getMessage()).contains("signature");
+    }
+
+    @Test
+    void tamperedSignature_isRefused() throws Exception {
+        String token = hs256(claims("5", Duration.ofHours(1)).build());
+        char last = token.charAt(token.length() - 2);
+        String broken = token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+        assertThat(refusal(hmacOnly(), broken).code()).isEqualTo("token_invalid");
+    }
+
+    @Test
+    void algNone_isRefused() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(("{\"sub\":\"1\",\"exp\":" + NOW.plusSeconds(3600).getEpochSecond()
+                + ",\"roles\":[\"admin\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(refusal(hmacOnly(), header + "." + payload + ".").code()).isEqualTo("token_invalid");
+        assertThat(refusal(hmacOnly(), header + "." + payload + ".c2ln").code()).isEqualTo("token_invalid");
+    }
+
+    @Test
+    void wrongKey_isRefused() throws Exception {
+        String token = sign(JWSAlgorithm.HS256, new MACSigner("another-secret-another-secret-another-secret"),
+                claims("1", Duration.ofHours(1)).build());
+        assertThat(refusal(hmacOnly(), token).code()).isEqualTo("token_invalid");
+    }
+
+    @Test
+    void otherHmacAlgorithms_areRefused() throws Exception {
+        byte[] longSecret = (new String(SECRET, StandardCharsets.UTF_8) + "-padding-for-hs512-needs-64-bytes-of-key")
+                .getBytes(StandardCharsets.UTF_8);
+        TokenVerifier v = new TokenVerifier(longSecret, Optional.empty(), SKEW, CLOCK);
+        String hs512 = sign(JWSAlgorithm.HS512, new MACSigner(longSecret), claims("1", Duration.ofHours(1)).build());
+        assertThat(refusal(v, hs512).getMessage()).contains("HS512");
+    }
+
+    @Test
+    void badSubject_isRefused() throws Exception {
+        for (String sub : new String[] {"abc", "0", "-3", "1.5", "99999999999999999999", ""}) {
+            assertThat(refusal(hmacOnly(), hs256(claims(sub, Duration.ofHours(1)).build())).getMessage())
+                    .as("sub %s", sub).contains("sub");
+        }
+        assertThat(refusal(hmacOnly(), hs256(new JWTClaimsSet.Builder()
+                .expirationTime(Date.from(NOW.plusSeconds(60))).build())).getMessage()).contains("sub");
+    }
+
+    @Test
+    void missingOrGarbageToken_isRefused() {
+        assertThat(refusal(hmacOnly(), null).code()).isEqualTo("token_missing");
+        assertThat(refusal(hmacOnly(), " ").code()).isEqualTo("token_missing");
+        assertThat(refusal(hmacOnly(), "a.b.c").code()).isEqualTo("token_invalid");
+        assertThat(refusal(hmacOnly(), "not-a-jwt").code()).isEqualTo("token_invalid");
+        assertThat(refusal(hmacOnly(), "eyJ9.eyJ9.").code()).isEqualTo("token_invalid");
+    }
+
+    @Test
+    void rs256_withConfiguredPublicKey_isAccepted() throws Exception {
+        TokenVerifier v = new TokenVerifier(SECRET, Optional.of(pem(rsa.toPublicKey())), SKEW, CLOCK);
+        String token = sign(JWSAlgorithm.RS256, new RSASSASigner(rsa),
+                claims("9", Duration.ofHours(1)).claim("roles", List.of("admin")).build());
+        Principal p = v.verify(token);
+        assertThat(p.userId()).isEqualTo(9);
+        assertThat(p.kind()).isEqualTo(Principal.Kind.ADMIN);
+        assertThat(v.verify(hs256(claims("3", Duration.ofHours(1)).build())).userId())
+                .as("HS256 keeps working beside a public key").isEqualTo(3);
+    }
+
+    @Test
+    void es256_withConfiguredPublicKey_isAccepted() throws Exception {
+        TokenVerifier v = new TokenVerifier(new byte[0], Optional.of(pem(ec.toPublicKey())), SKEW, CLOCK);
+        String token = sign(JWSAlgorithm.ES256, new ECDSASigner(ec), claims("11", Duration.ofHours(1)).build());
+        assertThat(v.verify(token).userId()).isEqualTo(11);
+        assertThat(refusal(v, hs256(claims("3", Duration.ofHours(1)).build())).code())
+                .as("no secret configured: HS256 is refused").isEqualTo("token_invalid");
+    }
+
+    @Test
+    void asymmetricTokenSignedWithAnotherKey_isRefused() throws Exception {
+        TokenVerifier v = new TokenVerifier(SECRET, Optional.of(pem(rsa.toPublicKey())), SKEW, CLOCK);
+        RSAKey other = new RSAKeyGenerator(2048).generate();
+        String token = sign(JWSAlgorithm.RS256, new RSASSASigner(other), claims("9", Duration.ofHours(1)).build());
+        assertThat(refusal(v, token).code()).isEqualTo("token_invalid");
+    }
+
+    @Test
+    void algorithmNotMatchingTheConfiguredKey_isRefused() throws Exception {
+        TokenVerifier rsaVerifier = new TokenVerifier(SECRET, Optional.of(pem(rsa.toPublicKey())), SKEW, CLOCK);
+        String es256 = sign(JWSAlgorithm.ES256, new ECDSASigner(ec), claims("1", Duration.ofHours(1)).build());
+        assertThat(refusal(rsaVerifier, es256).getMessage()).contains("ES256");
+        String ps256 = sign(JWSAlgorithm.PS256, new RSASSASigner(rsa), claims("1", Duration.ofHours(1)).build());
+        assertThat(refusal(rsaVerifier, ps256).getMessage()).contains("PS256");
+        String rs256 = sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), claims("1", Duration.ofHours(1)).build());
+        assertThat(refusal(hmacOnly(), rs256).getMessage()).as("no public key configured").contains("RS256");
+    }
+
+    @Test
+    void hs256SignedWithThePublicKeyText_isRefused() throws Exception {
+        String publicPem = pem(rsa.toPublicKey());
+        TokenVerifier v = new TokenVerifier(SECRET, Optional.of(publicPem), SKEW, CLOCK);
+        String confused = sign(JWSAlgorithm.HS256, new MACSigner(publicPem.getBytes(StandardCharsets.UTF_8)),
+                claims("1", Duration.ofHours(1)).build());
+        assertThat(refusal(v, confused).code()).isEqualTo("token_invalid");
+    }
+
+    @Test
+    void expiredAsymmetricToken_isRefusedAsExpired() throws Exception {
+        TokenVerifier v = new TokenVerifier(SECRET, Optional.of(pem(ec.toPublicKey())), SKEW, CLOCK);
+        String token = sign(JWSAlgorithm.ES256, new ECDSASigner(ec), claims("1", Duration.ofHours(-1)).build());
+        assertThat(refusal(v, token).code()).isEqualTo("token_expired");
+    }
+
+    @Test
+    void credentials_mapApiKeysTokensAndGarbage() throws Exception {
+        Credentials c = new Credentials(List.of("backend-key-1"), hmacOnly());
+        assertThat(c.authenticate("Bearer backend-key-1")).isSameAs(Principal.BACKEND);
+        assertThat(c.authenticate("bearer   backend-key-1 ")).isSameAs(Principal.BACKEND);
+        assertThat(c.authenticate("Bearer " + hs256(claims("4", Duration.ofHours(1)).build())).userId()).isEqualTo(4);
+        for (String bad : new String[] {null, "", "backend-key-1", "Basic dXNlcjpwdw==", "Bearer wrong-key", "Bearer "}) {
+            TokenException e = catchThrowableOfType(TokenException.class, () -> c.authenticate(bad));
+            assertThat(e).as("credential %s", bad).isNotNull();
+        }
+        assertThat(Principal.BACKEND.admin()).isTrue();
+        assertThat(Principal.BACKEND.hasUser()).isFalse();
+        assertThat(Map.of("k", Principal.BACKEND.expiresAt())).containsValue(Instant.MAX);
+    }
+}

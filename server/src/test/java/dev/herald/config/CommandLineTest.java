@@ -1,0 +1,74 @@
+package dev.herald.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.Main;
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenVerifier;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code token} command: prints only a JWT the server accepts. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {}
+
+    private Run run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine cli = new CommandLine(new Main());
+            cli.setErr(new PrintWriter(System.err, true));
+            int exit = cli.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void token_printsOnlyAJwtThatTheDemoSecretVerifies() throws Exception {
+        Run r = run("token", "--user", "42", "--admin", "--ttl", "30m", "--channels", "private-a,private-team-*",
+                "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String token = r.out().strip();
+        assertThat(r.out().lines()).hasSize(1);
+        assertThat(token.split("\\.")).hasSize(3);
+        byte[] secret = Files.readString(dir.resolve("jwt-secret")).trim().getBytes(StandardCharsets.UTF_8);
+        Principal p = new TokenVerifier(secret, Optional.empty(), Duration.ofSeconds(30), Clock.systemUTC()).verify(token);
+        assertThat(p.userId()).isEqualTo(42);
+        assertThat(p.kind()).isEqualTo(Principal.Kind.ADMIN);
+        assertThat(p.channels()).containsExactly("private-a", "private-team-*");
+        assertThat(p.expiresAt()).isBetween(Instant.now().plus(Duration.ofMinutes(29)), Instant.now().plus(Duration.ofMinutes(31)));
+    }
+
+    @Test
+    void token_refusesABadUserOrTtl() {
+        Run zero = run("token", "--user", "0", "--data-dir", dir.toString());
+        assertThat(zero.exit()).isNotZero();
+        assertThat(zero.err()).contains("--user");
+        assertThat(zero.out()).isEmpty();
+        Run ttl = run("token", "--user", "1", "--ttl", "5x", "--data-dir", dir.toString());
+        assertThat(ttl.exit()).isNotZero();
+        assertThat(ttl.err()).contains("--ttl");
+        assertThat(run("token", "--data-dir", dir.toString()).exit()).as("--user is required").isNotZero();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.herald.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.herald.testing.Await;
+import dev.herald.testing.Pem;
+import dev.herald.testing.RawSocket;
+import dev.herald.testing.TestServer;
+import dev.herald.testing.WsClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /ws}: who is let in. Refusals happen before the upgrade, as HTTP responses with the JSON
+ * envelope, read here with a raw socket because WebSocket clients hide the body.
+ */
+class WebSocketUpgradeTest {
+    static TestServer server;
+    static RSAKey rsa;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rsa = new RSAKeyGenerator(2048).generate();
+        Path pem = Files.createTempFile("herald-key", ".pem");
+        Files.writeString(pem, Pem.publicKey(rsa.toPublicKey()));
+        server = TestServer.start(Map.of("gateway.max-connections-per-user", "3", "auth.jwt-public-key", pem.toString()));
+    }
+
+    @AfterEach
+    void stillServing() {
+        server.assertServesFreshConnection();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static RawSocket.HttpReply upgrade(String pathAndQuery) {
+        return upgrade(pathAndQuery, Map.of());
+    }
+
+    private static RawSocket.HttpReply upgrade(String pathAndQuery, Map<String, String> headers) {
+        try (RawSocket s = RawSocket.open(server.port())) {
+            return s.upgrade(pathAndQuery, headers);
+        }
+    }
+
+    private static void assertRefused(RawSocket.HttpReply r, int status, String tokenCode) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().get("content-type")).startsWith("application/json");
+        JsonNode body = r.json();
+        assertThat(body.get("code").asInt()).isEqualTo(status);
+        assertThat(body.get("message").asText()).isNotBlank();
+        if (tokenCode != null) {
+            assertThat(body.at("/data/errors/token").asText()).isEqualTo(tokenCode);
+        }
+    }
+
+    private static String hs256(String secret, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    private static JWTClaimsSet claims(long user, Duration ttl) {
+        return new JWTClaimsSet.Builder().subject(Long.toString(user)).expirationTime(Date.from(Instant.now().plus(ttl))).build();
+    }
+
+    @Test
+    void validToken_upgradesAndInitNamesTheUser() {
+        try (RawSocket s = RawSocket.open(server.port())) {
+            RawSocket.HttpReply r = s.upgrade("/ws?token=" + server.token(601), Map.of());
+            assertThat(r.status()).isEqualTo(101);
+            assertThat(r.headers().get("upgrade")).isEqualToIgnoringCase("websocket");
+            JsonNode init = s.readJson(Duration.ofSeconds(5));
+            assertThat(init.get("type").asText()).isEqualTo("init");
+            assertThat(init.at("/data/user_id").asLong()).isEqualTo(601);
+        }
+    }
+
+    @Test
+    void missingToken_is401WithAJsonBody() {
+        RawSocket.HttpReply r = upgrade("/ws");
+        assertRefused(r, 401, null);
+        assertThat(r.json().get("message").asText()).contains("token");
+        assertRefused(upgrade("/ws?token="), 401, null);
+    }
+
+    @Test
+    void expiredToken_is401TokenExpired() {
+        RawSocket.HttpReply r = upgrade("/ws?token=" + server.token(602, false, List.of(), Duration.ofMinutes(-5)));
+        assertRefused(r, 401, "token_expired");
+    }
+
+    @Test
+    void tamperedToken_is401() {
+        String[] parts = server.token(603).split("\\.");
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"sub\":\"1\",\"exp\":" + (Instant.now().getEpochSecond() + 3600) + ",\"roles\":[\"admin\"]}")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertRefused(upgrade("/ws?token=" + parts[0] + "." + payload + "." + parts[2]), 401, "token_invalid");
+    }
+
+    @Test
+    void algNoneToken_is401() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String token = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"sub\":\"1\",\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}")
+                .getBytes(StandardCharsets.UTF_8)) + ".";
+        assertRefused(upgrade("/ws?token=" + token), 401, "token_invalid");
+    }
+
+    @Test
+    void wrongKeyToken_is401() throws Exception {
+        String token = hs256("a-completely-different-secret-of-enough-length", claims(604, Duration.ofHours(1)));
+        assertRefused(upgrade("/ws?token=" + token), 401, "token_invalid");
+        assertRefused(upgrade("/ws?token=garbage"), 401, "token_invalid");
+    }
+
+    @Test
+    void rs256TokenSignedWithTheConfiguredKeysPair_isAccepted() throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims(605, Duration.ofHours(1)));
+        jwt.sign(new RSASSASigner(rsa));
+        try (WsClient c = server.connectQuiet(jwt.serialize())) {
+            assertThat(c.answersPing()).isTrue();
+        }
+        SignedJWT forged = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims(605, Duration.ofHours(1)));
+        forged.sign(new RSASSASigner(new RSAKeyGenerator(2048).generate()));
+        assertRefused(upgrade("/ws?token=" + forged.serialize()), 401, "token_invalid");
+    }
+
+    @Test
+    void userIdNotMatchingTheToken_is403() {
+        RawSocket.HttpReply r = upgrade("/ws?user_id=2&token=" + server.token(606));
+        assertRefused(r, 403, null);
+        assertThat(r.json().get("message").asText()).contains("user_id");
+        assertRefused(upgrade("/ws?user_id=abc&token=" + server.token(606)), 403, null);
+    }
+
+    @Test
+    void seedFormWithMatchingUserId_isAccepted() {
+        try (WsClient c = WsClient.open("ws://127.0.0.1:" + server.port() + "/ws?user_id=607&token=" + server.token(607))) {
+            assertThat(c.awaitType("init").at("/data/user_id").asLong()).isEqualTo(607);
+        }
+    }
+
+    @Test
+    void authorizationHeader_isAccepted() {
+        String url = "ws://127.0.0.1:" + server.port() + "/ws";
+        try (WsClient c = WsClient.open(url, Map.of("Authorization", "Bearer " + server.token(608)))) {
+            assertThat(c.awaitType("init").at("/data/user_id").asLong()).isEqualTo(608);
+            assertThat(c.answersPing()).isTrue();
+        }
+        assertRefused(upgrade("/ws", Map.of("Authorization", "Bearer " + server.token(608, false, List.of(), Duration.ofMinutes(-5)))),
+                401, "token_expired");
+        assertRefused(upgrade("/ws", Map.of("Authorization", "Basic dXNlcjpwYXNz")), 401, null);
+    }
+
+    @Test
+    void connectionsPastThePerUserLimit_are429() {
+        WsClient a = server.connectQuiet(609);
+        WsClient b = server.connectQuiet(609);
+        WsClient c = server.connectQuiet(609);
+        try {
+            RawSocket.HttpReply r = upgrade("/ws?token=" + server.token(609));
+            assertRefused(r, 429, null);
+            assertThat(r.json().get("message").asText()).contains("3");
+            try (WsClient otherUser = server.connectQuiet(610)) {
+                assertThat(otherUser.answersPing()).isTrue();
+            }
+            a.close();
+            Await.until("a slot is free", () -> server.herald().hub().connectionsOf(609).length < 3);
+            try (WsClient d = server.connectQuiet(609)) {
+                assertThat(d.answersPing()).isTrue();
+            }
+        } finally {
+            a.close();
+            b.close();
+            c.close();
+        }
+    }
+
+    @Test
+    void plainGetOrPost_isRefusedWithAnEnvelope() {
+        try (RawSocket s = RawSocket.open(server.port())) {
+            RawSocket.HttpReply r = s.request("GET", "/ws?token=" + server.token(611), Map.of(), null);
+            assertRefused(r, 400, null);
+        }
+        try (RawSocket s = RawSocket.open(server.port())) {
+            RawSocket.HttpReply r = s.request("POST", "/ws", Map.of("Content-Type", "application/json"), "{}".getBytes());
+            assertRefused(r, 405, null);
+        }
+    }
+
+    @Test
+    void unsupportedWebSocketVersion_isRefused() {
+        RawSocket.HttpReply r = upgrade("/ws?token=" + server.token(612), Map.of("Sec-WebSocket-Version", "99"));
+        assertThat(r.status()).isEqualTo(426);
+        assertThat(r.headers().get("sec-websocket-version")).isEqualTo("13");
+    }
+
+    @Test
+    void manyRefusals_leaveNoConnectionsBehind() {
+        int before = server.herald().hub().connectionCount();
+        for (int i = 0; i < 50; i++) {
+            assertThat(upgrade("/ws?token=bad" + i).status()).isEqualTo(401);
+        }
+        assertThat(server.herald().hub().connectionCount()).isEqualTo(before);
+    }
+}
