@@ -174,6 +174,9 @@ public final class NotificationApi {
         }
         String title = b.string("title", Kinds.TITLE_MAX, true);
         String content = b.string("content", Kinds.CONTENT_MAX, true);
+        if (content != null && content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Kinds.CONTENT_MAX) {
+            b.error("content", "must be at most " + Kinds.CONTENT_MAX + " bytes of UTF-8 (64 KiB)");
+        }
         String type = b.has("type") ? b.string("type", 50, true) : "info";
         if (type != null && !Kinds.TYPES.contains(type)) {
             b.error("type", "must be one of " + String.join(", ", Kinds.TYPES));
