@@ -193,6 +193,9 @@ public final class NotificationApi {
         String actionType = b.string("action_type", Kinds.ACTION_TYPE_MAX, false);
         String actionData = actionData(b);
         String key = b.string("idempotency_key", IDEMPOTENCY_KEY_MAX, false);
+        if (key != null && key.isBlank()) {
+            b.error("idempotency_key", "must not be empty");
+        }
         b.validate();
         var n = new NewNotification(title, content, type, category, data, actionType, actionData);
         return service.send(users, n, "urgent".equals(level), key).thenApply(r -> Reply.ok(Map.of(
