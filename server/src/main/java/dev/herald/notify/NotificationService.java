@@ -163,10 +163,13 @@ public final class NotificationService {
      * {@code retry_count} up to the maximum. Returns how many were pushed.
      */
     public CompletionStage<Integer> retryUnsent(int limit) {
-        return sql.submit(() -> store.retryCandidates(limit, maxRetries)).thenCompose(candidates -> {
-            long[] users = candidates.stream().mapToLong(Notification::userId).distinct().toArray();
-            return presence.onlineAmong(users).thenCompose(online -> {
-                List<Notification> due = candidates.stream().filter(n -> online.contains(n.userId())).toList();
+        // Candidates of online users only: offline users' unacked notifications are never pushed
+        // or counted, so picking the oldest of everyone's would let them fill every batch.
+        return presence.onlineUsers().thenCompose(online -> {
+            if (online.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            return sql.submit(() -> store.retryCandidates(online, limit, maxRetries)).thenCompose(due -> {
                 if (due.isEmpty()) {
                     return CompletableFuture.completedFuture(0);
                 }
