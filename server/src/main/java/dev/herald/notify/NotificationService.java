@@ -66,16 +66,19 @@ public final class NotificationService {
         }).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();
-            if (!push || inserted.replayed()) {
+            if (inserted.replayed()) {
                 return CompletableFuture.completedFuture(
-                        new SendResult(inserted.notifications().size(), ids, inserted.replayed(), List.of()));
+                        new SendResult(inserted.notifications().size(), ids, true, List.of()));
             }
-            return pushNew(inserted.notifications()).handle((pushed, err) -> {
+            // level normal (store only) pushes no notification, but the badges still move
+            CompletionStage<List<Long>> delivery = push ? pushNew(inserted.notifications())
+                    : pushCountsOnly(inserted.notifications());
+            return delivery.handle((pushed, err) -> {
                 if (err != null) {
                     log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
                     pushed = List.of();
                 }
-                return new SendResult(inserted.notifications().size(), ids, false, pushed);
+                return new SendResult(inserted.notifications().size(), ids, false, push ? pushed : List.of());
             });
         });
     }
@@ -94,6 +97,18 @@ public final class NotificationService {
             return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
                     .thenCompose(v -> pushUnreadCounts(pushedTo))
                     .thenApply(v -> pushedTo);
+        });
+    }
+
+    /** For store-only sends: the new unread counts of the online recipients, no notification. */
+    private CompletionStage<List<Long>> pushCountsOnly(List<Notification> stored) {
+        long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
+        if (users.length == 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return presence.onlineAmong(users).thenCompose(online -> {
+            List<Long> targets = online.stream().sorted().toList();
+            return pushUnreadCounts(targets).thenApply(v -> targets);
         });
     }
 
