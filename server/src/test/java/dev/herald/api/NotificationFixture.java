@@ -293,6 +293,14 @@ public final class NotificationFixture implements AutoCloseable {
         }
     }
 
+    public String jdbcUser() {
+        return jdbc.effectiveUser();
+    }
+
+    public String jdbcPassword() {
+        return jdbc.password();
+    }
+
     /** {@code SELECT COUNT(*) FROM system_notifications WHERE <where>} including soft-deleted rows. */
     public long countRows(String where, Object... params) {
         return scalar("SELECT COUNT(*) FROM system_notifications WHERE " + where, params);
