@@ -176,6 +176,9 @@ class NotificationApiTest {
         for (long u : List.of(connectedOnly, recipient)) {
             assertThat(fx.getOk(BASE + "?category=announcement", u).get("total").asLong()).isEqualTo(1);
         }
+
+        JsonNode absent = fx.send(body("title", "to everyone again", "content", "no user_ids at all"));
+        assertThat(absent.get("count").asLong()).as("absent user_ids = every known user").isEqualTo(known);
     }
 
     @Test
