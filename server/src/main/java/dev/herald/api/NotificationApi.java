@@ -174,6 +174,9 @@ public final class NotificationApi {
         }
         String title = b.string("title", Kinds.TITLE_MAX, true);
         String content = b.string("content", Kinds.CONTENT_MAX, true);
+        if (content != null && content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Kinds.CONTENT_MAX) {
+            b.error("content", "must be at most " + Kinds.CONTENT_MAX + " bytes of UTF-8 (64 KiB)");
+        }
         String type = b.has("type") ? b.string("type", 50, true) : "info";
         if (type != null && !Kinds.TYPES.contains(type)) {
             b.error("type", "must be one of " + String.join(", ", Kinds.TYPES));
@@ -190,6 +193,9 @@ public final class NotificationApi {
         String actionType = b.string("action_type", Kinds.ACTION_TYPE_MAX, false);
         String actionData = actionData(b);
         String key = b.string("idempotency_key", IDEMPOTENCY_KEY_MAX, false);
+        if (key != null && key.isBlank()) {
+            b.error("idempotency_key", "must not be empty");
+        }
         b.validate();
         var n = new NewNotification(title, content, type, category, data, actionType, actionData);
         return service.send(users, n, "urgent".equals(level), key).thenApply(r -> Reply.ok(Map.of(

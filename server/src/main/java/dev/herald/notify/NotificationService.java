@@ -66,16 +66,19 @@ public final class NotificationService {
         }).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();
-            if (!push || inserted.replayed()) {
+            if (inserted.replayed()) {
                 return CompletableFuture.completedFuture(
-                        new SendResult(inserted.notifications().size(), ids, inserted.replayed(), List.of()));
+                        new SendResult(inserted.notifications().size(), ids, true, List.of()));
             }
-            return pushNew(inserted.notifications()).handle((pushed, err) -> {
+            // level normal (store only) pushes no notification, but the badges still move
+            CompletionStage<List<Long>> delivery = push ? pushNew(inserted.notifications())
+                    : pushCountsOnly(inserted.notifications());
+            return delivery.handle((pushed, err) -> {
                 if (err != null) {
                     log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
                     pushed = List.of();
                 }
-                return new SendResult(inserted.notifications().size(), ids, false, pushed);
+                return new SendResult(inserted.notifications().size(), ids, false, push ? pushed : List.of());
             });
         });
     }
@@ -94,6 +97,18 @@ public final class NotificationService {
             return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
                     .thenCompose(v -> pushUnreadCounts(pushedTo))
                     .thenApply(v -> pushedTo);
+        });
+    }
+
+    /** For store-only sends: the new unread counts of the online recipients, no notification. */
+    private CompletionStage<List<Long>> pushCountsOnly(List<Notification> stored) {
+        long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
+        if (users.length == 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return presence.onlineAmong(users).thenCompose(online -> {
+            List<Long> targets = online.stream().sorted().toList();
+            return pushUnreadCounts(targets).thenApply(v -> targets);
         });
     }
 
@@ -163,10 +178,13 @@ public final class NotificationService {
      * {@code retry_count} up to the maximum. Returns how many were pushed.
      */
     public CompletionStage<Integer> retryUnsent(int limit) {
-        return sql.submit(() -> store.retryCandidates(limit, maxRetries)).thenCompose(candidates -> {
-            long[] users = candidates.stream().mapToLong(Notification::userId).distinct().toArray();
-            return presence.onlineAmong(users).thenCompose(online -> {
-                List<Notification> due = candidates.stream().filter(n -> online.contains(n.userId())).toList();
+        // Candidates of online users only: offline users' unacked notifications are never pushed
+        // or counted, so picking the oldest of everyone's would let them fill every batch.
+        return presence.onlineUsers().thenCompose(online -> {
+            if (online.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            return sql.submit(() -> store.retryCandidates(online, limit, maxRetries)).thenCompose(due -> {
                 if (due.isEmpty()) {
                     return CompletableFuture.completedFuture(0);
                 }
