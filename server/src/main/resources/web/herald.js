@@ -123,20 +123,29 @@ export function backoffDelay(attempt, policy, random = Math.random) {
 }
 
 /**
+ * The claims of a JWT (its payload, not verified), or null when it is not a JWT.
+ * @param {string | null | undefined} token
+ * @returns {Record<string, any> | null}
+ */
+export function jwtClaims(token) {
+  const payload = typeof token === 'string' ? token.split('.')[1] : undefined;
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    return claims && typeof claims === 'object' ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The expiry of a JWT in epoch milliseconds, or null when it has none or is not a JWT.
  * @param {string | null | undefined} token
  * @returns {number | null}
  */
 export function tokenExpiry(token) {
-  const payload = typeof token === 'string' ? token.split('.')[1] : undefined;
-  if (!payload) return null;
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = JSON.parse(json).exp;
-    return typeof exp === 'number' ? exp * 1000 : null;
-  } catch {
-    return null;
-  }
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : null;
 }
 
 export class Herald {

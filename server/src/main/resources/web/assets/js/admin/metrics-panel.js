@@ -1,0 +1,50 @@
+// "Live metrics": /health and /metrics, polled, with a sparkline of open connections.
+
+import { byId, h, replaceChildren } from '../dom.js';
+import { drawSparkline } from './charts.js';
+import { every } from './poll.js';
+import { connectionGauge, headlineMetrics, parsePrometheus } from './prometheus.js';
+
+const POLL_MS = 3000;
+const HISTORY = 100;
+
+/** @param {{fetch?: typeof fetch}} [deps] */
+export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(...args) } = {}) {
+  const list = byId('metrics-list');
+  const updated = byId('metrics-updated');
+  const sparkline = /** @type {SVGElement} */ (/** @type {unknown} */ (byId('metrics-sparkline')));
+  const history = [];
+
+  async function poll() {
+    const [health, text] = await Promise.all([
+      fetchFn('/health').then((r) => r.json()).catch(() => null),
+      fetchFn('/metrics').then((r) => (r.ok ? r.text() : '')).catch(() => ''),
+    ]);
+    const metrics = parsePrometheus(text);
+    const connections = connectionGauge(metrics);
+    if (connections) {
+      history.push(connections.value);
+      if (history.length > HISTORY) history.shift();
+      drawSparkline(sparkline, history);
+      sparkline.setAttribute('aria-label', `Open connections over the last minutes; now ${connections.value}`);
+    }
+    const status = health?.data?.status ?? health?.status;
+    replaceChildren(list,
+      tile('health', status ?? (health ? 'ok' : 'unreachable')),
+      headlineMetrics(metrics).map(({ name, value }) => tile(name, format(value))));
+    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  }
+
+  return every(POLL_MS, poll);
+}
+
+function tile(name, value) {
+  return h('div', {}, h('dt', {}, name), h('dd', {}, value));
+}
+
+function format(value) {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)} M`;
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(2);
+}
