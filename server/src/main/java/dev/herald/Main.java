@@ -1,1 +1,135 @@
-package dev.herald; public final class Main { public static void main(String[] a) {} }
+package dev.herald;
+
+import dev.herald.auth.TokenIssuer;
+import dev.herald.config.ConfigException;
+import dev.herald.config.Settings;
+import dev.herald.config.SettingsLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code serve}, {@code token}, and the inbox maintenance commands. */
+@Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
+        description = "Real-time notification gateway: WebSocket push, durable inbox, server API.",
+        subcommands = {Main.Serve.class, Main.Token.class})
+public final class Main {
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println(e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /** Options every command shares: where the configuration and data live. */
+    static class Common {
+        @Option(names = "--config", description = "properties file with settings (see docs/operations.md)")
+        Path config;
+
+        @Option(names = "--data-dir", description = "directory for the embedded database and demo secret")
+        Path dataDir;
+
+        Settings settings(Map<String, String> more) {
+            Map<String, String> overrides = new HashMap<>(more);
+            if (dataDir != null) {
+                overrides.put("data-dir", dataDir.toString());
+            }
+            return SettingsLoader.load(Optional.ofNullable(config), System.getenv(), overrides);
+        }
+    }
+
+    @Command(name = "serve", description = "Start a Herald node (the default embedded setup needs no options).")
+    static final class Serve extends Common implements Callable<Integer> {
+        @Option(names = "--port", description = "listening port (default 8080)")
+        Integer port;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> more = new HashMap<>();
+            if (port != null) {
+                more.put("server.port", port.toString());
+            }
+            Settings settings = settings(more);
+            Herald herald = Herald.start(settings);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                herald.close();
+                stopped.countDown();
+            }, "herald-shutdown"));
+            printBanner(herald);
+            stopped.await();
+            return 0;
+        }
+
+        private static void printBanner(Herald herald) {
+            Settings s = herald.settings();
+            String host = s.server().publicUrl().isEmpty()
+                    ? "http://localhost:" + herald.port() : s.server().publicUrl().replaceAll("/+$", "");
+            StringBuilder out = new StringBuilder()
+                    .append("\nHerald is running (node ").append(s.nodeId()).append(")\n")
+                    .append("  inbox:     ").append(host).append("/\n")
+                    .append("  console:   ").append(host).append("/admin\n")
+                    .append("  websocket: ").append(host.replaceFirst("^http", "ws")).append("/ws?token=JWT\n")
+                    .append("  health:    ").append(host).append("/health\n");
+            if (s.demo() && herald.issuer().isPresent()) {
+                out.append("  demo mode: pick a user on the page, or use this token for user 1:\n    ")
+                        .append(herald.issuer().get().issue(1, false, List.of(), Duration.ofHours(12))).append('\n');
+            }
+            System.out.println(out);
+        }
+    }
+
+    @Command(name = "token", description = "Print a signed user token (JWT) for testing and scripts.")
+    static final class Token extends Common implements Callable<Integer> {
+        @Option(names = "--user", required = true, description = "user id (the token's sub)")
+        long user;
+
+        @Option(names = "--admin", description = "add the admin role")
+        boolean admin;
+
+        @Option(names = "--ttl", defaultValue = "1h", description = "lifetime, e.g. 30m, 1h, 7d (default 1h)")
+        String ttl;
+
+        @Option(names = "--channels", split = ",", description = "private channels the user may join (prefix* allowed)")
+        List<String> channels = List.of();
+
+        @Override
+        public Integer call() {
+            if (user <= 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--user must be a positive id");
+            }
+            Settings settings = settings(Map.of());
+            Duration lifetime = parseTtl(ttl);
+            TokenIssuer issuer = new TokenIssuer(settings.auth().jwtSecret(), Clock.systemUTC());
+            System.out.println(issuer.issue(user, admin, channels, lifetime));
+            return 0;
+        }
+
+        private Duration parseTtl(String text) {
+            var m = java.util.regex.Pattern.compile("(\\d+)(s|m|h|d)").matcher(text);
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--ttl: expected e.g. 30m, 1h or 7d");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.herald;
+
+import dev.herald.api.ApiException;
+import dev.herald.api.DemoApi;
+import dev.herald.api.HealthApi;
+import dev.herald.api.Router;
+import dev.herald.api.WebSocketApi;
+import dev.herald.auth.Credentials;
+import dev.herald.auth.TokenIssuer;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.broker.Broker;
+import dev.herald.broker.BrokerUnavailableException;
+import dev.herald.broker.LocalBroker;
+import dev.herald.broker.LocalPresence;
+import dev.herald.broker.Presence;
+import dev.herald.config.Settings;
+import dev.herald.gateway.CloseCodes;
+import dev.herald.gateway.Gateway;
+import dev.herald.gateway.Hub;
+import dev.herald.gateway.OfflineChat;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.transport.HeraldServer;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Herald node, wired top to bottom from its {@link Settings}: metrics, event loops, broker and
+ * presence, hub, gateway, HTTP API, then the listening port. {@link #close()} shuts down gracefully:
+ * stop accepting, tell every client to reconnect elsewhere (close 1012), flush, release.
+ */
+public final class Herald implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Herald.class);
+    private static final long DRAIN_MILLIS = 2000;
+
+    private final Settings settings;
+    private final HeraldServer server;
+    private final Broker broker;
+    private final Presence presence;
+    private final Hub hub;
+    private final HealthApi health;
+    private final Optional<TokenIssuer> issuer;
+    private final Router router;
+    private final Gateway gateway;
+    private final TokenVerifier verifier;
+    private int port;
+
+    private Herald(Settings settings) {
+        this.settings = settings;
+        HeraldMetrics metrics = new HeraldMetrics();
+        this.server = HeraldServer.loops(settings.server().ioThreads());
+        LocalBroker local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
+        this.broker = local;
+        this.presence = new LocalPresence();
+        var auth = settings.auth();
+        TokenVerifier verifier = new TokenVerifier(auth.jwtSecret(), auth.jwtPublicKeyPem(), auth.clockSkew(), Clock.systemUTC());
+        this.issuer = auth.jwtSecret().length >= 32
+                ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC())) : Optional.empty();
+        this.hub = new Hub(settings.nodeId(), server.workers(), broker, presence, metrics, settings);
+        broker.start(hub);
+        Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, OfflineChat.NONE);
+
+        Router router = new Router(new Credentials(auth.apiKeys(), verifier));
+        router.mapError(t -> t instanceof BrokerUnavailableException
+                ? ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes") : null);
+        this.health = new HealthApi(hub, broker, metrics);
+        health.register(router);
+        new WebSocketApi(gateway, settings.http().maxRecipients()).register(router);
+        if (settings.demo()) {
+            new DemoApi(issuer.orElseThrow()).register(router);
+        }
+        server.workers().next().scheduleAtFixedRate(() -> local.sweep(hub::hasSubscribers), 1, 1, TimeUnit.MINUTES);
+        this.router = router;
+        this.gateway = gateway;
+        this.verifier = verifier;
+    }
+
+    /** Builds a node and binds its port. */
+    public static Herald start(Settings settings) throws InterruptedException {
+        Herald h = new Herald(settings);
+        h.port = h.server.start(settings, h.gateway, h.router, h.verifier);
+        log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
+                settings.redis().enabled() ? "redis" : "local");
+        return h;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The token minter (present when an HS256 secret is configured); for the CLI, demo and tests. */
+    public Optional<TokenIssuer> issuer() {
+        return issuer;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    @Override
+    public void close() {
+        health.stopping();
+        server.stopAccepting();
+        hub.closeAll(CloseCodes.RESTART, "server restarting");
+        long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
+        while (hub.connectionCount() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.close();
+        broker.close();
+        presence.close();
+        log.info("herald stopped node={}", settings.nodeId());
+    }
+}

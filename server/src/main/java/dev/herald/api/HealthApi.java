@@ -1,0 +1,82 @@
+package dev.herald.api;
+
+import dev.herald.api.Router.Access;
+import dev.herald.broker.Broker;
+import dev.herald.gateway.Hub;
+import dev.herald.metrics.HeraldMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code GET /health} (JSON: status up, degraded or stopping, with each dependency's state) and
+ * {@code GET /metrics} (Prometheus text). Health is 200 while the node serves its connections, even
+ * degraded (e.g. Redis down: local delivery still works); 503 once it is shutting down.
+ */
+public final class HealthApi {
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Hub hub;
+    private final Broker broker;
+    private final HeraldMetrics metrics;
+    private final long startedAt = System.currentTimeMillis();
+    private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    public HealthApi(Hub hub, Broker broker, HeraldMetrics metrics) {
+        this.hub = Objects.requireNonNull(hub);
+        this.broker = Objects.requireNonNull(broker);
+        this.metrics = Objects.requireNonNull(metrics);
+        checks.put("broker", broker::healthy);
+        metrics.gauge("herald_broker_up", "1 when the broker reaches the other nodes", () -> broker.healthy() ? 1 : 0);
+    }
+
+    /** Adds a dependency to the health report (e.g. the database). */
+    public void check(String name, BooleanSupplier up) {
+        checks.put(name, up);
+    }
+
+    public void stopping() {
+        stopping = true;
+    }
+
+    public void register(Router r) {
+        r.get("/health", Access.PUBLIC, this::health);
+        r.get("/metrics", Access.PUBLIC, this::metrics);
+    }
+
+    private CompletionStage<Reply> health(Request req) {
+        Map<String, Object> deps = new LinkedHashMap<>();
+        boolean allUp = true;
+        for (var e : checks.entrySet()) {
+            boolean up;
+            try {
+                up = e.getValue().getAsBoolean();
+            } catch (RuntimeException ex) {
+                up = false;
+            }
+            deps.put(e.getKey(), up ? "up" : "down");
+            allUp &= up;
+        }
+        String status = stopping ? "stopping" : allUp ? "up" : "degraded";
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", status);
+        data.put("node_id", hub.nodeId());
+        data.put("uptime_seconds", (System.currentTimeMillis() - startedAt) / 1000);
+        data.put("connections", hub.connectionCount());
+        data.put("users", hub.localUserCount());
+        data.put("checks", deps);
+        int code = stopping ? 503 : 200;
+        return CompletableFuture.completedFuture(Reply.envelope(code, status, data));
+    }
+
+    private CompletionStage<Reply> metrics(Request req) {
+        return CompletableFuture.completedFuture(
+                new Reply(200, PROMETHEUS, metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,157 @@
+package dev.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the fields of a JSON request body, collecting every problem instead of stopping at the
+ * first; {@link #validate()} then answers 422 naming each bad field. Getters return a harmless
+ * placeholder for a bad field, so handler code stays a straight line.
+ */
+public final class JsonBody {
+    private final ObjectNode root;
+    private final Map<String, String> errors = new LinkedHashMap<>();
+
+    JsonBody(ObjectNode root) {
+        this.root = root;
+    }
+
+    public ObjectNode root() {
+        return root;
+    }
+
+    public boolean has(String field) {
+        JsonNode n = root.get(field);
+        return n != null && !n.isNull();
+    }
+
+    public void error(String field, String reason) {
+        errors.putIfAbsent(field, reason);
+    }
+
+    /** Throws 422 with every collected field error, if any. */
+    public void validate() {
+        if (!errors.isEmpty()) {
+            throw new ApiException(422, "validation failed", errors);
+        }
+    }
+
+    /** A required positive 64-bit user id (or other id). */
+    public long positiveId(String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            error(field, "is required");
+            return 0;
+        }
+        return positive(field, n);
+    }
+
+    /** An optional positive id, 0 when absent. */
+    public long optionalPositiveId(String field) {
+        JsonNode n = root.get(field);
+        return n == null || n.isNull() ? 0 : positive(field, n);
+    }
+
+    private long positive(String field, JsonNode n) {
+        if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.asLong() <= 0) {
+            error(field, "must be a positive integer");
+            return 0;
+        }
+        return n.asLong();
+    }
+
+    /**
+     * An array of positive ids, de-duplicated in order. Absent counts as empty when
+     * {@code required} is false.
+     */
+    public long[] ids(String field, int max, boolean required) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                error(field, "is required");
+            }
+            return new long[0];
+        }
+        if (!n.isArray()) {
+            error(field, "must be an array of positive integers");
+            return new long[0];
+        }
+        if (n.size() > max) {
+            error(field, "may hold at most " + max + " entries, got " + n.size());
+            return new long[0];
+        }
+        if (required && n.isEmpty()) {
+            error(field, "must not be empty");
+            return new long[0];
+        }
+        long[] out = new long[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode e = n.get(i);
+            if (!e.canConvertToExactIntegral() || !e.canConvertToLong() || e.asLong() <= 0) {
+                error(field, "entry " + i + " must be a positive integer");
+                return new long[0];
+            }
+            out[i] = e.asLong();
+        }
+        return Arrays.stream(out).distinct().toArray();
+    }
+
+    /** A string of 1..maxLength characters; null when absent and not required. */
+    public String string(String field, int maxLength, boolean required) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                error(field, "is required");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            error(field, "must be a string");
+            return null;
+        }
+        String s = n.asText();
+        if (required && s.isBlank()) {
+            error(field, "must not be empty");
+            return null;
+        }
+        if (s.length() > maxLength) {
+            error(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return s;
+    }
+
+    /** An optional JSON object (null when absent). */
+    public ObjectNode object(String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            error(field, "must be a JSON object");
+            return null;
+        }
+        return (ObjectNode) n;
+    }
+
+    /** Any JSON value (null when absent); for publisher payloads. */
+    public JsonNode value(String field) {
+        JsonNode n = root.get(field);
+        return n == null || n.isNull() ? null : n;
+    }
+
+    public boolean bool(String field, boolean fallback) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            error(field, "must be true or false");
+            return fallback;
+        }
+        return n.asBoolean();
+    }
+}

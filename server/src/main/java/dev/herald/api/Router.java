@@ -1,0 +1,156 @@
+package dev.herald.api;
+
+import dev.herald.auth.Credentials;
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps method + path to handlers, authenticates callers per route and turns every failure into an
+ * envelope reply. Literal paths win over patterns with {@code {param}} segments, so
+ * {@code /notifications/unread} is never taken for an id.
+ */
+public final class Router {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** Who may call a route: anyone, any valid user token (or better), or an admin token / API key. */
+    public enum Access { PUBLIC, USER, ADMIN }
+
+    @FunctionalInterface
+    public interface Handler {
+        CompletionStage<Reply> handle(Request request);
+    }
+
+    private record Route(String method, String[] segments, Access access, Handler handler) {}
+
+    private final Map<String, Route> literal = new HashMap<>();
+    private final List<Route> patterns = new ArrayList<>();
+    private final Credentials credentials;
+    private final List<Function<Throwable, ApiException>> errorMappers = new ArrayList<>();
+
+    public Router(Credentials credentials) {
+        this.credentials = Objects.requireNonNull(credentials);
+    }
+
+    public void get(String path, Access access, Handler handler) {
+        add("GET", path, access, handler);
+    }
+
+    public void post(String path, Access access, Handler handler) {
+        add("POST", path, access, handler);
+    }
+
+    public void delete(String path, Access access, Handler handler) {
+        add("DELETE", path, access, handler);
+    }
+
+    /** Teaches the router to answer a failure type (e.g. a store outage) with a proper status. */
+    public void mapError(Function<Throwable, ApiException> mapper) {
+        errorMappers.add(mapper);
+    }
+
+    private void add(String method, String path, Access access, Handler handler) {
+        Route route = new Route(method, path.split("/"), access, handler);
+        if (path.contains("{")) {
+            patterns.add(route);
+        } else if (literal.putIfAbsent(method + " " + path, route) != null) {
+            throw new IllegalStateException("duplicate route " + method + " " + path);
+        }
+    }
+
+    /** Whether any route serves {@code path} (for any method). */
+    public boolean serves(String path) {
+        for (String m : List.of("GET", "POST", "DELETE")) {
+            if (literal.containsKey(m + " " + path)) {
+                return true;
+            }
+        }
+        String[] segments = path.split("/");
+        return patterns.stream().anyMatch(r -> match(r, segments) != null);
+    }
+
+    public CompletionStage<Reply> route(String method, String path, Map<String, List<String>> query,
+                                        String authorization, byte[] body) {
+        try {
+            Route route = literal.get(method + " " + path);
+            Map<String, String> params = Map.of();
+            if (route == null) {
+                String[] segments = path.split("/");
+                for (Route r : patterns) {
+                    Map<String, String> m = r.method.equals(method) ? match(r, segments) : null;
+                    if (m != null) {
+                        route = r;
+                        params = m;
+                        break;
+                    }
+                }
+            }
+            if (route == null) {
+                throw serves(path) ? new ApiException(405, method + " is not allowed on " + path)
+                        : new ApiException(404, "no such endpoint: " + path);
+            }
+            Principal principal = authorize(route.access, authorization);
+            Request request = new Request(method, path, query, params, body, principal);
+            return route.handler.handle(request).exceptionally(this::failure);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failure(e));
+        }
+    }
+
+    private Principal authorize(Access access, String authorization) {
+        if (access == Access.PUBLIC) {
+            return null;
+        }
+        Principal p;
+        try {
+            p = credentials.authenticate(authorization);
+        } catch (TokenException e) {
+            throw new ApiException(401, e.getMessage());
+        }
+        if (access == Access.ADMIN && !p.admin()) {
+            throw new ApiException(403, "this endpoint needs an API key or an admin token");
+        }
+        return p;
+    }
+
+    private static Map<String, String> match(Route r, String[] segments) {
+        if (r.segments.length != segments.length) {
+            return null;
+        }
+        Map<String, String> params = new HashMap<>(2);
+        for (int i = 0; i < segments.length; i++) {
+            String s = r.segments[i];
+            if (s.startsWith("{") && s.endsWith("}")) {
+                params.put(s.substring(1, s.length() - 1), segments[i]);
+            } else if (!s.equals(segments[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private Reply failure(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof ApiException e) {
+            return Reply.error(e);
+        }
+        for (Function<Throwable, ApiException> mapper : errorMappers) {
+            ApiException mapped = mapper.apply(cause);
+            if (mapped != null) {
+                return Reply.error(mapped);
+            }
+        }
+        log.error("API handler failed", cause);
+        return Reply.error(new ApiException(500, "internal error"));
+    }
+}

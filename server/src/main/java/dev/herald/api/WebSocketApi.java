@@ -1,0 +1,263 @@
+package dev.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Router.Access;
+import dev.herald.broker.Broker;
+import dev.herald.broker.Message;
+import dev.herald.broker.Presence;
+import dev.herald.broker.Topic;
+import dev.herald.gateway.CloseCodes;
+import dev.herald.gateway.Gateway;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.protocol.ChannelName;
+import dev.herald.protocol.Frames;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * The server API for application backends ({@code /admin/websocket/*}, SPEC §5): presence queries,
+ * pushes to users, everyone and channels, data-update events, kicking a user and the bind flow.
+ * Every push is encoded once and handed to the broker; replies say who was online to receive it.
+ */
+public final class WebSocketApi {
+    private static final String BASE = "/admin/websocket/";
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:\\-]{1,64}");
+    private static final Set<String> RESERVED_TYPES = Set.of("init", "ack", "error", "pong", "bind_success", "unread_count");
+    static final Set<String> NOTIFICATION_TYPES = Set.of("info", "success", "warning", "error", "task", "system");
+    private static final int TITLE_MAX = 255;
+    private static final int NAME_MAX = 64;
+
+    private final Gateway gateway;
+    private final Broker broker;
+    private final Presence presence;
+    private final HeraldMetrics metrics;
+    private final int maxRecipients;
+    private final int maxContent;
+
+    public WebSocketApi(Gateway gateway, int maxRecipients) {
+        this.gateway = Objects.requireNonNull(gateway);
+        this.broker = gateway.broker();
+        this.presence = gateway.presence();
+        this.metrics = gateway.metrics();
+        this.maxRecipients = maxRecipients;
+        this.maxContent = 64 * 1024;
+    }
+
+    public void register(Router r) {
+        r.get(BASE + "online-count", Access.ADMIN, this::onlineCount);
+        r.get(BASE + "online-users", Access.ADMIN, this::onlineUsers);
+        r.post(BASE + "check-online", Access.ADMIN, this::checkOnline);
+        r.post(BASE + "send-to-user", Access.ADMIN, this::sendToUser);
+        r.post(BASE + "send-to-users", Access.ADMIN, this::sendToUsers);
+        r.post(BASE + "broadcast", Access.ADMIN, this::broadcast);
+        r.post(BASE + "send-to-channel", Access.ADMIN, this::sendToChannel);
+        r.post(BASE + "send-notification", Access.ADMIN, this::sendNotification);
+        r.post(BASE + "send-notification-to-users", Access.ADMIN, this::sendNotificationToUsers);
+        r.post(BASE + "push-data-update", Access.ADMIN, this::pushDataUpdate);
+        r.post(BASE + "push-data-update-channel", Access.ADMIN, this::pushDataUpdateChannel);
+        r.post(BASE + "disconnect-user", Access.ADMIN, this::disconnectUser);
+        r.post(BASE + "bind", Access.ADMIN, this::bind);
+    }
+
+    private CompletionStage<Reply> onlineCount(Request req) {
+        return presence.onlineCount().thenApply(n -> Reply.ok(Map.of("online_count", n)));
+    }
+
+    private CompletionStage<Reply> onlineUsers(Request req) {
+        return presence.onlineUsers().thenApply(ids -> Reply.ok(Map.of("user_ids", ids, "count", ids.size())));
+    }
+
+    private CompletionStage<Reply> checkOnline(Request req) {
+        JsonBody b = req.json();
+        long userId = b.positiveId("user_id");
+        b.validate();
+        return presence.isOnline(userId).thenApply(on -> Reply.ok(Map.of("user_id", userId, "is_online", on)));
+    }
+
+    private CompletionStage<Reply> sendToUser(Request req) {
+        JsonBody b = req.json();
+        long userId = b.positiveId("user_id");
+        String type = pushType(b);
+        JsonNode data = b.value("data");
+        b.validate();
+        metrics.push("user");
+        return toUsers(new long[] {userId}, type, Frames.push(type, data))
+                .thenApply(online -> Reply.ok(Map.of("user_id", userId, "is_online", !online.isEmpty())));
+    }
+
+    private CompletionStage<Reply> sendToUsers(Request req) {
+        JsonBody b = req.json();
+        long[] ids = b.ids("user_ids", maxRecipients, true);
+        String type = pushType(b);
+        JsonNode data = b.value("data");
+        b.validate();
+        metrics.push("users");
+        return toUsers(ids, type, Frames.push(type, data)).thenApply(online -> Reply.ok(Map.of("sent_to", online)));
+    }
+
+    private CompletionStage<Reply> broadcast(Request req) {
+        JsonBody b = req.json();
+        String type = pushType(b);
+        JsonNode data = b.value("data");
+        long exclude = b.optionalPositiveId("exclude_user_id");
+        b.validate();
+        metrics.push("broadcast");
+        return everyone(type, Frames.push(type, data), exclude).thenApply(n -> Reply.ok(Map.of("count", n)));
+    }
+
+    private CompletionStage<Reply> sendToChannel(Request req) {
+        JsonBody b = req.json();
+        String channel = channel(b);
+        String type = b.has("type") ? pushType(b) : "message";
+        JsonNode data = b.value("data");
+        b.validate();
+        metrics.push("channel");
+        return publish(channel, type, data);
+    }
+
+    private CompletionStage<Reply> sendNotification(Request req) {
+        JsonBody b = req.json();
+        Map<String, Object> data = notification(b);
+        b.validate();
+        metrics.push("broadcast");
+        return everyone("notification", Frames.push("notification", data), 0).thenApply(n -> Reply.ok(Map.of("count", n)));
+    }
+
+    private CompletionStage<Reply> sendNotificationToUsers(Request req) {
+        JsonBody b = req.json();
+        long[] ids = b.ids("user_ids", maxRecipients, true);
+        Map<String, Object> data = notification(b);
+        b.validate();
+        metrics.push("users");
+        return toUsers(ids, "notification", Frames.push("notification", data))
+                .thenApply(online -> Reply.ok(Map.of("sent_to", online)));
+    }
+
+    private CompletionStage<Reply> pushDataUpdate(Request req) {
+        JsonBody b = req.json();
+        long[] ids = b.ids("user_ids", maxRecipients, true);
+        Map<String, Object> data = dataUpdate(b, null);
+        b.validate();
+        metrics.push("data_update");
+        return toUsers(ids, "data_update", Frames.push("data_update", data))
+                .thenApply(online -> Reply.ok(Map.of("sent_to", online)));
+    }
+
+    private CompletionStage<Reply> pushDataUpdateChannel(Request req) {
+        JsonBody b = req.json();
+        String channel = channel(b);
+        Map<String, Object> data = dataUpdate(b, channel);
+        b.validate();
+        metrics.push("data_update");
+        return publish(channel, "data_update", data);
+    }
+
+    private CompletionStage<Reply> disconnectUser(Request req) {
+        JsonBody b = req.json();
+        long userId = b.positiveId("user_id");
+        b.validate();
+        metrics.push("disconnect");
+        return presence.isOnline(userId).thenCompose(on -> broker
+                .publish(new Topic.User(userId), new Message.Disconnect(CloseCodes.KICKED, "disconnected by server"))
+                .thenApply(v -> Reply.ok(Map.of("user_id", userId, "was_online", on))));
+    }
+
+    private CompletionStage<Reply> bind(Request req) {
+        JsonBody b = req.json();
+        String clientId = b.string("client_id", 80, true);
+        long userId = b.positiveId("user_id");
+        b.validate();
+        int dash = clientId.lastIndexOf('-');
+        String node = dash > 0 ? clientId.substring(0, dash) : "";
+        if (node.equals(gateway.hub().nodeId()) && !gateway.hub().hasUnbound(clientId)) {
+            throw new ApiException(404, "no unbound connection with client_id " + clientId);
+        }
+        if (node.isEmpty()) {
+            throw new ApiException(404, "no unbound connection with client_id " + clientId);
+        }
+        return broker.publish(new Topic.Node(node), new Message.Bind(clientId, userId))
+                .thenApply(v -> Reply.ok(Map.of("client_id", clientId, "user_id", userId, "bound", true)));
+    }
+
+    /** Publishes to each user's topic; completes with the ids that were online, ascending. */
+    private CompletionStage<List<Long>> toUsers(long[] ids, String type, byte[] frame) {
+        Message.Frame message = new Message.Frame(type, frame);
+        List<CompletableFuture<Void>> sends = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            sends.add(broker.publish(new Topic.User(id), message).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> presence.onlineAmong(ids))
+                .thenApply(online -> online.stream().sorted().toList());
+    }
+
+    /** Publishes to everyone; completes with the number of online users it was meant for. */
+    private CompletionStage<Long> everyone(String type, byte[] frame, long exclude) {
+        return broker.publish(Topic.ALL, new Message.Frame(type, frame, exclude, -1))
+                .thenCompose(v -> exclude == 0 ? presence.onlineCount()
+                        : presence.isOnline(exclude).thenCombine(presence.onlineCount(), (ex, n) -> ex ? n - 1 : n));
+    }
+
+    private CompletionStage<Reply> publish(String channel, String type, Object data) {
+        return broker.publishToChannel(channel, type, offset -> Frames.publication(type, channel, offset, data))
+                .thenApply(offset -> Reply.ok(Map.of("channel", channel, "offset", offset)));
+    }
+
+    private static String pushType(JsonBody b) {
+        if (!b.has("type")) {
+            return "notification";
+        }
+        String type = b.string("type", NAME_MAX, true);
+        if (type != null && !TYPE.matcher(type).matches()) {
+            b.error("type", "may only contain letters, digits and _ . : -");
+        } else if (type != null && RESERVED_TYPES.contains(type)) {
+            b.error("type", "'" + type + "' is reserved for the protocol");
+        }
+        return type;
+    }
+
+    private static String channel(JsonBody b) {
+        String channel = b.string("channel", Integer.MAX_VALUE, true);
+        String problem = channel == null ? null : ChannelName.problem(channel);
+        if (problem != null) {
+            b.error("channel", problem);
+        }
+        return channel;
+    }
+
+    private Map<String, Object> notification(JsonBody b) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", b.string("title", TITLE_MAX, true));
+        data.put("message", b.string("message", maxContent, true));
+        String type = b.has("type") ? b.string("type", NAME_MAX, true) : "info";
+        if (type != null && !NOTIFICATION_TYPES.contains(type)) {
+            b.error("type", "must be one of " + String.join(", ", NOTIFICATION_TYPES.stream().sorted().toList()));
+        }
+        data.put("type", type);
+        JsonNode extra = b.value("extra_data");
+        if (extra != null) {
+            data.put("extra_data", extra);
+        }
+        data.put("timestamp", System.currentTimeMillis());
+        return data;
+    }
+
+    private static Map<String, Object> dataUpdate(JsonBody b, String channel) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("resource_type", b.string("resource_type", NAME_MAX, true));
+        data.put("action", b.string("action", NAME_MAX, true));
+        data.put("data", b.value("data"));
+        if (channel != null) {
+            data.put("channel", channel);
+        }
+        data.put("timestamp", System.currentTimeMillis());
+        return data;
+    }
+}

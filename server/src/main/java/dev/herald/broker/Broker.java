@@ -1,0 +1,66 @@
+package dev.herald.broker;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The seam between one node and many. A publication to a topic reaches every node that has
+ * activated that topic, which hands it to its {@link Sink} (the local hub).
+ *
+ * <p>Guarantees: messages published by one caller to one topic are delivered to each node in
+ * publication order; delivery is at most once (a node that is disconnected from the broker misses
+ * what is published meanwhile — channel history and the notification store are what make clients
+ * whole again). A returned stage completes exceptionally with {@link BrokerUnavailableException}
+ * when the message could not be handed to the broker, so callers can say so instead of claiming
+ * success.
+ */
+public interface Broker extends AutoCloseable {
+    /** Called once before any other method; {@code sink} receives everything this node hears. */
+    void start(Sink sink);
+
+    CompletionStage<Void> publish(Topic topic, Message message);
+
+    /**
+     * Appends a publication to a channel's bounded history, assigning the next offset, and publishes
+     * it. The frame is encoded once, with its offset, by {@code encoder}.
+     *
+     * @return the offset given to the publication
+     */
+    CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder);
+
+    /**
+     * The publications of {@code channel} after {@code since}, oldest first, or {@code recovered =
+     * false} when some of them have left the history (size or TTL) or the history's epoch is not
+     * {@code epoch} (null = do not check).
+     */
+    CompletionStage<History> history(String channel, long since, String epoch);
+
+    /** The channel's latest offset (0 when it never had a publication) and epoch. */
+    CompletionStage<History> position(String channel);
+
+    /** The first local subscriber of {@code topic} appeared: start hearing it. Idempotent. */
+    void activate(Topic topic);
+
+    /** The last local subscriber of {@code topic} left: stop hearing it. Idempotent. */
+    void deactivate(Topic topic);
+
+    /** Whether the broker currently reaches the other nodes (always true in-process). */
+    boolean healthy();
+
+    @Override
+    void close();
+
+    /** Receives the messages of active topics, on a broker thread; must not block. */
+    interface Sink {
+        void deliver(Topic topic, Message message);
+    }
+
+    interface ChannelFrameEncoder {
+        byte[] encode(long offset);
+    }
+
+    record Publication(long offset, byte[] frame) {}
+
+    /** A slice of channel history; {@code offset} is the channel's latest offset. */
+    record History(List<Publication> publications, long offset, String epoch, boolean recovered) {}
+}

@@ -1,0 +1,96 @@
+package dev.herald.broker;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The single-node broker: publications go straight to this node's hub, channel history lives in
+ * memory. Publications to one channel are appended and delivered under that channel's lock, so
+ * subscribers see them in offset order.
+ */
+public final class LocalBroker implements Broker {
+    private final ConcurrentHashMap<String, ChannelLog> logs = new ConcurrentHashMap<>();
+    private final int historySize;
+    private final long historyTtlNanos;
+    private volatile Sink sink;
+
+    public LocalBroker(int historySize, Duration historyTtl) {
+        this.historySize = historySize;
+        this.historyTtlNanos = historyTtl.toNanos();
+    }
+
+    @Override
+    public void start(Sink sink) {
+        this.sink = Objects.requireNonNull(sink);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(Topic topic, Message message) {
+        sink.deliver(topic, message);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
+        ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));
+        long offset;
+        synchronized (log) {
+            offset = log.append(encoder, System.nanoTime(), sink, channel, type);
+        }
+        return CompletableFuture.completedFuture(offset);
+    }
+
+    @Override
+    public CompletionStage<History> history(String channel, long since, String epoch) {
+        ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));
+        synchronized (log) {
+            return CompletableFuture.completedFuture(log.since(since, epoch, System.nanoTime()));
+        }
+    }
+
+    @Override
+    public CompletionStage<History> position(String channel) {
+        ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));
+        synchronized (log) {
+            return CompletableFuture.completedFuture(log.position());
+        }
+    }
+
+    /**
+     * Forgets channels whose history has fully expired and that nobody here subscribes to; their
+     * next publication starts a new epoch. Called periodically.
+     */
+    public void sweep(java.util.function.Predicate<String> hasSubscribers) {
+        long now = System.nanoTime();
+        logs.forEach((channel, log) -> {
+            synchronized (log) {
+                if (log.expire(now) && !hasSubscribers.test(channel)) {
+                    logs.remove(channel, log);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void activate(Topic topic) {
+        // everything published here is already local
+    }
+
+    @Override
+    public void deactivate(Topic topic) {
+        // nothing to release
+    }
+
+    @Override
+    public boolean healthy() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        logs.clear();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.herald.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Every setting Herald knows, with its default (empty string = unset). docs/operations.md lists them. */
+final class Keys {
+    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("data-dir", "./data");
+        DEFAULTS.put("node-id", "");
+        DEFAULTS.put("server.host", "0.0.0.0");
+        DEFAULTS.put("server.port", "8080");
+        DEFAULTS.put("server.io-threads", "0");
+        DEFAULTS.put("server.public-url", "");
+        DEFAULTS.put("auth.jwt-secret", "");
+        DEFAULTS.put("auth.jwt-public-key", "");
+        DEFAULTS.put("auth.api-keys", "");
+        DEFAULTS.put("auth.allow-bind", "false");
+        DEFAULTS.put("auth.bind-grace", "30s");
+        DEFAULTS.put("auth.clock-skew", "30s");
+        DEFAULTS.put("gateway.heartbeat-interval", "25s");
+        DEFAULTS.put("gateway.idle-timeout", "60s");
+        DEFAULTS.put("gateway.rate-limit", "60");
+        DEFAULTS.put("gateway.rate-limit-grace", "10");
+        DEFAULTS.put("gateway.max-frame-bytes", "64KiB");
+        DEFAULTS.put("gateway.hard-frame-bytes", "1MiB");
+        DEFAULTS.put("gateway.max-outbound-bytes", "1MiB");
+        DEFAULTS.put("gateway.max-channels", "100");
+        DEFAULTS.put("gateway.max-connections-per-user", "20");
+        DEFAULTS.put("channels.history-size", "100");
+        DEFAULTS.put("channels.history-ttl", "10m");
+        DEFAULTS.put("http.max-body-bytes", "1MiB");
+        DEFAULTS.put("http.max-recipients", "10000");
+        DEFAULTS.put("db.url", "");
+        DEFAULTS.put("db.user", "");
+        DEFAULTS.put("db.password", "");
+        DEFAULTS.put("db.pool-size", "8");
+        DEFAULTS.put("redis.url", "");
+        DEFAULTS.put("redis.presence-ttl", "30s");
+        DEFAULTS.put("demo.enabled", "");
+        DEFAULTS.put("notifications.retry-interval", "5m");
+        DEFAULTS.put("notifications.retry-batch", "50");
+        DEFAULTS.put("notifications.max-retries", "3");
+        DEFAULTS.put("notifications.retention-days", "30");
+        DEFAULTS.put("notifications.store-offline-chat", "true");
+    }
+
+    static final Set<String> ALL = DEFAULTS.keySet();
+
+    private Keys() {}
+}

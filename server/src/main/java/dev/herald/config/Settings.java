@@ -1,0 +1,110 @@
+package dev.herald.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a node needs to start, validated. Built by {@link SettingsLoader}; tests build it with
+ * {@link SettingsLoader#defaults()} and {@code with…} copies.
+ */
+public record Settings(
+        Path dataDir,
+        String nodeId,
+        Server server,
+        Auth auth,
+        Gateway gateway,
+        Channels channels,
+        Http http,
+        Database database,
+        Redis redis,
+        boolean demo,
+        Notifications notifications) {
+
+    /** The listening socket. {@code ioThreads} 0 means one per core. */
+    public record Server(String host, int port, int ioThreads, String publicUrl) {}
+
+    /**
+     * Token and key checks. {@code jwtSecret} signs and verifies HS256; {@code jwtPublicKeyPem}, when
+     * present, verifies RS256/ES256 tokens minted elsewhere.
+     */
+    public record Auth(
+            byte[] jwtSecret,
+            Optional<String> jwtPublicKeyPem,
+            List<String> apiKeys,
+            boolean allowBind,
+            Duration bindGrace,
+            Duration clockSkew) {}
+
+    /** Per-connection limits and timers. */
+    public record Gateway(
+            Duration heartbeatInterval,
+            Duration idleTimeout,
+            int rateLimitPerMinute,
+            int rateLimitGrace,
+            int maxFrameBytes,
+            int hardFrameBytes,
+            int maxOutboundBytes,
+            int maxChannels,
+            int maxConnectionsPerUser) {}
+
+    /** Bounded per-channel history used to resume with {@code since}. */
+    public record Channels(int historySize, Duration historyTtl) {}
+
+    public record Http(int maxBodyBytes, int maxRecipients) {}
+
+    /** An empty url means the embedded H2 database under {@code dataDir}. */
+    public record Database(String url, String user, String password, int poolSize) {
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+    }
+
+    /** An empty url means a single node with the in-process broker. */
+    public record Redis(String url, Duration presenceTtl) {
+        public boolean enabled() {
+            return !url.isEmpty();
+        }
+    }
+
+    public record Notifications(
+            Duration retryInterval, int retryBatch, int maxRetries, int retentionDays, boolean storeOfflineChat) {}
+
+    public Settings withPort(int port) {
+        return new Settings(dataDir, nodeId, new Server(server.host, port, server.ioThreads, server.publicUrl),
+                auth, gateway, channels, http, database, redis, demo, notifications);
+    }
+
+    public Settings withGateway(Gateway g) {
+        return new Settings(dataDir, nodeId, server, auth, g, channels, http, database, redis, demo, notifications);
+    }
+
+    public Settings withAuth(Auth a) {
+        return new Settings(dataDir, nodeId, server, a, gateway, channels, http, database, redis, demo, notifications);
+    }
+
+    public Settings withChannels(Channels c) {
+        return new Settings(dataDir, nodeId, server, auth, gateway, c, http, database, redis, demo, notifications);
+    }
+
+    public Settings withDatabase(Database d) {
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, d, redis, demo, notifications);
+    }
+
+    public Settings withRedis(Redis r) {
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, database, r, demo, notifications);
+    }
+
+    public Settings withDemo(boolean d) {
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, database, redis, d, notifications);
+    }
+
+    public Settings withDataDir(Path dir) {
+        return new Settings(dir, nodeId, server, auth, gateway, channels, http, database, redis, demo, notifications);
+    }
+
+    public Settings withNotifications(Notifications n) {
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, database, redis, demo, n);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.herald.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds {@link Settings} from defaults, an optional properties file, the environment and
+ * command-line overrides. Every bad value is collected, and one {@link ConfigException} names them
+ * all with where each came from, so a user fixes the whole file in one go.
+ */
+public final class SettingsLoader {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|KB|K|MiB|MB|M|GiB|GB|G)?", Pattern.CASE_INSENSITIVE);
+    private static final String SECRET_FILE = "jwt-secret";
+    static final int MIN_SECRET_BYTES = 32;
+
+    private final ConfigSource source = new ConfigSource();
+
+    private SettingsLoader() {
+        Keys.DEFAULTS.forEach((k, v) -> source.put(k, v, "default"));
+    }
+
+    /** Settings from the built-in defaults only (demo mode, embedded database); for tests. */
+    public static Settings defaults(Path dataDir) {
+        return load(Optional.empty(), Map.of(), Map.of("data-dir", dataDir.toString()));
+    }
+
+    /**
+     * @param file      optional properties file ({@code server.port=8080} …)
+     * @param env       environment variables (only {@code HERALD_*} are read)
+     * @param overrides command-line values, highest priority, keyed like the file
+     */
+    public static Settings load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        SettingsLoader loader = new SettingsLoader();
+        file.ifPresent(loader.source::loadFile);
+        loader.source.loadEnv(env);
+        overrides.forEach((k, v) -> loader.source.put(k, v, "command line"));
+        return loader.build();
+    }
+
+    private Settings build() {
+        Path dataDir = Path.of(text("data-dir").isEmpty() ? "./data" : text("data-dir"));
+        String nodeId = text("node-id").isEmpty() ? HexFormat.of().toHexDigits(new SecureRandom().nextInt()) : text("node-id");
+        if (!nodeId.matches("[A-Za-z0-9_-]{1,32}")) {
+            problem("node-id", "expected 1-32 letters, digits, '-' or '_'");
+        }
+        var server = new Settings.Server(text("server.host"), intValue("server.port", 0, 65535),
+                intValue("server.io-threads", 0, 256), text("server.public-url"));
+        var db = new Settings.Database(text("db.url"), text("db.user"), text("db.password"), intValue("db.pool-size", 1, 200));
+        if (!db.url().isEmpty() && !db.url().startsWith("jdbc:")) {
+            problem("db.url", "expected a JDBC URL such as jdbc:postgresql://host:5432/herald");
+        }
+        var redis = new Settings.Redis(text("redis.url"), duration("redis.presence-ttl"));
+        if (redis.enabled() && !redis.url().matches("rediss?://.+")) {
+            problem("redis.url", "expected redis://host:6379 (or rediss:// for TLS)");
+        }
+        boolean demo = text("demo.enabled").isEmpty() ? db.embedded() && !redis.enabled() : bool("demo.enabled");
+        var gateway = new Settings.Gateway(
+                duration("gateway.heartbeat-interval"), duration("gateway.idle-timeout"),
+                intValue("gateway.rate-limit", 1, 1_000_000), intValue("gateway.rate-limit-grace", 0, 1_000_000),
+                bytes("gateway.max-frame-bytes"), bytes("gateway.hard-frame-bytes"), bytes("gateway.max-outbound-bytes"),
+                intValue("gateway.max-channels", 1, 100_000), intValue("gateway.max-connections-per-user", 1, 10_000));
+        if (gateway.hardFrameBytes() < gateway.maxFrameBytes()) {
+            problem("gateway.hard-frame-bytes", "must be at least gateway.max-frame-bytes");
+        }
+        var channels = new Settings.Channels(intValue("channels.history-size", 0, 1_000_000), duration("channels.history-ttl"));
+        var http = new Settings.Http(bytes("http.max-body-bytes"), intValue("http.max-recipients", 1, 10_000_000));
+        var notifications = new Settings.Notifications(duration("notifications.retry-interval"),
+                intValue("notifications.retry-batch", 1, 100_000), intValue("notifications.max-retries", 0, 1000),
+                intValue("notifications.retention-days", 1, 36_500), bool("notifications.store-offline-chat"));
+        var auth = auth(dataDir, demo);
+        if (!source.problems().isEmpty()) {
+            throw new ConfigException(source.problems());
+        }
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications);
+    }
+
+    private Settings.Auth auth(Path dataDir, boolean demo) {
+        Optional<String> publicKey = Optional.empty();
+        String keyFile = text("auth.jwt-public-key");
+        if (!keyFile.isEmpty()) {
+            try {
+                publicKey = Optional.of(Files.readString(Path.of(keyFile)));
+            } catch (IOException e) {
+                problem("auth.jwt-public-key", "cannot read PEM file '" + keyFile + "' (" + e.getMessage() + ")");
+            }
+        }
+        byte[] secret = text("auth.jwt-secret").getBytes(StandardCharsets.UTF_8);
+        if (secret.length == 0 && demo) {
+            secret = demoSecret(dataDir);
+        } else if (secret.length == 0 && publicKey.isEmpty()) {
+            problem("auth.jwt-secret", "required outside demo mode; set a random string of at least "
+                    + MIN_SECRET_BYTES + " bytes (e.g. `openssl rand -hex 32`)");
+        } else if (secret.length > 0 && secret.length < MIN_SECRET_BYTES) {
+            problem("auth.jwt-secret", "too short: HS256 needs at least " + MIN_SECRET_BYTES + " bytes, got " + secret.length);
+        }
+        List<String> apiKeys = Arrays.stream(text("auth.api-keys").split(","))
+                .map(String::trim).filter(k -> !k.isEmpty()).toList();
+        for (String key : apiKeys) {
+            if (key.length() < 8) {
+                problem("auth.api-keys", "every key needs at least 8 characters");
+                break;
+            }
+        }
+        return new Settings.Auth(secret, publicKey, apiKeys, bool("auth.allow-bind"), duration("auth.bind-grace"),
+                duration("auth.clock-skew"));
+    }
+
+    /** Demo mode keeps one generated secret in the data dir so tokens survive restarts. */
+    private byte[] demoSecret(Path dataDir) {
+        Path file = dataDir.resolve(SECRET_FILE);
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
+            }
+            Files.createDirectories(dataDir);
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String hex = HexFormat.of().formatHex(random);
+            Files.writeString(file, hex);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system; the file stays with default permissions
+            }
+            return hex.getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problem("data-dir", "cannot keep the demo JWT secret in " + file + " (" + e.getMessage() + ")");
+            return new byte[MIN_SECRET_BYTES];
+        }
+    }
+
+    private String text(String key) {
+        return source.get(key).text();
+    }
+
+    private void problem(String key, String message) {
+        ConfigSource.Value v = source.get(key);
+        String origin = v == null || v.origin().equals("default") ? "" : " (from " + v.origin() + ")";
+        source.problems().add(key + origin + ": " + message);
+    }
+
+    private int intValue(String key, int min, int max) {
+        try {
+            int value = Integer.parseInt(text(key));
+            if (value < min || value > max) {
+                problem(key, "expected a whole number from " + min + " to " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            problem(key, "expected a whole number, got '" + text(key) + "'");
+            return min;
+        }
+    }
+
+    private boolean bool(String key) {
+        String v = text(key).toLowerCase();
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        problem(key, "expected true or false, got '" + text(key) + "'");
+        return false;
+    }
+
+    private Duration duration(String key) {
+        Matcher m = DURATION.matcher(text(key));
+        if (!m.matches()) {
+            problem(key, "expected a duration such as 500ms, 30s, 5m, 1h or 7d, got '" + text(key) + "'");
+            return Duration.ofSeconds(1);
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+        if (d.isZero()) {
+            problem(key, "must be greater than zero");
+            return Duration.ofSeconds(1);
+        }
+        return d;
+    }
+
+    private int bytes(String key) {
+        Matcher m = BYTES.matcher(text(key));
+        if (!m.matches()) {
+            problem(key, "expected a size such as 65536, 64KiB or 1MiB, got '" + text(key) + "'");
+            return 1024;
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase();
+        long mult = switch (unit.charAt(0)) {
+            case 'K' -> 1024L;
+            case 'M' -> 1024L * 1024;
+            case 'G' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        long total = n * mult;
+        if (total < 128 || total > Integer.MAX_VALUE) {
+            problem(key, "expected a size from 128 bytes to 2GiB, got '" + text(key) + "'");
+            return 1024;
+        }
+        return (int) total;
+    }
+}

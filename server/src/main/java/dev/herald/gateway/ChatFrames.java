@@ -1,0 +1,88 @@
+package dev.herald.gateway;
+
+import dev.herald.broker.Message;
+import dev.herald.broker.Topic;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Frames;
+import dev.herald.protocol.InboundFrame;
+import dev.herald.protocol.ProtocolException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code chat} (user to user, every device of the recipient) and {@code broadcast} (admin tokens
+ * only, to every connection but the sender's). A chat to an offline user is handed to
+ * {@link OfflineChat}; its ack says whether it was delivered live and whether it was kept.
+ */
+final class ChatFrames {
+    private final Gateway gateway;
+    private final OfflineChat offline;
+
+    ChatFrames(Gateway gateway, OfflineChat offline) {
+        this.gateway = gateway;
+        this.offline = offline;
+    }
+
+    void register(FrameDispatcher d) {
+        d.register("chat", this::chat);
+        d.register("broadcast", this::broadcast);
+    }
+
+    private int maxContent() {
+        return gateway.settings().gateway().maxFrameBytes();
+    }
+
+    private void chat(Connection c, InboundFrame f) throws ProtocolException {
+        long to = f.requirePositiveLong("to_user_id");
+        String content = f.requireString("content", maxContent());
+        long from = c.userId();
+        long now = System.currentTimeMillis();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from_user_id", from);
+        data.put("to_user_id", to);
+        data.put("content", content);
+        data.put("timestamp", now);
+        gateway.metrics().push("chat");
+        gateway.presence().isOnline(to).whenComplete((online, err) -> {
+            if (err != null) {
+                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the recipient cannot be reached right now");
+                return;
+            }
+            if (online) {
+                gateway.broker().publish(new Topic.User(to), new Message.Frame("chat", Frames.push("chat", data)))
+                        .whenComplete((v, e) -> ack(c, f, to, e == null, false, e));
+            } else {
+                offline.keep(from, to, content).whenComplete((kept, e) -> ack(c, f, to, false, e == null && kept, null));
+            }
+        });
+    }
+
+    private void ack(Connection c, InboundFrame f, long to, boolean delivered, boolean stored, Throwable err) {
+        if (err != null) {
+            c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the message could not be handed to the recipient's node");
+            return;
+        }
+        c.send(Frames.reply("ack", f.id(), Map.of("type", "chat", "to_user_id", to, "delivered", delivered, "stored", stored)));
+    }
+
+    private void broadcast(Connection c, InboundFrame f) throws ProtocolException {
+        if (!c.principal().admin()) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "broadcast needs an admin token");
+        }
+        String message = f.requireString("message", maxContent());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("message", message);
+        data.put("from_user_id", c.userId());
+        data.put("timestamp", System.currentTimeMillis());
+        gateway.metrics().push("broadcast");
+        gateway.broker().publish(Topic.ALL, new Message.Frame("broadcast", Frames.push("broadcast", data), c.userId(), -1))
+                .thenCompose(v -> gateway.presence().onlineCount())
+                .whenComplete((online, err) -> {
+                    if (err != null) {
+                        c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the broadcast could not reach every node");
+                    } else {
+                        c.send(Frames.reply("ack", f.id(), Map.of("type", "broadcast", "count", Math.max(0, online - 1))));
+                    }
+                });
+    }
+}

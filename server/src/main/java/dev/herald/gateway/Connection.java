@@ -1,0 +1,170 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Frames;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection. Fields marked loop-confined are only touched on the channel's event
+ * loop; {@code principal} is read from any thread. Sends may come from any thread: Netty hands them
+ * to the loop. A connection whose unflushed output passes the high water mark is closed as a slow
+ * consumer instead of buffering without bound.
+ */
+public final class Connection {
+    private static final long FORCE_CLOSE_MILLIS = 2000;
+
+    private final Channel channel;
+    private final long id;
+    private final String clientId;
+    private final long connectedNanos;
+    final LoopShard shard;
+    final RateLimiter rateLimiter;
+    private volatile Principal principal;
+    private volatile String closeReason;
+
+    // loop-confined
+    int slot = -1;
+    long lastSeenNanos;
+    long lastPingNanos;
+    Map<String, Subscription> subscriptions;
+
+    Connection(Channel channel, long id, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
+               long nowNanos) {
+        this.channel = channel;
+        this.id = id;
+        this.clientId = clientId;
+        this.principal = principal;
+        this.shard = shard;
+        this.rateLimiter = rateLimiter;
+        this.connectedNanos = nowNanos;
+        this.lastSeenNanos = nowNanos;
+        this.lastPingNanos = nowNanos;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Null until the connection is bound (bind flow); afterwards the current token's principal. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** The bound user's id, or 0 for an unbound connection. */
+    public long userId() {
+        Principal p = principal;
+        return p == null ? 0 : p.userId();
+    }
+
+    public boolean bound() {
+        return principal != null;
+    }
+
+    void principal(Principal p) {
+        this.principal = p;
+    }
+
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public boolean inLoop() {
+        return channel.eventLoop().inEventLoop();
+    }
+
+    /** Runs {@code task} on this connection's event loop (now, when already there). */
+    public void onLoop(Runnable task) {
+        if (inLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    int subscriptionCount() {
+        return subscriptions == null ? 0 : subscriptions.size();
+    }
+
+    Map<String, Subscription> subscriptions() {
+        if (subscriptions == null) {
+            subscriptions = new HashMap<>(4);
+        }
+        return subscriptions;
+    }
+
+    /** Sends one encoded frame to this connection only. */
+    public void send(byte[] frame) {
+        write(Unpooled.wrappedBuffer(frame));
+    }
+
+    public void sendError(String id, ErrorCode code, String message) {
+        send(Frames.error(id, code, message));
+    }
+
+    /**
+     * Writes {@code payload} (ownership passes here) unless the client is not reading, in which
+     * case the connection is closed with 1008 {@code slow consumer}.
+     */
+    void write(ByteBuf payload) {
+        if (!channel.isActive()) {
+            payload.release();
+            return;
+        }
+        if (!channel.isWritable()) {
+            payload.release();
+            closeNow(CloseCodes.POLICY, "slow consumer");
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(payload), channel.voidPromise());
+    }
+
+    /** Closes with a close frame, giving the client a moment to read it. */
+    public void close(int code, String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, FORCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes at once: the close frame is written but not waited for (the client is not reading). */
+    void closeNow(int code, String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason), channel.voidPromise());
+        channel.close();
+    }
+
+    /** Why the server closed this connection, or null when the client or the network did. */
+    String closeReason() {
+        return closeReason;
+    }
+
+    @Override
+    public String toString() {
+        return "conn=" + clientId + " user=" + userId();
+    }
+}

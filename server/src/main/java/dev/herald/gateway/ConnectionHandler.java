@@ -1,0 +1,131 @@
+package dev.herald.gateway;
+
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.InboundFrame;
+import dev.herald.protocol.ProtocolException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last stage of a WebSocket pipeline: every inbound frame of one connection arrives here,
+ * refreshes its liveness, passes the rate limit and size checks, and is decoded and dispatched.
+ * Anything malformed is answered with an {@code error} frame; only abuse closes the connection.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    private final Connection connection;
+    private final Gateway gateway;
+
+    ConnectionHandler(Connection connection, Gateway gateway) {
+        this.connection = connection;
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof WebSocketFrame frame) {
+                onFrame(frame);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onFrame(WebSocketFrame frame) {
+        long now = System.nanoTime();
+        connection.lastSeenNanos = now;
+        if (frame instanceof PongWebSocketFrame) {
+            return;
+        }
+        if (frame instanceof PingWebSocketFrame) {
+            connection.channel().writeAndFlush(new PongWebSocketFrame(frame.content().retain()),
+                    connection.channel().voidPromise());
+            return;
+        }
+        if (frame instanceof CloseWebSocketFrame close) {
+            connection.channel().writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                    .addListener(f -> connection.channel().close());
+            return;
+        }
+        HeraldMetrics metrics = gateway.metrics();
+        if (!connection.rateLimiter.tryAcquire(now)) {
+            metrics.error(ErrorCode.RATE_LIMITED.wire());
+            if (connection.rateLimiter.abusive()) {
+                connection.closeNow(CloseCodes.POLICY, "rate limit exceeded");
+            } else {
+                connection.sendError(null, ErrorCode.RATE_LIMITED, "too many frames: at most "
+                        + gateway.settings().gateway().rateLimitPerMinute() + " per minute");
+            }
+            return;
+        }
+        if (frame instanceof BinaryWebSocketFrame) {
+            reject(null, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames");
+            return;
+        }
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            return;
+        }
+        int size = text.content().readableBytes();
+        int limit = gateway.settings().gateway().maxFrameBytes();
+        if (size > limit) {
+            reject(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes is over the limit of " + limit);
+            return;
+        }
+        InboundFrame decoded;
+        try {
+            decoded = InboundFrame.decode(text.content().toString(StandardCharsets.UTF_8));
+        } catch (InboundFrame.FrameException e) {
+            gateway.dispatcher().reject(connection, e.id(), e.error());
+            return;
+        }
+        gateway.dispatcher().dispatch(connection, decoded);
+    }
+
+    private void reject(String id, ErrorCode code, String message) {
+        gateway.dispatcher().reject(connection, id, new ProtocolException(code, message));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        gateway.closed(connection);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            connection.closeNow(corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+        } else if (cause instanceof TooLongFrameException) {
+            connection.closeNow(CloseCodes.TOO_BIG, "frame too large");
+        } else if (cause instanceof CorruptedFrameException) {
+            connection.closeNow(CloseCodes.POLICY, "protocol error");
+        } else if (cause instanceof IOException) {
+            ctx.close();
+        } else {
+            log.warn("connection failed {}", connection, cause);
+            connection.closeNow(CloseCodes.INTERNAL, "internal error");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.broker.Broker;
+import dev.herald.broker.Presence;
+import dev.herald.config.Settings;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.protocol.Frames;
+import io.netty.channel.Channel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket side of a node: takes upgraded channels from the transport, gives each a
+ * {@link Connection} and handler, sends {@code init}, and owns the frame dispatcher that the core
+ * frames (and the inbox's {@code sync}/{@code ack}/{@code read}) register with.
+ */
+public final class Gateway {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final Settings settings;
+    private final Hub hub;
+    private final Broker broker;
+    private final Presence presence;
+    private final HeraldMetrics metrics;
+    private final FrameDispatcher dispatcher;
+    private final TokenVerifier tokens;
+
+    public Gateway(Settings settings, Hub hub, Broker broker, Presence presence, HeraldMetrics metrics,
+                   TokenVerifier tokens, OfflineChat offlineChat) {
+        this.settings = Objects.requireNonNull(settings);
+        this.hub = Objects.requireNonNull(hub);
+        this.broker = Objects.requireNonNull(broker);
+        this.presence = Objects.requireNonNull(presence);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.tokens = Objects.requireNonNull(tokens);
+        this.dispatcher = new FrameDispatcher(metrics);
+        new SessionFrames(this).register(dispatcher);
+        new ChannelFrames(this).register(dispatcher);
+        new ChatFrames(this, Objects.requireNonNull(offlineChat)).register(dispatcher);
+    }
+
+    /**
+     * Takes over an upgraded channel (on its event loop): registers the connection, installs its
+     * handler and sends {@code init}. {@code principal} is null for an unbound connection.
+     */
+    public Connection open(Channel channel, Principal principal) {
+        Connection c = hub.open(channel, principal);
+        channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, this));
+        Map<String, Object> init = new LinkedHashMap<>();
+        init.put("client_id", c.clientId());
+        if (principal != null) {
+            init.put("user_id", principal.userId());
+        }
+        init.put("heartbeat_interval", settings.gateway().heartbeatInterval().toMillis());
+        init.put("server_time", System.currentTimeMillis());
+        c.send(Frames.push("init", init));
+        log.debug("connection opened {}", c);
+        if (principal != null) {
+            hub.fireOpened(c);
+        }
+        return c;
+    }
+
+    void closed(Connection c) {
+        hub.closed(c);
+        String reason = c.closeReason();
+        metrics.disconnect(reason == null ? "client" : reason.replace(' ', '_'));
+        log.debug("connection closed {} reason={}", c, reason == null ? "client" : reason);
+    }
+
+    public FrameDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public Presence presence() {
+        return presence;
+    }
+
+    public HeraldMetrics metrics() {
+        return metrics;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    TokenVerifier tokens() {
+        return tokens;
+    }
+}

@@ -1,0 +1,317 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.broker.Broker;
+import dev.herald.broker.Message;
+import dev.herald.broker.Presence;
+import dev.herald.broker.Topic;
+import dev.herald.config.Settings;
+import dev.herald.metrics.HeraldMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This node's connections: by user (any thread reads it), by event loop (fan-out), by channel
+ * (per loop) and, for the bind flow, by client id. It is the broker's {@link Broker.Sink}: what the
+ * broker delivers for a topic is written here to the matching local connections.
+ *
+ * <p>A user's first local connection and last disconnection are reported to {@link Presence}; a
+ * channel's first local subscriber and last one leaving activate and deactivate its broker topic,
+ * as do a user's. Those transitions happen under {@link ConcurrentHashMap#compute}, so they are
+ * atomic per key.
+ */
+public final class Hub implements Broker.Sink {
+    private static final Connection[] NONE = new Connection[0];
+
+    private final String nodeId;
+    private final Broker broker;
+    private final Presence presence;
+    private final HeraldMetrics metrics;
+    private final Settings settings;
+    private final Map<EventLoop, LoopShard> shards = new IdentityHashMap<>();
+    private final List<LoopShard> shardList = new ArrayList<>();
+    private final ConcurrentHashMap<Long, Connection[]> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Connection> unbound = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> channelRefs = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<ConnectionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public Hub(String nodeId, EventLoopGroup loops, Broker broker, Presence presence, HeraldMetrics metrics,
+               Settings settings) {
+        this.nodeId = Objects.requireNonNull(nodeId);
+        this.broker = Objects.requireNonNull(broker);
+        this.presence = Objects.requireNonNull(presence);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.settings = Objects.requireNonNull(settings);
+        for (EventExecutor e : loops) {
+            EventLoop loop = (EventLoop) e;
+            LoopShard shard = new LoopShard(loop, settings.gateway(), settings.auth());
+            shards.put(loop, shard);
+            shardList.add(shard);
+            loop.scheduleAtFixedRate(() -> shard.sweep(System.nanoTime(), Instant.now()), 1, 1, TimeUnit.SECONDS);
+        }
+        metrics.gauge("herald_connections", "Open WebSocket connections on this node", connections::get);
+        metrics.gauge("herald_users", "Users with at least one connection on this node", users::size);
+    }
+
+    /** Listeners hear of every bound connection that opens and every one that closes. */
+    public void addListener(ConnectionListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    void fireOpened(Connection c) {
+        listeners.forEach(l -> l.opened(c));
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    public int localUserCount() {
+        return users.size();
+    }
+
+    /** The user's connections on this node (a snapshot). */
+    public Connection[] connectionsOf(long userId) {
+        return users.getOrDefault(userId, NONE);
+    }
+
+    /** Creates and registers a connection; must run on {@code channel}'s event loop. */
+    public Connection open(Channel channel, Principal principal) {
+        long id = ids.incrementAndGet();
+        LoopShard shard = shards.get(channel.eventLoop());
+        long now = System.nanoTime();
+        var limiter = new RateLimiter(settings.gateway().rateLimitPerMinute(), settings.gateway().rateLimitGrace(), now);
+        Connection c = new Connection(channel, id, nodeId + "-" + Long.toHexString(id), principal, shard, limiter, now);
+        shard.add(c);
+        connections.incrementAndGet();
+        if (principal != null) {
+            addUser(c);
+        } else {
+            unbound.put(c.clientId(), c);
+        }
+        return c;
+    }
+
+    /** Unregisters a closed connection and its subscriptions; runs on its event loop. */
+    public void closed(Connection c) {
+        if (c.slot < 0) {
+            return;
+        }
+        c.shard.remove(c);
+        connections.decrementAndGet();
+        if (c.subscriptions != null) {
+            for (Subscription s : c.subscriptions.values()) {
+                dropSubscription(s);
+            }
+            c.subscriptions = null;
+        }
+        if (c.bound()) {
+            removeUser(c);
+            listeners.forEach(l -> l.closed(c));
+        } else {
+            unbound.remove(c.clientId());
+        }
+    }
+
+    /** Binds an unbound connection (bind flow) to a user; runs on its event loop. */
+    public boolean bind(Connection c, Principal principal) {
+        if (c.bound() || c.slot < 0 || unbound.remove(c.clientId()) == null) {
+            return false;
+        }
+        c.principal(principal);
+        addUser(c);
+        return true;
+    }
+
+    /** Whether an unbound connection (bind flow) with this client id is open here. */
+    public boolean hasUnbound(String clientId) {
+        return unbound.containsKey(clientId);
+    }
+
+    private void addUser(Connection c) {
+        long userId = c.userId();
+        users.compute(userId, (id, current) -> {
+            if (current == null) {
+                presence.userOnline(id);
+                broker.activate(new Topic.User(id));
+                return new Connection[] {c};
+            }
+            Connection[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = c;
+            return next;
+        });
+    }
+
+    private void removeUser(Connection c) {
+        users.computeIfPresent(c.userId(), (id, current) -> {
+            int at = -1;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == c) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return current;
+            }
+            if (current.length == 1) {
+                presence.userOffline(id);
+                broker.deactivate(new Topic.User(id));
+                return null;
+            }
+            Connection[] next = new Connection[current.length - 1];
+            System.arraycopy(current, 0, next, 0, at);
+            System.arraycopy(current, at + 1, next, at, current.length - at - 1);
+            return next;
+        });
+    }
+
+    /** Adds a channel subscription for {@code c}; runs on its event loop. */
+    Subscription subscribe(Connection c, String channel, boolean recovering) {
+        Subscription s = new Subscription(c, channel, recovering);
+        c.subscriptions().put(channel, s);
+        c.shard.addSubscription(s);
+        channelRefs.compute(channel, (name, refs) -> {
+            if (refs == null) {
+                broker.activate(new Topic.Channel(name));
+                return new AtomicInteger(1);
+            }
+            refs.incrementAndGet();
+            return refs;
+        });
+        return s;
+    }
+
+    /** Removes {@code c}'s subscription to {@code channel}; false when there was none. */
+    boolean unsubscribe(Connection c, String channel) {
+        Subscription s = c.subscriptions == null ? null : c.subscriptions.remove(channel);
+        if (s == null) {
+            return false;
+        }
+        dropSubscription(s);
+        return true;
+    }
+
+    private void dropSubscription(Subscription s) {
+        s.connection.shard.removeSubscription(s);
+        s.pending = null;
+        channelRefs.computeIfPresent(s.channel, (name, refs) -> {
+            if (refs.decrementAndGet() > 0) {
+                return refs;
+            }
+            broker.deactivate(new Topic.Channel(name));
+            return null;
+        });
+    }
+
+    /** Whether anyone on this node subscribes to {@code channel}. */
+    public boolean hasSubscribers(String channel) {
+        return channelRefs.containsKey(channel);
+    }
+
+    @Override
+    public void deliver(Topic topic, Message message) {
+        long start = System.nanoTime();
+        if (message instanceof Message.Frame f) {
+            deliverFrame(topic, f, start);
+        } else if (message instanceof Message.Disconnect d) {
+            if (topic instanceof Topic.User u) {
+                for (Connection c : connectionsOf(u.userId())) {
+                    c.close(d.code(), d.reason());
+                }
+            } else if (topic instanceof Topic.All) {
+                closeAll(d.code(), d.reason());
+            }
+        } else if (message instanceof Message.Bind b) {
+            Connection c = unbound.get(b.clientId());
+            if (c != null) {
+                c.onLoop(() -> bindUser(c, b.userId()));
+            }
+        }
+    }
+
+    private void deliverFrame(Topic topic, Message.Frame f, long start) {
+        if (topic instanceof Topic.User u) {
+            Connection[] targets = connectionsOf(u.userId());
+            if (targets.length == 0) {
+                return;
+            }
+            ByteBuf shared = direct(f.bytes());
+            for (Connection c : targets) {
+                c.write(shared.retainedDuplicate());
+            }
+            shared.release();
+            metrics.framesOut(f.type(), targets.length);
+            metrics.publishToWrite(System.nanoTime() - start);
+        } else if (topic instanceof Topic.All) {
+            fanOut(f, start, (shard, buf) -> shard.writeAll(buf, f.excludeUserId()));
+        } else if (topic instanceof Topic.Channel ch) {
+            fanOut(f, start, (shard, buf) -> shard.writeChannel(ch.name(), f, buf));
+        }
+    }
+
+    /** Completes the bind flow for an unbound local connection: it becomes {@code userId}'s. */
+    private void bindUser(Connection c, long userId) {
+        Principal p = new Principal(Principal.Kind.USER, userId, java.util.List.of(), Instant.MAX);
+        if (bind(c, p)) {
+            c.send(dev.herald.protocol.Frames.push("bind_success", java.util.Map.of("user_id", userId)));
+            listeners.forEach(l -> l.opened(c));
+        }
+    }
+
+    private interface ShardWrite {
+        int write(LoopShard shard, ByteBuf shared);
+    }
+
+    /** One task per event loop, all writing the same direct buffer; the last one out releases it. */
+    private void fanOut(Message.Frame f, long start, ShardWrite write) {
+        ByteBuf shared = direct(f.bytes());
+        shared.retain(shardList.size() - 1);
+        for (LoopShard shard : shardList) {
+            shard.loop().execute(() -> {
+                try {
+                    int n = write.write(shard, shared);
+                    if (n > 0) {
+                        metrics.framesOut(f.type(), n);
+                        metrics.publishToWrite(System.nanoTime() - start);
+                    }
+                } finally {
+                    shared.release();
+                }
+            });
+        }
+    }
+
+    private static ByteBuf direct(byte[] bytes) {
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length);
+        buf.writeBytes(bytes);
+        return buf;
+    }
+
+    /** Closes every connection on this node (graceful shutdown). */
+    public void closeAll(int code, String reason) {
+        for (LoopShard s : shardList) {
+            s.loop().execute(() -> s.closeAll(code, reason));
+        }
+    }
+}

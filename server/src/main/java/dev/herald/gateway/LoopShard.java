@@ -1,0 +1,187 @@
+package dev.herald.gateway;
+
+import dev.herald.broker.Message;
+import dev.herald.config.Settings;
+import dev.herald.protocol.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The connections and channel subscriptions of one event loop. Everything here runs on that loop
+ * only, so fan-out needs no locks: a broadcast or channel publication is one task per loop that
+ * writes the same retained buffer to every local connection. Removal swaps the last element into
+ * the freed slot (O(1)); iteration runs from the end so a removal during it is safe.
+ */
+final class LoopShard {
+    private final EventLoop loop;
+    private final Settings.Gateway limits;
+    private final long bindGraceNanos;
+    private final boolean bindAllowed;
+    private Connection[] connections = new Connection[64];
+    private int size;
+    private final Map<String, SubscriberList> channels = new HashMap<>();
+
+    LoopShard(EventLoop loop, Settings.Gateway limits, Settings.Auth auth) {
+        this.loop = loop;
+        this.limits = limits;
+        this.bindGraceNanos = auth.bindGrace().toNanos();
+        this.bindAllowed = auth.allowBind();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    void add(Connection c) {
+        if (size == connections.length) {
+            connections = Arrays.copyOf(connections, size * 2);
+        }
+        c.slot = size;
+        connections[size++] = c;
+    }
+
+    void remove(Connection c) {
+        int slot = c.slot;
+        if (slot < 0 || slot >= size || connections[slot] != c) {
+            return;
+        }
+        Connection last = connections[--size];
+        connections[slot] = last;
+        last.slot = slot;
+        connections[size] = null;
+        c.slot = -1;
+    }
+
+    /** Adds the subscription; true when it is the first one of its channel on this loop. */
+    boolean addSubscription(Subscription s) {
+        SubscriberList list = channels.get(s.channel);
+        boolean first = list == null;
+        if (first) {
+            list = new SubscriberList();
+            channels.put(s.channel, list);
+        }
+        list.add(s);
+        return first;
+    }
+
+    /** Removes it; true when it was the last one of its channel on this loop. */
+    boolean removeSubscription(Subscription s) {
+        SubscriberList list = channels.get(s.channel);
+        if (list == null || !list.remove(s)) {
+            return false;
+        }
+        if (list.size == 0) {
+            channels.remove(s.channel);
+            return true;
+        }
+        return false;
+    }
+
+    /** Writes {@code shared} to every connection except {@code excludeUserId}'s; returns the count. */
+    int writeAll(ByteBuf shared, long excludeUserId) {
+        int written = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            Connection c = connections[i];
+            if (c.bound() && c.userId() != excludeUserId) {
+                c.write(shared.retainedDuplicate());
+                written++;
+            }
+        }
+        return written;
+    }
+
+    /** Writes a channel publication to this loop's subscribers, parking it for recovering ones. */
+    int writeChannel(String channel, Message.Frame frame, ByteBuf shared) {
+        SubscriberList list = channels.get(channel);
+        if (list == null) {
+            return 0;
+        }
+        int written = 0;
+        for (int i = list.size - 1; i >= 0; i--) {
+            Subscription s = list.items[i];
+            if (s.pending != null) {
+                s.pending.add(frame);
+            } else if (frame.offset() < 0 || frame.offset() > s.lastOffset) {
+                s.lastOffset = Math.max(s.lastOffset, frame.offset());
+                s.connection.write(shared.retainedDuplicate());
+                written++;
+            }
+        }
+        return written;
+    }
+
+    /** Writes a frame that belongs to one subscription only (history replay, parked frames). */
+    static void writeTo(Subscription s, long offset, byte[] frame) {
+        if (offset > s.lastOffset) {
+            s.lastOffset = offset;
+            s.connection.write(Unpooled.wrappedBuffer(frame));
+        }
+    }
+
+    void closeAll(int code, String reason) {
+        for (int i = size - 1; i >= 0; i--) {
+            connections[i].close(code, reason);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    /**
+     * Once a second: closes idle, unbound-too-long and expired connections, and pings the others
+     * every heartbeat interval.
+     */
+    void sweep(long nowNanos, Instant now) {
+        long idle = limits.idleTimeout().toNanos();
+        long ping = limits.heartbeatInterval().toNanos();
+        for (int i = size - 1; i >= 0; i--) {
+            Connection c = connections[i];
+            if (nowNanos - c.lastSeenNanos > idle) {
+                c.close(CloseCodes.GOING_AWAY, "idle timeout");
+            } else if (!c.bound() && bindAllowed && nowNanos - c.connectedNanos() > bindGraceNanos) {
+                c.close(CloseCodes.POLICY, "bind timeout");
+            } else if (c.bound() && c.principal().expiresAt().isBefore(now)) {
+                c.sendError(null, ErrorCode.TOKEN_EXPIRED, "the token has expired; reconnect with a fresh one");
+                c.close(CloseCodes.TOKEN_EXPIRED, "token expired");
+            } else if (nowNanos - c.lastPingNanos >= ping) {
+                c.lastPingNanos = nowNanos;
+                if (c.channel().isWritable()) {
+                    c.channel().writeAndFlush(new PingWebSocketFrame(), c.channel().voidPromise());
+                }
+            }
+        }
+    }
+
+    private static final class SubscriberList {
+        Subscription[] items = new Subscription[4];
+        int size;
+
+        void add(Subscription s) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            s.slot = size;
+            items[size++] = s;
+        }
+
+        boolean remove(Subscription s) {
+            int slot = s.slot;
+            if (slot < 0 || slot >= size || items[slot] != s) {
+                return false;
+            }
+            Subscription last = items[--size];
+            items[slot] = last;
+            last.slot = slot;
+            items[size] = null;
+            s.slot = -1;
+            return true;
+        }
+    }
+}

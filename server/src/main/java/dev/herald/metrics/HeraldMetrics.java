@@ -1,0 +1,96 @@
+package dev.herald.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Herald's Prometheus metrics. Counters are looked up once per label value and cached, so the hot
+ * paths pay an increment, not a registry lookup. Frame types that clients or publishers invent are
+ * counted as {@code custom} to keep label cardinality bounded.
+ */
+public final class HeraldMetrics {
+    private static final Set<String> KNOWN_TYPES = Set.of("init", "bind_success", "ping", "pong", "heartbeat",
+            "subscribe", "unsubscribe", "chat", "broadcast", "sync", "ack", "read", "presence", "refresh", "error",
+            "notification", "unread_count", "data_update", "message");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> framesIn = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> framesOut = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> pushes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> disconnects = new ConcurrentHashMap<>();
+    private final Timer publishToWrite;
+
+    public HeraldMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        publishToWrite = Timer.builder("herald_publish_to_write")
+                .description("Time from a push entering this node to its frame being written to the last local connection")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void frameIn(String type) {
+        counter(framesIn, "herald_frames_in", "type", bounded(type)).increment();
+    }
+
+    public void framesOut(String type, int count) {
+        counter(framesOut, "herald_frames_out", "type", bounded(type)).increment(count);
+    }
+
+    /** One push accepted from the API or a client, by kind (user, users, broadcast, channel, chat…). */
+    public void push(String kind) {
+        counter(pushes, "herald_pushes", "kind", kind).increment();
+    }
+
+    public void error(String code) {
+        counter(errors, "herald_errors", "code", code).increment();
+    }
+
+    public void disconnect(String reason) {
+        counter(disconnects, "herald_disconnects", "reason", reason).increment();
+    }
+
+    public void publishToWrite(long nanos) {
+        publishToWrite.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    private static String bounded(String type) {
+        return KNOWN_TYPES.contains(type) ? type : "custom";
+    }
+
+    private Counter counter(ConcurrentHashMap<String, Counter> cache, String name, String tag, String value) {
+        Counter c = cache.get(value);
+        if (c == null) {
+            c = cache.computeIfAbsent(value, v -> Counter.builder(name).tag(tag, v).register(registry));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.herald.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * A decoded client frame {@code {"type": "...", "data": {...}, "id": "..."}}. {@code data} is never
+ * null (an absent one is empty); {@code id} is null when the client sent none. Field accessors throw
+ * {@link ProtocolException} naming the field, so handlers read like the SPEC table.
+ */
+public record InboundFrame(String type, ObjectNode data, String id) {
+    private static final int MAX_ID_LENGTH = 128;
+
+    /**
+     * Parses one text frame. Throws with {@code id} recovered when possible, so even a bad frame's
+     * error reply can carry the client's id.
+     */
+    public static InboundFrame decode(String text) throws FrameException {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new FrameException(null, new ProtocolException(ErrorCode.INVALID_JSON, "the frame is not valid JSON"));
+        }
+        if (root == null || !root.isObject()) {
+            throw new FrameException(null, new ProtocolException(ErrorCode.INVALID_FRAME,
+                    "a frame must be a JSON object {\"type\": ..., \"data\": {...}}"));
+        }
+        String id = null;
+        JsonNode idNode = root.get("id");
+        if (idNode != null && !idNode.isNull()) {
+            if (!(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().length() > MAX_ID_LENGTH) {
+                throw new FrameException(null, new ProtocolException(ErrorCode.INVALID_FIELD,
+                        "id must be a string or integer of at most " + MAX_ID_LENGTH + " characters"));
+            }
+            id = idNode.asText();
+        }
+        JsonNode type = root.get("type");
+        if (type == null || type.isNull()) {
+            throw new FrameException(id, new ProtocolException(ErrorCode.MISSING_FIELD, "type is required"));
+        }
+        if (!type.isTextual()) {
+            throw new FrameException(id, new ProtocolException(ErrorCode.INVALID_FIELD, "type must be a string"));
+        }
+        JsonNode data = root.get("data");
+        ObjectNode dataObject;
+        if (data == null || data.isNull()) {
+            dataObject = JsonNodeFactory.instance.objectNode();
+        } else if (data.isObject()) {
+            dataObject = (ObjectNode) data;
+        } else {
+            throw new FrameException(id, new ProtocolException(ErrorCode.INVALID_FIELD, "data must be a JSON object"));
+        }
+        return new InboundFrame(type.asText(), dataObject, id);
+    }
+
+    /** A required positive 64-bit id. */
+    public long requirePositiveLong(String field) throws ProtocolException {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, field + " is required");
+        }
+        if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() <= 0) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be a positive integer");
+        }
+        return node.asLong();
+    }
+
+    /** An optional non-negative integer, or -1 when absent. */
+    public long optionalNonNegativeLong(String field) throws ProtocolException {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            return -1;
+        }
+        if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be a non-negative integer");
+        }
+        return node.asLong();
+    }
+
+    public String requireString(String field, int maxLength) throws ProtocolException {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, field + " is required");
+        }
+        if (!node.isTextual()) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be a string");
+        }
+        String value = node.asText();
+        if (value.isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must not be empty");
+        }
+        if (value.length() > maxLength) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be at most " + maxLength + " characters");
+        }
+        return value;
+    }
+
+    /** A required array of positive ids, without duplicates, at most {@code max} entries. */
+    public long[] requireIdArray(String field, int max) throws ProtocolException {
+        JsonNode node = data.get(field);
+        if (node == null || node.isNull()) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, field + " is required");
+        }
+        if (!node.isArray()) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be an array of positive integers");
+        }
+        if (node.size() > max) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " may hold at most " + max + " entries");
+        }
+        long[] ids = new long[node.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode e = node.get(i);
+            if (!e.canConvertToExactIntegral() || !e.canConvertToLong() || e.asLong() <= 0) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD, field + "[" + i + "] must be a positive integer");
+            }
+            ids[i] = e.asLong();
+        }
+        return java.util.Arrays.stream(ids).distinct().toArray();
+    }
+
+    /** Wraps a decode failure with the id of the frame when it could be read. */
+    public static final class FrameException extends Exception {
+        private final String id;
+        private final ProtocolException error;
+
+        FrameException(String id, ProtocolException error) {
+            super(error.getMessage(), null, false, false);
+            this.id = id;
+            this.error = error;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public ProtocolException error() {
+            return error;
+        }
+    }
+}

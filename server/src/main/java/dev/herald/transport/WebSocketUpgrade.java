@@ -1,0 +1,116 @@
+package dev.herald.transport;
+
+import dev.herald.api.ApiException;
+import dev.herald.api.Reply;
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenException;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.config.Settings;
+import dev.herald.gateway.Gateway;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Authenticates a {@code GET /ws} request and upgrades it. A missing (unless the bind flow is on),
+ * bad or expired token is refused before the upgrade with 401 and a JSON body; a {@code user_id}
+ * parameter that is not the token's {@code sub} with 403; a user past the per-user connection limit
+ * with 429. After the handshake the HTTP stages leave the pipeline and the gateway takes over.
+ */
+final class WebSocketUpgrade {
+    static final String PATH = "/ws";
+
+    private final Gateway gateway;
+    private final TokenVerifier tokens;
+    private final Settings settings;
+    private final WebSocketDecoderConfig decoderConfig;
+
+    WebSocketUpgrade(Gateway gateway, TokenVerifier tokens, Settings settings) {
+        this.gateway = Objects.requireNonNull(gateway);
+        this.tokens = Objects.requireNonNull(tokens);
+        this.settings = Objects.requireNonNull(settings);
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(settings.gateway().hardFrameBytes())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .withUTF8Validator(true)
+                .build();
+    }
+
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+        Principal principal;
+        try {
+            principal = authenticate(req, uri.parameters());
+        } catch (ApiException e) {
+            HttpResponses.write(ctx, Reply.error(e), false);
+            return;
+        }
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoderConfig)
+                .newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+            if (!f.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            ChannelPipeline p = ctx.pipeline();
+            p.remove(HttpInitializer.HTTP_HANDLER);
+            p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.gateway().hardFrameBytes()));
+            gateway.open(ctx.channel(), principal);
+        });
+    }
+
+    private Principal authenticate(FullHttpRequest req, Map<String, List<String>> params) {
+        if (!HttpMethod.GET.equals(req.method())) {
+            throw new ApiException(405, "the WebSocket endpoint takes GET upgrade requests");
+        }
+        if (!"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+            throw new ApiException(400, "this is the WebSocket endpoint; connect with a WebSocket client");
+        }
+        String token = first(params, "token");
+        String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (token == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = header.substring(7).strip();
+        }
+        if (token == null || token.isEmpty()) {
+            if (settings.auth().allowBind()) {
+                return null;
+            }
+            throw new ApiException(401, "a token is required: /ws?token=JWT or Authorization: Bearer JWT");
+        }
+        Principal principal;
+        try {
+            principal = tokens.verify(token);
+        } catch (TokenException e) {
+            throw new ApiException(401, e.getMessage(), Map.of("token", e.code()));
+        }
+        String userId = first(params, "user_id");
+        if (userId != null && !userId.equals(Long.toString(principal.userId()))) {
+            throw new ApiException(403, "user_id does not match the token's subject");
+        }
+        if (gateway.hub().connectionsOf(principal.userId()).length >= settings.gateway().maxConnectionsPerUser()) {
+            throw new ApiException(429, "this user already has the maximum of "
+                    + settings.gateway().maxConnectionsPerUser() + " connections");
+        }
+        return principal;
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

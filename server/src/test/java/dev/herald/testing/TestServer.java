@@ -1,0 +1,169 @@
+package dev.herald.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.Herald;
+import dev.herald.auth.TokenIssuer;
+import dev.herald.config.Settings;
+import dev.herald.config.SettingsLoader;
+import dev.herald.protocol.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Herald node on a random port with a temporary data dir, a known JWT secret and API key,
+ * for integration tests. Settings can be adjusted before start with {@link #start(UnaryOperator)}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+    public static final String API_KEY = "test-api-key-1234";
+
+    private final Herald herald;
+    private final Path dataDir;
+    private final TokenIssuer issuer;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(Herald herald, Path dataDir) {
+        this.herald = herald;
+        this.dataDir = dataDir;
+        this.issuer = new TokenIssuer(SECRET.getBytes(), Clock.systemUTC());
+    }
+
+    public static TestServer start() {
+        return start(UnaryOperator.identity());
+    }
+
+    /** Starts with the test defaults plus {@code extra} settings keys (as in the properties file). */
+    public static TestServer start(Map<String, String> extra) {
+        return start(Map.of(), extra, UnaryOperator.identity());
+    }
+
+    public static TestServer start(UnaryOperator<Settings> adjust) {
+        return start(Map.of(), Map.of(), adjust);
+    }
+
+    public static TestServer start(Map<String, String> env, Map<String, String> extra, UnaryOperator<Settings> adjust) {
+        try {
+            Path dir = Files.createTempDirectory("herald-test");
+            return startIn(dir, env, extra, adjust);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts on an existing data dir (to restart a node on the same database). */
+    public static TestServer startIn(Path dir, Map<String, String> env, Map<String, String> extra,
+                                     UnaryOperator<Settings> adjust) {
+        var overrides = new java.util.HashMap<String, String>();
+        overrides.put("data-dir", dir.toString());
+        overrides.put("server.host", "127.0.0.1");
+        overrides.put("server.port", "0");
+        overrides.put("auth.jwt-secret", SECRET);
+        overrides.put("auth.api-keys", API_KEY);
+        overrides.put("server.io-threads", "2");
+        overrides.putAll(extra);
+        Settings settings = adjust.apply(SettingsLoader.load(Optional.empty(), env, overrides));
+        try {
+            return new TestServer(Herald.start(settings), dir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Herald herald() {
+        return herald;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public int port() {
+        return herald.port();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public String wsUrl(String token) {
+        return "ws://127.0.0.1:" + port() + "/ws?token=" + token;
+    }
+
+    public String token(long userId) {
+        return issuer.issue(userId, false, List.of(), Duration.ofHours(1));
+    }
+
+    public String adminToken(long userId) {
+        return issuer.issue(userId, true, List.of(), Duration.ofHours(1));
+    }
+
+    public String token(long userId, boolean admin, List<String> channels, Duration ttl) {
+        return issuer.issue(userId, admin, channels, ttl);
+    }
+
+    /** Opens a WebSocket for {@code userId} and waits for its {@code init} frame. */
+    public WsClient connect(long userId) {
+        WsClient c = WsClient.open(wsUrl(token(userId)));
+        c.awaitType("init");
+        return c;
+    }
+
+    /** Sends an HTTP request; {@code auth} is the bearer credential or null. */
+    public Response call(String method, String path, String auth, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (auth != null) {
+            b.header("Authorization", "Bearer " + auth);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A call with the API key. */
+    public Response api(String method, String path, String body) {
+        return call(method, path, API_KEY, body);
+    }
+
+    @Override
+    public void close() {
+        herald.close();
+    }
+
+    /** An HTTP response; {@link #json()} parses the envelope. */
+    public record Response(int status, String body, String contentType) {
+        public JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        public JsonNode data() {
+            return json().get("data");
+        }
+    }
+}
