@@ -163,7 +163,26 @@ describe('connection states and reconnect', () => {
     assert.equal(ctx.sockets.length, 1);
   });
 
-  test('a final close code from the server stops the client', async () => {
+  test('close code 4001 (disconnected by the server API) stops the client by default', async () => {
+    const ctx = setup();
+    await connectAndOpen(ctx);
+    ctx.socket().drop(4001, 'disconnected by server');
+    assert.equal(ctx.herald.state, 'closed');
+    assert.equal(ctx.states.at(-1).code, 4001);
+    await ctx.clock.advance(60_000);
+    assert.equal(ctx.sockets.length, 1);
+  });
+
+  test('other server close codes (restart, token expired, policy) reconnect', async () => {
+    for (const code of [1000, 1001, 1008, 1011, 1012, 4002]) {
+      const ctx = setup();
+      await connectAndOpen(ctx);
+      ctx.socket().drop(code);
+      assert.equal(ctx.herald.state, 'reconnecting', `code ${code}`);
+    }
+  });
+
+  test('finalCloseCodes is configurable', async () => {
     const ctx = setup({ finalCloseCodes: [4003] });
     await connectAndOpen(ctx);
     ctx.socket().drop(4003, 'kicked');
@@ -311,7 +330,7 @@ describe('subscribe', () => {
     ctx.herald.subscribe('orders', () => {});
     assert.equal(socket.frames('subscribe').length, 1, 'a second handler does not join again');
     assert.deepEqual(socket.last('subscribe').data, { channel: 'orders' });
-    socket.receive({ type: 'ack', id: socket.last('subscribe').id, data: { offset: 16 } });
+    socket.receive({ type: 'ack', id: socket.last('subscribe').id, data: { offset: 16, epoch: 'e1' } });
     await settle();
     socket.receive({ type: 'data_update', channel: 'orders', offset: 17, data: { id: 1 } });
     socket.receive({ type: 'data_update', channel: 'orders', offset: 18, data: { id: 2 } });
@@ -321,7 +340,7 @@ describe('subscribe', () => {
     await ctx.clock.advance(100);
     socket = ctx.socket();
     socket.open();
-    assert.deepEqual(socket.last('subscribe').data, { channel: 'orders', since: 18 });
+    assert.deepEqual(socket.last('subscribe').data, { channel: 'orders', since: 18, epoch: 'e1' });
     socket.receive({ type: 'data_update', channel: 'orders', offset: 19, data: { id: 3 } }); // replayed
     socket.receive({ type: 'ack', id: socket.last('subscribe').id, data: { offset: 19 } });
     await settle();

@@ -49,8 +49,8 @@
  * @property {number} [ackDelayMs=50] acks received within this window go out in one frame
  * @property {number} [ackBatchSize=100] a batch is sent at once when it reaches this size
  * @property {number} [refreshLeadMs=60000] how long before `exp` the token is refreshed
- * @property {number[]} [finalCloseCodes=[]] server close codes after which the client
- *   stays closed instead of reconnecting
+ * @property {number[]} [finalCloseCodes=[4001]] server close codes after which the client stays
+ *   closed instead of reconnecting (4001: disconnected by the server's API, do not come back)
  * @property {typeof WebSocket} [WebSocket] WebSocket constructor (tests inject a fake)
  * @property {Partial<Timers>} [timers] timer functions (tests inject fake ones)
  * @property {() => number} [random] random source in [0, 1) used for jitter
@@ -91,7 +91,7 @@ const DEFAULTS = Object.freeze({
   ackDelayMs: 50,
   ackBatchSize: 100,
   refreshLeadMs: 60000,
-  finalCloseCodes: [],
+  finalCloseCodes: [4001],
 });
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -156,7 +156,7 @@ export class Herald {
   /** @type {WebSocket | null} */ #socket = null;
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
   /** @type {Map<string, {resolve: Function, reject: Function, timer: any}>} */ #pending = new Map();
-  /** @type {Map<string, {offset: number | null, handlers: Set<object>}>} */ #channels = new Map();
+  /** @type {Map<string, {offset: number | null, epoch: string | null, handlers: Set<object>}>} */ #channels = new Map();
   /** @type {Set<number>} */ #ackIds = new Set();
   #token = null;
   #tokenStale = false;
@@ -280,7 +280,7 @@ export class Herald {
   subscribe(channel, onMessage, options = {}) {
     let entry = this.#channels.get(channel);
     const isNew = !entry;
-    if (isNew) this.#channels.set(channel, (entry = { offset: null, handlers: new Set() }));
+    if (isNew) this.#channels.set(channel, (entry = { offset: null, epoch: null, handlers: new Set() }));
     const handler = { onMessage, ...options };
     entry.handlers.add(handler);
     if (isNew && this.#state === 'open') this.#join(channel, entry);
@@ -467,7 +467,9 @@ export class Herald {
 
   #join(channel, entry) {
     const resumed = entry.offset !== null;
-    const data = resumed ? { channel, since: entry.offset } : { channel };
+    const data = { channel };
+    if (resumed) data.since = entry.offset;
+    if (resumed && entry.epoch !== null) data.epoch = entry.epoch; // the history generation the offset belongs to
     this.request('subscribe', data).then(
       (reply) => {
         if (this.#channels.get(channel) !== entry) return;
@@ -476,6 +478,7 @@ export class Herald {
           // Without recovery the server's offset wins (its history may even have restarted).
           entry.offset = recovered ? Math.max(entry.offset ?? reply.offset, reply.offset) : reply.offset;
         }
+        if (typeof reply.epoch === 'string') entry.epoch = reply.epoch;
         const info = { channel, offset: reply.offset, resumed, recovered };
         for (const handler of [...entry.handlers]) if (handler.onSubscribed) call(handler.onSubscribed, info);
       },

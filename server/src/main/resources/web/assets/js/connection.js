@@ -1,15 +1,17 @@
 // Shows the state of the WebSocket link (from herald.js `state` events) in the top bar.
 
 /**
- * @param {HTMLElement} node a role="status" element
+ * @param {HTMLElement} status a role="status" element
+ * @param {HTMLElement} reconnect a button offered when the client stopped trying by itself
  * @param {import('../../herald.js').StateChange} change
  */
-export function showConnection(node, change) {
-  node.dataset.state = change.state;
-  node.textContent = describe(change);
+export function showConnection(status, reconnect, change) {
+  status.dataset.state = change.state;
+  status.textContent = describe(change);
+  reconnect.hidden = change.state !== 'closed' || change.reason === 'client';
 }
 
-function describe({ state, delay, attempt }) {
+function describe({ state, delay, attempt, code }) {
   switch (state) {
     case 'open':
       return 'Live';
@@ -18,6 +20,6 @@ function describe({ state, delay, attempt }) {
     case 'reconnecting':
       return `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s (try ${attempt})`;
     default:
-      return 'Offline';
+      return code === 4001 ? 'Disconnected by the server' : 'Offline';
   }
 }

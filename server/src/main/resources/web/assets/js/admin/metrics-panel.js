@@ -1,4 +1,5 @@
-// "Live metrics": /health and /metrics, polled, with a sparkline of open connections.
+// "Live metrics": /health (this node's status and connections) and /metrics (Prometheus), polled,
+// with a sparkline of open connections.
 
 import { byId, h, replaceChildren } from '../dom.js';
 import { drawSparkline } from './charts.js';
@@ -21,16 +22,19 @@ export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(..
       fetchFn('/metrics').then((r) => (r.ok ? r.text() : '')).catch(() => ''),
     ]);
     const metrics = parsePrometheus(text);
-    const connections = connectionGauge(metrics);
-    if (connections) {
-      history.push(connections.value);
+    const node = health?.data ?? {};
+    const connections = node.connections ?? connectionGauge(metrics)?.value;
+    if (typeof connections === 'number') {
+      history.push(connections);
       if (history.length > HISTORY) history.shift();
       drawSparkline(sparkline, history);
-      sparkline.setAttribute('aria-label', `Open connections over the last minutes; now ${connections.value}`);
+      sparkline.setAttribute('aria-label', `Open connections over the last minutes; now ${connections}`);
     }
-    const status = health?.data?.status ?? health?.status;
     replaceChildren(list,
-      tile('health', status ?? (health ? 'ok' : 'unreachable')),
+      tile('status', node.status ?? 'unreachable'),
+      node.node_id ? tile('node', node.node_id) : null,
+      typeof node.uptime_seconds === 'number' ? tile('uptime', uptime(node.uptime_seconds)) : null,
+      typeof node.users === 'number' ? tile('users on this node', node.users) : null,
       headlineMetrics(metrics).map(({ name, value }) => tile(name, format(value))));
     updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
   }
@@ -40,6 +44,12 @@ export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(..
 
 function tile(name, value) {
   return h('div', {}, h('dt', {}, name), h('dd', {}, value));
+}
+
+function uptime(seconds) {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function format(value) {

@@ -30,8 +30,7 @@ export function mountPushForm({ gateway }) {
         action: value('action'),
         data,
       });
-      const count = reply?.count ?? reply?.delivered;
-      showResult(result, count == null ? 'Pushed.' : `Pushed to ${count} subscriber${count === 1 ? '' : 's'}.`, true);
+      showResult(result, `Published to ${reply.channel} at offset ${reply.offset}.`, true);
     } catch (error) {
       showResult(result, error.message, false);
     }

@@ -89,7 +89,7 @@ function startInbox() {
 
   herald = new Herald({ url: '/ws', tokenProvider: tokenProvider(api, endSession) });
   herald.on('state', (change) => {
-    showConnection(byId('connection'), change);
+    showConnection(byId('connection'), byId('reconnect'), change);
     if (change.state === 'open' && change.reconnected) refreshSoon(); // catch up on what was missed
   });
   herald.on('notification', (notification) => {
@@ -104,6 +104,7 @@ function startInbox() {
   const userId = session.userId;
   const name = users.find((u) => u.user_id === userId)?.name;
   byId('who').textContent = name ? `${name} · user ${userId}` : `User ${userId ?? '?'}`;
+  byId('reconnect').addEventListener('click', () => herald.connect());
   byId('sign-out').addEventListener('click', () => {
     herald.close();
     session.clear();
