@@ -519,6 +519,31 @@ describe('tokens', () => {
     assert.match(ctx.socket().url, /token=ok$/);
   });
 
+  test('a short-lived token is refreshed half-way, not in a tight loop', async () => {
+    const clock = new FakeClock();
+    const nowSec = () => Math.floor(clock.now() / 1000);
+    let calls = 0;
+    const ctx = setup({
+      token: undefined,
+      tokenProvider: () => (calls++, fakeJwt({ sub: '1', exp: nowSec() + 10 })),
+      timers: clock,
+      refreshLeadMs: 60_000,
+      heartbeat: { intervalMs: 1e9 },
+    });
+    const socket = await connectAndOpen(ctx);
+    await clock.advance(4_999);
+    assert.equal(socket.frames('refresh').length, 0);
+    await clock.advance(1);
+    assert.equal(socket.frames('refresh').length, 1);
+    socket.receive({ type: 'ack', id: socket.last('refresh').id, data: {} });
+    await settle();
+    await clock.advance(4_000);
+    assert.equal(socket.frames('refresh').length, 1, 'the next refresh waits half of the new token\'s life');
+    await clock.advance(1_000);
+    assert.equal(socket.frames('refresh').length, 2);
+    assert.equal(calls, 3);
+  });
+
   test('refreshes the token before it expires with a refresh frame', async () => {
     const clock = new FakeClock();
     const nowSec = Math.floor(clock.now() / 1000);

@@ -48,7 +48,8 @@
  * @property {boolean} [autoAck=true] acknowledge received notifications automatically
  * @property {number} [ackDelayMs=50] acks received within this window go out in one frame
  * @property {number} [ackBatchSize=100] a batch is sent at once when it reaches this size
- * @property {number} [refreshLeadMs=60000] how long before `exp` the token is refreshed
+ * @property {number} [refreshLeadMs=60000] how long before `exp` the token is refreshed (at most
+ *   half of the token's remaining life)
  * @property {number[]} [finalCloseCodes=[4001]] server close codes after which the client stays
  *   closed instead of reconnecting (4001: disconnected by the server's API, do not come back)
  * @property {typeof WebSocket} [WebSocket] WebSocket constructor (tests inject a fake)
@@ -524,7 +525,9 @@ export class Herald {
   #scheduleTokenRefresh() {
     const expiry = tokenExpiry(this.#token);
     if (!this.#options.tokenProvider || expiry === null) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, expiry - this.#timers.now() - this.#options.refreshLeadMs));
+    const left = expiry - this.#timers.now();
+    // Refresh refreshLeadMs before expiry, or half-way for tokens that live shorter than twice that.
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, left - Math.min(this.#options.refreshLeadMs, left / 2)));
     this.#refreshTimer = this.#timers.setTimeout(() => this.#refreshToken(), wait);
   }
 

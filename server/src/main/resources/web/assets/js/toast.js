@@ -33,7 +33,11 @@ export class Toaster {
     return node;
   }
 
+  /** Shows an error, once: the same message still on screen is not repeated. */
   error(error) {
-    return this.show({ title: 'Something went wrong', body: error?.message ?? String(error), kind: 'error' });
+    const body = error?.message ?? String(error);
+    const same = [...this.#region.querySelectorAll('.toast-error p')].some((p) => p.textContent === body);
+    if (same) return null;
+    return this.show({ title: 'Something went wrong', body, kind: 'error' });
   }
 }
