@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -52,12 +54,19 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** A desktop-sized window. */
+    /** A desktop: 1280×900 with a mouse (headless Chromium would otherwise report no hover-capable pointer). */
     static Browser start() {
-        return start(1280, 900);
+        return start(1280, 900, options -> options.addArguments(
+                "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4"));
     }
 
-    static Browser start(int width, int height) {
+    /** A phone: 390×844 CSS pixels, touch, device pixel ratio 3. */
+    static Browser startPhone() {
+        return start(390, 844, options -> options.setExperimentalOption("mobileEmulation",
+                Map.of("deviceMetrics", Map.of("width", 390, "height", 844, "pixelRatio", 3.0, "touch", true))));
+    }
+
+    private static Browser start(int width, int height, Consumer<ChromeOptions> extra) {
         requireExecutable(CHROMIUM, "chromium");
         requireExecutable(CHROMEDRIVER, "chromium-driver");
         Path profile;
@@ -75,6 +84,7 @@ final class Browser implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
+        extra.accept(options);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
