@@ -28,9 +28,9 @@ export function arrivalAnnouncer({ toaster, openDetail, showAll, windowMs = 400 
     for (const n of arrived) {
       toaster.show({
         title: n.title || 'New notification',
-        body: preview(n.content),
+        body: preview(n.content ?? n.message),
         kind: KINDS[n.type] ?? 'info',
-        action: { label: 'View', run: () => openDetail(n) },
+        action: n.id == null ? undefined : { label: 'View', run: () => openDetail(n) },
       });
     }
   }

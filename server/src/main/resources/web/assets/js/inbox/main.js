@@ -93,7 +93,8 @@ function startInbox() {
     if (change.state === 'open' && change.reconnected) refreshSoon(); // catch up on what was missed
   });
   herald.on('notification', (notification) => {
-    if (store.receive(notification)) announce(notification);
+    // Pushes from the live-only server API (send-to-user, send-notification) carry no inbox id.
+    if (notification.id == null || store.receive(notification)) announce(notification);
   });
   herald.on('unread_count', ({ count }) => {
     const changedElsewhere = count !== store.unread;
