@@ -86,6 +86,13 @@ final class ConsolePage {
         return browser.find(By.id("stats-body")).getText();
     }
 
+    void showStatisticsOf(long userId) {
+        WebElement input = browser.find(By.id("stats-user"));
+        input.clear();
+        input.sendKeys(String.valueOf(userId));
+        browser.find(By.cssSelector("#stats-form button[type=submit]")).click();
+    }
+
     void retryUnsent() {
         browser.find(By.cssSelector("#retry-form button[type=submit]")).click();
     }

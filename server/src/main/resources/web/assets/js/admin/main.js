@@ -71,7 +71,7 @@ async function start() {
     }
   };
 
-  const reloadStats = mountStats({ inbox, knownUsers: users });
+  const reloadStats = mountStats({ inbox, knownUsers: users, initialUserId: session.userId });
   stops.push(mountOnline({ gateway, nameOf, onError }));
   mountSendForm({ inbox, knownUsers: users });
   mountPushForm({ gateway });

@@ -12,8 +12,7 @@ export function mountRetryForm({ inbox }) {
     const limit = Number(/** @type {HTMLInputElement} */ (form.elements.namedItem('limit')).value) || 100;
     try {
       const reply = await inbox.retryUnsent(limit);
-      const count = reply?.count ?? reply?.retried;
-      showResult(result, count == null ? 'Retry started.' : `Pushed ${count} unsent notification${count === 1 ? '' : 's'} again.`, true);
+      showResult(result, `Pushed ${reply.count} unsent notification${reply.count === 1 ? '' : 's'} again.`, true);
     } catch (error) {
       showResult(result, error.message, false);
     }

@@ -41,8 +41,8 @@ export function mountSendForm({ inbox, knownUsers }) {
     }
     try {
       const sent = await inbox.send(body);
-      const count = sent?.count ?? sent?.ids?.length ?? sent?.notification_ids?.length;
-      showResult(result, count == null ? 'Sent.' : `Sent to ${count} user${count === 1 ? '' : 's'}.`, true);
+      const live = body.level === 'urgent' ? `, pushed live to ${sent.pushed} online` : ' (not pushed: normal level)';
+      showResult(result, `Sent: stored for ${sent.count} user${sent.count === 1 ? '' : 's'}${live}.`, true);
       field('title').value = '';
       field('content').value = '';
     } catch (error) {
