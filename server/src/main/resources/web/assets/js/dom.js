@@ -36,6 +36,26 @@ function present(children) {
     .map((c) => (typeof c === 'number' ? String(c) : c));
 }
 
+/**
+ * Runs `render` (which rebuilds the children of `container`) and puts keyboard focus back where it
+ * was: on the same control of the element with the same `data-id`, when that element still exists.
+ * @param {HTMLElement} container
+ * @param {() => void} render
+ */
+export function keepingFocus(container, render) {
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  const holder = active && container.contains(active) ? active.closest('[data-id]') : null;
+  const label = active?.getAttribute('aria-label');
+  const className = active?.className;
+  render();
+  if (!holder) return;
+  const again = container.querySelector(`[data-id="${CSS.escape(holder.dataset.id)}"]`);
+  if (!again) return;
+  const controls = [...again.querySelectorAll('button, input, a')];
+  const same = controls.find((el) => (label ? el.getAttribute('aria-label') === label : el.className === className));
+  /** @type {HTMLElement | undefined} */ (same ?? controls[0])?.focus();
+}
+
 /** Shorthand for document.getElementById that fails loudly when the page lacks the element. */
 export function byId(id) {
   const node = document.getElementById(id);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriverException;
@@ -161,6 +162,24 @@ final class Browser implements AutoCloseable {
             }
             throw new AssertionError("waited " + timeout.toMillis() + " ms for " + what + "; last seen: " + last
                     + "\nbrowser console:\n" + String.join("\n", console()), e);
+        }
+    }
+
+    /**
+     * Does something to the page, again if the page re-rendered the element in between (lists
+     * re-render when the server pushes a change).
+     */
+    void act(Runnable action) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                action.run();
+                return;
+            } catch (StaleElementReferenceException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
         }
     }
 

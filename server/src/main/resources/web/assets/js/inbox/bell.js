@@ -1,6 +1,6 @@
 // The bell in the top bar: unread badge, and a dropdown with the latest notifications.
 
-import { byId, h, replaceChildren } from '../dom.js';
+import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
 import { badgeText, timeAgo, unreadLabel } from '../format.js';
 import { TABS, tabById } from './tabs.js';
 
@@ -68,7 +68,7 @@ export function mountBell({ store, openDetail, onError }) {
   function renderList() {
     const tab = tabById(activeTab);
     const shown = store.latest.filter(tab.matches);
-    replaceChildren(list, shown.map(item));
+    keepingFocus(list, () => replaceChildren(list, shown.map(item)));
     empty.hidden = shown.length > 0;
     more.hidden = !store.hasMoreLatest;
   }

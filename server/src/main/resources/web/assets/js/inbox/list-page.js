@@ -1,6 +1,6 @@
 // The full notification list: search, filters, paging, selection with batch read and delete.
 
-import { byId, h, replaceChildren } from '../dom.js';
+import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
 import { dateTime, plural, timeAgo } from '../format.js';
 import { CATEGORIES, TYPES, labelOf } from '../vocabulary.js';
 
@@ -64,7 +64,7 @@ export function mountListPage({ api, store, openDetail, onError }) {
   }
 
   function render(lastPage) {
-    replaceChildren(rows, shown.map(row));
+    keepingFocus(rows, () => replaceChildren(rows, shown.map(row)));
     empty.hidden = shown.length > 0;
     summary.textContent = total === 0 ? 'No notifications' : `Page ${page} of ${lastPage} · ${plural(total, 'notification')}`;
     prev.disabled = page <= 1;

@@ -88,16 +88,20 @@ function startInbox() {
   });
 
   herald = new Herald({ url: '/ws', tokenProvider: tokenProvider(api, endSession) });
+  let syncing = false; // the first unread_count after an open answers our own sync
   herald.on('state', (change) => {
     showConnection(byId('connection'), byId('reconnect'), change);
-    if (change.state === 'open' && change.reconnected) refreshSoon(); // catch up on what was missed
+    if (change.state !== 'open') return;
+    syncing = true;
+    if (change.reconnected) refreshSoon(); // catch up on what was missed
   });
   herald.on('notification', (notification) => {
     // Pushes from the live-only server API (send-to-user, send-notification) carry no inbox id.
     if (notification.id == null || store.receive(notification)) announce(notification);
   });
   herald.on('unread_count', ({ count }) => {
-    const changedElsewhere = count !== store.unread;
+    const changedElsewhere = !syncing && count !== store.unread;
+    syncing = false;
     store.setUnread(count);
     if (changedElsewhere) refreshSoon(); // read or deleted in another tab or device
   });
