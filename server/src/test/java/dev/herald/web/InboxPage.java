@@ -77,13 +77,19 @@ final class InboxPage {
     }
 
     List<String> bellTitles() {
-        return browser.findAll(By.cssSelector("#bell-list .bell-item-title")).stream()
-                .map(e -> e.getText().replace("Unread: ", "")).toList();
+        return titles("#bell-list .bell-item-title");
     }
 
     List<String> unreadBellTitles() {
-        return browser.findAll(By.cssSelector("#bell-list .bell-item.unread .bell-item-title")).stream()
-                .map(e -> e.getText().replace("Unread: ", "")).toList();
+        return titles("#bell-list .bell-item.unread .bell-item-title");
+    }
+
+    /** Visible titles; the "Unread: " prefix is for screen readers only. */
+    @SuppressWarnings("unchecked")
+    private List<String> titles(String selector) {
+        return (List<String>) browser.script("""
+                return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.replace(/^Unread: /, ''));
+                """, selector);
     }
 
     WebElement bellItem(String title) {
@@ -91,14 +97,16 @@ final class InboxPage {
     }
 
     void clickBellItem(String title) {
-        bellItem(title).findElement(By.className("bell-item-main")).click();
+        browser.act(() -> bellItem(title).findElement(By.className("bell-item-main")).click());
     }
 
     /** Hovers the item, which reveals its delete button, and clicks it. */
     void deleteFromBell(String title) {
-        WebElement item = bellItem(title);
-        WebElement delete = item.findElement(By.className("bell-item-delete"));
-        new Actions(browser.driver()).moveToElement(item).pause(200).click(delete).perform();
+        browser.act(() -> {
+            WebElement item = bellItem(title);
+            WebElement delete = item.findElement(By.className("bell-item-delete"));
+            new Actions(browser.driver()).moveToElement(item).pause(200).click(delete).perform();
+        });
     }
 
     String deleteButtonOpacity(String title) {
@@ -106,7 +114,7 @@ final class InboxPage {
     }
 
     void hoverBellItem(String title) {
-        new Actions(browser.driver()).moveToElement(bellItem(title)).pause(200).perform();
+        browser.act(() -> new Actions(browser.driver()).moveToElement(bellItem(title)).pause(200).perform());
     }
 
     void markAllReadFromBell() {
@@ -129,7 +137,7 @@ final class InboxPage {
     // ---- list page ----
 
     List<String> rowTitles() {
-        return browser.findAll(By.cssSelector("#rows tr .title-button")).stream().map(WebElement::getText).toList();
+        return titles("#rows tr .title-button");
     }
 
     InboxPage awaitRows(List<String> titles) {
@@ -151,15 +159,15 @@ final class InboxPage {
     }
 
     void markRowRead(String title) {
-        row(title).findElement(By.xpath(".//button[@aria-label='Mark “" + title + "” read']")).click();
+        browser.act(() -> row(title).findElement(By.xpath(".//button[@aria-label='Mark “" + title + "” read']")).click());
     }
 
     void openRow(String title) {
-        row(title).findElement(By.className("title-button")).click();
+        browser.act(() -> row(title).findElement(By.className("title-button")).click());
     }
 
     void select(String title) {
-        row(title).findElement(By.cssSelector("input[type=checkbox]")).click();
+        browser.act(() -> row(title).findElement(By.cssSelector("input[type=checkbox]")).click());
     }
 
     void selectPage() {
