@@ -25,6 +25,7 @@ export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(..
     const node = health?.data ?? {};
     const connections = node.connections ?? connectionGauge(metrics)?.value;
     if (typeof connections === 'number') {
+      byId('metrics-connections').textContent = String(connections);
       history.push(connections);
       if (history.length > HISTORY) history.shift();
       drawSparkline(sparkline, history);

@@ -88,7 +88,10 @@ function startInbox() {
   });
 
   herald = new Herald({ url: '/ws', tokenProvider: tokenProvider(api, endSession) });
-  let syncing = false; // the first unread_count after an open answers our own sync
+  // Between an open and the reply to its sync, the server pushes what was not delivered yet, then
+  // the unread count. On the page's first connection the list already shows those: no toasts.
+  let syncing = false;
+  let firstSync = true;
   herald.on('state', (change) => {
     showConnection(byId('connection'), byId('reconnect'), change);
     if (change.state !== 'open') return;
@@ -97,10 +100,12 @@ function startInbox() {
   });
   herald.on('notification', (notification) => {
     // Pushes from the live-only server API (send-to-user, send-notification) carry no inbox id.
-    if (notification.id == null || store.receive(notification)) announce(notification);
+    const isNew = notification.id == null || store.receive(notification);
+    if (isNew && !(syncing && firstSync)) announce(notification);
   });
   herald.on('unread_count', ({ count }) => {
     const changedElsewhere = !syncing && count !== store.unread;
+    if (syncing) firstSync = false;
     syncing = false;
     store.setUnread(count);
     if (changedElsewhere) refreshSoon(); // read or deleted in another tab or device
