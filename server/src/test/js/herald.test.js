@@ -431,6 +431,19 @@ describe('inbox sync and acks', () => {
     assert.deepEqual(socket.last('sync').data, { since_id: 9 });
   });
 
+  test('syncs again while a sync brought notifications (the server sends them in pages)', async () => {
+    const ctx = setup();
+    const socket = await connectAndOpen(ctx);
+    socket.receive({ type: 'notification', data: { id: 1 } });
+    socket.receive({ type: 'notification', data: { id: 2 } });
+    socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 2, count: 5 } });
+    await settle();
+    assert.deepEqual(socket.last('sync').data, { since_id: 2 });
+    socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 0, count: 5 } });
+    await settle();
+    assert.equal(socket.frames('sync').length, 2);
+  });
+
   test('acks notifications in one batch per window', async () => {
     const ctx = setup({ ackDelayMs: 50 });
     const socket = await connectAndOpen(ctx);

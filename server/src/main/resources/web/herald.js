@@ -492,10 +492,12 @@ export class Herald {
 
   // ---- inbox sync and acks ----
 
+  /** Asks for undelivered notifications; the server sends them in pages, so ask until none come. */
   #sync() {
     const since = this.#lastNotificationId;
     this.request('sync', since ? { since_id: since } : {}).then((reply) => {
       if (typeof reply.count === 'number') this.#emit('unread_count', { count: reply.count }, null);
+      if (reply.synced > 0 && this.#lastNotificationId > since) this.#sync();
     }, ignore);
   }
 

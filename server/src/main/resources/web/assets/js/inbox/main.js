@@ -54,7 +54,10 @@ function startInbox() {
   const store = new InboxStore(api);
   let herald = null;
 
+  let ended = false;
   const endSession = (message) => {
+    if (ended) return;
+    ended = true;
     herald?.close();
     session.clear();
     byId('session-bar').hidden = true;
@@ -62,8 +65,11 @@ function startInbox() {
     signIn(message);
   };
   const onError = (error) => {
-    if (error instanceof ApiError && error.status === 401) endSession('Your session has ended. Sign in again.');
-    else toaster.error(error);
+    if (error instanceof ApiError && error.status === 401) {
+      endSession(session.isExpired() ? 'Your session has expired. Sign in again.' : 'Your session has ended. Sign in again.');
+    } else {
+      toaster.error(error);
+    }
   };
 
   const openDetail = mountDetail({ api, store, onError });
