@@ -8,6 +8,7 @@ import dev.herald.testing.TestServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 /** Puts notifications in users' inboxes through the HTTP API, as an application's backend would. */
 final class Notifications {
@@ -36,7 +37,7 @@ final class Notifications {
     /** The ids of a user's notifications, newest first. */
     static List<Long> ids(TestServer server, long userId) {
         var data = server.api("GET", "/admin/system/notifications?page_size=100&user_id=" + userId, null).data();
-        return java.util.stream.StreamSupport.stream(data.get("list").spliterator(), false)
+        return StreamSupport.stream(data.get("list").spliterator(), false)
                 .map(n -> n.get("id").asLong()).toList();
     }
 
