@@ -6,7 +6,6 @@ import dev.herald.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.HashMap;
@@ -135,7 +134,11 @@ public final class Connection {
         channel.writeAndFlush(new TextWebSocketFrame(payload), channel.voidPromise());
     }
 
-    /** Closes with a close frame, giving the client a moment to read it. */
+    /**
+     * Closes with a close frame and waits for the client's answering close frame (the closing
+     * handshake, RFC 6455 §7) before dropping the TCP connection, or FORCE_CLOSE_MILLIS at most.
+     * Closing the socket at once makes browsers report 1006 instead of {@code code}.
+     */
     public void close(int code, String reason) {
         if (closeReason == null) {
             closeReason = reason;
@@ -143,7 +146,7 @@ public final class Connection {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason), channel.voidPromise());
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, FORCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);

@@ -66,8 +66,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof CloseWebSocketFrame close) {
-            connection.channel().writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
-                    .addListener(f -> connection.channel().close());
+            if (connection.closeReason() != null) {
+                connection.channel().close(); // the client's answer to our close frame
+            } else {
+                connection.channel().writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                        .addListener(f -> connection.channel().close());
+            }
             return;
         }
         HeraldMetrics metrics = gateway.metrics();

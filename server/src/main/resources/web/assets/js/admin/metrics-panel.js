@@ -1,0 +1,61 @@
+// "Live metrics": /health (this node's status and connections) and /metrics (Prometheus), polled,
+// with a sparkline of open connections.
+
+import { byId, h, replaceChildren } from '../dom.js';
+import { drawSparkline } from './charts.js';
+import { every } from './poll.js';
+import { connectionGauge, headlineMetrics, parsePrometheus } from './prometheus.js';
+
+const POLL_MS = 3000;
+const HISTORY = 100;
+
+/** @param {{fetch?: typeof fetch}} [deps] */
+export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(...args) } = {}) {
+  const list = byId('metrics-list');
+  const updated = byId('metrics-updated');
+  const sparkline = /** @type {SVGElement} */ (/** @type {unknown} */ (byId('metrics-sparkline')));
+  const history = [];
+
+  async function poll() {
+    const [health, text] = await Promise.all([
+      fetchFn('/health').then((r) => r.json()).catch(() => null),
+      fetchFn('/metrics').then((r) => (r.ok ? r.text() : '')).catch(() => ''),
+    ]);
+    const metrics = parsePrometheus(text);
+    const node = health?.data ?? {};
+    const connections = node.connections ?? connectionGauge(metrics)?.value;
+    if (typeof connections === 'number') {
+      byId('metrics-connections').textContent = String(connections);
+      history.push(connections);
+      if (history.length > HISTORY) history.shift();
+      drawSparkline(sparkline, history);
+      sparkline.setAttribute('aria-label', `Open connections over the last minutes; now ${connections}`);
+    }
+    replaceChildren(list,
+      tile('status', node.status ?? 'unreachable'),
+      node.node_id ? tile('node', node.node_id) : null,
+      typeof node.uptime_seconds === 'number' ? tile('uptime', uptime(node.uptime_seconds)) : null,
+      typeof node.users === 'number' ? tile('users on this node', node.users) : null,
+      headlineMetrics(metrics).map(({ name, value }) => tile(name, format(value))));
+    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  }
+
+  return every(POLL_MS, poll);
+}
+
+function tile(name, value) {
+  return h('div', {}, h('dt', {}, name), h('dd', {}, value));
+}
+
+function uptime(seconds) {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+function format(value) {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)} M`;
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(2);
+}

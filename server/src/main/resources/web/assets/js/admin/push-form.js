@@ -1,0 +1,38 @@
+// "Push a data update to a channel" (POST /admin/websocket/push-data-update-channel).
+
+import { byId } from '../dom.js';
+import { showResult } from './result.js';
+
+/** @param {{gateway: ReturnType<typeof import('../api.js').gatewayApi>}} deps */
+export function mountPushForm({ gateway }) {
+  const form = /** @type {HTMLFormElement} */ (byId('push-form'));
+  const result = byId('push-result');
+  const value = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value.trim();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    let data;
+    try {
+      data = JSON.parse(value('data') || '{}');
+      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error();
+    } catch {
+      showResult(result, 'Data must be a JSON object, e.g. {"id": 1}.', false);
+      return;
+    }
+    if (!value('channel') || !value('resource_type')) {
+      showResult(result, 'Channel and resource type are needed.', false);
+      return;
+    }
+    try {
+      const reply = await gateway.pushDataUpdateChannel({
+        channel: value('channel'),
+        resource_type: value('resource_type'),
+        action: value('action'),
+        data,
+      });
+      showResult(result, `Published to ${reply.channel} at offset ${reply.offset}.`, true);
+    } catch (error) {
+      showResult(result, error.message, false);
+    }
+  });
+}

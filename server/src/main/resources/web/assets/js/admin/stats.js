@@ -1,0 +1,49 @@
+// "Statistics" of one user's inbox: totals by type and category and the read/unread split.
+
+import { byId, h, replaceChildren } from '../dom.js';
+import { CATEGORIES, TYPES, labelOf } from '../vocabulary.js';
+import { barChart, readSplit } from './charts.js';
+
+/**
+ * @param {object} deps
+ * @param {ReturnType<typeof import('../api.js').inboxApi>} deps.inbox
+ * @param {Array<{user_id: number, name: string}>} deps.knownUsers offered as suggestions
+ * @param {number | null} deps.initialUserId shown first
+ * @returns {() => Promise<void>} reloads the figures
+ */
+export function mountStats({ inbox, knownUsers, initialUserId }) {
+  const body = byId('stats-body');
+  const form = byId('stats-form');
+  const userInput = /** @type {HTMLInputElement} */ (byId('stats-user'));
+  byId('known-users').append(...knownUsers.map((u) => h('option', { value: u.user_id }, u.name)));
+  userInput.value = String(initialUserId ?? knownUsers[0]?.user_id ?? 1);
+
+  async function reload() {
+    const userId = Number(userInput.value);
+    if (!(userId > 0)) return;
+    let stats;
+    try {
+      stats = await inbox.statistics({ user_id: userId });
+    } catch (error) {
+      replaceChildren(body, h('p', { class: 'error-text' }, error.message));
+      return;
+    }
+    replaceChildren(body,
+      h('p', {}, h('span', { class: 'big-number' }, stats.total ?? 0), ` notification${stats.total === 1 ? '' : 's'} for user ${userId}`),
+      readSplit(stats.unread ?? 0, stats.read ?? 0),
+      barChart('By type', entries(stats.by_type, TYPES), 'type-'),
+      barChart('By category', entries(stats.by_category, CATEGORIES)));
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    reload();
+  });
+  return reload;
+}
+
+/** Every known value (zero when absent) followed by any the server reports beyond them. */
+function entries(counts = {}, vocabulary) {
+  const keys = [...new Set([...Object.keys(vocabulary), ...Object.keys(counts)])];
+  return keys.map((key) => ({ key, label: labelOf(vocabulary, key), value: Number(counts[key] ?? 0) }));
+}

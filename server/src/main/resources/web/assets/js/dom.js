@@ -1,0 +1,64 @@
+// Builds DOM nodes. Text is always inserted as text nodes, never parsed as HTML.
+
+/**
+ * Creates an element. `props`: `class`, `text`, `dataset`, `style` (an object of CSS properties,
+ * set through the CSSOM so a strict Content-Security-Policy allows it), `on<event>` listeners, and attributes
+ * (true → present, false/null/undefined → absent). Children: nodes or strings (as text).
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {...(Node | string | number | null | undefined | false | Array<any>)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value == null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = String(value);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key === 'style') Object.assign(node.style, value);
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  node.append(...present(children));
+  return node;
+}
+
+/** Replaces all children of `node` (same child rules as `h`). */
+export function replaceChildren(node, ...children) {
+  node.replaceChildren(...present(children));
+}
+
+function present(children) {
+  return children
+    .flat(Infinity)
+    .filter((c) => c != null && c !== false)
+    .map((c) => (typeof c === 'number' ? String(c) : c));
+}
+
+/**
+ * Runs `render` (which rebuilds the children of `container`) and puts keyboard focus back where it
+ * was: on the same control of the element with the same `data-id`, when that element still exists.
+ * @param {HTMLElement} container
+ * @param {() => void} render
+ */
+export function keepingFocus(container, render) {
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  const holder = active && container.contains(active) ? active.closest('[data-id]') : null;
+  const label = active?.getAttribute('aria-label');
+  const className = active?.className;
+  render();
+  if (!holder) return;
+  const again = container.querySelector(`[data-id="${CSS.escape(holder.dataset.id)}"]`);
+  if (!again) return;
+  const controls = [...again.querySelectorAll('button, input, a')];
+  const same = controls.find((el) => (label ? el.getAttribute('aria-label') === label : el.className === className));
+  /** @type {HTMLElement | undefined} */ (same ?? controls[0])?.focus();
+}
+
+/** Shorthand for document.getElementById that fails loudly when the page lacks the element. */
+export function byId(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} is missing from the page`);
+  return node;
+}

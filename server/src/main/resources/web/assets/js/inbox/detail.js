@@ -1,0 +1,74 @@
+// The detail view of one notification, in a modal dialog.
+
+import { byId, h, replaceChildren } from '../dom.js';
+import { dateTime } from '../format.js';
+import { actionLink } from '../links.js';
+import { CATEGORIES, TYPES, labelOf } from '../vocabulary.js';
+
+/**
+ * @param {object} deps
+ * @param {ReturnType<typeof import('../api.js').inboxApi>} deps.api
+ * @param {import('./store.js').InboxStore} deps.store
+ * @param {(error: unknown) => void} deps.onError
+ * @returns {(notification: object, pending?: Promise<unknown>) => void} opens the dialog for a
+ *   notification; the stored copy is fetched once `pending` (e.g. marking it read) has settled
+ */
+export function mountDetail({ api, store, onError }) {
+  const dialog = /** @type {HTMLDialogElement} */ (byId('detail'));
+  const title = byId('detail-title');
+  const meta = byId('detail-meta');
+  const content = byId('detail-content');
+  const dataWrap = byId('detail-data-wrap');
+  const data = byId('detail-data');
+  const action = byId('detail-action');
+  const readButton = byId('detail-read');
+  const deleteButton = byId('detail-delete');
+  let current = null;
+
+  function render(n) {
+    current = n;
+    title.textContent = n.title || '(no title)';
+    replaceChildren(meta,
+      entry('Type', labelOf(TYPES, n.type)),
+      entry('Category', labelOf(CATEGORIES, n.category)),
+      entry('Received', dateTime(n.created_at)),
+      entry('State', n.is_read ? `Read ${dateTime(n.read_at)}`.trim() : 'Unread'));
+    content.textContent = n.content ?? '';
+    const hasData = n.data && typeof n.data === 'object' && Object.keys(n.data).length > 0;
+    dataWrap.hidden = !hasData;
+    data.textContent = hasData ? JSON.stringify(n.data, null, 2) : '';
+    const link = actionLink(n, location.origin);
+    action.hidden = !link;
+    replaceChildren(action, link ? h('a', {
+      class: 'button',
+      href: link.href,
+      target: link.external ? '_blank' : null,
+      rel: link.external ? 'noopener noreferrer' : null,
+    }, link.external ? 'Open link (new tab)' : 'Open link') : null);
+    readButton.hidden = Boolean(n.is_read);
+  }
+
+  readButton.addEventListener('click', () => {
+    const id = current.id;
+    store.markRead(id).then(() => render({ ...current, is_read: true, read_at: new Date().toISOString() }), onError);
+  });
+  deleteButton.addEventListener('click', () => {
+    store.remove(current.id).then(() => dialog.close(), onError);
+  });
+
+  return function open(notification, pending = Promise.resolve()) {
+    render(notification);
+    if (!dialog.open) dialog.showModal();
+    // The pushed or listed copy may be older than the stored one.
+    pending
+      .catch(() => {})
+      .then(() => api.get(notification.id))
+      .then((fresh) => {
+        if (dialog.open && current?.id === fresh.id) render(fresh);
+      }, onError);
+  };
+}
+
+function entry(term, value) {
+  return [h('dt', {}, term), h('dd', {}, value || '—')];
+}

@@ -1,0 +1,583 @@
+/**
+ * herald.js — the browser client for the Herald gateway (served at `/herald.js`).
+ *
+ * One `Herald` object keeps one WebSocket to the gateway alive: it reconnects with exponential
+ * backoff, jitter and a cap; it detects dead links with a JSON ping and a reply deadline; it
+ * matches request replies by `id`; it resubscribes channels after a reconnect and resumes them from
+ * the last offset it saw; it syncs and acknowledges inbox notifications; and it asks a token
+ * provider for a fresh token when the old one expires. See docs/client.md.
+ *
+ * @module herald
+ */
+
+/** @typedef {'connecting' | 'open' | 'reconnecting' | 'closed'} HeraldState */
+
+/**
+ * @typedef {object} ReconnectOptions
+ * @property {number} [baseMs=1000] delay before the first retry; it doubles on every further retry
+ * @property {number} [maxMs=30000] the cap no delay exceeds
+ * @property {number} [maxAttempts=Infinity] retries after a drop before the client gives up
+ * @property {number} [jitter=0.5] fraction (0..1) of each delay that is random: a delay lies in
+ *   `[d * (1 - jitter), d]` where `d = min(maxMs, baseMs * 2^attempt)`
+ */
+
+/**
+ * @typedef {object} HeartbeatOptions
+ * @property {number} [intervalMs=25000] how often a JSON `ping` is sent while the link is open
+ * @property {number} [timeoutMs=10000] a ping with no frame at all received within this time means
+ *   the link is dead: it is dropped and the client reconnects
+ */
+
+/**
+ * @typedef {object} Timers
+ * @property {(fn: () => void, ms: number) => any} setTimeout
+ * @property {(handle: any) => void} clearTimeout
+ * @property {() => number} now wall-clock milliseconds (used for token expiry)
+ */
+
+/**
+ * @typedef {object} HeraldOptions
+ * @property {string} [url] WebSocket URL; relative URLs resolve against the page (default `/ws`)
+ * @property {string} [token] a user JWT
+ * @property {() => (string | Promise<string>)} [tokenProvider] returns a token; called before the
+ *   first connect, again after the server said `token_expired` or refused a connection, and
+ *   shortly before the token's `exp` (the new token is handed over with a `refresh` frame)
+ * @property {ReconnectOptions} [reconnect]
+ * @property {HeartbeatOptions} [heartbeat]
+ * @property {number} [requestTimeoutMs=10000] default time `request()` waits for its reply
+ * @property {boolean} [autoAck=true] acknowledge received notifications automatically
+ * @property {number} [ackDelayMs=50] acks received within this window go out in one frame
+ * @property {number} [ackBatchSize=100] a batch is sent at once when it reaches this size
+ * @property {number} [refreshLeadMs=60000] how long before `exp` the token is refreshed (at most
+ *   half of the token's remaining life)
+ * @property {number[]} [finalCloseCodes=[4001]] server close codes after which the client stays
+ *   closed instead of reconnecting (4001: disconnected by the server's API, do not come back)
+ * @property {typeof WebSocket} [WebSocket] WebSocket constructor (tests inject a fake)
+ * @property {Partial<Timers>} [timers] timer functions (tests inject fake ones)
+ * @property {() => number} [random] random source in [0, 1) used for jitter
+ */
+
+/**
+ * @typedef {object} StateChange
+ * @property {HeraldState} state
+ * @property {HeraldState} previous
+ * @property {boolean} [reconnected] on `open`: the link had been open before
+ * @property {number} [attempt] on `reconnecting`: which retry comes next (1-based)
+ * @property {number} [delay] on `reconnecting`: milliseconds until that retry
+ * @property {string} [reason] why the link went down or the client stopped
+ * @property {number} [code] the WebSocket close code, when there was one
+ */
+
+/**
+ * @typedef {object} SubscribeInfo
+ * @property {string} channel
+ * @property {number} offset the channel's offset reported by the server
+ * @property {boolean} resumed the subscription asked to resume from a previous offset
+ * @property {boolean} recovered false when messages were missed and could not be replayed:
+ *   the caller should refetch whatever state it derives from the channel
+ */
+
+/**
+ * @typedef {object} SubscribeOptions
+ * @property {(info: SubscribeInfo) => void} [onSubscribed] after every (re)subscription
+ * @property {(error: HeraldError) => void} [onError] when the server refuses the subscription
+ */
+
+const DEFAULTS = Object.freeze({
+  url: '/ws',
+  reconnect: { baseMs: 1000, maxMs: 30000, maxAttempts: Infinity, jitter: 0.5 },
+  heartbeat: { intervalMs: 25000, timeoutMs: 10000 },
+  requestTimeoutMs: 10000,
+  autoAck: true,
+  ackDelayMs: 50,
+  ackBatchSize: 100,
+  refreshLeadMs: 60000,
+  finalCloseCodes: [4001],
+});
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const DEAD_LINK_CODE = 4000;
+
+/** An error reported by the server (`error` frame) or by the client itself (timeout, closed). */
+export class HeraldError extends Error {
+  /**
+   * @param {string} code machine-readable code, e.g. `timeout`, `not_open`, `token_expired`
+   * @param {string} message
+   */
+  constructor(code, message) {
+    super(message);
+    this.name = 'HeraldError';
+    this.code = code;
+  }
+}
+
+/**
+ * The wait before reconnect attempt number `attempt` (0-based).
+ * @param {number} attempt
+ * @param {Required<ReconnectOptions>} policy
+ * @param {() => number} [random]
+ * @returns {number} milliseconds, within `[d * (1 - jitter), d]`, `d = min(maxMs, baseMs * 2^attempt)`
+ */
+export function backoffDelay(attempt, policy, random = Math.random) {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+  return Math.round(ceiling * (1 - policy.jitter * random()));
+}
+
+/**
+ * The claims of a JWT (its payload, not verified), or null when it is not a JWT.
+ * @param {string | null | undefined} token
+ * @returns {Record<string, any> | null}
+ */
+export function jwtClaims(token) {
+  const payload = typeof token === 'string' ? token.split('.')[1] : undefined;
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    return claims && typeof claims === 'object' ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The expiry of a JWT in epoch milliseconds, or null when it has none or is not a JWT.
+ * @param {string | null | undefined} token
+ * @returns {number | null}
+ */
+export function tokenExpiry(token) {
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : null;
+}
+
+export class Herald {
+  /** @type {HeraldOptions & typeof DEFAULTS} */ #options;
+  /** @type {Timers} */ #timers;
+  /** @type {() => number} */ #random;
+  /** @type {HeraldState} */ #state = 'closed';
+  /** @type {WebSocket | null} */ #socket = null;
+  /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
+  /** @type {Map<string, {resolve: Function, reject: Function, timer: any}>} */ #pending = new Map();
+  /** @type {Map<string, {offset: number | null, epoch: string | null, handlers: Set<object>}>} */ #channels = new Map();
+  /** @type {Set<number>} */ #ackIds = new Set();
+  #token = null;
+  #tokenStale = false;
+  #wanted = false;
+  #hasBeenOpen = false;
+  #attempt = 0;
+  #generation = 0;
+  #nextId = 1;
+  #lastNotificationId = 0;
+  #reconnectTimer = null;
+  #heartbeatTimer = null;
+  #deadlineTimer = null;
+  #ackTimer = null;
+  #refreshTimer = null;
+
+  /** @param {HeraldOptions} [options] */
+  constructor(options = {}) {
+    this.#options = {
+      ...DEFAULTS,
+      ...options,
+      reconnect: { ...DEFAULTS.reconnect, ...options.reconnect },
+      heartbeat: { ...DEFAULTS.heartbeat, ...options.heartbeat },
+    };
+    this.#timers = {
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (handle) => globalThis.clearTimeout(handle),
+      now: () => Date.now(),
+      ...options.timers,
+    };
+    this.#random = options.random ?? Math.random;
+    this.#token = options.token ?? null;
+    if (!this.#token && !options.tokenProvider) {
+      throw new TypeError('Herald needs a token or a tokenProvider');
+    }
+  }
+
+  /** @returns {HeraldState} */
+  get state() {
+    return this.#state;
+  }
+
+  /** Opens the link (and keeps it open) until `close()`. Calling it again restarts a client that gave up. */
+  connect() {
+    if (this.#wanted && this.#state !== 'closed') return this;
+    this.#wanted = true;
+    this.#attempt = 0;
+    this.#dial();
+    return this;
+  }
+
+  /** Closes the link for good: no reconnect; pending requests are rejected. */
+  close() {
+    this.#wanted = false;
+    this.#generation += 1;
+    this.#timers.clearTimeout(this.#reconnectTimer);
+    const socket = this.#socket;
+    this.#teardown('closed by client');
+    if (socket) safeClose(socket, 1000, 'client closed');
+    this.#setState('closed', { reason: 'client' });
+  }
+
+  /**
+   * Listens to frames of one type (`notification`, `unread_count`, `data_update`, `chat`, `error`,
+   * …) or to `state` changes. The listener gets `(data, frame)`; for `state`, a {@link StateChange}.
+   * Replies to `request()` go to the request's promise, not to listeners; channel publications go
+   * to `subscribe()` handlers.
+   * @param {string} type
+   * @param {(data: any, frame?: object) => void} listener
+   * @returns {() => void} removes the listener
+   */
+  on(type, listener) {
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /**
+   * Sends a frame without waiting for a reply.
+   * @param {string} type
+   * @param {object} [data]
+   * @returns {boolean} false when the link is not open
+   */
+  send(type, data = {}) {
+    return this.#write({ type, data });
+  }
+
+  /**
+   * Sends a frame with a fresh `id` and resolves with the `data` of the reply carrying that `id`.
+   * Rejects with a {@link HeraldError}: the server's code for an `error` reply, `timeout` when no
+   * reply came in time, `not_open` when the link is down, `closed` when it dropped while waiting.
+   * @param {string} type
+   * @param {object} [data]
+   * @param {{timeoutMs?: number}} [options]
+   * @returns {Promise<any>}
+   */
+  request(type, data = {}, { timeoutMs = this.#options.requestTimeoutMs } = {}) {
+    if (this.#state !== 'open') {
+      return Promise.reject(new HeraldError('not_open', `cannot send ${type}: the link is ${this.#state}`));
+    }
+    const id = `c${this.#nextId++}`;
+    return new Promise((resolve, reject) => {
+      const timer = this.#timers.setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new HeraldError('timeout', `${type} got no reply within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      this.#write({ type, data, id });
+    });
+  }
+
+  /**
+   * Joins a channel while at least one handler is subscribed; after a reconnect the channel is
+   * joined again with `since` = the last offset seen, so missed publications are replayed.
+   * Publications already seen (offset not above the last one) are not delivered twice.
+   * @param {string} channel
+   * @param {(data: any, frame: object) => void} onMessage gets each publication's data and frame
+   * @param {SubscribeOptions} [options]
+   * @returns {() => void} unsubscribes this handler (and leaves the channel after the last one)
+   */
+  subscribe(channel, onMessage, options = {}) {
+    let entry = this.#channels.get(channel);
+    const isNew = !entry;
+    if (isNew) this.#channels.set(channel, (entry = { offset: null, epoch: null, handlers: new Set() }));
+    const handler = { onMessage, ...options };
+    entry.handlers.add(handler);
+    if (isNew && this.#state === 'open') this.#join(channel, entry);
+    return () => {
+      if (!entry.handlers.delete(handler) || entry.handlers.size > 0) return;
+      if (this.#channels.get(channel) !== entry) return;
+      this.#channels.delete(channel);
+      if (this.#state === 'open') this.request('unsubscribe', { channel }).catch(ignore);
+    };
+  }
+
+  // ---- connection lifecycle ----
+
+  async #dial() {
+    const generation = ++this.#generation;
+    this.#setState('connecting');
+    let token;
+    try {
+      token = await this.#currentToken();
+    } catch (error) {
+      if (generation === this.#generation) this.#retry('token provider failed: ' + (error?.message ?? error));
+      return;
+    }
+    if (generation !== this.#generation) return; // closed or restarted meanwhile
+    const socket = new (this.#options.WebSocket ?? globalThis.WebSocket)(this.#socketUrl(token));
+    this.#socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      if (socket !== this.#socket) return;
+      opened = true;
+      this.#onOpen();
+    };
+    socket.onmessage = (event) => {
+      if (socket === this.#socket) this.#onFrame(event.data);
+    };
+    socket.onclose = (event) => {
+      if (socket === this.#socket) this.#onDrop(event.code, event.reason, opened);
+    };
+    socket.onerror = ignore; // a close event always follows
+  }
+
+  async #currentToken() {
+    const provider = this.#options.tokenProvider;
+    if (provider && (!this.#token || this.#tokenStale)) {
+      this.#token = await provider();
+      this.#tokenStale = false;
+    }
+    return this.#token;
+  }
+
+  #socketUrl(token) {
+    const base = globalThis.location?.href;
+    const url = base ? new URL(this.#options.url, base) : new URL(this.#options.url);
+    if (url.protocol === 'http:') url.protocol = 'ws:';
+    if (url.protocol === 'https:') url.protocol = 'wss:';
+    url.searchParams.set('token', token);
+    return url.toString();
+  }
+
+  #onOpen() {
+    const reconnected = this.#hasBeenOpen;
+    this.#hasBeenOpen = true;
+    this.#attempt = 0;
+    this.#setState('open', { reconnected });
+    this.#armHeartbeat();
+    this.#scheduleTokenRefresh();
+    for (const [channel, entry] of this.#channels) this.#join(channel, entry);
+    this.#sync();
+  }
+
+  #onDrop(code, reason, opened) {
+    this.#teardown(reason || 'connection closed');
+    // A socket that never opened was refused (e.g. HTTP 401) or unreachable: get a fresh token.
+    if (!opened) this.#tokenStale = true;
+    if (!this.#wanted) return;
+    if (opened && this.#options.finalCloseCodes.includes(code)) {
+      this.#wanted = false;
+      this.#setState('closed', { code, reason: reason || 'closed by server' });
+      return;
+    }
+    this.#retry(reason || (opened ? 'connection lost' : 'connection refused'), code);
+  }
+
+  #retry(reason, code) {
+    const policy = this.#options.reconnect;
+    if (this.#attempt >= policy.maxAttempts) {
+      this.#wanted = false;
+      this.#setState('closed', { reason: 'gave up after ' + this.#attempt + ' attempts', code });
+      return;
+    }
+    const delay = backoffDelay(this.#attempt, policy, this.#random);
+    this.#attempt += 1;
+    this.#setState('reconnecting', { attempt: this.#attempt, delay, reason, code });
+    this.#reconnectTimer = this.#timers.setTimeout(() => this.#dial(), delay);
+  }
+
+  /** Drops everything tied to the current socket. */
+  #teardown(reason) {
+    this.#socket = null;
+    for (const timer of [this.#heartbeatTimer, this.#deadlineTimer, this.#ackTimer, this.#refreshTimer]) {
+      this.#timers.clearTimeout(timer);
+    }
+    this.#heartbeatTimer = this.#deadlineTimer = this.#ackTimer = this.#refreshTimer = null;
+    this.#ackIds.clear(); // unacked notifications are pushed again by the next sync
+    for (const { reject, timer } of this.#pending.values()) {
+      this.#timers.clearTimeout(timer);
+      reject(new HeraldError('closed', reason));
+    }
+    this.#pending.clear();
+  }
+
+  #setState(state, details = {}) {
+    const previous = this.#state;
+    if (previous === state && state !== 'reconnecting') return;
+    this.#state = state;
+    this.#emit('state', { state, previous, ...details });
+  }
+
+  // ---- heartbeat ----
+
+  #armHeartbeat() {
+    this.#heartbeatTimer = this.#timers.setTimeout(() => this.#beat(), this.#options.heartbeat.intervalMs);
+  }
+
+  #beat() {
+    this.#write({ type: 'ping', data: {} });
+    if (this.#deadlineTimer === null) {
+      this.#deadlineTimer = this.#timers.setTimeout(() => this.#onDeadLink(), this.#options.heartbeat.timeoutMs);
+    }
+    this.#armHeartbeat();
+  }
+
+  #onDeadLink() {
+    const socket = this.#socket;
+    // Do not wait for the closing handshake of a link that no longer answers.
+    this.#onDrop(DEAD_LINK_CODE, 'heartbeat timeout', true);
+    if (socket) safeClose(socket, DEAD_LINK_CODE, 'heartbeat timeout');
+  }
+
+  // ---- inbound frames ----
+
+  #onFrame(raw) {
+    this.#timers.clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = null;
+    let frame;
+    try {
+      frame = JSON.parse(raw);
+    } catch {
+      return; // the gateway only sends JSON; anything else is not ours to interpret
+    }
+    if (!frame || typeof frame.type !== 'string') return;
+    const data = frame.data ?? {};
+    if (frame.id != null && this.#settle(String(frame.id), frame.type, data)) return;
+    if (frame.channel != null) {
+      this.#deliverToChannel(frame, data);
+      return;
+    }
+    if (frame.type === 'notification') this.#noteNotification(data);
+    if (frame.type === 'error' && data.code === 'token_expired') this.#tokenStale = true;
+    this.#emit(frame.type, data, frame);
+  }
+
+  #settle(id, type, data) {
+    const waiting = this.#pending.get(id);
+    if (!waiting) return false;
+    this.#pending.delete(id);
+    this.#timers.clearTimeout(waiting.timer);
+    if (type === 'error') waiting.reject(new HeraldError(data.code ?? 'error', data.message ?? 'request failed'));
+    else waiting.resolve(data);
+    return true;
+  }
+
+  #deliverToChannel(frame, data) {
+    const entry = this.#channels.get(frame.channel);
+    if (!entry) return;
+    if (typeof frame.offset === 'number') {
+      if (entry.offset !== null && frame.offset <= entry.offset) return; // already seen
+      entry.offset = frame.offset;
+    }
+    for (const handler of [...entry.handlers]) call(handler.onMessage, data, frame);
+  }
+
+  // ---- channels ----
+
+  #join(channel, entry) {
+    const resumed = entry.offset !== null;
+    const data = { channel };
+    if (resumed) data.since = entry.offset;
+    if (resumed && entry.epoch !== null) data.epoch = entry.epoch; // the history generation the offset belongs to
+    this.request('subscribe', data).then(
+      (reply) => {
+        if (this.#channels.get(channel) !== entry) return;
+        const recovered = !resumed || reply.recovered !== false;
+        if (typeof reply.offset === 'number') {
+          // Without recovery the server's offset wins (its history may even have restarted).
+          entry.offset = recovered ? Math.max(entry.offset ?? reply.offset, reply.offset) : reply.offset;
+        }
+        if (typeof reply.epoch === 'string') entry.epoch = reply.epoch;
+        const info = { channel, offset: reply.offset, resumed, recovered };
+        for (const handler of [...entry.handlers]) if (handler.onSubscribed) call(handler.onSubscribed, info);
+      },
+      (error) => {
+        if (error.code === 'closed' || this.#channels.get(channel) !== entry) return;
+        for (const handler of [...entry.handlers]) if (handler.onError) call(handler.onError, error);
+      },
+    );
+  }
+
+  // ---- inbox sync and acks ----
+
+  /** Asks for undelivered notifications; the server sends them in pages, so ask until none come. */
+  #sync() {
+    const since = this.#lastNotificationId;
+    this.request('sync', since ? { since_id: since } : {}).then((reply) => {
+      if (typeof reply.count === 'number') this.#emit('unread_count', { count: reply.count }, null);
+      if (reply.synced > 0 && this.#lastNotificationId > since) this.#sync();
+    }, ignore);
+  }
+
+  #noteNotification(data) {
+    const id = Number(data.id);
+    if (!Number.isFinite(id)) return;
+    this.#lastNotificationId = Math.max(this.#lastNotificationId, id);
+    if (!this.#options.autoAck) return;
+    this.#ackIds.add(id);
+    if (this.#ackIds.size >= this.#options.ackBatchSize) this.#flushAcks();
+    else if (this.#ackTimer === null) {
+      this.#ackTimer = this.#timers.setTimeout(() => this.#flushAcks(), this.#options.ackDelayMs);
+    }
+  }
+
+  #flushAcks() {
+    this.#timers.clearTimeout(this.#ackTimer);
+    this.#ackTimer = null;
+    if (this.#ackIds.size === 0) return;
+    const ids = [...this.#ackIds];
+    this.#ackIds.clear();
+    this.request('ack', { notification_ids: ids }).catch(ignore);
+  }
+
+  // ---- token refresh ----
+
+  #scheduleTokenRefresh() {
+    const expiry = tokenExpiry(this.#token);
+    if (!this.#options.tokenProvider || expiry === null) return;
+    const left = expiry - this.#timers.now();
+    // Refresh refreshLeadMs before expiry, or half-way for tokens that live shorter than twice that.
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, left - Math.min(this.#options.refreshLeadMs, left / 2)));
+    this.#refreshTimer = this.#timers.setTimeout(() => this.#refreshToken(), wait);
+  }
+
+  async #refreshToken() {
+    this.#refreshTimer = null;
+    try {
+      const token = await this.#options.tokenProvider();
+      if (this.#state !== 'open') return;
+      this.#token = token;
+      await this.request('refresh', { token });
+      this.#scheduleTokenRefresh();
+    } catch {
+      this.#tokenStale = true; // the server will say token_expired; the reconnect fetches a new one
+    }
+  }
+
+  // ---- plumbing ----
+
+  #write(frame) {
+    const socket = this.#socket;
+    if (!socket || this.#state !== 'open') return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  #emit(type, data, frame) {
+    const set = this.#listeners.get(type);
+    if (set) for (const listener of [...set]) call(listener, data, frame);
+  }
+}
+
+function call(fn, ...args) {
+  try {
+    fn(...args);
+  } catch (error) {
+    // One faulty listener must not starve the others; surface the error asynchronously.
+    globalThis.setTimeout(() => {
+      throw error;
+    }, 0);
+  }
+}
+
+function safeClose(socket, code, reason) {
+  try {
+    socket.close(code, reason);
+  } catch {
+    // already closing
+  }
+}
+
+function ignore() {}

@@ -1,0 +1,49 @@
+package dev.herald.web;
+
+import dev.herald.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** Starting (and restarting) Herald for the browser tests: demo mode on, like the embedded default. */
+final class WebServers {
+    private WebServers() {}
+
+    static TestServer start() {
+        return TestServer.start(Map.of("demo.enabled", "true"));
+    }
+
+    /** Starts a node on an existing data dir and a fixed port, so open pages can reconnect to it. */
+    static TestServer startOn(Path dataDir, int port) {
+        Map<String, String> settings = Map.of("demo.enabled", "true", "server.port", String.valueOf(port));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return TestServer.startIn(dataDir, Map.of(), settings, UnaryOperator.identity());
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e; // the port did not come free
+                }
+                pause(Duration.ofMillis(200));
+            }
+        }
+    }
+
+    /** Stops a node and starts it again on the same data dir and port. */
+    static TestServer restart(TestServer server) {
+        Path dir = server.dataDir();
+        int port = server.port();
+        server.close();
+        return startOn(dir, port);
+    }
+
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
