@@ -91,4 +91,7 @@ server.on('upgrade', (req, socket, head) => {
   });
 });
 
+server.keepAliveTimeout = 0;
+server.headersTimeout = 0;
+server.requestTimeout = 0;
 server.listen(port, host, 4096, () => console.log(`baseline node ws server on ${host}:${port}`));

@@ -64,7 +64,7 @@ final class BaselineServer implements Callable<Integer> {
     @Option(names = "--port", required = true)
     int port;
 
-    @Option(names = "--threads", description = "event loop threads (0 = 2 x cores)")
+    @Option(names = "--threads", description = "event loop threads (0 = one per core, as Herald)")
     int threads;
 
     private final ChannelGroup all = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -74,7 +74,7 @@ final class BaselineServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int t = threads > 0 ? threads : 2 * Runtime.getRuntime().availableProcessors();
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         EventLoopGroup boss = NetIo.group(1, "boss");
         EventLoopGroup workers = NetIo.group(t, "io");
         Channel server = new ServerBootstrap().group(boss, workers).channel(NetIo.serverChannel())
