@@ -64,8 +64,9 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--client-threads", description = "event loop threads per load-generator process (default ${DEFAULT-VALUE})")
     int clientThreads = 2;
 
-    @Option(names = "--local-addresses", split = ",", description = "loopback source addresses to spread connections over (default ${DEFAULT-VALUE})")
-    List<String> localAddresses = new ArrayList<>(List.of("127.0.0.1"));
+    @Option(names = "--local-addresses", split = ",", description = "loopback source addresses to spread connections "
+            + "over, e.g. 127.0.0.2,127.0.0.3 (default: none, the kernel picks; only needed past ~28,000 connections)")
+    List<String> localAddresses = new ArrayList<>();
 
     @Option(names = "--devices", description = "connections per user (default ${DEFAULT-VALUE})")
     int devicesPerUser = 1;
@@ -113,6 +114,9 @@ abstract class Scenario implements Callable<Integer> {
             server = ServerUnderTest.launch(target, host, port, serverJar, nodeDir, ServerUnderTest.split(serverOpts),
                     serverEnv, secret, apiKey, resultsDir.resolve("logs").resolve(name() + "-" + lbl + "-" + stamp + ".log"));
         }
+        ServerUnderTest started = server;
+        Thread stopOnExit = new Thread(started::close, "stop-server");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("scenario", name());
         result.put("label", lbl);
@@ -123,6 +127,7 @@ abstract class Scenario implements Callable<Integer> {
             result.putAll(run(server));
         } finally {
             server.close();
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
         result.put("load_avg_at_end", Machine.loadAvg());
         @SuppressWarnings("unchecked")

@@ -166,6 +166,8 @@ public interface Worker extends AutoCloseable {
     static void serve() throws IOException {
         PrintStream stdout = System.out;
         System.setOut(System.err); // keep the command channel clean of stray prints
+        // never outlive the scenario that started us, whatever state we are in
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         Executor executor = new Executor();
         BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;

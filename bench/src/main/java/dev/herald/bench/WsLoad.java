@@ -74,6 +74,11 @@ public final class WsLoad implements AutoCloseable {
         this.bootstrap = new Bootstrap().group(group).channel(NetIo.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000);
+        if (!config.localAddresses().isEmpty() && io.netty.channel.epoll.Epoll.isAvailable()) {
+            // bind(addr, 0) alone makes the kernel search for a free port at bind time, which gets
+            // slow (milliseconds) with thousands of ports in use; defer the choice to connect()
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
     }
 
     long userOf(int index) {
