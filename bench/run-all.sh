@@ -34,7 +34,11 @@ if [[ " $TARGETS " == *" node "* ]]; then
   fi
 fi
 
-BENCH=(java -jar bench/target/herald-bench.jar)
+# run from a copy, so rebuilding during a run cannot pull the jar from under the JVMs
+mkdir -p bench/results
+cp bench/target/herald-bench.jar bench/results/herald-bench-run.jar
+cp server/target/herald.jar bench/results/herald-run.jar
+BENCH=(java -jar bench/results/herald-bench-run.jar)
 SINCE=$(date +%Y%m%d-%H%M%S)
 echo "machine: $(nproc) cpus, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(java -version 2>&1 | head -1)"
 echo "load before: $(cat /proc/loadavg)"
@@ -50,7 +54,8 @@ opts() { # server options per target
 run() { # scenario target args...
   local scenario=$1 target=$2; shift 2
   echo "== $scenario $target"
-  "${BENCH[@]}" "$scenario" --target "$target" --server-opts "$(opts "$target")" "$@" \
+  "${BENCH[@]}" "$scenario" --target "$target" --server-jar bench/results/herald-run.jar \
+    --server-opts "$(opts "$target")" "$@" \
     || echo "!! $scenario $target failed (exit $?)"
 }
 

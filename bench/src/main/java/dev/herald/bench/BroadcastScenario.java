@@ -58,6 +58,7 @@ final class BroadcastScenario extends Scenario {
             }
             long total = RateSchedule.eventsFor(rate, parseDuration(duration));
             fleet.reset((int) total);
+            Perf perf = Perf.record(perfRecord, server.pid());
             long cpu0 = server.cpuMicros();
             long t0 = System.nanoTime();
             Publisher.Run run = Publisher.run(api, rate, total, false, false, call);
@@ -65,6 +66,9 @@ final class BroadcastScenario extends Scenario {
             Fleet.Stats s = Publisher.awaitDelivered(fleet, expected, total, 3000, 30_000);
             long cpu1 = server.cpuMicros();
             long t1 = System.nanoTime();
+            if (perf != null) {
+                perf.close();
+            }
             Histogram lastFrame = new Histogram();
             long incomplete = 0;
             for (int seq = 1; seq <= total; seq++) {

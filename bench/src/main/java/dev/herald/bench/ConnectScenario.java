@@ -40,6 +40,8 @@ final class ConnectScenario extends Scenario {
         try (Fleet fleet = fleet(server, n)) {
             server.gc(gcSettleMs);
             long rssBefore = server.rssKb();
+            boolean nmt = serverOpts.contains("NativeMemoryTracking");
+            String nmtBefore = nmt ? server.jcmd("VM.native_memory", "summary") : "";
             long cpu0 = server.cpuMicros();
             long lg0 = fleet.loadGenCpuMicros();
             Fleet.Connected cold = fleet.connect(rate, maxInFlight, 300_000);
@@ -50,6 +52,11 @@ final class ConnectScenario extends Scenario {
             long rssLoaded = server.rssKb();
             server.gc(gcSettleMs);
             long rssAfter = server.rssKb();
+            r.put("heap_info_after_gc", server.jcmd("GC.heap_info"));
+            if (nmt) {
+                r.put("nmt_before", nmtBefore);
+                r.put("nmt_after", server.jcmd("VM.native_memory", "summary"));
+            }
             Fleet.Stats idle = fleet.stats(-1);
             double perConnKb = (rssAfter - rssBefore) / (double) Math.max(1, cold.ok());
             r.put("n", n);
@@ -69,11 +76,15 @@ final class ConnectScenario extends Scenario {
             if (warmRound) {
                 fleet.closeAll();
                 awaitDrained(server);
+                Perf perf = Perf.record(perfRecord, server.pid());
                 long c0 = server.cpuMicros();
                 long l0 = fleet.loadGenCpuMicros();
                 Fleet.Connected warm = fleet.connect(rate, maxInFlight, 300_000);
                 long c1 = server.cpuMicros();
                 long l1 = fleet.loadGenCpuMicros();
+                if (perf != null) {
+                    perf.close();
+                }
                 System.out.printf("  warm: %d/%d in %.2f s = %.0f/s%n", warm.ok(), warm.attempted(), warm.seconds(), warm.perSecond());
                 r.put("warm", connected(warm, c1 - c0, l1 - l0));
                 summary.put("warm_conn_per_s", Math.round(warm.perSecond()));

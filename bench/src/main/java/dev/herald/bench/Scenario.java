@@ -83,6 +83,9 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--results-dir", description = "where JSON results go (default ${DEFAULT-VALUE})")
     Path resultsDir = Path.of("bench/results");
 
+    @Option(names = "--perf-record", description = "perf record the server over the measuring window into this file")
+    Path perfRecord;
+
     abstract String name();
 
     abstract Map<String, Object> run(ServerUnderTest server) throws Exception;

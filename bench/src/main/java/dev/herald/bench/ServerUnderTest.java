@@ -187,6 +187,23 @@ public final class ServerUnderTest implements AutoCloseable {
         Thread.sleep(settleMs);
     }
 
+    /** Output of {@code jcmd PID args…} for a JVM server ("" for Node or on failure). */
+    public String jcmd(String... args) {
+        if (kind == Kind.NODE) {
+            return "";
+        }
+        try {
+            List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(60, TimeUnit.SECONDS);
+            return out;
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     /** What was measured, for the results file. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -81,7 +81,11 @@ final class UnicastScenario extends Scenario {
                 Publisher.run(api, rate, RateSchedule.eventsFor(rate, warmNanos), true, true, call);
                 Thread.sleep(1000);
             }
+            Perf perf = Perf.record(perfRecord, server.pid());
             Map<String, Object> fixed = step(server, fleet, api, call, rate, parseDuration(duration));
+            if (perf != null) {
+                perf.close();
+            }
             r.put("n", n);
             r.put("fixed", fixed);
             summary.put("rate", rate);
