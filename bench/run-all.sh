@@ -8,21 +8,23 @@
 #   TARGETS="herald netty" SKIP_BUILD=1 HERALD_OPTS="-XX:+UseSerialGC" bench/run-all.sh
 #
 # Environment: TARGETS (default "herald netty node"), HERALD_OPTS / BASELINE_OPTS (JVM options for
-# the servers), SCENARIOS (default "connect broadcast unicast channels unicast-max"), SKIP_BUILD=1.
+# the servers), SCENARIOS (default "connect broadcast broadcast-light unicast channels unicast-max"),
+# BCAST_TARGETS (who gets the full 10,000 x 20/s broadcast; default herald), SKIP_BUILD=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TARGETS=${TARGETS:-"herald netty node"}
-SCENARIOS=${SCENARIOS:-"connect broadcast unicast channels unicast-max"}
+SCENARIOS=${SCENARIOS:-"connect broadcast broadcast-light unicast channels unicast-max"}
+BCAST_TARGETS=${BCAST_TARGETS:-herald} # the full 10,000 x 20/s load needs more than 2 cores: Herald only
 HERALD_OPTS=${HERALD_OPTS:-""}
 BASELINE_OPTS=${BASELINE_OPTS:-"$HERALD_OPTS"}
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  CONNECT_N=2000; BCAST_N=1000; BCAST_DUR=10s; UNI_DUR=5s; CH_N=1000; CH_DUR=5s; WARM=3s
+  CONNECT_N=2000; BCAST_N=1000; BCAST_DUR=10s; LIGHT_RATE=4; LIGHT_DUR=5s; UNI_DUR=5s; CH_N=1000; CH_DUR=5s; WARM=3s
   STEPS="2000,4000,8000"; STEP_DUR=4s
 else
-  CONNECT_N=15000; BCAST_N=10000; BCAST_DUR=60s; UNI_DUR=30s; CH_N=10000; CH_DUR=30s; WARM=10s
-  STEPS="2000,4000,6000,8000,10000,12000,14000,16000,18000,20000,24000"; STEP_DUR=10s
+  CONNECT_N=15000; BCAST_N=10000; BCAST_DUR=60s; LIGHT_RATE=${LIGHT_RATE:-4}; LIGHT_DUR=30s; UNI_DUR=30s; CH_N=10000; CH_DUR=30s; WARM=10s
+  STEPS=${STEPS:-"2000,4000,6000,8000,10000,12000,15000,18000,21000,24000"}; STEP_DUR=10s
 fi
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -63,7 +65,8 @@ for s in $SCENARIOS; do
   for t in $TARGETS; do
     case "$s" in
       connect)   run connect "$t" --n "$CONNECT_N" ;;
-      broadcast) run broadcast "$t" --n "$BCAST_N" --rate 20 --duration "$BCAST_DUR" --warmup "$WARM" ;;
+      broadcast) [[ " $BCAST_TARGETS " == *" $t "* ]] && run broadcast "$t" --n "$BCAST_N" --rate 20 --duration "$BCAST_DUR" --warmup "$WARM" ;;
+      broadcast-light) run broadcast "$t" --tag light --n "$BCAST_N" --rate "$LIGHT_RATE" --duration "$LIGHT_DUR" --warmup "$WARM" ;;
       unicast)   run unicast "$t" --n 1000 --rate 2000 --duration "$UNI_DUR" --warmup "$WARM" ;;
       channels)  run channels "$t" --n "$CH_N" --channels 100 --rate 1000 --duration "$CH_DUR" --warmup "$WARM" ;;
       unicast-max) run unicast "$t" --n 1000 --rate 2000 --duration "$UNI_DUR" --warmup "$WARM" \

@@ -121,7 +121,8 @@ public final class ApiClient implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** One pooled connection. */
+    /** One pooled connection (re-added to a new channel's pipeline when it reconnects). */
+    @io.netty.channel.ChannelHandler.Sharable
     private final class Slot extends SimpleChannelInboundHandler<FullHttpResponse> {
         private Channel channel;
         private Pending current;

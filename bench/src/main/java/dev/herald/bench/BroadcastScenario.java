@@ -104,7 +104,7 @@ final class BroadcastScenario extends Scenario {
             summary.put("conns", n);
             summary.put("rate", rate);
             summary.put("delivered", s.delivered);
-            summary.put("lost", expected - s.delivered);
+            summary.put("undelivered", expected - s.delivered);
             summary.put("cpu_us_per_msg", round(cpuPerMsg, 2));
             summary.put("last_frame_p50_ms", Histogram.ms(lastFrame.percentile(50)));
             summary.put("last_frame_p99_ms", Histogram.ms(lastFrame.percentile(99)));

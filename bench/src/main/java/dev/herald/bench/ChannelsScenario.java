@@ -116,7 +116,7 @@ final class ChannelsScenario extends Scenario {
             summary.put("channels", channels);
             summary.put("rate", rate);
             summary.put("delivered", s.delivered);
-            summary.put("lost", expected - s.delivered);
+            summary.put("undelivered", expected - s.delivered);
             summary.put("cpu_us_per_msg", round(cpuPerMsg, 2));
             summary.put("p50_ms", Histogram.ms(s.latency.percentile(50)));
             summary.put("p99_ms", Histogram.ms(s.latency.percentile(99)));

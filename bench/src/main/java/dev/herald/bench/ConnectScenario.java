@@ -25,8 +25,8 @@ final class ConnectScenario extends Scenario {
     @Option(names = "--gc-settle", description = "ms to wait after a GC before reading RSS (default ${DEFAULT-VALUE})")
     long gcSettleMs = 4000;
 
-    @Option(names = "--warm-round", negatable = true, description = "close all and connect again warm (default ${DEFAULT-VALUE})")
-    boolean warmRound = true;
+    @Option(names = "--no-warm-round", description = "skip closing all and connecting again warm")
+    boolean noWarmRound;
 
     @Override
     String name() {
@@ -73,7 +73,7 @@ final class ConnectScenario extends Scenario {
             summary.put("rss_kb_per_conn", round(perConnKb, 2));
             summary.put("cold_conn_per_s", Math.round(cold.perSecond()));
             summary.put("open_after_idle", idle.open);
-            if (warmRound) {
+            if (!noWarmRound) {
                 fleet.closeAll();
                 awaitDrained(server);
                 Perf perf = Perf.record(perfRecord, server.pid());

@@ -27,6 +27,7 @@ final class Report implements Callable<Integer> {
     static {
         HEADLINE.put("connect", "rss_kb_per_conn");
         HEADLINE.put("broadcast", "cpu_us_per_msg");
+        HEADLINE.put("broadcast-light", "cpu_us_per_msg");
         HEADLINE.put("unicast", "p99_ms");
         HEADLINE.put("unicast-max", "max_rate");
         HEADLINE.put("channels", "cpu_us_per_msg");

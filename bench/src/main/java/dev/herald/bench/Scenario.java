@@ -55,8 +55,8 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--per-process", description = "most connections per load-generator process (default ${DEFAULT-VALUE})")
     int perProcess = 8000;
 
-    @Option(names = "--in-process", negatable = true, description = "keep connections in this process when one process is enough (default ${DEFAULT-VALUE})")
-    boolean inProcess = true;
+    @Option(names = "--no-in-process", description = "use a worker process even when one process could hold all connections")
+    boolean noInProcess;
 
     @Option(names = "--worker-opts", description = "JVM options for worker processes (default ${DEFAULT-VALUE})")
     String workerOpts = "-Xms256m -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:TieredStopAtLevel=4";
@@ -86,7 +86,14 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--perf-record", description = "perf record the server over the measuring window into this file")
     Path perfRecord;
 
+    @Option(names = "--tag", description = "appended to the scenario's name in results, e.g. a variant of its load")
+    String tag;
+
     abstract String name();
+
+    private String fullName() {
+        return tag == null || tag.isEmpty() ? name() : name() + "-" + tag;
+    }
 
     abstract Map<String, Object> run(ServerUnderTest server) throws Exception;
 
@@ -115,13 +122,13 @@ abstract class Scenario implements Callable<Integer> {
             server = ServerUnderTest.attach(target, host, port, serverPid, secret, apiKey);
         } else {
             server = ServerUnderTest.launch(target, host, port, serverJar, nodeDir, ServerUnderTest.split(serverOpts),
-                    serverEnv, secret, apiKey, resultsDir.resolve("logs").resolve(name() + "-" + lbl + "-" + stamp + ".log"));
+                    serverEnv, secret, apiKey, resultsDir.resolve("logs").resolve(fullName() + "-" + lbl + "-" + stamp + ".log"));
         }
         ServerUnderTest started = server;
         Thread stopOnExit = new Thread(started::close, "stop-server");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("scenario", name());
+        result.put("scenario", fullName());
         result.put("label", lbl);
         result.put("time", stamp);
         result.put("machine", Machine.describe());
@@ -135,10 +142,10 @@ abstract class Scenario implements Callable<Integer> {
         result.put("load_avg_at_end", Machine.loadAvg());
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = (Map<String, Object>) result.getOrDefault("summary", Map.of());
-        StringBuilder line = new StringBuilder(name() + " [" + lbl + "]");
+        StringBuilder line = new StringBuilder(fullName() + " [" + lbl + "]");
         summary.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println(line);
-        Path out = resultsDir.resolve(name() + "-" + lbl + "-" + stamp + ".json");
+        Path out = resultsDir.resolve(fullName() + "-" + lbl + "-" + stamp + ".json");
         Files.writeString(out, Worker.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         System.out.println("  -> " + out);
         return 0;
@@ -150,7 +157,7 @@ abstract class Scenario implements Callable<Integer> {
                 .put("path", "/ws").put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
                 .put("threads", clientThreads).put("devices_per_user", devicesPerUser).put("user_base", 1);
         localAddresses.forEach(init.putArray("local_addresses")::add);
-        return new Fleet(n, perProcess, inProcess, ServerUnderTest.split(workerOpts), init);
+        return new Fleet(n, perProcess, !noInProcess, ServerUnderTest.split(workerOpts), init);
     }
 
     /** Connects all of the fleet's connections for a measurement; fails loudly if some did not. */

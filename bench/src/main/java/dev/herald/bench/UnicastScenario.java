@@ -125,7 +125,7 @@ final class UnicastScenario extends Scenario {
         m.put("p99_ms", lat.get("p99_ms"));
         m.put("p999_ms", lat.get("p999_ms"));
         m.put("max_ms", lat.get("max_ms"));
-        m.put("lost", st.get("lost"));
+        m.put("undelivered", st.get("lost"));
         m.put("cpu_us_per_msg", st.get("server_cpu_us_per_msg"));
         m.put("api_non200", st.get("api_non200"));
         return m;
