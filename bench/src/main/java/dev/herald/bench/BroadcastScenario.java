@@ -94,6 +94,7 @@ final class BroadcastScenario extends Scenario {
             r.put("open_at_end", s.open);
             r.put("close_reasons", s.closeReasons);
             r.put("error_frames", s.errorFrames);
+            r.put("reordered", s.reordered);
             r.put("api", run.describe());
             r.put("api_reported_count", run.apiCount.get());
             r.put("server_cpu_us", cpu1 - cpu0);

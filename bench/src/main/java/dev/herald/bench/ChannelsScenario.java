@@ -107,6 +107,7 @@ final class ChannelsScenario extends Scenario {
             r.put("incomplete_publications", incomplete);
             r.put("close_reasons", s.closeReasons);
             r.put("error_frames", s.errorFrames);
+            r.put("reordered", s.reordered);
             r.put("api", run.describe());
             r.put("server_cpu_us", cpu1 - cpu0);
             r.put("server_cpu_us_per_delivered", round(cpuPerMsg, 3));

@@ -142,6 +142,7 @@ public final class Fleet implements AutoCloseable {
         public long delivered;
         public long warmupDelivered;
         public long unmarked;
+        public long reordered;
         public long errorFrames;
         public String errorSample;
         public long closedAfterOpen;
@@ -161,6 +162,7 @@ public final class Fleet implements AutoCloseable {
             s.delivered += r.path("delivered").asLong();
             s.warmupDelivered += r.path("warmup_delivered").asLong();
             s.unmarked += r.path("unmarked").asLong();
+            s.reordered += r.path("reordered").asLong();
             s.errorFrames += r.path("error_frames").asLong();
             if (!r.path("error_sample").isNull() && r.has("error_sample")) {
                 s.errorSample = r.path("error_sample").asText();

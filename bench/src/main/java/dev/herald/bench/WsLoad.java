@@ -60,6 +60,7 @@ public final class WsLoad implements AutoCloseable {
     final LongAdder unmarked = new LongAdder();
     final LongAdder errorFrames = new LongAdder();
     final LongAdder acks = new LongAdder();
+    final LongAdder reordered = new LongAdder();
     final LongAdder closedAfterOpen = new LongAdder();
     final Map<String, LongAdder> closeReasons = new ConcurrentHashMap<>();
     volatile String errorSample;
@@ -205,9 +206,11 @@ public final class WsLoad implements AutoCloseable {
         warmupDelivered.reset();
         unmarked.reset();
         errorFrames.reset();
+        reordered.reset();
         latency.reset();
         for (Conn c : snapshot()) {
             c.received = 0;
+            c.lastSeq = 0;
         }
     }
 
@@ -218,6 +221,10 @@ public final class WsLoad implements AutoCloseable {
         }
         delivered.increment();
         c.received++;
+        if (seq < c.lastSeq) {
+            reordered.increment(); // informational: only meaningful when one publisher sends in sequence
+        }
+        c.lastSeq = seq;
         if (sentNanos != FrameScan.ABSENT) {
             latency.record(nowNanos - sentNanos);
         }
@@ -262,6 +269,7 @@ public final class WsLoad implements AutoCloseable {
         m.put("delivered", delivered.sum());
         m.put("warmup_delivered", warmupDelivered.sum());
         m.put("unmarked", unmarked.sum());
+        m.put("reordered", reordered.sum());
         m.put("error_frames", errorFrames.sum());
         m.put("error_sample", errorSample);
         m.put("closed_after_open", closedAfterOpen.sum());
@@ -318,6 +326,7 @@ public final class WsLoad implements AutoCloseable {
         volatile boolean initSeen;
         volatile boolean closed;
         long received;
+        long lastSeq;
 
         Conn(WsLoad load, int index, URI uri, Done done) {
             this.load = load;
