@@ -3,6 +3,7 @@ package dev.herald;
 import dev.herald.api.ApiException;
 import dev.herald.api.DemoApi;
 import dev.herald.api.HealthApi;
+import dev.herald.api.NotificationApi;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
 import dev.herald.auth.Credentials;
@@ -13,12 +14,26 @@ import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.LocalBroker;
 import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Presence;
+import dev.herald.broker.RedisBroker;
+import dev.herald.broker.RedisPresence;
+import dev.herald.cluster.JobLock;
+import dev.herald.cluster.RedisConnections;
+import dev.herald.cluster.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.gateway.CloseCodes;
 import dev.herald.gateway.Gateway;
 import dev.herald.gateway.Hub;
 import dev.herald.gateway.OfflineChat;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.notify.InboxJobs;
+import dev.herald.notify.NotificationFrames;
+import dev.herald.notify.NotificationService;
+import dev.herald.notify.NotificationStore;
+import dev.herald.notify.SqlWorkers;
+import dev.herald.store.Database;
+import dev.herald.store.DatabaseConfig;
+import dev.herald.store.DatabaseHealth;
+import dev.herald.store.StoreUnavailableException;
 import dev.herald.transport.HeraldServer;
 import java.time.Clock;
 import java.util.Optional;
@@ -39,39 +54,76 @@ public final class Herald implements AutoCloseable {
     private final HeraldServer server;
     private final Broker broker;
     private final Presence presence;
+    private final JobLock jobLock;
+    private final RedisConnections redis;
     private final Hub hub;
     private final HealthApi health;
     private final Optional<TokenIssuer> issuer;
     private final Router router;
     private final Gateway gateway;
     private final TokenVerifier verifier;
+    private final Database database;
+    private final SqlWorkers sql;
+    private final DatabaseHealth databaseUp;
+    private final InboxJobs jobs;
     private int port;
 
     private Herald(Settings settings) {
         this.settings = settings;
         HeraldMetrics metrics = new HeraldMetrics();
         this.server = HeraldServer.loops(settings.server().ioThreads());
-        LocalBroker local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
-        this.broker = local;
-        this.presence = new LocalPresence();
+        LocalBroker local = null;
+        if (settings.redis().enabled()) {
+            var r = settings.redis();
+            this.redis = RedisConnections.open(r.url(), settings.nodeId(), r.keyPrefix(), r.timeout());
+            this.broker = new RedisBroker(redis, settings.channels().historySize(), settings.channels().historyTtl(),
+                    r.presenceTtl().dividedBy(3));
+            this.presence = new RedisPresence(redis, r.presenceTtl());
+            this.jobLock = new RedisJobLock(redis);
+        } else {
+            this.redis = null;
+            local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
+            this.broker = local;
+            this.presence = new LocalPresence();
+            this.jobLock = JobLock.LOCAL;
+        }
         var auth = settings.auth();
         TokenVerifier verifier = new TokenVerifier(auth.jwtSecret(), auth.jwtPublicKeyPem(), auth.clockSkew(), Clock.systemUTC());
         this.issuer = auth.jwtSecret().length >= 32
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC())) : Optional.empty();
         this.hub = new Hub(settings.nodeId(), server.workers(), broker, presence, metrics, settings);
         broker.start(hub);
-        Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, OfflineChat.NONE);
+        this.database = Database.open(databaseConfig(settings));
+        database.migrate();
+        this.sql = new SqlWorkers(settings.database().poolSize());
+        NotificationService notifications = new NotificationService(new NotificationStore(database), sql, broker,
+                presence, metrics, settings.notifications().maxRetries());
+        OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;
+        Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, offline);
+        NotificationFrames inboxFrames = new NotificationFrames(notifications);
+        inboxFrames.register(gateway.dispatcher());
+        hub.addListener(inboxFrames);
 
         Router router = new Router(new Credentials(auth.apiKeys(), verifier));
         router.mapError(t -> t instanceof BrokerUnavailableException
                 ? ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes") : null);
+        router.mapError(t -> t instanceof StoreUnavailableException
+                ? ApiException.unavailable("the database is unavailable; nothing was changed, try again") : null);
         this.health = new HealthApi(hub, broker, metrics);
         health.register(router);
         new WebSocketApi(gateway, settings.http().maxRecipients()).register(router);
+        new NotificationApi(notifications, settings.http().maxRecipients()).register(router);
+        this.databaseUp = new DatabaseHealth(database);
+        health.check("database", databaseUp::up);
+        this.jobs = new InboxJobs(notifications, settings.notifications(), jobLock);
+        jobs.start();
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow()).register(router);
         }
-        server.workers().next().scheduleAtFixedRate(() -> local.sweep(hub::hasSubscribers), 1, 1, TimeUnit.MINUTES);
+        if (local != null) {
+            LocalBroker sweeping = local;
+            server.workers().next().scheduleAtFixedRate(() -> sweeping.sweep(hub::hasSubscribers), 1, 1, TimeUnit.MINUTES);
+        }
         this.router = router;
         this.gateway = gateway;
         this.verifier = verifier;
@@ -84,6 +136,12 @@ public final class Herald implements AutoCloseable {
         log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
                 settings.redis().enabled() ? "redis" : "local");
         return h;
+    }
+
+    /** The store settings of a node: an empty url is the embedded H2 file under the data dir. */
+    public static DatabaseConfig databaseConfig(Settings s) {
+        var d = s.database();
+        return new DatabaseConfig(d.url(), d.user(), d.password(), d.poolSize(), s.dataDir());
     }
 
     public int port() {
@@ -103,6 +161,24 @@ public final class Herald implements AutoCloseable {
         return hub;
     }
 
+    public Broker broker() {
+        return broker;
+    }
+
+    public Presence presence() {
+        return presence;
+    }
+
+    /** Decides which node runs a periodic job (always this one on a single node). */
+    public JobLock jobLock() {
+        return jobLock;
+    }
+
+    /** The node's Redis link in cluster mode, or empty on a single node. */
+    public Optional<RedisConnections> redis() {
+        return Optional.ofNullable(redis);
+    }
+
     @Override
     public void close() {
         health.stopping();
@@ -118,8 +194,15 @@ public final class Herald implements AutoCloseable {
             }
         }
         server.close();
+        jobs.close();
+        databaseUp.close();
+        sql.close();
+        database.close();
         broker.close();
         presence.close();
+        if (redis != null) {
+            redis.close();
+        }
         log.info("herald stopped node={}", settings.nodeId());
     }
 }

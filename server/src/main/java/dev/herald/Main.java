@@ -4,6 +4,8 @@ import dev.herald.auth.TokenIssuer;
 import dev.herald.config.ConfigException;
 import dev.herald.config.Settings;
 import dev.herald.config.SettingsLoader;
+import dev.herald.store.Database;
+import dev.herald.store.StoreException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
 /** The command line: {@code serve}, {@code token}, and the inbox maintenance commands. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
         description = "Real-time notification gateway: WebSocket push, durable inbox, server API.",
-        subcommands = {Main.Serve.class, Main.Token.class})
+        subcommands = {Main.Serve.class, Main.Token.class, Main.Migrate.class, Main.RetryUnsent.class, Main.Cleanup.class})
 public final class Main {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());
@@ -28,6 +30,10 @@ public final class Main {
             if (e instanceof ConfigException) {
                 cmd.getErr().println(e.getMessage());
                 return 2;
+            }
+            if (e instanceof StoreException || e instanceof AdminCall.CallException) {
+                cmd.getErr().println("herald: " + e.getMessage());
+                return 3;
             }
             throw e;
         });
@@ -130,6 +136,57 @@ public final class Main {
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };
+        }
+    }
+
+    @Command(name = "migrate", description = "Create or upgrade the database schema, then exit.")
+    static final class Migrate extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Settings settings = settings(Map.of());
+            try (Database db = Database.open(Herald.databaseConfig(settings))) {
+                int applied = db.migrate();
+                System.out.println("database " + db + ": " + applied + " migration(s) applied");
+            }
+            return 0;
+        }
+    }
+
+    /** Maintenance commands ask the running node to do the work (it holds the connections to push to). */
+    abstract static class Maintenance extends Common {
+        @Option(names = "--url", description = "the running node (default http://127.0.0.1:<server.port>)")
+        String url;
+
+        String call(String pathAndQuery) {
+            Settings settings = settings(Map.of());
+            String base = url != null ? url : "http://127.0.0.1:" + settings.server().port();
+            String admin = new TokenIssuer(settings.auth().jwtSecret(), Clock.systemUTC())
+                    .issue(1, true, List.of(), Duration.ofMinutes(5));
+            return AdminCall.post(base + pathAndQuery, admin);
+        }
+    }
+
+    @Command(name = "retry-unsent", description = "Re-push unacknowledged notifications to online users now.")
+    static final class RetryUnsent extends Maintenance implements Callable<Integer> {
+        @Option(names = "--limit", defaultValue = "100", description = "at most this many (default 100)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            System.out.println(call("/admin/system/notifications/retry-unsent?limit=" + limit));
+            return 0;
+        }
+    }
+
+    @Command(name = "cleanup", description = "Remove read notifications older than N days now.")
+    static final class Cleanup extends Maintenance implements Callable<Integer> {
+        @Option(names = "--days", defaultValue = "30", description = "age in days (default 30)")
+        int days;
+
+        @Override
+        public Integer call() {
+            System.out.println(call("/admin/system/notifications/cleanup?days=" + days));
+            return 0;
         }
     }
 }

@@ -40,6 +40,8 @@ final class Keys {
         DEFAULTS.put("db.pool-size", "8");
         DEFAULTS.put("redis.url", "");
         DEFAULTS.put("redis.presence-ttl", "30s");
+        DEFAULTS.put("redis.key-prefix", "herald:");
+        DEFAULTS.put("redis.timeout", "2s");
         DEFAULTS.put("demo.enabled", "");
         DEFAULTS.put("notifications.retry-interval", "5m");
         DEFAULTS.put("notifications.retry-batch", "50");

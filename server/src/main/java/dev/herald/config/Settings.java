@@ -61,8 +61,16 @@ public record Settings(
         }
     }
 
-    /** An empty url means a single node with the in-process broker. */
-    public record Redis(String url, Duration presenceTtl) {
+    /**
+     * An empty url means a single node with the in-process broker. {@code keyPrefix} starts every
+     * Redis key and pub/sub channel (several clusters can share one Redis); {@code timeout} bounds
+     * connecting and each command.
+     */
+    public record Redis(String url, Duration presenceTtl, String keyPrefix, Duration timeout) {
+        public Redis(String url, Duration presenceTtl) {
+            this(url, presenceTtl, "herald:", Duration.ofSeconds(2));
+        }
+
         public boolean enabled() {
             return !url.isEmpty();
         }

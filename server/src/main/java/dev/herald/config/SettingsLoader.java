@@ -62,9 +62,16 @@ public final class SettingsLoader {
         if (!db.url().isEmpty() && !db.url().startsWith("jdbc:")) {
             problem("db.url", "expected a JDBC URL such as jdbc:postgresql://host:5432/herald");
         }
-        var redis = new Settings.Redis(text("redis.url"), duration("redis.presence-ttl"));
+        var redis = new Settings.Redis(text("redis.url"), duration("redis.presence-ttl"), text("redis.key-prefix"),
+                duration("redis.timeout"));
         if (redis.enabled() && !redis.url().matches("rediss?://.+")) {
             problem("redis.url", "expected redis://host:6379 (or rediss:// for TLS)");
+        }
+        if (!redis.keyPrefix().matches("[A-Za-z0-9_\\-:.{}]{0,64}")) {
+            problem("redis.key-prefix", "expected up to 64 letters, digits or _ - : . { }");
+        }
+        if (redis.presenceTtl().toMillis() < 300) {
+            problem("redis.presence-ttl", "must be at least 300ms (nodes refresh presence every third of it)");
         }
         boolean demo = text("demo.enabled").isEmpty() ? db.embedded() && !redis.enabled() : bool("demo.enabled");
         var gateway = new Settings.Gateway(

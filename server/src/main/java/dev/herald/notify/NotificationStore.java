@@ -246,6 +246,33 @@ public final class NotificationStore {
     });
   }
 
+  /**
+   * Unread counts of many users at once (one grouped query per 500 users), for pushing
+   * {@code unread_count} after a many-recipient send; users with none are absent from the map.
+   */
+  public Map<Long, Long> unreadCounts(Collection<Long> userIds) {
+    long[] users = IdChunks.distinctSorted(userIds);
+    Map<Long, Long> counts = new HashMap<>();
+    for (long[] chunk : IdChunks.split(users, 500)) {
+      db.withConnection("count unread", c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT user_id, COUNT(*) FROM system_notifications"
+            + " WHERE user_id IN (" + IdChunks.placeholders(chunk.length) + ")"
+            + " AND is_read = FALSE AND deleted_at IS NULL GROUP BY user_id")) {
+          for (int i = 0; i < chunk.length; i++) {
+            ps.setLong(i + 1, chunk[i]);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              counts.put(rs.getLong(1), rs.getLong(2));
+            }
+          }
+        }
+        return null;
+      });
+    }
+    return counts;
+  }
+
   /** The notification {@code id} if it belongs to {@code userId}. */
   public Optional<Notification> find(long userId, long id) {
     return query("find notification", SELECT + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL",

@@ -133,7 +133,7 @@ public final class WsClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            JsonNode f = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            JsonNode f = pollArrivals(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (type.equals(f.path("type").asText())) {
                 return f;
             }
@@ -150,7 +150,7 @@ public final class WsClient implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            JsonNode f = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            JsonNode f = pollArrivals(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (id.equals(f.path("id").asText())) {
                 return f;
             }
@@ -165,6 +165,23 @@ public final class WsClient implements AutoCloseable {
         }
         try {
             return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The next frame that arrives, ignoring the kept ones: {@link #awaitType} and {@link #awaitReply}
+     * have searched those already (taking from them here would loop forever on a kept frame).
+     */
+    private JsonNode pollArrivals(Duration wait) {
+        try {
+            JsonNode f = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (f == null) {
+                throw new AssertionError("no frame within " + wait.toMillis() + " ms");
+            }
+            return f;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,0 +1,344 @@
+package dev.herald.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Router.Access;
+import dev.herald.auth.Principal;
+import dev.herald.notify.Kinds;
+import dev.herald.notify.NewNotification;
+import dev.herald.notify.Notification;
+import dev.herald.notify.NotificationFilter;
+import dev.herald.notify.NotificationJson;
+import dev.herald.notify.NotificationService;
+import dev.herald.notify.NotificationStore;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The inbox API ({@code /admin/system/notifications…}, SPEC §5). A user token acts on its own
+ * notifications only — another user's id answers 404 exactly like a missing one; an admin token or
+ * API key may name {@code user_id} and may send and retry.
+ */
+public final class NotificationApi {
+    private static final String BASE = "/admin/system/notifications";
+    private static final int KEYWORD_MAX = 100;
+    private static final int IDEMPOTENCY_KEY_MAX = 128;
+
+    private final NotificationService service;
+    private final NotificationStore store;
+    private final int maxRecipients;
+
+    public NotificationApi(NotificationService service, int maxRecipients) {
+        this.service = Objects.requireNonNull(service);
+        this.store = service.store();
+        this.maxRecipients = maxRecipients;
+    }
+
+    public void register(Router r) {
+        r.get(BASE, Access.USER, this::list);
+        r.get(BASE + "/unread", Access.USER, this::unread);
+        r.get(BASE + "/unread-count", Access.USER, this::unreadCount);
+        r.get(BASE + "/statistics", Access.USER, this::statistics);
+        r.post(BASE + "/batch-read", Access.USER, this::batchRead);
+        r.post(BASE + "/read-all", Access.USER, this::readAll);
+        r.post(BASE + "/batch-delete", Access.USER, this::batchDelete);
+        r.post(BASE + "/clear-read", Access.USER, this::clearRead);
+        r.post(BASE + "/send", Access.ADMIN, this::send);
+        r.post(BASE + "/retry-unsent", Access.ADMIN, this::retryUnsent);
+        r.post(BASE + "/cleanup", Access.ADMIN, this::cleanup);
+        r.get(BASE + "/{id}", Access.USER, this::show);
+        r.post(BASE + "/{id}/read", Access.USER, this::read);
+        r.delete(BASE + "/{id}", Access.USER, this::delete);
+    }
+
+    private CompletionStage<Reply> list(Request req) {
+        long user = user(req, null);
+        Map<String, String> errors = new LinkedHashMap<>();
+        String keyword = req.param("keyword");
+        if (keyword != null && keyword.length() > KEYWORD_MAX) {
+            errors.put("keyword", "must be at most " + KEYWORD_MAX + " characters");
+        }
+        Boolean isRead = bool(req.param("is_read"), "is_read", errors);
+        String type = oneOf(req.param("type"), Kinds.TYPES, "type", errors);
+        String category = oneOf(req.param("category"), Kinds.CATEGORIES, "category", errors);
+        LocalDate start = date(req.param("start_date"), "start_date", errors);
+        LocalDate end = date(req.param("end_date"), "end_date", errors);
+        if (start != null && end != null && start.isAfter(end)) {
+            errors.put("start_date", "must not be after end_date");
+        }
+        int page = intParam(req.param("page"), 1, 1, 1_000_000, "page", errors);
+        int pageSize = intParam(req.param("page_size"), 20, 1, 100, "page_size", errors);
+        if (!errors.isEmpty()) {
+            throw new ApiException(422, "validation failed", errors);
+        }
+        var filter = new NotificationFilter(user, blankToNull(keyword), isRead, type, category, start, end, page, pageSize);
+        return service.query(() -> store.list(filter)).thenApply(p -> Reply.ok(Map.of(
+                "list", p.list().stream().map(NotificationJson::of).toList(),
+                "total", p.total(), "page", p.page(), "page_size", p.pageSize())));
+    }
+
+    private CompletionStage<Reply> unread(Request req) {
+        long user = user(req, null);
+        Map<String, String> errors = new LinkedHashMap<>();
+        int limit = intParam(req.param("limit"), 10, 1, 100, "limit", errors);
+        if (!errors.isEmpty()) {
+            throw new ApiException(422, "validation failed", errors);
+        }
+        return service.query(() -> store.unread(user, limit))
+                .thenApply(list -> Reply.ok(Map.of("list", list.stream().map(NotificationJson::of).toList())));
+    }
+
+    private CompletionStage<Reply> unreadCount(Request req) {
+        long user = user(req, null);
+        return service.query(() -> store.unreadCount(user)).thenApply(n -> Reply.ok(Map.of("count", n)));
+    }
+
+    private CompletionStage<Reply> statistics(Request req) {
+        long user = user(req, null);
+        return service.query(() -> store.statistics(user)).thenApply(s -> Reply.ok(Map.of(
+                "total", s.total(), "unread", s.unread(), "read", s.read(),
+                "by_type", s.byType(), "by_category", s.byCategory())));
+    }
+
+    private CompletionStage<Reply> show(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        return service.query(() -> store.find(user, id))
+                .thenApply(n -> Reply.ok(NotificationJson.of(n.orElseThrow(() -> ApiException.notFound("notification")))));
+    }
+
+    private CompletionStage<Reply> read(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        return service.change(user, () -> {
+            if (store.find(user, id).isEmpty()) {
+                throw ApiException.notFound("notification");
+            }
+            return store.markRead(user, List.of(id));
+        }).thenApply(n -> Reply.ok(Map.of("id", id, "is_read", true, "updated", n)));
+    }
+
+    private CompletionStage<Reply> delete(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        return service.change(user, () -> {
+            int n = store.delete(user, List.of(id));
+            if (n == 0) {
+                throw ApiException.notFound("notification");
+            }
+            return n;
+        }).thenApply(n -> Reply.ok(Map.of("id", id, "deleted", n)));
+    }
+
+    private CompletionStage<Reply> batchRead(Request req) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        List<Long> ids = ids(b);
+        return service.change(user, () -> store.markRead(user, ids)).thenApply(n -> Reply.ok(Map.of("updated", n)));
+    }
+
+    private CompletionStage<Reply> readAll(Request req) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        b.validate();
+        return service.change(user, () -> store.markAllRead(user)).thenApply(n -> Reply.ok(Map.of("updated", n)));
+    }
+
+    private CompletionStage<Reply> batchDelete(Request req) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        List<Long> ids = ids(b);
+        return service.change(user, () -> store.delete(user, ids)).thenApply(n -> Reply.ok(Map.of("deleted", n)));
+    }
+
+    private CompletionStage<Reply> clearRead(Request req) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        b.validate();
+        return service.change(user, () -> store.clearRead(user)).thenApply(n -> Reply.ok(Map.of("deleted", n)));
+    }
+
+    private CompletionStage<Reply> send(Request req) {
+        JsonBody b = req.json();
+        long[] users = b.ids("user_ids", maxRecipients, false);
+        long recipient = b.optionalPositiveId("recipient_id");
+        if (recipient > 0) {
+            users = java.util.stream.LongStream.concat(java.util.Arrays.stream(users), java.util.stream.LongStream.of(recipient))
+                    .distinct().toArray();
+        }
+        String title = b.string("title", Kinds.TITLE_MAX, true);
+        String content = b.string("content", Kinds.CONTENT_MAX, true);
+        String type = b.has("type") ? b.string("type", 50, true) : "info";
+        if (type != null && !Kinds.TYPES.contains(type)) {
+            b.error("type", "must be one of " + String.join(", ", Kinds.TYPES));
+        }
+        String category = b.has("category") ? b.string("category", 50, true) : "system";
+        if (category != null && !Kinds.CATEGORIES.contains(category)) {
+            b.error("category", "must be one of " + String.join(", ", Kinds.CATEGORIES));
+        }
+        String level = b.has("level") ? b.string("level", 20, true) : "urgent";
+        if (level != null && !Kinds.LEVELS.contains(level)) {
+            b.error("level", "must be urgent (store and push) or normal (store only)");
+        }
+        JsonNode data = b.object("data");
+        String actionType = b.string("action_type", Kinds.ACTION_TYPE_MAX, false);
+        String actionData = actionData(b);
+        String key = b.string("idempotency_key", IDEMPOTENCY_KEY_MAX, false);
+        b.validate();
+        var n = new NewNotification(title, content, type, category, data, actionType, actionData);
+        return service.send(users, n, "urgent".equals(level), key).thenApply(r -> Reply.ok(Map.of(
+                "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size())));
+    }
+
+    private CompletionStage<Reply> retryUnsent(Request req) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        int limit = intParam(req.param("limit"), 100, 1, 10_000, "limit", errors);
+        if (!errors.isEmpty()) {
+            throw new ApiException(422, "validation failed", errors);
+        }
+        return service.retryUnsent(limit).thenApply(n -> Reply.ok(Map.of("count", n)));
+    }
+
+    private CompletionStage<Reply> cleanup(Request req) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        int days = intParam(req.param("days"), 30, 1, 36_500, "days", errors);
+        if (!errors.isEmpty()) {
+            throw new ApiException(422, "validation failed", errors);
+        }
+        return service.cleanup(days).thenApply(n -> Reply.ok(Map.of("count", n, "days", days)));
+    }
+
+    /**
+     * Whose inbox a call acts on: the token's own user, or — for an admin token or API key — the
+     * {@code user_id} in the query or body. A user token naming someone else gets 403.
+     */
+    private static long user(Request req, JsonBody body) {
+        Principal p = req.principal();
+        String raw = req.param("user_id");
+        long named = 0;
+        if (raw != null) {
+            try {
+                named = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                named = -1;
+            }
+        } else if (body != null && body.has("user_id")) {
+            named = body.positiveId("user_id");
+            body.validate();
+        }
+        if (named < 0 || (raw != null && named == 0)) {
+            throw new ApiException(422, "validation failed", Map.of("user_id", "must be a positive integer"));
+        }
+        if (named > 0) {
+            if (!p.admin() && named != p.userId()) {
+                throw new ApiException(403, "only an admin token or API key may name another user_id");
+            }
+            return named;
+        }
+        if (!p.hasUser()) {
+            throw new ApiException(422, "validation failed", Map.of("user_id", "is required when calling with an API key"));
+        }
+        return p.userId();
+    }
+
+    private static List<Long> ids(JsonBody b) {
+        long[] ids = b.ids("ids", Kinds.IDS_MAX, true);
+        b.validate();
+        return java.util.Arrays.stream(ids).boxed().toList();
+    }
+
+    private static long pathId(Request req) {
+        try {
+            long id = Long.parseLong(req.pathParam("id"));
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to 404
+        }
+        throw ApiException.notFound("notification");
+    }
+
+    private static String actionData(JsonBody b) {
+        JsonNode v = b.value("action_data");
+        if (v == null) {
+            return null;
+        }
+        String text = v.isTextual() ? v.asText() : v.toString();
+        if (text.length() > Kinds.CONTENT_MAX) {
+            b.error("action_data", "must be at most " + Kinds.CONTENT_MAX + " characters");
+            return null;
+        }
+        return text;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static Boolean bool(String v, String field, Map<String, String> errors) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        switch (v) {
+            case "true", "1" -> { return true; }
+            case "false", "0" -> { return false; }
+            default -> {
+                errors.put(field, "must be true or false");
+                return null;
+            }
+        }
+    }
+
+    private static String oneOf(String v, List<String> allowed, String field, Map<String, String> errors) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (!allowed.contains(v)) {
+            errors.put(field, "must be one of " + String.join(", ", allowed));
+            return null;
+        }
+        return v;
+    }
+
+    private static int intParam(String v, int fallback, int min, int max, String field, Map<String, String> errors) {
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        errors.put(field, "must be a whole number from " + min + " to " + max);
+        return fallback;
+    }
+
+    /**
+     * A UTC day, inclusive: {@code 2024-01-31}, or an ISO-8601 time with offset, which counts as its
+     * UTC day.
+     */
+    private static LocalDate date(String v, String field, Map<String, String> errors) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            if (v.length() == 10) {
+                return LocalDate.parse(v);
+            }
+            return OffsetDateTime.parse(v).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+        } catch (DateTimeParseException e) {
+            errors.put(field, "must be a date like 2024-01-31 or an ISO-8601 time like 2024-01-31T10:00:00+08:00");
+            return null;
+        }
+    }
+}

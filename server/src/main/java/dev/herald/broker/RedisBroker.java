@@ -1,0 +1,357 @@
+package dev.herald.broker;
+
+import dev.herald.cluster.RedisConnections;
+import dev.herald.cluster.RedisScript;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster broker: topics are Redis pub/sub channels ({@code PREFIX u.<id>}, {@code c.<name>},
+ * {@code all}, {@code n.<node>}); a node SUBSCRIBEs to a user or channel topic when its first local
+ * subscriber appears and UNSUBSCRIBEs with the last, and always hears {@code all} and its own node
+ * topic. Messages travel as {@link RedisEnvelope}s carrying the already-encoded frame, decoded once
+ * per node and handed to the hub, which writes one buffer to every local connection.
+ *
+ * <p>Delivery: {@link #publish} delivers to this node's connections first, then publishes to Redis
+ * tagged with this node's id (this node skips its own copy). So while Redis is unreachable, pushes
+ * published here still reach connections here, and the returned stage fails with
+ * {@link BrokerUnavailableException} because other nodes were not reached. One caller's
+ * publications to one topic go through one connection, in order.
+ *
+ * <p>Channels: {@link #publishToChannel} runs one Lua script that assigns the next offset, stores the
+ * frame in the channel's history stream (bounded by size and TTL) and publishes it, atomically, so
+ * every node, the publishing one included, hears a channel in offset order. The channel's epoch
+ * lives beside its offset ({@code PREFIX ch:{name}:m}, history in {@code ch:{name}:h}); a channel
+ * whose keys expired starts a new epoch. Nodes with subscribers keep their channels' keys alive and
+ * restore them if Redis lost them, so offsets never go back under a live subscriber.
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    private static final int BATCH = 100;
+
+    private record Known(String epoch, long offset) {}
+
+    private final RedisConnections redis;
+    private final String nodeId;
+    private final int historySize;
+    private final long historyTtlMs;
+    private final long metaTtlMs;
+    private final RedisScript publishScript = RedisScript.load("channel_publish");
+    private final RedisScript historyScript = RedisScript.load("channel_history");
+    private final RedisScript keepScript = RedisScript.load("channel_keep");
+    /** Redis channel name → topic, for every topic this node hears. */
+    private final ConcurrentHashMap<String, Topic> active = new ConcurrentHashMap<>();
+    /** Latest epoch and highest offset seen, for channels with local subscribers. */
+    private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
+    /** Orders SUBSCRIBE/UNSUBSCRIBE dispatch with changes to {@link #active}. */
+    private final Object subscriptions = new Object();
+    private volatile Sink sink;
+
+    /**
+     * @param keepInterval how often the keys of channels with local subscribers are kept alive
+     *                     (a third of the presence TTL)
+     */
+    public RedisBroker(RedisConnections redis, int historySize, Duration historyTtl, Duration keepInterval) {
+        this.redis = Objects.requireNonNull(redis);
+        this.nodeId = redis.nodeId();
+        this.historySize = historySize;
+        this.historyTtlMs = historyTtl.toMillis();
+        this.metaTtlMs = Math.max(historyTtlMs, keepInterval.toMillis() * 3);
+        long every = Math.max(100, keepInterval.toMillis());
+        redis.scheduler().scheduleWithFixedDelay(() -> {
+            keepChannels();
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void start(Sink sink) {
+        this.sink = Objects.requireNonNull(sink);
+        redis.pubsub().addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                receive(channel, message);
+            }
+        });
+        active.put(name(Topic.ALL), Topic.ALL);
+        Topic.Node self = new Topic.Node(nodeId);
+        active.put(name(self), self);
+        try {
+            redis.pubsub().sync().subscribe(bytes(name(Topic.ALL)), bytes(name(self)));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot subscribe to Redis pub/sub: " + e.getMessage(), e);
+        }
+        redis.onReconnect(this::resubscribe);
+        redis.onReconnect(this::keepChannels);
+    }
+
+    private void receive(byte[] channel, byte[] message) {
+        String name = new String(channel, StandardCharsets.UTF_8);
+        Topic topic = active.get(name);
+        if (topic == null) {
+            // a subscription Lettuce restored for a topic deactivated meanwhile: drop it
+            synchronized (subscriptions) {
+                if (!active.containsKey(name)) {
+                    redis.pubsub().async().unsubscribe(channel);
+                }
+            }
+            return;
+        }
+        RedisEnvelope.Decoded d;
+        try {
+            d = RedisEnvelope.decode(message);
+        } catch (RuntimeException e) {
+            log.warn("dropping a malformed message on {}: {}", name, e.getMessage());
+            return;
+        }
+        if (d.origin().equals(nodeId)) {
+            return; // delivered locally when it was published
+        }
+        if (topic instanceof Topic.Channel ch && d.message() instanceof Message.Frame f && f.offset() > 0) {
+            remember(ch.name(), d.epoch(), f.offset());
+        }
+        try {
+            sink.deliver(topic, d.message());
+        } catch (RuntimeException e) {
+            log.warn("delivering a message on {} failed", name, e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> publish(Topic topic, Message message) {
+        boolean toOtherNode = topic instanceof Topic.Node n && !n.nodeId().equals(nodeId);
+        if (!toOtherNode) {
+            sink.deliver(topic, message);
+        }
+        if (topic instanceof Topic.Node n && n.nodeId().equals(nodeId)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[] envelope = RedisEnvelope.encode(message, nodeId);
+        try {
+            return redis.async().publish(bytes(name(topic)), envelope).toCompletableFuture()
+                    .handle((receivers, err) -> {
+                        if (err != null) {
+                            throw unavailable("publish to " + name(topic), err);
+                        }
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable("publish to " + name(topic), e));
+        }
+    }
+
+    @Override
+    public CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
+        OffsetTemplate frame = OffsetTemplate.of(encoder);
+        Known k = known.get(channel);
+        CompletableFuture<List<Object>> run = publishScript.run(redis.async(), ScriptOutputType.MULTI, channelKeys(channel),
+                frame.before(), frame.after(), num(historySize), num(historyTtlMs), num(metaTtlMs),
+                bytes(name(new Topic.Channel(channel))), bytes(RedisEnvelope.channelHeaderStart(type)),
+                bytes(newEpoch()), bytes(k == null ? "" : k.epoch()), num(k == null ? 0 : k.offset()));
+        return run.handle((r, err) -> {
+            if (err != null) {
+                throw unavailable("publish to channel " + channel, err);
+            }
+            long offset = (Long) r.get(0);
+            if (active.containsKey(name(new Topic.Channel(channel)))) {
+                remember(channel, text(r.get(1)), offset);
+            }
+            return offset;
+        });
+    }
+
+    @Override
+    public CompletionStage<History> history(String channel, long since, String epoch) {
+        return readHistory(channel, since, epoch == null ? "" : epoch);
+    }
+
+    @Override
+    public CompletionStage<History> position(String channel) {
+        return readHistory(channel, -1, "");
+    }
+
+    private CompletionStage<History> readHistory(String channel, long since, String epoch) {
+        Known k = known.get(channel);
+        CompletableFuture<List<Object>> run = historyScript.run(redis.async(), ScriptOutputType.MULTI, channelKeys(channel),
+                num(since), bytes(epoch), bytes(newEpoch()), num(historyTtlMs), num(metaTtlMs),
+                bytes(k == null ? "" : k.epoch()), num(k == null ? 0 : k.offset()));
+        return run.handle((r, err) -> {
+            if (err != null) {
+                throw unavailable("read the history of channel " + channel, err);
+            }
+            long offset = (Long) r.get(0);
+            String currentEpoch = text(r.get(1));
+            boolean recovered = (Long) r.get(2) == 1;
+            List<Publication> pubs = new ArrayList<>((r.size() - 3) / 2);
+            for (int i = 3; i + 1 < r.size(); i += 2) {
+                pubs.add(new Publication((Long) r.get(i), (byte[]) r.get(i + 1)));
+            }
+            if (active.containsKey(name(new Topic.Channel(channel)))) {
+                remember(channel, currentEpoch, offset);
+            }
+            return new History(pubs, offset, currentEpoch, since < 0 || recovered);
+        });
+    }
+
+    @Override
+    public void activate(Topic topic) {
+        String name = name(topic);
+        synchronized (subscriptions) {
+            if (active.putIfAbsent(name, topic) == null) {
+                try {
+                    redis.pubsub().async().subscribe(bytes(name));
+                } catch (RuntimeException e) {
+                    log.debug("subscribe {} deferred to reconnect: {}", name, e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void deactivate(Topic topic) {
+        if (topic instanceof Topic.All || (topic instanceof Topic.Node n && n.nodeId().equals(nodeId))) {
+            return;
+        }
+        String name = name(topic);
+        synchronized (subscriptions) {
+            if (active.remove(name) != null) {
+                if (topic instanceof Topic.Channel ch) {
+                    known.remove(ch.name());
+                }
+                try {
+                    redis.pubsub().async().unsubscribe(bytes(name));
+                } catch (RuntimeException e) {
+                    log.debug("unsubscribe {} failed: {}", name, e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        return redis.healthy();
+    }
+
+    @Override
+    public void close() {
+        active.clear();
+        known.clear();
+    }
+
+    /** Number of topics this node hears (for tests and metrics). */
+    public int activeTopics() {
+        return active.size();
+    }
+
+    /** After a reconnect: SUBSCRIBE to every active topic again, whatever Redis or Lettuce kept. */
+    private CompletionStage<?> resubscribe() {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        synchronized (subscriptions) {
+            List<byte[]> names = new ArrayList<>();
+            for (String name : active.keySet()) {
+                names.add(bytes(name));
+                if (names.size() == 1000) {
+                    sent.add(redis.pubsub().async().subscribe(names.toArray(byte[][]::new)).toCompletableFuture());
+                    names.clear();
+                }
+            }
+            if (!names.isEmpty()) {
+                sent.add(redis.pubsub().async().subscribe(names.toArray(byte[][]::new)).toCompletableFuture());
+            }
+        }
+        log.info("resubscribing {} topics (node={})", active.size(), nodeId);
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /** Keeps the keys of channels with local subscribers alive; restores them if Redis lost them. */
+    private CompletionStage<?> keepChannels() {
+        if (known.isEmpty() || !redis.commandsUp()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Object>> sent = new ArrayList<>();
+        List<Map.Entry<String, Known>> batch = new ArrayList<>(BATCH);
+        for (Map.Entry<String, Known> e : known.entrySet()) {
+            batch.add(Map.entry(e.getKey(), e.getValue()));
+            if (batch.size() == BATCH) {
+                sent.add(keep(batch));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            sent.add(keep(batch));
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Object> keep(List<Map.Entry<String, Known>> batch) {
+        byte[][] keys = new byte[batch.size() * 2][];
+        byte[][] args = new byte[1 + batch.size() * 2][];
+        args[0] = num(metaTtlMs);
+        for (int i = 0; i < batch.size(); i++) {
+            byte[][] pair = channelKeys(batch.get(i).getKey());
+            keys[2 * i] = pair[0];
+            keys[2 * i + 1] = pair[1];
+            args[1 + 2 * i] = bytes(batch.get(i).getValue().epoch());
+            args[2 + 2 * i] = num(batch.get(i).getValue().offset());
+        }
+        return keepScript.run(redis.async(), ScriptOutputType.INTEGER, keys, args)
+                .exceptionally(e -> {
+                    log.debug("keeping channel keys failed: {}", e.getMessage());
+                    return null;
+                });
+    }
+
+    private void remember(String channel, String epoch, long offset) {
+        known.merge(channel, new Known(epoch, offset),
+                (old, now) -> new Known(now.epoch(), Math.max(old.offset(), now.offset())));
+    }
+
+    private String name(Topic topic) {
+        if (topic instanceof Topic.User u) {
+            return redis.prefix() + "u." + u.userId();
+        } else if (topic instanceof Topic.Channel c) {
+            return redis.prefix() + "c." + c.name();
+        } else if (topic instanceof Topic.Node n) {
+            return redis.prefix() + "n." + n.nodeId();
+        }
+        return redis.prefix() + "all";
+    }
+
+    private byte[][] channelKeys(String channel) {
+        return new byte[][] {redis.key("ch:{" + channel + "}:m"), redis.key("ch:{" + channel + "}:h")};
+    }
+
+    private static BrokerUnavailableException unavailable(String what, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        return new BrokerUnavailableException("Redis cannot be reached to " + what + ": " + cause.getMessage(), cause);
+    }
+
+    private static String newEpoch() {
+        return String.format("%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] num(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.herald.notify;
+
+import dev.herald.broker.Broker;
+import dev.herald.broker.Message;
+import dev.herald.broker.Presence;
+import dev.herald.broker.Topic;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.protocol.Frames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox's behaviour: a notification is stored first (a many-recipient send in one transaction),
+ * then pushed to the recipients' live connections; it counts as delivered only when a client acks
+ * it. Every change to a user's unread count is pushed as {@code unread_count} to all of that user's
+ * connections. A push failure never fails a send: what was stored will be delivered by the next
+ * connect, {@code sync} or retry run.
+ */
+public final class NotificationService {
+    private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
+    static final int SYNC_LIMIT = 500;
+    private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+    private final NotificationStore store;
+    private final SqlWorkers sql;
+    private final Broker broker;
+    private final Presence presence;
+    private final HeraldMetrics metrics;
+    private final int maxRetries;
+
+    public NotificationService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
+                               HeraldMetrics metrics, int maxRetries) {
+        this.store = Objects.requireNonNull(store);
+        this.sql = Objects.requireNonNull(sql);
+        this.broker = Objects.requireNonNull(broker);
+        this.presence = Objects.requireNonNull(presence);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.maxRetries = maxRetries;
+    }
+
+    public NotificationStore store() {
+        return store;
+    }
+
+    /** What a send did: how many were stored, their ids (up to 1000), and whether it was a replay. */
+    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {}
+
+    /** Stores, then (level urgent) pushes. Empty {@code userIds} means every known user. */
+    public CompletionStage<SendResult> send(long[] userIds, NewNotification n, boolean push, String idempotencyKey) {
+        return sql.submit(() -> {
+            List<Long> recipients = userIds.length == 0 ? store.knownUserIds() : boxed(userIds);
+            if (idempotencyKey != null) {
+                return store.insertIdempotent(idempotencyKey, recipients, n);
+            }
+            return new IdempotentInsert(store.insertForUsers(recipients, n), false);
+        }).thenCompose(inserted -> {
+            metrics.push("notification");
+            List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();
+            if (!push || inserted.replayed()) {
+                return CompletableFuture.completedFuture(
+                        new SendResult(inserted.notifications().size(), ids, inserted.replayed(), List.of()));
+            }
+            return pushNew(inserted.notifications()).handle((pushed, err) -> {
+                if (err != null) {
+                    log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
+                    pushed = List.of();
+                }
+                return new SendResult(inserted.notifications().size(), ids, false, pushed);
+            });
+        });
+    }
+
+    /** Pushes freshly stored notifications to whoever is online, then their new unread counts. */
+    private CompletionStage<List<Long>> pushNew(List<Notification> stored) {
+        long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
+        return presence.onlineAmong(users).thenCompose(online -> {
+            List<CompletableFuture<Void>> pushes = new ArrayList<>();
+            for (Notification n : stored) {
+                if (online.contains(n.userId())) {
+                    pushes.add(publishNotification(n));
+                }
+            }
+            List<Long> pushedTo = online.stream().sorted().toList();
+            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> pushUnreadCounts(pushedTo))
+                    .thenApply(v -> pushedTo);
+        });
+    }
+
+    private CompletableFuture<Void> publishNotification(Notification n) {
+        byte[] frame = Frames.push("notification", NotificationJson.of(n));
+        return broker.publish(new Topic.User(n.userId()), new Message.Frame("notification", frame)).toCompletableFuture();
+    }
+
+    /** Pushes {@code unread_count} to every connection of each user (only online users matter). */
+    public CompletionStage<Void> pushUnreadCounts(Collection<Long> userIds) {
+        if (userIds.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return sql.submit(() -> store.unreadCounts(userIds)).thenCompose(counts -> {
+            List<CompletableFuture<Void>> pushes = new ArrayList<>();
+            for (Long user : userIds) {
+                long count = counts.getOrDefault(user, 0L);
+                byte[] frame = Frames.push("unread_count", Map.of("count", count));
+                pushes.add(broker.publish(new Topic.User(user), new Message.Frame("unread_count", frame)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** Runs a change for {@code userId}; when it changed rows, pushes the user's new unread count. */
+    public <T extends Number> CompletionStage<T> change(long userId, java.util.function.Supplier<T> work) {
+        return sql.submit(work).thenCompose(changed -> {
+            if (changed.longValue() == 0) {
+                return CompletableFuture.completedFuture(changed);
+            }
+            return pushUnreadCounts(List.of(userId)).handle((v, err) -> {
+                if (err != null) {
+                    log.warn("unread_count push failed user={}: {}", userId, err.toString());
+                }
+                return changed;
+            });
+        });
+    }
+
+    /** Runs a read-only query on the SQL workers. */
+    public <T> CompletionStage<T> query(java.util.function.Supplier<T> work) {
+        return sql.submit(work);
+    }
+
+    /** The user's undelivered notifications after {@code sinceId} (oldest first) and unread count. */
+    public CompletionStage<Undelivered> undelivered(long userId, long sinceId) {
+        return sql.submit(() -> new Undelivered(store.undelivered(userId, sinceId, SYNC_LIMIT), store.unreadCount(userId)));
+    }
+
+    public record Undelivered(List<Notification> notifications, long unreadCount) {}
+
+    /** Marks notifications delivered after the client's ack; only the user's own ids count. */
+    public CompletionStage<Integer> acknowledge(long userId, long[] ids) {
+        return sql.submit(() -> store.markDelivered(userId, boxed(ids)));
+    }
+
+    /** A user connected: remember them as a known user. */
+    public CompletionStage<Void> touch(long userId) {
+        return sql.submit(() -> {
+            store.touchKnownUser(userId);
+            return null;
+        });
+    }
+
+    /**
+     * The retry job: re-pushes unacked notifications of online users, counting each push in
+     * {@code retry_count} up to the maximum. Returns how many were pushed.
+     */
+    public CompletionStage<Integer> retryUnsent(int limit) {
+        return sql.submit(() -> store.retryCandidates(limit, maxRetries)).thenCompose(candidates -> {
+            long[] users = candidates.stream().mapToLong(Notification::userId).distinct().toArray();
+            return presence.onlineAmong(users).thenCompose(online -> {
+                List<Notification> due = candidates.stream().filter(n -> online.contains(n.userId())).toList();
+                if (due.isEmpty()) {
+                    return CompletableFuture.completedFuture(0);
+                }
+                due.forEach(this::publishNotification);
+                return sql.submit(() -> store.incrementRetry(due.stream().map(Notification::id).toList()))
+                        .thenApply(v -> due.size());
+            });
+        });
+    }
+
+    /** Retention: removes read notifications older than {@code days} and expired idempotency keys. */
+    public CompletionStage<Long> cleanup(int days) {
+        Instant now = Instant.now();
+        return sql.submit(() -> {
+            long removed = store.purgeRead(now.minus(Duration.ofDays(days)));
+            store.purgeIdempotencyKeys(now.minus(IDEMPOTENCY_WINDOW));
+            return removed;
+        });
+    }
+
+    /** Chat to an offline user, kept as a {@code message} notification. */
+    public CompletionStage<Boolean> keepChat(long from, long to, String content) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("from_user_id", from);
+        data.put("to_user_id", to);
+        var n = new NewNotification("Message from user " + from, content, "info", "message",
+                dev.herald.protocol.Json.MAPPER.valueToTree(data), null, null);
+        return send(new long[] {to}, n, false, null).thenApply(r -> r.count() > 0);
+    }
+
+    static List<Long> boxed(long[] ids) {
+        List<Long> out = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            out.add(id);
+        }
+        return out;
+    }
+}

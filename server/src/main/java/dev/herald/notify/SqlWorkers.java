@@ -1,0 +1,47 @@
+package dev.herald.notify;
+
+import dev.herald.api.ApiException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The bounded pool that runs SQL, sized to the connection pool, so blocking JDBC never runs on an
+ * event loop. When its queue is full new work is refused at once with 503 instead of piling up.
+ */
+public final class SqlWorkers implements AutoCloseable {
+    private static final int QUEUE = 10_000;
+
+    private final ThreadPoolExecutor pool;
+
+    public SqlWorkers(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "herald-sql-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public <T> CompletableFuture<T> submit(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, pool);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(ApiException.unavailable("the server is busy; try again shortly"));
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

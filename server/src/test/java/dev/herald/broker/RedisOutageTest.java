@@ -1,0 +1,123 @@
+package dev.herald.broker;
+
+import static dev.herald.broker.RedisTestNodes.assertOk;
+import static dev.herald.broker.RedisTestNodes.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.TestServer;
+import dev.herald.testing.WsClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Redis stops (shutdown nosave: it forgets everything) and comes back while three nodes serve
+ * clients. While it is down every node reports degraded health, keeps serving its own connections
+ * (a push published on a node still reaches that node's clients) and answers 503 for what cannot
+ * reach the others. When it is back, nodes resubscribe, rewrite presence and restore channel
+ * offsets; every push that was accepted (200) reaches its recipients, in order.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RedisOutageTest {
+    private final Map<Long, List<String>> accepted = new LinkedHashMap<>();
+
+    private void push(TestServer via, long userId, String marker) {
+        TestServer.Response r = via.api("POST", "/admin/websocket/send-to-user",
+                json("user_id", userId, "type", "mark", "data", Map.of("m", marker)));
+        assertOk(r);
+        accepted.computeIfAbsent(userId, k -> new ArrayList<>()).add(marker);
+    }
+
+    private static String status(TestServer node) {
+        return node.api("GET", "/health", null).data().get("status").asText();
+    }
+
+    @Test
+    void redisStopsAndRestarts_localServiceContinues_nothingAcceptedIsLost() {
+        try (RedisProcess redis = RedisProcess.start();
+             RedisTestNodes cluster = RedisTestNodes.start(redis.url(), 3, Map.of("redis.presence-ttl", "3s", "redis.timeout", "1s"))) {
+            TestServer a = cluster.node(0);
+            TestServer b = cluster.node(1);
+            TestServer c = cluster.node(2);
+            String channel = "prices-" + cluster.run;
+            Map<Long, WsClient> users = new LinkedHashMap<>();
+            users.put(401L, a.connect(401));
+            users.put(402L, b.connect(402));
+            users.put(403L, c.connect(403));
+            WsClient subB = b.connect(404);
+            WsClient subC = c.connect(405);
+            String epoch = subB.request("subscribe", Map.of("channel", channel)).at("/data/epoch").asText();
+            subC.request("subscribe", Map.of("channel", channel));
+            for (long id = 401; id <= 403; id++) {
+                cluster.awaitSubscribers("u." + id, 1);
+            }
+            cluster.awaitSubscribers("c." + channel, 2);
+
+            // before: everything crosses nodes
+            push(a, 402, "before-1");
+            push(b, 403, "before-2");
+            push(c, 401, "before-3");
+            assertOk(a.api("POST", "/admin/websocket/send-to-channel", json("channel", channel, "type", "price", "data", Map.of("p", 1))));
+            assertThat(subB.awaitType("price").path("offset").asLong()).isEqualTo(1);
+            assertThat(subC.awaitType("price").path("offset").asLong()).isEqualTo(1);
+
+            redis.shutdownNosave();
+            RedisTestNodes.await("every node degraded", () -> cluster.nodes().stream().allMatch(n -> status(n).equals("degraded")));
+            for (TestServer n : cluster.nodes()) {
+                assertThat(n.api("GET", "/metrics", null).body()).contains("herald_broker_up 0.0");
+            }
+
+            // during: a push published on a still reaches a's own client, but the API says other
+            // nodes were not reached; pushes for other nodes' clients and channel publications fail
+            TestServer.Response local = a.api("POST", "/admin/websocket/send-to-user",
+                    json("user_id", 401, "type", "local", "data", Map.of("m", "during")));
+            assertThat(local.status()).as(local.body()).isEqualTo(503);
+            assertThat(users.get(401L).awaitType("local").at("/data/m").asText()).isEqualTo("during");
+            assertThat(a.api("POST", "/admin/websocket/send-to-user", json("user_id", 402, "type", "mark", "data", Map.of("m", "x")))
+                    .status()).isEqualTo(503);
+            assertThat(b.api("POST", "/admin/websocket/send-to-channel", json("channel", channel, "data", Map.of())).status())
+                    .isEqualTo(503);
+            assertThat(a.api("GET", "/admin/websocket/online-count", null).status()).isEqualTo(503);
+            assertThat(users.get(402L).request("ping", Map.of()).path("type").asText()).isEqualTo("pong");
+
+            redis.startServer();
+            RedisTestNodes.await("every node up again", () -> cluster.nodes().stream().allMatch(n -> status(n).equals("up")));
+
+            // after: resubscribed, presence rewritten, channel offsets continue under the subscribers
+            push(b, 401, "after-1");
+            push(c, 402, "after-2");
+            push(a, 403, "after-3");
+            var p = c.api("POST", "/admin/websocket/send-to-channel", json("channel", channel, "type", "price", "data", Map.of("p", 2)));
+            assertOk(p);
+            assertThat(p.data().get("offset").asLong()).isEqualTo(2);
+            assertThat(subB.awaitType("price").path("offset").asLong()).isEqualTo(2);
+            assertThat(subC.awaitType("price").path("offset").asLong()).isEqualTo(2);
+            try (WsClient resumed = a.connect(406)) {
+                JsonNode ack = resumed.request("subscribe", Map.of("channel", channel, "since", 2, "epoch", epoch));
+                assertThat(ack.at("/data/recovered").asBoolean()).as(ack.toString()).isTrue();
+            }
+            for (TestServer n : cluster.nodes()) {
+                assertThat(n.api("GET", "/admin/websocket/online-count", null).data().get("online_count").asLong()).isEqualTo(5);
+                for (long id = 401; id <= 405; id++) {
+                    assertThat(n.api("POST", "/admin/websocket/check-online", json("user_id", id)).data().get("is_online").asBoolean())
+                            .as("user " + id + " on node " + n.herald().settings().nodeId()).isTrue();
+                }
+            }
+
+            accepted.forEach((userId, markers) -> {
+                List<String> got = new ArrayList<>();
+                for (int i = 0; i < markers.size(); i++) {
+                    got.add(users.get(userId).awaitType("mark").at("/data/m").asText());
+                }
+                assertThat(got).as("pushes accepted for user " + userId).containsExactlyElementsOf(markers);
+            });
+            users.values().forEach(WsClient::close);
+            subB.close();
+            subC.close();
+        }
+    }
+}
