@@ -1,0 +1,196 @@
+package dev.herald.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+
+/**
+ * What every scenario shares: which server (started here or attached by pid), how the load
+ * generator spreads its connections over processes, and where the results go. A subclass opens its
+ * connections, measures, and returns a result map with a flat {@code summary} of headline figures.
+ */
+abstract class Scenario implements Callable<Integer> {
+    @Option(names = "--target", description = "herald, netty (raw Netty baseline) or node (ws baseline); default ${DEFAULT-VALUE}")
+    ServerUnderTest.Kind target = ServerUnderTest.Kind.HERALD;
+
+    @Option(names = "--server-jar", description = "Herald's jar (default ${DEFAULT-VALUE})")
+    Path serverJar = Path.of("server/target/herald.jar");
+
+    @Option(names = "--server-pid", description = "drive an already running server with this pid instead of starting one (needs --port)")
+    long serverPid;
+
+    @Option(names = "--host", description = "server address, a loopback one (default ${DEFAULT-VALUE})")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", description = "server port (0 = a free port for a server the bench starts)")
+    int port;
+
+    @Option(names = "--server-opts", description = "JVM options for a started server (or Node options for --target node)")
+    String serverOpts = "";
+
+    @Option(names = "--server-env", description = "extra environment for a started server, KEY=VALUE (repeatable)")
+    Map<String, String> serverEnv = new LinkedHashMap<>();
+
+    @Option(names = "--jwt-secret", description = "HS256 secret (default: $HERALD_JWT_SECRET, or a random one for a started server)")
+    String jwtSecret = System.getenv("HERALD_JWT_SECRET");
+
+    @Option(names = "--api-key", description = "server API key (default ${DEFAULT-VALUE})")
+    String apiKey = "benchkey";
+
+    @Option(names = "--node-dir", description = "the Node baseline's directory (default ${DEFAULT-VALUE})")
+    Path nodeDir = Path.of("bench/node");
+
+    @Option(names = "--per-process", description = "most connections per load-generator process (default ${DEFAULT-VALUE})")
+    int perProcess = 8000;
+
+    @Option(names = "--no-in-process", description = "use a worker process even when one process could hold all connections")
+    boolean noInProcess;
+
+    @Option(names = "--worker-opts", description = "JVM options for worker processes (default ${DEFAULT-VALUE})")
+    String workerOpts = "-Xms256m -Xmx1g -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:TieredStopAtLevel=4";
+
+    @Option(names = "--client-threads", description = "event loop threads per load-generator process (default ${DEFAULT-VALUE})")
+    int clientThreads = 2;
+
+    @Option(names = "--local-addresses", split = ",", description = "loopback source addresses to spread connections "
+            + "over, e.g. 127.0.0.2,127.0.0.3 (default: none, the kernel picks; only needed past ~28,000 connections)")
+    List<String> localAddresses = new ArrayList<>();
+
+    @Option(names = "--devices", description = "connections per user (default ${DEFAULT-VALUE})")
+    int devicesPerUser = 1;
+
+    @Option(names = "--setup-rate", description = "connections per second while setting up (0 = as fast as possible)")
+    double setupRate;
+
+    @Option(names = "--max-in-flight", description = "unfinished handshakes per process (default ${DEFAULT-VALUE})")
+    int maxInFlight = 200;
+
+    @Option(names = "--label", description = "name for this server/configuration in results (default: the target)")
+    String label;
+
+    @Option(names = "--results-dir", description = "where JSON results go (default ${DEFAULT-VALUE})")
+    Path resultsDir = Path.of("bench/results");
+
+    @Option(names = "--perf-record", description = "perf record the server over the measuring window into this file")
+    Path perfRecord;
+
+    @Option(names = "--tag", description = "appended to the scenario's name in results, e.g. a variant of its load")
+    String tag;
+
+    abstract String name();
+
+    private String fullName() {
+        return tag == null || tag.isEmpty() ? name() : name() + "-" + tag;
+    }
+
+    abstract Map<String, Object> run(ServerUnderTest server) throws Exception;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!host.startsWith("127.")) {
+            throw new IllegalArgumentException("the bench only drives loopback servers (127.0.0.0/8), not " + host);
+        }
+        String secret = jwtSecret;
+        if ((secret == null || secret.isEmpty()) && serverPid == 0) {
+            byte[] b = new byte[24];
+            new SecureRandom().nextBytes(b);
+            secret = HexFormat.of().formatHex(b);
+        }
+        if (target == ServerUnderTest.Kind.HERALD && (secret == null || secret.length() < 32)) {
+            throw new IllegalArgumentException("Herald needs --jwt-secret (or HERALD_JWT_SECRET) of 32+ bytes");
+        }
+        String lbl = label != null ? label : target.name().toLowerCase();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Files.createDirectories(resultsDir);
+        ServerUnderTest server;
+        if (serverPid > 0) {
+            if (port == 0) {
+                throw new IllegalArgumentException("--server-pid needs --port");
+            }
+            server = ServerUnderTest.attach(target, host, port, serverPid, secret, apiKey);
+        } else {
+            server = ServerUnderTest.launch(target, host, port, serverJar, nodeDir, ServerUnderTest.split(serverOpts),
+                    serverEnv, secret, apiKey, resultsDir.resolve("logs").resolve(fullName() + "-" + lbl + "-" + stamp + ".log"));
+        }
+        ServerUnderTest started = server;
+        Thread stopOnExit = new Thread(started::close, "stop-server");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("scenario", fullName());
+        result.put("label", lbl);
+        result.put("time", stamp);
+        result.put("machine", Machine.describe());
+        result.put("server", server.describe());
+        try {
+            result.putAll(run(server));
+        } finally {
+            server.close();
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        }
+        result.put("load_avg_at_end", Machine.loadAvg());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) result.getOrDefault("summary", Map.of());
+        StringBuilder line = new StringBuilder(fullName() + " [" + lbl + "]");
+        summary.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        System.out.println(line);
+        Path out = resultsDir.resolve(fullName() + "-" + lbl + "-" + stamp + ".json");
+        Files.writeString(out, Worker.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        System.out.println("  -> " + out);
+        return 0;
+    }
+
+    /** The workers for {@code n} connections, initialised for {@code server}. */
+    Fleet fleet(ServerUnderTest server, int n) throws Exception {
+        ObjectNode init = Worker.command("init").put("host", server.host()).put("port", server.port())
+                .put("path", "/ws").put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
+                .put("threads", clientThreads).put("devices_per_user", devicesPerUser).put("user_base", 1);
+        localAddresses.forEach(init.putArray("local_addresses")::add);
+        return new Fleet(n, perProcess, !noInProcess, ServerUnderTest.split(workerOpts), init);
+    }
+
+    /** Connects all of the fleet's connections for a measurement; fails loudly if some did not. */
+    Fleet.Connected setUp(Fleet fleet) throws Exception {
+        Fleet.Connected c = fleet.connect(setupRate, maxInFlight, 180_000);
+        System.out.printf("  setup: %d/%d connected in %.1f s (%.0f/s)%s%n", c.ok(), c.attempted(), c.seconds(),
+                c.perSecond(), c.failures().isEmpty() ? "" : " failures " + c.failures());
+        if (c.ok() < c.attempted()) {
+            throw new IllegalStateException("only " + c.ok() + " of " + c.attempted() + " connections opened: " + c.failures());
+        }
+        return c;
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    static long parseDuration(String s) {
+        String t = s.trim().toLowerCase();
+        if (t.endsWith("ms")) {
+            return Long.parseLong(t.substring(0, t.length() - 2)) * 1_000_000L;
+        }
+        if (t.endsWith("s")) {
+            return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1e9);
+        }
+        if (t.endsWith("m")) {
+            return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60e9);
+        }
+        return (long) (Double.parseDouble(t) * 1e9);
+    }
+
+    static List<Integer> ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Integer::valueOf).toList();
+    }
+}

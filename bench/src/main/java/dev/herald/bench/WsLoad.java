@@ -1,0 +1,418 @@
+package dev.herald.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The WebSocket side of the load generator inside one process: opens connections at a rate, keeps
+ * them alive (answers pings), subscribes them to channels, and counts what they receive. Every
+ * connection has a global index; its user id is {@code userBase + index / devicesPerUser}.
+ */
+public final class WsLoad implements AutoCloseable {
+    /** Where and how to connect. */
+    public record Config(String host, int port, String path, String secret, List<String> localAddresses,
+                         int threads, int devicesPerUser, long userBase) {}
+
+    private final Config config;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final Tokens tokens;
+    private final List<Conn> conns = new ArrayList<>();
+
+    final LongAdder delivered = new LongAdder();
+    final LongAdder warmupDelivered = new LongAdder();
+    final LongAdder unmarked = new LongAdder();
+    final LongAdder errorFrames = new LongAdder();
+    final LongAdder acks = new LongAdder();
+    final LongAdder reordered = new LongAdder();
+    final LongAdder closedAfterOpen = new LongAdder();
+    final Map<String, LongAdder> closeReasons = new ConcurrentHashMap<>();
+    volatile String errorSample;
+    final Histogram latency = new Histogram();
+    private volatile AtomicIntegerArray seqCount = new AtomicIntegerArray(0);
+    private volatile AtomicLongArray seqMaxRecv = new AtomicLongArray(0);
+
+    public WsLoad(Config config) {
+        this.config = config;
+        this.group = NetIo.group(config.threads(), "ws-client");
+        this.tokens = config.secret() == null || config.secret().isEmpty() ? null : new Tokens(config.secret(), 24 * 3600);
+        this.bootstrap = new Bootstrap().group(group).channel(NetIo.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000);
+        if (!config.localAddresses().isEmpty() && io.netty.channel.epoll.Epoll.isAvailable()) {
+            // bind(addr, 0) alone makes the kernel search for a free port at bind time, which gets
+            // slow (milliseconds) with thousands of ports in use; defer the choice to connect()
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+    }
+
+    long userOf(int index) {
+        return config.userBase() + index / Math.max(1, config.devicesPerUser());
+    }
+
+    /** Result of opening a batch of connections. */
+    public record ConnectReport(int attempted, int ok, int failed, Map<String, Long> failures,
+                                long firstStartNanos, long lastDoneNanos, long[] connectLatency) {}
+
+    /**
+     * Opens connections {@code from .. from+count-1}, starting them at {@code rate} per second
+     * (0 = as fast as {@code maxInFlight} allows), each counted done when its {@code init} frame
+     * arrives. Returns after all are done or {@code timeoutMs}.
+     */
+    public ConnectReport connect(int from, int count, double rate, int maxInFlight, long timeoutMs)
+            throws InterruptedException {
+        String[] uris = new String[count];
+        Map<Long, String> minted = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            long user = userOf(from + i);
+            String q = tokens == null ? "user_id=" + user
+                    : "token=" + minted.computeIfAbsent(user, tokens::mint) + "&user_id=" + user;
+            uris[i] = "ws://" + config.host() + ":" + config.port() + config.path() + "?" + q;
+        }
+        Semaphore inFlight = new Semaphore(Math.max(1, maxInFlight));
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicInteger ok = new AtomicInteger();
+        Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+        Histogram connectLatency = new Histogram();
+        long[] lastDone = {0};
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long start = System.nanoTime();
+        List<String> locals = config.localAddresses();
+        RateSchedule.Sink open = (k, intended) -> {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !inFlight.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    failures.computeIfAbsent("not started (timeout)", x -> new LongAdder()).increment();
+                    done.countDown();
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int index = from + (int) k;
+            long began = System.nanoTime();
+            Conn conn = new Conn(this, index, URI.create(uris[(int) k]), (success, reason) -> {
+                long now = System.nanoTime();
+                if (success) {
+                    ok.incrementAndGet();
+                    connectLatency.record(now - began);
+                } else {
+                    failures.computeIfAbsent(reason, x -> new LongAdder()).increment();
+                }
+                synchronized (lastDone) {
+                    lastDone[0] = Math.max(lastDone[0], now);
+                }
+                inFlight.release();
+                done.countDown();
+            });
+            synchronized (conns) {
+                conns.add(conn);
+            }
+            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), conn);
+                }
+            });
+            InetSocketAddress remote = new InetSocketAddress(config.host(), config.port());
+            ChannelFuture f = locals.isEmpty() ? b.connect(remote)
+                    : b.connect(remote, new InetSocketAddress(locals.get(index % locals.size()), 0));
+            f.addListener(r -> {
+                if (!r.isSuccess()) {
+                    conn.finish(false, "connect: " + r.cause().getClass().getSimpleName() + " " + r.cause().getMessage());
+                }
+            });
+        };
+        if (rate > 0) {
+            new RateSchedule(start, rate, count).run(open);
+        } else {
+            for (int k = 0; k < count; k++) {
+                open.fire(k, System.nanoTime());
+            }
+        }
+        long left = deadline - System.nanoTime();
+        if (!done.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            failures.computeIfAbsent("no init before timeout", x -> new LongAdder()).add(done.getCount());
+        }
+        Map<String, Long> f = new LinkedHashMap<>();
+        failures.forEach((k, v) -> f.put(k, v.sum()));
+        int failed = (int) f.values().stream().mapToLong(Long::longValue).sum();
+        synchronized (lastDone) {
+            return new ConnectReport(count, ok.get(), failed, f, start, lastDone[0], connectLatency.toArray());
+        }
+    }
+
+    /** Subscribes every open connection with index i to {@code prefix + (i % channels)}; waits for the acks. */
+    public long subscribe(String prefix, int channels, long timeoutMs) throws InterruptedException {
+        long before = acks.sum();
+        int sent = 0;
+        for (Conn c : snapshot()) {
+            if (c.open()) {
+                String frame = "{\"type\":\"subscribe\",\"data\":{\"channel\":\"" + prefix + (c.index % channels)
+                        + "\"},\"id\":\"s" + c.index + "\"}";
+                c.channel.writeAndFlush(new TextWebSocketFrame(frame));
+                sent++;
+            }
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (acks.sum() - before < sent && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        return acks.sum() - before;
+    }
+
+    /** Prepares per-sequence tracking for sequences 1..maxSeq and zeroes every counter. */
+    public void reset(int maxSeq) {
+        seqCount = new AtomicIntegerArray(maxSeq + 1);
+        seqMaxRecv = new AtomicLongArray(maxSeq + 1);
+        delivered.reset();
+        warmupDelivered.reset();
+        unmarked.reset();
+        errorFrames.reset();
+        reordered.reset();
+        latency.reset();
+        for (Conn c : snapshot()) {
+            c.received = 0;
+            c.lastSeq = 0;
+        }
+    }
+
+    void onPush(Conn c, long seq, long sentNanos, long nowNanos) {
+        if (seq == 0) {
+            warmupDelivered.increment();
+            return;
+        }
+        delivered.increment();
+        c.received++;
+        if (seq < c.lastSeq) {
+            reordered.increment(); // informational: only meaningful when one publisher sends in sequence
+        }
+        c.lastSeq = seq;
+        if (sentNanos != FrameScan.ABSENT) {
+            latency.record(nowNanos - sentNanos);
+        }
+        AtomicIntegerArray counts = seqCount;
+        if (seq > 0 && seq < counts.length()) {
+            counts.incrementAndGet((int) seq);
+            AtomicLongArray maxes = seqMaxRecv;
+            if (nowNanos > maxes.get((int) seq)) {
+                maxes.accumulateAndGet((int) seq, nowNanos, Math::max);
+            }
+        }
+    }
+
+    void onClose(String reason) {
+        closeReasons.computeIfAbsent(reason, x -> new LongAdder()).increment();
+    }
+
+    private List<Conn> snapshot() {
+        synchronized (conns) {
+            return new ArrayList<>(conns);
+        }
+    }
+
+    /** Everything a coordinator needs, as plain values. {@code expectedPerConn} < 0: don't check. */
+    public Map<String, Object> stats(long expectedPerConn) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int open = 0;
+        long minRecv = Long.MAX_VALUE;
+        long maxRecv = 0;
+        long off = 0;
+        for (Conn c : snapshot()) {
+            if (c.open()) {
+                open++;
+                minRecv = Math.min(minRecv, c.received);
+                maxRecv = Math.max(maxRecv, c.received);
+                if (expectedPerConn >= 0 && c.received != expectedPerConn) {
+                    off++;
+                }
+            }
+        }
+        m.put("open", open);
+        m.put("delivered", delivered.sum());
+        m.put("warmup_delivered", warmupDelivered.sum());
+        m.put("unmarked", unmarked.sum());
+        m.put("reordered", reordered.sum());
+        m.put("error_frames", errorFrames.sum());
+        m.put("error_sample", errorSample);
+        m.put("closed_after_open", closedAfterOpen.sum());
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        closeReasons.forEach((k, v) -> reasons.put(k, v.sum()));
+        m.put("close_reasons", reasons);
+        m.put("per_conn_min", open == 0 ? 0 : minRecv);
+        m.put("per_conn_max", maxRecv);
+        m.put("per_conn_off", off);
+        m.put("latency", latency.toArray());
+        AtomicIntegerArray counts = seqCount;
+        AtomicLongArray maxes = seqMaxRecv;
+        int[] sc = new int[counts.length()];
+        long[] sm = new long[maxes.length()];
+        for (int i = 0; i < sc.length; i++) {
+            sc[i] = counts.get(i);
+            sm[i] = maxes.get(i);
+        }
+        m.put("seq_count", sc);
+        m.put("seq_max_recv", sm);
+        return m;
+    }
+
+    /** Closes every connection (TCP close, no close frame) and the event loops. */
+    public void closeAll() {
+        for (Conn c : snapshot()) {
+            if (c.channel != null) {
+                c.channel.close();
+            }
+        }
+        synchronized (conns) {
+            conns.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Called once per connection attempt. */
+    interface Done {
+        void done(boolean success, String reason);
+    }
+
+    /** One client connection: handshake, then counting. */
+    static final class Conn extends SimpleChannelInboundHandler<Object> {
+        final WsLoad load;
+        final int index;
+        private WebSocketClientHandshaker handshaker;
+        private Done done;
+        volatile Channel channel;
+        volatile boolean initSeen;
+        volatile boolean closed;
+        long received;
+        long lastSeq;
+
+        Conn(WsLoad load, int index, URI uri, Done done) {
+            this.load = load;
+            this.index = index;
+            this.done = done;
+            this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(
+                    uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, 1 << 20);
+        }
+
+        boolean open() {
+            return initSeen && !closed;
+        }
+
+        void finish(boolean success, String reason) {
+            Done d = done;
+            if (d != null) {
+                done = null;
+                d.done(success, reason);
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            handshaker.handshake(ctx.channel());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed = true;
+            if (initSeen) {
+                load.closedAfterOpen.increment();
+            }
+            finish(false, "closed before init");
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (handshaker != null && !handshaker.isHandshakeComplete()) {
+                FullHttpResponse res = (FullHttpResponse) msg;
+                try {
+                    handshaker.finishHandshake(ctx.channel(), res);
+                } catch (WebSocketHandshakeException e) {
+                    finish(false, "handshake: HTTP " + res.status().code());
+                    ctx.close();
+                }
+                return;
+            }
+            if (!(msg instanceof WebSocketFrame)) {
+                return;
+            }
+            if (msg instanceof TextWebSocketFrame text) {
+                ByteBuf buf = text.content();
+                if (!initSeen) {
+                    if (FrameScan.hasType(buf, "init")) {
+                        initSeen = true;
+                        handshaker = null;
+                        finish(true, null);
+                    }
+                    return;
+                }
+                long seq = FrameScan.longAfter(buf, FrameScan.SEQ_KEY);
+                if (seq != FrameScan.ABSENT) {
+                    long now = System.nanoTime();
+                    load.onPush(this, seq, FrameScan.longAfter(buf, FrameScan.TIME_KEY), now);
+                } else if (FrameScan.hasType(buf, "ack")) {
+                    load.acks.increment();
+                } else if (FrameScan.hasType(buf, "error")) {
+                    load.errorFrames.increment();
+                    load.errorSample = text.text();
+                } else {
+                    load.unmarked.increment();
+                }
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                load.onClose(close.statusCode() + " " + close.reasonText());
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            load.onClose("exception: " + cause.getClass().getSimpleName());
+            finish(false, "exception: " + cause.getClass().getSimpleName() + " " + cause.getMessage());
+            ctx.close();
+        }
+    }
+}
