@@ -340,42 +340,6 @@ public final class NotificationStore {
     return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
   }
 
-  /**
-   * {@link #retryCandidates(int, int)} restricted to {@code userIds} (the online users): oldest
-   * first, at most {@code limit}, one query per {@value #ID_CHUNK} users. The retry job asks for
-   * these, so a backlog of offline users' notifications (never pushed, never counted) cannot
-   * fill every batch and hide the online users' ones.
-   */
-  public List<Notification> retryCandidates(Collection<Long> userIds, int limit, int maxRetries) {
-    requireLimit(limit);
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
-    }
-    long[] users = IdChunks.distinctSorted(requireNonNull(userIds, "userIds"));
-    if (users.length == 0) {
-      return List.of();
-    }
-    List<Notification> found = db.withConnection("list retry candidates", c -> {
-      List<Notification> all = new ArrayList<>();
-      for (long[] chunk : IdChunks.split(users, ID_CHUNK)) {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE user_id IN ("
-            + IdChunks.placeholders(chunk.length) + ") AND sent_via_websocket = FALSE"
-            + " AND deleted_at IS NULL AND retry_count < ? ORDER BY id LIMIT ?")) {
-          int p = 1;
-          for (long user : chunk) {
-            ps.setLong(p++, user);
-          }
-          ps.setInt(p++, maxRetries);
-          ps.setInt(p, limit);
-          all.addAll(rows.query(ps));
-        }
-      }
-      return all;
-    });
-    found.sort(Comparator.comparingLong(Notification::id));
-    return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
-  }
-
   /** Adds one to {@code retry_count} of the undelivered ones among {@code ids}; returns how many. */
   public int incrementRetry(Collection<Long> ids) {
     return sql.updateIds("count retry", RETRY, "sent_via_websocket = FALSE", null, distinct(ids), now());
