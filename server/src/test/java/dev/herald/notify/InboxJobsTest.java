@@ -90,7 +90,7 @@ class InboxJobsTest {
         try (InboxJobs jobs = jobs(false)) {
             jobs.retry();
         }
-        assertThat(asked).containsExactly("retry-unsent");
+        assertThat(asked).containsExactly("notifications.retry");
         assertThat(published).isEmpty();
         assertThat(retryCount(id)).isZero();
     }
@@ -127,7 +127,7 @@ class InboxJobsTest {
             jobs.cleanup();
             await("the cleanup", Duration.ofSeconds(10), () -> store.find(oldRead).isEmpty());
         }
-        assertThat(asked).containsExactly("cleanup");
+        assertThat(asked).containsExactly("notifications.cleanup");
         assertThat(store.find(oldUnread)).as("unread is kept").isPresent();
         assertThat(store.find(newRead)).as("recent read is kept").isPresent();
         await("the keys purged", Duration.ofSeconds(10),
@@ -155,7 +155,7 @@ class InboxJobsTest {
             return false;
         });
         jobs.start();
-        await("the retry job to run", Duration.ofSeconds(10), () -> asked.contains("retry-unsent"));
+        await("the retry job to run", Duration.ofSeconds(10), () -> asked.contains("notifications.retry"));
         jobs.close();
         int runs = asked.size();
         try {

@@ -6,17 +6,21 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Starting (and restarting) Herald for the browser tests: demo mode on, like the embedded default. */
+/**
+ * Starting (and restarting) Herald for the browser tests: demo mode on, like the embedded default,
+ * and a 1 s clock skew so the tests' short-lived tokens expire promptly.
+ */
 final class WebServers {
     private WebServers() {}
 
     static TestServer start() {
-        return TestServer.start(Map.of("demo.enabled", "true"));
+        return TestServer.start(Map.of("demo.enabled", "true", "auth.clock-skew", "1s"));
     }
 
     /** Starts a node on an existing data dir and a fixed port, so open pages can reconnect to it. */
     static TestServer startOn(Path dataDir, int port) {
-        Map<String, String> settings = Map.of("demo.enabled", "true", "server.port", String.valueOf(port));
+        Map<String, String> settings = Map.of("demo.enabled", "true", "auth.clock-skew", "1s",
+                "server.port", String.valueOf(port));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             try {
