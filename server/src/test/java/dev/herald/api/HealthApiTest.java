@@ -52,7 +52,7 @@ class HealthApiTest {
     }
 
     @Test
-    void metrics_exposeTheDocumentedSeriesInPrometheusText() {
+    void metrics_exposeTheDocumentedSeriesInPrometheusText() throws InterruptedException {
         try (WsClient a = server.connectQuiet(1303); WsClient b = server.connectQuiet(1304)) {
             a.request("ping", Map.of());
             a.request("teleport", Map.of());
@@ -66,7 +66,13 @@ class HealthApiTest {
             a.awaitType("message");
             server.api("POST", "/admin/websocket/disconnect-user", "{\"user_id\":1304}");
             b.awaitClose();
+            // the server counts the disconnect when the socket is gone, a moment after the client saw the close
+            long deadline = System.nanoTime() + 5_000_000_000L;
             TestServer.Response r = server.call("GET", "/metrics", null, null);
+            while (!r.body().contains("reason=\"disconnected_by_server\"") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                r = server.call("GET", "/metrics", null, null);
+            }
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.contentType()).startsWith("text/plain");
             String text = r.body();
