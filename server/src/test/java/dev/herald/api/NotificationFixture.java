@@ -340,18 +340,7 @@ public final class NotificationFixture implements AutoCloseable {
 
     /** Polls {@code condition} until it holds or {@code timeout} passes. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        dev.herald.testing.Await.until(what, condition, timeout);
     }
 
     @Override
