@@ -38,8 +38,15 @@ public interface Broker extends AutoCloseable {
     /** The channel's latest offset (0 when it never had a publication) and epoch. */
     CompletionStage<History> position(String channel);
 
-    /** The first local subscriber of {@code topic} appeared: start hearing it. Idempotent. */
-    void activate(Topic topic);
+    /**
+     * A local subscriber of {@code topic} appeared: start hearing it, if this node does not yet.
+     * Idempotent. The stage completes once the node hears the topic (for Redis: the SUBSCRIBE is
+     * confirmed), so a message published after it completes reaches this node; while the topic is
+     * still being subscribed, every call returns a stage that completes at the same time. It never
+     * fails and never waits past the broker's timeout: when the broker cannot be reached it
+     * completes at once (or at the timeout) and the topic is subscribed again on reconnect.
+     */
+    CompletionStage<Void> activate(Topic topic);
 
     /** The last local subscriber of {@code topic} left: stop hearing it. Idempotent. */
     void deactivate(Topic topic);

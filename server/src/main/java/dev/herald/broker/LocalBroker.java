@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * subscribers see them in offset order.
  */
 public final class LocalBroker implements Broker {
+    private static final CompletionStage<Void> HEARD = CompletableFuture.completedStage(null);
+
     private final ConcurrentHashMap<String, ChannelLog> logs = new ConcurrentHashMap<>();
     private final int historySize;
     private final long historyTtlNanos;
@@ -75,8 +77,8 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public void activate(Topic topic) {
-        // everything published here is already local
+    public CompletionStage<Void> activate(Topic topic) {
+        return HEARD; // everything published here is already local
     }
 
     @Override

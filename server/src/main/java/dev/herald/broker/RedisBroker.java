@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final int BATCH = 100;
+    private static final CompletionStage<Void> HEARD = CompletableFuture.completedStage(null);
 
     private record Known(String epoch, long offset) {}
 
@@ -55,6 +56,8 @@ public final class RedisBroker implements Broker {
     private final RedisScript keepScript = RedisScript.load("channel_keep");
     /** Redis channel name → topic, for every topic this node hears. */
     private final ConcurrentHashMap<String, Topic> active = new ConcurrentHashMap<>();
+    /** Topics whose SUBSCRIBE was sent and is not confirmed yet: what {@link #activate} waits for. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> subscribing = new ConcurrentHashMap<>();
     /** Latest epoch and highest offset seen, for channels with local subscribers. */
     private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
     /** Orders SUBSCRIBE/UNSUBSCRIBE dispatch with changes to {@link #active}. */
@@ -207,16 +210,40 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void activate(Topic topic) {
+    public CompletionStage<Void> activate(Topic topic) {
         String name = name(topic);
         synchronized (subscriptions) {
-            if (active.putIfAbsent(name, topic) == null) {
-                try {
-                    redis.pubsub().async().subscribe(bytes(name));
-                } catch (RuntimeException e) {
-                    log.debug("subscribe {} deferred to reconnect: {}", name, e.getMessage());
-                }
+            if (active.putIfAbsent(name, topic) != null) {
+                CompletableFuture<Void> pending = subscribing.get(name);
+                return pending == null ? HEARD : pending.minimalCompletionStage();
             }
+            if (!redis.pubsubUp()) {
+                // Lettuce queues the SUBSCRIBE and the reconnect resubscribes every active topic:
+                // waiting for Redis here would only hold up a connection this node can serve now
+                sendSubscribe(name);
+                return HEARD;
+            }
+            CompletableFuture<Void> heard = new CompletableFuture<>();
+            subscribing.put(name, heard);
+            heard.whenComplete((v, e) -> subscribing.remove(name, heard));
+            sendSubscribe(name).whenComplete((v, e) -> {
+                if (e != null) {
+                    log.debug("subscribe {} not confirmed ({}); the reconnect resubscribes it", name, e.getMessage());
+                }
+                heard.complete(null);
+            });
+            heard.completeOnTimeout(null, redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return heard.minimalCompletionStage();
+        }
+    }
+
+    /** SUBSCRIBE {@code name}; the stage completes when Redis confirms it (or the command fails). */
+    private CompletionStage<Void> sendSubscribe(String name) {
+        try {
+            return redis.pubsub().async().subscribe(bytes(name));
+        } catch (RuntimeException e) {
+            log.debug("subscribe {} deferred to reconnect: {}", name, e.getMessage());
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -129,7 +129,10 @@ public final class RedisPresence implements Presence {
                 args[i++] = id(id);
             }
             byte[][] used = i == args.length ? args : java.util.Arrays.copyOf(args, i);
-            return syncScript.<Long>run(redis.async(), ScriptOutputType.INTEGER, new byte[][] {myKey}, used)
+            // EVAL, not EVALSHA: after a Redis restart EVALSHA fails with NOSCRIPT and the retry would
+            // go out behind SADD/SREM sent since, rewriting the set with this older snapshot (a user
+            // who left meanwhile would stay online for good)
+            return syncScript.<Long>runInOrder(redis.async(), ScriptOutputType.INTEGER, new byte[][] {myKey}, used)
                     .whenComplete((n, err) -> {
                         if (err != null) {
                             dirty = true;

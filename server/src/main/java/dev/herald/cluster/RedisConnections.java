@@ -53,6 +53,7 @@ public final class RedisConnections implements AutoCloseable {
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
     private final ScheduledExecutorService scheduler;
+    private final Duration timeout;
     private final List<Supplier<CompletionStage<?>>> reconnectTasks = new CopyOnWriteArrayList<>();
     private final AtomicInteger recovering = new AtomicInteger();
     private volatile boolean commandsUp = true;
@@ -65,6 +66,7 @@ public final class RedisConnections implements AutoCloseable {
         this.prefix = Objects.requireNonNull(prefix);
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         this.uri = RedisURI.create(url);
+        this.timeout = Objects.requireNonNull(timeout);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -118,19 +120,28 @@ public final class RedisConnections implements AutoCloseable {
         if (halted || closing) {
             return;
         }
+        if (connection != commands && connection != pubsub) {
+            return;
+        }
         boolean wasUp = healthy();
+        if (up) {
+            // counted before the connection is marked up, so healthy() never reads true between the
+            // two while what the reconnect must restore (subscriptions, presence) is not restored yet
+            recovering.incrementAndGet();
+        }
         if (connection == commands) {
             commandsUp = up;
-        } else if (connection == pubsub) {
-            pubsubUp = up;
         } else {
-            return;
+            pubsubUp = up;
         }
         if (up) {
             log.info("redis connection {} is back (node={})", connection == commands ? "commands" : "pubsub", nodeId);
-            recovering.incrementAndGet();
             // tasks issue commands: never on the Lettuce event loop thread that reported the event
-            scheduler.execute(this::recover);
+            try {
+                scheduler.execute(this::recover);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                recovering.decrementAndGet();
+            }
         } else if (wasUp) {
             log.warn("redis connection lost (node={}); retrying with backoff, local delivery continues", nodeId);
         }
@@ -170,6 +181,16 @@ public final class RedisConnections implements AutoCloseable {
 
     public boolean commandsUp() {
         return !halted && commandsUp;
+    }
+
+    /** Whether the pub/sub connection is established (SUBSCRIBE can be confirmed now). */
+    public boolean pubsubUp() {
+        return !halted && pubsubUp;
+    }
+
+    /** The limit on each Redis command (redis.timeout). */
+    public Duration timeout() {
+        return timeout;
     }
 
     public String nodeId() {

@@ -70,6 +70,21 @@ public final class RedisScript {
         }).thenCompose(f -> f);
     }
 
+    /**
+     * Runs the script with EVAL, always sending its source. For a script whose place among the
+     * caller's other commands matters: {@link #run}'s retry after NOSCRIPT (Redis restarted and
+     * lost its script cache) is sent when the error comes back, behind whatever was sent meanwhile.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> runInOrder(RedisAsyncCommands<byte[], byte[]> redis, ScriptOutputType type,
+                                               byte[][] keys, byte[]... args) {
+        try {
+            return redis.<T>eval(source, type, keys, args).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -55,14 +55,19 @@ final class ChannelFrames {
             throw new ProtocolException(ErrorCode.TOO_MANY_CHANNELS,
                     "a connection may join at most " + gateway.settings().gateway().maxChannels() + " channels");
         }
+        // the position or history is read once this node hears the channel, so every publication
+        // after it arrives live: acked offsets and replayed history leave no gap
         if (since < 0) {
-            gateway.hub().subscribe(c, channel, false);
-            broker.position(channel).whenComplete((h, err) -> reply(c, f, channel, h, err, null));
+            Hub.Joined joined = gateway.hub().subscribe(c, channel, false);
+            joined.heard().thenCompose(v -> broker.position(channel))
+                    .whenComplete((h, err) -> reply(c, f, channel, h, err, null));
             return;
         }
-        Subscription s = gateway.hub().subscribe(c, channel, true);
+        Hub.Joined joined = gateway.hub().subscribe(c, channel, true);
+        Subscription s = joined.subscription();
         s.lastOffset = since;
-        broker.history(channel, since, epoch).whenComplete((h, err) -> c.onLoop(() -> recover(c, f, s, h, err)));
+        joined.heard().thenCompose(v -> broker.history(channel, since, epoch))
+                .whenComplete((h, err) -> c.onLoop(() -> recover(c, f, s, h, err)));
     }
 
     /** Writes the recovered history, then the publications parked meanwhile; on the connection's loop. */

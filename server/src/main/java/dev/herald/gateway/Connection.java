@@ -29,6 +29,8 @@ public final class Connection {
     final RateLimiter rateLimiter;
     private volatile Principal principal;
     private volatile String closeReason;
+    /** Set when {@code init} is written: frames before it are dropped, so init is always first. */
+    private volatile boolean started;
 
     // loop-confined
     int slot = -1;
@@ -118,11 +120,20 @@ public final class Connection {
     }
 
     /**
+     * Writes the connection's first frame, {@code init}; from now on it takes every frame. Until
+     * then pushes are dropped: they were published before the client was told it is connected.
+     */
+    void start(byte[] init) {
+        started = true;
+        send(init);
+    }
+
+    /**
      * Writes {@code payload} (ownership passes here) unless the client is not reading, in which
      * case the connection is closed with 1008 {@code slow consumer}.
      */
     void write(ByteBuf payload) {
-        if (!channel.isActive()) {
+        if (!started || !channel.isActive()) {
             payload.release();
             return;
         }

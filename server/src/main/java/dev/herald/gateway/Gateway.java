@@ -46,24 +46,44 @@ public final class Gateway {
 
     /**
      * Takes over an upgraded channel (on its event loop): registers the connection, installs its
-     * handler and sends {@code init}. {@code principal} is null for an unbound connection.
+     * handler and sends {@code init} once this node hears the user's topic, so a push published
+     * after the client got {@code init} reaches it whichever node it was published on. Until then
+     * the channel does not read (frames the client sends early wait in the socket). {@code principal}
+     * is null for an unbound connection; {@code seat} is the place kept for it under the per-user
+     * limit (null = none).
      */
-    public Connection open(Channel channel, Principal principal) {
-        Connection c = hub.open(channel, principal);
+    public Connection open(Channel channel, Principal principal, Hub.Seat seat) {
+        channel.config().setAutoRead(false);
+        Hub.Opened opened = hub.open(channel, principal, seat);
+        Connection c = opened.connection();
         channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, this));
+        if (!channel.isActive()) {
+            // closed during the handshake: the handler came too late to hear channelInactive
+            closed(c);
+            return c;
+        }
+        opened.heard().whenComplete((v, e) -> c.onLoop(() -> start(c)));
+        return c;
+    }
+
+    private void start(Connection c) {
+        Channel channel = c.channel();
+        if (!channel.isActive()) {
+            return; // closed while waiting; channelInactive unregistered it
+        }
         Map<String, Object> init = new LinkedHashMap<>();
         init.put("client_id", c.clientId());
-        if (principal != null) {
-            init.put("user_id", principal.userId());
+        if (c.bound()) {
+            init.put("user_id", c.userId());
         }
         init.put("heartbeat_interval", settings.gateway().heartbeatInterval().toMillis());
         init.put("server_time", System.currentTimeMillis());
-        c.send(Frames.push("init", init));
+        c.start(Frames.push("init", init));
+        channel.config().setAutoRead(true);
         log.debug("connection opened {}", c);
-        if (principal != null) {
+        if (c.bound()) {
             hub.fireOpened(c);
         }
-        return c;
     }
 
     void closed(Connection c) {

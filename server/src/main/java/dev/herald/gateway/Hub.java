@@ -20,6 +20,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,10 +35,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A user's first local connection and last disconnection are reported to {@link Presence}; a
  * channel's first local subscriber and last one leaving activate and deactivate its broker topic,
  * as do a user's. Those transitions happen under {@link ConcurrentHashMap#compute}, so they are
- * atomic per key.
+ * atomic per key; so is the per-user connection limit ({@link #reserve} counts and keeps a place in
+ * the same step). Opening a connection or a subscription returns when the node hears its topic,
+ * which the gateway waits for before it tells the client ({@code init}, the subscribe {@code ack}).
  */
 public final class Hub implements Broker.Sink {
     private static final Connection[] NONE = new Connection[0];
+    private static final CompletionStage<Void> HEARD = CompletableFuture.completedStage(null);
 
     private final String nodeId;
     private final Broker broker;
@@ -46,6 +51,8 @@ public final class Hub implements Broker.Sink {
     private final Map<EventLoop, LoopShard> shards = new IdentityHashMap<>();
     private final List<LoopShard> shardList = new ArrayList<>();
     private final ConcurrentHashMap<Long, Connection[]> users = new ConcurrentHashMap<>();
+    /** Places kept by {@link #reserve} and not yet used; only changed inside {@code users.compute}. */
+    private final ConcurrentHashMap<Long, Integer> seats = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Connection> unbound = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> channelRefs = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -96,8 +103,67 @@ public final class Hub implements Broker.Sink {
         return users.getOrDefault(userId, NONE);
     }
 
-    /** Creates and registers a connection; must run on {@code channel}'s event loop. */
-    public Connection open(Channel channel, Principal principal) {
+    /**
+     * A place kept for one connection of a user between the upgrade's limit check and
+     * {@link #open}: with it, the check and the add are one atomic step per user, so concurrent
+     * upgrades (on different event loops) never take a user past the limit. Used once: by
+     * {@link #open}, or given back with {@link #release} when the upgrade fails.
+     */
+    public static final class Seat {
+        private final long userId;
+        private boolean used;
+
+        private Seat(long userId) {
+            this.userId = userId;
+        }
+    }
+
+    /**
+     * Keeps a place for one more connection of {@code userId}, or returns null when the user's open
+     * connections plus the places already kept reach {@code max}.
+     */
+    public Seat reserve(long userId, int max) {
+        Seat[] seat = new Seat[1];
+        users.compute(userId, (id, current) -> {
+            int taken = (current == null ? 0 : current.length) + seats.getOrDefault(id, 0);
+            if (taken < max) {
+                seats.merge(id, 1, Integer::sum);
+                seat[0] = new Seat(id);
+            }
+            return current;
+        });
+        return seat[0];
+    }
+
+    /** Gives back a place that {@link #open} did not use (the upgrade failed). Idempotent. */
+    public void release(Seat seat) {
+        if (seat != null) {
+            users.compute(seat.userId, (id, current) -> {
+                useSeat(seat);
+                return current;
+            });
+        }
+    }
+
+    /** Must run inside {@code users.compute(seat.userId, …)}. */
+    private void useSeat(Seat seat) {
+        if (!seat.used) {
+            seat.used = true;
+            seats.computeIfPresent(seat.userId, (id, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /**
+     * A connection just registered, and when this node hears its user's topic: pushes published
+     * after {@code heard} completes reach it (see {@link Broker#activate}).
+     */
+    public record Opened(Connection connection, CompletionStage<Void> heard) {}
+
+    /**
+     * Creates and registers a connection; must run on {@code channel}'s event loop. A bound one
+     * takes the place {@code seat} kept for it (null = none was kept, no limit applies).
+     */
+    public Opened open(Channel channel, Principal principal, Seat seat) {
         long id = ids.incrementAndGet();
         LoopShard shard = shards.get(channel.eventLoop());
         long now = System.nanoTime();
@@ -106,11 +172,10 @@ public final class Hub implements Broker.Sink {
         shard.add(c);
         connections.incrementAndGet();
         if (principal != null) {
-            addUser(c);
-        } else {
-            unbound.put(c.clientId(), c);
+            return new Opened(c, addUser(c, seat));
         }
-        return c;
+        unbound.put(c.clientId(), c);
+        return new Opened(c, HEARD);
     }
 
     /** Unregisters a closed connection and its subscriptions; runs on its event loop. */
@@ -134,14 +199,16 @@ public final class Hub implements Broker.Sink {
         }
     }
 
-    /** Binds an unbound connection (bind flow) to a user; runs on its event loop. */
-    public boolean bind(Connection c, Principal principal) {
+    /**
+     * Binds an unbound connection (bind flow) to a user; runs on its event loop. Returns null when
+     * it cannot be bound, else a stage that completes when this node hears the user's topic.
+     */
+    public CompletionStage<Void> bind(Connection c, Principal principal) {
         if (c.bound() || c.slot < 0 || unbound.remove(c.clientId()) == null) {
-            return false;
+            return null;
         }
         c.principal(principal);
-        addUser(c);
-        return true;
+        return addUser(c, null);
     }
 
     /** Whether an unbound connection (bind flow) with this client id is open here. */
@@ -149,18 +216,31 @@ public final class Hub implements Broker.Sink {
         return unbound.containsKey(clientId);
     }
 
-    private void addUser(Connection c) {
+    /**
+     * Adds a bound connection to its user's; the first one on this node brings the user online and
+     * activates the user's topic. Returns when this node hears that topic (at once when it already
+     * did; the same pending stage when a previous connection's activation is not confirmed yet).
+     */
+    private CompletionStage<Void> addUser(Connection c, Seat seat) {
         long userId = c.userId();
+        @SuppressWarnings("unchecked")
+        CompletionStage<Void>[] heard = new CompletionStage[1];
         users.compute(userId, (id, current) -> {
+            if (seat != null) {
+                useSeat(seat);
+            }
             if (current == null) {
                 presence.userOnline(id);
-                broker.activate(new Topic.User(id));
+            }
+            heard[0] = broker.activate(new Topic.User(id));
+            if (current == null) {
                 return new Connection[] {c};
             }
             Connection[] next = Arrays.copyOf(current, current.length + 1);
             next[current.length] = c;
             return next;
         });
+        return heard[0];
     }
 
     private void removeUser(Connection c) {
@@ -186,20 +266,25 @@ public final class Hub implements Broker.Sink {
         });
     }
 
+    /** A subscription just added, and when this node hears its channel (see {@link Broker#activate}). */
+    record Joined(Subscription subscription, CompletionStage<Void> heard) {}
+
     /** Adds a channel subscription for {@code c}; runs on its event loop. */
-    Subscription subscribe(Connection c, String channel, boolean recovering) {
+    Joined subscribe(Connection c, String channel, boolean recovering) {
         Subscription s = new Subscription(c, channel, recovering);
         c.subscriptions().put(channel, s);
         c.shard.addSubscription(s);
+        @SuppressWarnings("unchecked")
+        CompletionStage<Void>[] heard = new CompletionStage[1];
         channelRefs.compute(channel, (name, refs) -> {
+            heard[0] = broker.activate(new Topic.Channel(name));
             if (refs == null) {
-                broker.activate(new Topic.Channel(name));
                 return new AtomicInteger(1);
             }
             refs.incrementAndGet();
             return refs;
         });
-        return s;
+        return new Joined(s, heard[0]);
     }
 
     /** Removes {@code c}'s subscription to {@code channel}; false when there was none. */
@@ -273,9 +358,15 @@ public final class Hub implements Broker.Sink {
     /** Completes the bind flow for an unbound local connection: it becomes {@code userId}'s. */
     private void bindUser(Connection c, long userId) {
         Principal p = new Principal(Principal.Kind.USER, userId, java.util.List.of(), Instant.MAX);
-        if (bind(c, p)) {
-            c.send(dev.herald.protocol.Frames.push("bind_success", java.util.Map.of("user_id", userId)));
-            listeners.forEach(l -> l.opened(c));
+        CompletionStage<Void> heard = bind(c, p);
+        if (heard != null) {
+            // bind_success once pushes to the user reach this connection, as init for a token
+            heard.whenComplete((v, e) -> c.onLoop(() -> {
+                if (c.slot >= 0) {
+                    c.send(dev.herald.protocol.Frames.push("bind_success", java.util.Map.of("user_id", userId)));
+                    listeners.forEach(l -> l.opened(c));
+                }
+            }));
         }
     }
 

@@ -7,6 +7,8 @@ import dev.herald.auth.TokenException;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.Settings;
 import dev.herald.gateway.Gateway;
+import dev.herald.gateway.Hub;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -56,15 +58,37 @@ final class WebSocketUpgrade {
             HttpResponses.write(ctx, Reply.error(e), false);
             return;
         }
+        Hub.Seat seat = null;
+        if (principal != null) {
+            // the limit check and the place it grants are one atomic step in the hub: concurrent
+            // upgrades of one user on different event loops cannot both take the last place
+            int max = settings.gateway().maxConnectionsPerUser();
+            seat = gateway.hub().reserve(principal.userId(), max);
+            if (seat == null) {
+                HttpResponses.write(ctx, Reply.error(new ApiException(429,
+                        "this user already has the maximum of " + max + " connections")), false);
+                return;
+            }
+        }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoderConfig)
                 .newHandshaker(req);
         if (handshaker == null) {
+            gateway.hub().release(seat);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+        Hub.Seat kept = seat;
+        ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(ctx.channel(), req);
+        } catch (RuntimeException e) {
+            gateway.hub().release(kept);
+            throw e;
+        }
+        handshake.addListener(f -> {
             if (!f.isSuccess()) {
+                gateway.hub().release(kept);
                 ctx.close();
                 return;
             }
@@ -75,7 +99,7 @@ final class WebSocketUpgrade {
             // adds this stage), so without it invalid text frames were silently decoded with U+FFFD
             p.addLast("ws-utf8", new Utf8FrameValidator(true));
             p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.gateway().hardFrameBytes()));
-            gateway.open(ctx.channel(), principal);
+            gateway.open(ctx.channel(), principal, kept);
         });
     }
 
@@ -106,10 +130,6 @@ final class WebSocketUpgrade {
         String userId = first(params, "user_id");
         if (userId != null && !userId.equals(Long.toString(principal.userId()))) {
             throw new ApiException(403, "user_id does not match the token's subject");
-        }
-        if (gateway.hub().connectionsOf(principal.userId()).length >= settings.gateway().maxConnectionsPerUser()) {
-            throw new ApiException(429, "this user already has the maximum of "
-                    + settings.gateway().maxConnectionsPerUser() + " connections");
         }
         return principal;
     }
