@@ -202,6 +202,62 @@ class WebSocketUpgradeTest {
     }
 
     @Test
+    void concurrentUpgradesOfOneUser_neverPassThePerUserLimit() throws Exception {
+        // 3 allowed; 120 upgrades at once land on both event loops. Checked before the add, several
+        // passed the check together and the user ended up with more than 3 connections.
+        int attempts = 120;
+        long user = 613;
+        List<RawSocket> sockets = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+        for (int i = 0; i < attempts; i++) {
+            sockets.add(RawSocket.open(server.port()));
+        }
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.CompletableFuture<RawSocket.HttpReply>> replies = new java.util.ArrayList<>();
+            for (RawSocket s : sockets) {
+                String token = server.token(user);
+                replies.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return s.upgrade("/ws?token=" + token, Map.of());
+                }, pool));
+            }
+            go.countDown();
+            int upgraded = 0;
+            for (var f : replies) {
+                RawSocket.HttpReply r = f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.status() == 101) {
+                    upgraded++;
+                } else {
+                    assertRefused(r, 429, null);
+                }
+            }
+            assertThat(upgraded).isEqualTo(3);
+            Await.until("3 registered", () -> server.herald().hub().connectionsOf(user).length == 3);
+        } finally {
+            pool.shutdownNow();
+            sockets.forEach(RawSocket::close);
+        }
+        Await.until("all gone", () -> server.herald().hub().connectionsOf(user).length == 0);
+        WsClient again = server.connectQuiet(user);
+        again.close();
+    }
+
+    @Test
+    void refusedHandshake_givesItsPlaceBack() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(upgrade("/ws?token=" + server.token(614), Map.of("Sec-WebSocket-Version", "99")).status()).isEqualTo(426);
+        }
+        try (WsClient a = server.connectQuiet(614); WsClient b = server.connectQuiet(614); WsClient c = server.connectQuiet(614)) {
+            assertThat(c.answersPing()).isTrue();
+        }
+    }
+
+    @Test
     void plainGetOrPost_isRefusedWithAnEnvelope() {
         try (RawSocket s = RawSocket.open(server.port())) {
             RawSocket.HttpReply r = s.request("GET", "/ws?token=" + server.token(611), Map.of(), null);
