@@ -83,6 +83,16 @@ class RedisOutageTest {
                     .isEqualTo(503);
             assertThat(a.api("GET", "/admin/websocket/online-count", null).status()).isEqualTo(503);
             assertThat(users.get(402L).request("ping", Map.of()).path("type").asText()).isEqualTo("pong");
+            // a user new to the node connects while Redis is down: init comes at once (the node does not
+            // wait for a SUBSCRIBE it cannot get confirmed) and the node serves it locally
+            long t0 = System.nanoTime();
+            try (WsClient fresh = b.connect(407)) {
+                assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until init").isLessThan(1000);
+                assertThat(fresh.answersPing()).isTrue();
+                assertThat(b.api("POST", "/admin/websocket/send-to-user", json("user_id", 407, "type", "local", "data", Map.of()))
+                        .status()).isEqualTo(503);
+                assertThat(fresh.awaitType("local").path("type").asText()).isEqualTo("local");
+            }
 
             redis.startServer();
             RedisTestNodes.await("every node up again", () -> cluster.nodes().stream().allMatch(n -> status(n).equals("up")));

@@ -1,0 +1,77 @@
+package dev.herald.broker;
+
+import static dev.herald.broker.RedisTestNodes.assertOk;
+import static dev.herald.broker.RedisTestNodes.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.TestServer;
+import dev.herald.testing.WsClient;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Node b reaches Redis over a link that delays every byte by 150 ms, so its SUBSCRIBE for a user or
+ * channel is confirmed about 300 ms after it is sent. A client that got {@code init} (or the
+ * subscribe {@code ack}) from b must already be reachable: a push sent through node a right after it
+ * arrives. Before b waited for the confirmation, the user pushes went to Redis while b was not yet
+ * subscribed and were lost. (The channel case held even then here, because the ack also waits for
+ * the channel's position, read over the same slow link; it now waits for the SUBSCRIBE as well.)
+ */
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RedisConnectRaceTest {
+    private static RedisTestNodes cluster;
+    private static SlowLink slow;
+    private static TestServer a;
+    private static TestServer b;
+
+    @BeforeAll
+    static void start() {
+        cluster = RedisTestNodes.start(1, Map.of());
+        a = cluster.node(0);
+        URI redis = URI.create(cluster.url);
+        slow = new SlowLink(redis.getPort() < 0 ? 6379 : redis.getPort(), 150);
+        b = cluster.startNode(1, Map.of("redis.url", slow.url(), "redis.timeout", "3s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (slow != null) {
+            slow.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void pushRightAfterInit_onANodeNewToTheUser_arrives() {
+        for (long user = 801; user <= 805; user++) {
+            try (WsClient ws = b.connect(user)) {
+                TestServer.Response r = a.api("POST", "/admin/websocket/send-to-user",
+                        json("user_id", user, "type", "hello", "data", Map.of("n", user)));
+                assertOk(r);
+                assertThat(ws.awaitType("hello").at("/data/n").asLong()).isEqualTo(user);
+            }
+        }
+    }
+
+    @Test
+    void publicationRightAfterTheSubscribeAck_onANodeNewToTheChannel_arrives() {
+        String channel = "race-" + cluster.run;
+        try (WsClient ws = b.connect(811)) {
+            JsonNode ack = ws.request("subscribe", Map.of("channel", channel));
+            assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("ack");
+            assertOk(a.api("POST", "/admin/websocket/send-to-channel", json("channel", channel, "type", "tick", "data", Map.of("n", 1))));
+            JsonNode tick = ws.awaitType("tick");
+            assertThat(tick.path("offset").asLong()).isEqualTo(ack.at("/data/offset").asLong() + 1);
+        }
+    }
+}
