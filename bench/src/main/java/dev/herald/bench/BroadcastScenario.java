@@ -33,6 +33,23 @@ final class BroadcastScenario extends Scenario {
         return "broadcast";
     }
 
+    /** Per broadcast: time from its API call to its last frame received; broadcasts some connection missed. */
+    record Completion(Histogram lastFrame, long incomplete) {}
+
+    static Completion completion(Fleet.Stats s, Publisher.Run run, long total, int connections) {
+        Histogram lastFrame = new Histogram();
+        long incomplete = 0;
+        for (int seq = 1; seq <= total; seq++) {
+            if (seq < s.seqCount.length && s.seqCount[seq] > 0) {
+                lastFrame.record(s.seqMaxRecv[seq] - run.started[seq]);
+            }
+            if (seq >= s.seqCount.length || s.seqCount[seq] < connections) {
+                incomplete++;
+            }
+        }
+        return new Completion(lastFrame, incomplete);
+    }
+
     @Override
     Map<String, Object> run(ServerUnderTest server) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
@@ -69,16 +86,9 @@ final class BroadcastScenario extends Scenario {
             if (perf != null) {
                 perf.close();
             }
-            Histogram lastFrame = new Histogram();
-            long incomplete = 0;
-            for (int seq = 1; seq <= total; seq++) {
-                if (seq < s.seqCount.length && s.seqCount[seq] > 0) {
-                    lastFrame.record(s.seqMaxRecv[seq] - run.started[seq]);
-                }
-                if (seq >= s.seqCount.length || s.seqCount[seq] < n) {
-                    incomplete++;
-                }
-            }
+            Completion done = completion(s, run, total, n);
+            Histogram lastFrame = done.lastFrame();
+            long incomplete = done.incomplete();
             double cpuPerMsg = (cpu1 - cpu0) / (double) Math.max(1, s.delivered);
             r.put("n", n);
             r.put("processes", fleet.size());

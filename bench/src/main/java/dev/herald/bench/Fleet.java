@@ -25,8 +25,17 @@ public final class Fleet implements AutoCloseable {
 
     public Fleet(int n, int perProcess, boolean allowInProcess, List<String> workerJvmOptions, ObjectNode init)
             throws Exception {
+        this(n, Math.max(1, (n + perProcess - 1) / perProcess), allowInProcess, workerJvmOptions, i -> init);
+    }
+
+    /**
+     * {@code workerCount} workers, worker {@code i} initialised with {@code initFor.apply(i)} (e.g. each
+     * connecting to another node of a cluster); connection indexes, and so user ids, stay global.
+     */
+    public Fleet(int n, int workerCount, boolean allowInProcess, List<String> workerJvmOptions,
+                 java.util.function.IntFunction<ObjectNode> initFor) throws Exception {
         this.n = n;
-        int k = Math.max(1, (n + perProcess - 1) / perProcess);
+        int k = workerCount;
         from = new int[k];
         count = new int[k];
         for (int i = 0; i < k; i++) {
@@ -42,7 +51,7 @@ public final class Fleet implements AutoCloseable {
             Worker w = k == 1 && allowInProcess ? new Worker.Local() : new Worker.Remote(workerJvmOptions);
             workers.add(w);
         }
-        all(i -> init.deepCopy());
+        all(i -> initFor.apply(i).deepCopy());
     }
 
     /** CPU time used so far by the load generator: this process and every worker process. */

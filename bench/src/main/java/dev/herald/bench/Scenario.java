@@ -153,11 +153,16 @@ abstract class Scenario implements Callable<Integer> {
 
     /** The workers for {@code n} connections, initialised for {@code server}. */
     Fleet fleet(ServerUnderTest server, int n) throws Exception {
+        return new Fleet(n, perProcess, !noInProcess, ServerUnderTest.split(workerOpts), workerInit(server));
+    }
+
+    /** A worker's {@code init} command: connect to {@code server}, user ids from 1. */
+    ObjectNode workerInit(ServerUnderTest server) {
         ObjectNode init = Worker.command("init").put("host", server.host()).put("port", server.port())
                 .put("path", "/ws").put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
                 .put("threads", clientThreads).put("devices_per_user", devicesPerUser).put("user_base", 1);
         localAddresses.forEach(init.putArray("local_addresses")::add);
-        return new Fleet(n, perProcess, !noInProcess, ServerUnderTest.split(workerOpts), init);
+        return init;
     }
 
     /** Connects all of the fleet's connections for a measurement; fails loudly if some did not. */

@@ -1,0 +1,279 @@
+package dev.herald.bench;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Three Herald nodes (the real jar, each its own port and data dir) sharing one Redis, against one
+ * node alone, in one invocation:
+ * <ol>
+ *   <li>unicast on one node: {@code --n} connections, {@code send-to-user} at {@code --rate} through
+ *       that node's API (open loop, latency from the scheduled send time);</li>
+ *   <li>the same load across nodes: the connections on nodes B and C, the pushes through node A's
+ *       API, so every message crosses Redis; the p99 ratio to step 1 is the headline;</li>
+ *   <li>broadcast through node A to {@code --broadcast-conns} connections spread evenly over A, B
+ *       and C: every connection must receive every broadcast; per-frame delivery latency and
+ *       API-to-last-frame per broadcast.</li>
+ * </ol>
+ * In steps 2 and 3 Redis's CPU time (utime + stime from /proc) and its INFO counters (commands,
+ * PUBLISH calls, bytes) are read before and after the window. Both unicast steps use the same
+ * load-generator layout (two worker processes), so only the server side differs.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Three nodes on one Redis vs one node: cross-node unicast p99 ratio, broadcast to N connections "
+                + "over three nodes without loss, Redis CPU and messages per second.")
+final class ClusterScenario extends Scenario {
+    private static final int NODES = 3;
+
+    @Option(names = "--redis-url", description = "the Redis the nodes share, on this machine (default ${DEFAULT-VALUE})")
+    String redisUrl = "redis://127.0.0.1:6379";
+
+    @Option(names = "--n", description = "unicast: connected users (default ${DEFAULT-VALUE})")
+    int n = 2000;
+
+    @Option(names = "--rate", description = "unicast: messages per second (default ${DEFAULT-VALUE})")
+    double rate = 1000;
+
+    @Option(names = "--duration", description = "unicast: measuring window per step (default ${DEFAULT-VALUE})")
+    String duration = "20s";
+
+    @Option(names = "--warmup", description = "unicast: sending before measuring, per step (default ${DEFAULT-VALUE})")
+    String warmup = "10s";
+
+    @Option(names = "--http-connections", description = "keep-alive API connections (default ${DEFAULT-VALUE})")
+    int httpConnections = 32;
+
+    @Option(names = "--broadcast-conns", description = "broadcast: connections over the three nodes (default ${DEFAULT-VALUE})")
+    int broadcastConns = 15_000;
+
+    @Option(names = "--broadcast-rate", description = "broadcast: broadcasts per second (default ${DEFAULT-VALUE})")
+    double broadcastRate = 2;
+
+    @Option(names = "--broadcast-duration", description = "broadcast: measuring window (default ${DEFAULT-VALUE})")
+    String broadcastDuration = "30s";
+
+    @Option(names = "--broadcast-warmup", description = "broadcast: broadcasting before measuring (default ${DEFAULT-VALUE})")
+    String broadcastWarmup = "5s";
+
+    @Option(names = "--payload", description = "broadcast: extra bytes of text per message (default ${DEFAULT-VALUE})")
+    int payload = 64;
+
+    @Option(names = "--seed", description = "random seed for picking users (default ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Override
+    String name() {
+        return "cluster";
+    }
+
+    @Override
+    Map<String, Object> run(ServerUnderTest single) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        RedisStats redis = new RedisStats(redisUrl);
+
+        System.out.printf("  unicast, one node: %d users, %.0f msg/s%n", n, rate);
+        Map<String, Object> alone = unicast(List.of(single), single, null);
+        single.close();
+        r.put("unicast_single_node", alone);
+
+        List<ServerUnderTest> nodes = launchCluster(single.secret(), single.apiKey());
+        Thread stop = new Thread(() -> nodes.forEach(ServerUnderTest::close), "stop-cluster");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            r.put("nodes", nodes.stream().map(ServerUnderTest::describe).toList());
+            System.out.printf("  unicast, connections on B and C, pushes through A%n");
+            Map<String, Object> cross = unicast(List.of(nodes.get(1), nodes.get(2)), nodes.get(0), redis);
+            r.put("unicast_cross_node", cross);
+            System.out.printf("  broadcast through A to %d connections over A, B, C at %.1f/s%n", broadcastConns, broadcastRate);
+            Map<String, Object> bc = broadcast(nodes, redis);
+            r.put("broadcast", bc);
+
+            Map<?, ?> l1 = (Map<?, ?>) alone.get("latency");
+            Map<?, ?> l2 = (Map<?, ?>) cross.get("latency");
+            double ratio = (double) l2.get("p99_ms") / Math.max(1e-6, (double) l1.get("p99_ms"));
+            summary.put("rate", rate);
+            summary.put("single_p50_ms", l1.get("p50_ms"));
+            summary.put("single_p99_ms", l1.get("p99_ms"));
+            summary.put("cross_p50_ms", l2.get("p50_ms"));
+            summary.put("cross_p99_ms", l2.get("p99_ms"));
+            summary.put("p99_ratio", round(ratio, 2));
+            summary.put("unicast_lost", (long) alone.get("lost") + (long) cross.get("lost"));
+            summary.put("unicast_redis_cpu_pct", ((Map<?, ?>) cross.get("redis")).get("cpu_percent_of_one_core"));
+            summary.put("unicast_redis_publish_per_s", ((Map<?, ?>) cross.get("redis")).get("publish_per_s"));
+            summary.put("bc_conns", broadcastConns);
+            summary.put("bc_expected", bc.get("expected_deliveries"));
+            summary.put("bc_delivered", bc.get("delivered"));
+            summary.put("bc_conns_short", bc.get("connections_short"));
+            summary.put("bc_delivery_p50_ms", ((Map<?, ?>) bc.get("delivery_latency")).get("p50_ms"));
+            summary.put("bc_delivery_p99_ms", ((Map<?, ?>) bc.get("delivery_latency")).get("p99_ms"));
+            summary.put("bc_last_frame_p99_ms", ((Map<?, ?>) bc.get("api_to_last_frame")).get("p99_ms"));
+            summary.put("bc_redis_cpu_pct", ((Map<?, ?>) bc.get("redis")).get("cpu_percent_of_one_core"));
+            summary.put("bc_redis_publish_per_s", ((Map<?, ?>) bc.get("redis")).get("publish_per_s"));
+        } finally {
+            nodes.forEach(ServerUnderTest::close);
+            Runtime.getRuntime().removeShutdownHook(stop);
+        }
+        r.put("summary", summary);
+        return r;
+    }
+
+    /** Nodes a, b, c: the real jar, free ports, own data dirs, one Redis under a key prefix of this run. */
+    private List<ServerUnderTest> launchCluster(String secret, String key) throws Exception {
+        String prefix = "herald-bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ":";
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        List<ServerUnderTest> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < NODES; i++) {
+                String id = "bench-" + (char) ('a' + i);
+                Map<String, String> env = new LinkedHashMap<>(serverEnv);
+                env.put("HERALD_REDIS_URL", redisUrl);
+                env.put("HERALD_REDIS_KEY_PREFIX", prefix);
+                env.put("HERALD_NODE_ID", id);
+                nodes.add(ServerUnderTest.launch(ServerUnderTest.Kind.HERALD, host, 0, serverJar, nodeDir,
+                        ServerUnderTest.split(serverOpts), env, secret, key,
+                        resultsDir.resolve("logs").resolve("cluster-" + id + "-" + stamp + ".log")));
+            }
+        } catch (Exception e) {
+            nodes.forEach(ServerUnderTest::close);
+            throw e;
+        }
+        return nodes;
+    }
+
+    /**
+     * {@code n} users on {@code targets} (two workers, spread in turn over the targets), pushes
+     * through {@code via}; with {@code redis}, what Redis did over the window.
+     */
+    private Map<String, Object> unicast(List<ServerUnderTest> targets, ServerUnderTest via, RedisStats redis)
+            throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        int users = (n + devicesPerUser - 1) / devicesPerUser;
+        Publisher.Call call = new Publisher.Call() {
+            @Override
+            public String path(long seq) {
+                return "/admin/websocket/send-to-user";
+            }
+
+            @Override
+            public String body(long seq, long mark) {
+                long user = 1 + random.nextInt(users);
+                return "{\"user_id\":" + user + ",\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + "}}";
+            }
+        };
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (Fleet fleet = new Fleet(n, 2, false, ServerUnderTest.split(workerOpts), i -> workerInit(targets.get(i % targets.size())));
+             ApiClient api = new ApiClient(via.host(), via.port(), via.apiKey(), httpConnections, 1)) {
+            setUp(fleet);
+            long warmNanos = parseDuration(warmup);
+            if (warmNanos > 0) {
+                Publisher.run(api, rate, RateSchedule.eventsFor(rate, warmNanos), true, true, call);
+                Thread.sleep(1000);
+            }
+            long total = RateSchedule.eventsFor(rate, parseDuration(duration));
+            fleet.reset((int) total);
+            long cpu0 = cpuOf(targets, via);
+            RedisStats.Snapshot r0 = redis == null ? null : redis.snapshot();
+            Publisher.Run run = Publisher.run(api, rate, total, true, false, call);
+            Fleet.Stats s = Publisher.awaitDelivered(fleet, total, -1, 2000, 20_000);
+            RedisStats.Snapshot r1 = redis == null ? null : redis.snapshot();
+            long cpu1 = cpuOf(targets, via);
+            m.put("sent", total);
+            m.put("achieved_rate", round(run.achievedRate(), 0));
+            m.put("delivered", s.delivered);
+            m.put("lost", total - s.delivered);
+            m.put("api_non200", run.non200());
+            m.put("latency", s.latency.summaryMillis());
+            m.put("api", run.describe());
+            m.put("servers_cpu_us_per_msg", round((cpu1 - cpu0) / (double) Math.max(1, s.delivered), 2));
+            m.put("close_reasons", s.closeReasons);
+            if (redis != null) {
+                m.put("redis", RedisStats.delta(r0, r1));
+            }
+            Map<?, ?> lat = (Map<?, ?>) m.get("latency");
+            System.out.printf("    p50 %s ms, p99 %s ms, lost %d, non-200 %d%n", lat.get("p50_ms"), lat.get("p99_ms"),
+                    total - s.delivered, run.non200());
+        }
+        return m;
+    }
+
+    /** Broadcasts through node A to connections spread evenly over every node; counts each one's frames. */
+    private Map<String, Object> broadcast(List<ServerUnderTest> nodes, RedisStats redis) throws Exception {
+        String pad = "x".repeat(Math.max(0, payload));
+        Publisher.Call call = new Publisher.Call() {
+            @Override
+            public String path(long seq) {
+                return "/admin/websocket/broadcast";
+            }
+
+            @Override
+            public String body(long seq, long mark) {
+                return "{\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + ",\"p\":\"" + pad + "\"}}";
+            }
+        };
+        int perNode = (broadcastConns + NODES - 1) / NODES;
+        int workers = NODES * Math.max(1, (perNode + perProcess - 1) / perProcess);
+        ServerUnderTest via = nodes.get(0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (Fleet fleet = new Fleet(broadcastConns, workers, false, ServerUnderTest.split(workerOpts),
+                i -> workerInit(nodes.get(i % NODES)));
+             ApiClient api = new ApiClient(via.host(), via.port(), via.apiKey(), 4, 1)) {
+            setUp(fleet);
+            long warmNanos = parseDuration(broadcastWarmup);
+            if (warmNanos > 0) {
+                Publisher.run(api, broadcastRate, RateSchedule.eventsFor(broadcastRate, warmNanos), false, true, call);
+                Thread.sleep(2000);
+            }
+            long total = RateSchedule.eventsFor(broadcastRate, parseDuration(broadcastDuration));
+            fleet.reset((int) total);
+            long cpu0 = cpuOf(nodes, via);
+            RedisStats.Snapshot r0 = redis.snapshot();
+            Publisher.Run run = Publisher.run(api, broadcastRate, total, false, false, call);
+            long expected = total * broadcastConns;
+            Fleet.Stats s = Publisher.awaitDelivered(fleet, expected, total, 3000, 60_000);
+            RedisStats.Snapshot r1 = redis.snapshot();
+            long cpu1 = cpuOf(nodes, via);
+            BroadcastScenario.Completion done = BroadcastScenario.completion(s, run, total, broadcastConns);
+            m.put("connections", broadcastConns);
+            m.put("worker_processes", fleet.size());
+            m.put("rate", broadcastRate);
+            m.put("broadcasts", total);
+            m.put("expected_deliveries", expected);
+            m.put("delivered", s.delivered);
+            m.put("lost", expected - s.delivered);
+            m.put("incomplete_broadcasts", done.incomplete());
+            m.put("connections_short", s.perConnOff);
+            m.put("per_conn_min", s.perConnMin);
+            m.put("per_conn_max", s.perConnMax);
+            m.put("open_at_end", s.open);
+            m.put("close_reasons", s.closeReasons);
+            m.put("api", run.describe());
+            m.put("api_reported_count", run.apiCount.get());
+            m.put("servers_cpu_us_per_delivered", round((cpu1 - cpu0) / (double) Math.max(1, s.delivered), 3));
+            m.put("delivery_latency", s.latency.summaryMillis());
+            m.put("api_to_last_frame", done.lastFrame().summaryMillis());
+            m.put("redis", RedisStats.delta(r0, r1));
+            System.out.printf("    delivered %d/%d, connections short %d, delivery p99 %s ms, last frame p99 %s ms%n",
+                    s.delivered, expected, s.perConnOff, ((Map<?, ?>) m.get("delivery_latency")).get("p99_ms"),
+                    ((Map<?, ?>) m.get("api_to_last_frame")).get("p99_ms"));
+        }
+        return m;
+    }
+
+    private static long cpuOf(List<ServerUnderTest> nodes, ServerUnderTest via) {
+        long sum = nodes.contains(via) ? 0 : via.cpuMicros();
+        for (ServerUnderTest node : nodes) {
+            sum += node.cpuMicros();
+        }
+        return sum;
+    }
+}

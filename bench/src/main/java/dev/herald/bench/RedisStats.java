@@ -1,0 +1,126 @@
+package dev.herald.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What Redis did over a window, read from outside: its process's CPU time (utime + stime from
+ * /proc, so the Redis must run on this machine) and counters from {@code INFO} (commands, PUBLISH
+ * calls, network bytes). Take a {@link #snapshot} before and after; {@link #delta} gives per-second
+ * figures. Only talks to a loopback Redis.
+ */
+final class RedisStats {
+    /** One reading of the counters that matter. */
+    record Snapshot(long nanos, long cpuMicros, long commands, long publishes, long scripts, long netIn, long netOut) {}
+
+    private final String host;
+    private final int port;
+    private final long pid;
+
+    RedisStats(String url) {
+        URI u = URI.create(url);
+        this.host = u.getHost();
+        this.port = u.getPort() < 0 ? 6379 : u.getPort();
+        if (!host.startsWith("127.") && !host.equals("localhost")) {
+            throw new IllegalArgumentException("the bench only reads a loopback Redis, not " + host);
+        }
+        this.pid = Long.parseLong(fields(info("server")).get("process_id"));
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    Snapshot snapshot() {
+        Map<String, String> stats = fields(info("stats"));
+        Map<String, String> cmds = fields(info("commandstats"));
+        return new Snapshot(System.nanoTime(), ProcStats.cpuMicros(pid),
+                Long.parseLong(stats.get("total_commands_processed")),
+                calls(cmds, "cmdstat_publish"),
+                calls(cmds, "cmdstat_evalsha") + calls(cmds, "cmdstat_eval"),
+                Long.parseLong(stats.get("total_net_input_bytes")),
+                Long.parseLong(stats.get("total_net_output_bytes")));
+    }
+
+    /** Per-second rates and CPU share between two snapshots. */
+    static Map<String, Object> delta(Snapshot a, Snapshot b) {
+        double s = (b.nanos() - a.nanos()) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("window_s", Scenario.round(s, 2));
+        m.put("cpu_ms", Scenario.round((b.cpuMicros() - a.cpuMicros()) / 1000.0, 1));
+        m.put("cpu_percent_of_one_core", Scenario.round((b.cpuMicros() - a.cpuMicros()) / 1e6 / s * 100, 1));
+        m.put("commands_per_s", Math.round((b.commands() - a.commands()) / s));
+        m.put("publish_per_s", Math.round((b.publishes() - a.publishes()) / s));
+        m.put("publishes", b.publishes() - a.publishes());
+        m.put("scripts_per_s", Math.round((b.scripts() - a.scripts()) / s));
+        m.put("net_in_kb_per_s", Math.round((b.netIn() - a.netIn()) / 1024.0 / s));
+        m.put("net_out_kb_per_s", Math.round((b.netOut() - a.netOut()) / 1024.0 / s));
+        return m;
+    }
+
+    private static long calls(Map<String, String> cmds, String name) {
+        String v = cmds.get(name);
+        if (v == null) {
+            return 0;
+        }
+        for (String part : v.split(",")) {
+            if (part.startsWith("calls=")) {
+                return Long.parseLong(part.substring(6));
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, String> fields(String info) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : info.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                m.put(line.substring(0, colon), line.substring(colon + 1));
+            }
+        }
+        return m;
+    }
+
+    /** {@code INFO section}: one RESP bulk string. */
+    private String info(String section) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("$")) {
+                throw new IllegalStateException("Redis answered INFO with " + header);
+            }
+            int length = Integer.parseInt(header.substring(1));
+            byte[] body = in.readNBytes(length);
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read INFO from Redis at " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) >= 0; ) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+}
