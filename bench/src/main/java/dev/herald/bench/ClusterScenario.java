@@ -14,19 +14,20 @@ import picocli.CommandLine.Option;
 
 /**
  * Three Herald nodes (the real jar, each its own port and data dir) sharing one Redis, against one
- * node alone, in one invocation:
+ * node alone (started by {@link Scenario}, no Redis), in one invocation:
  * <ol>
- *   <li>unicast on one node: {@code --n} connections, {@code send-to-user} at {@code --rate} through
- *       that node's API (open loop, latency from the scheduled send time);</li>
- *   <li>the same load across nodes: the connections on nodes B and C, the pushes through node A's
- *       API, so every message crosses Redis; the p99 ratio to step 1 is the headline;</li>
+ *   <li>unicast: {@code --n} connections and {@code send-to-user} at {@code --rate} (open loop,
+ *       latency from the scheduled send time), once on the single node through its own API, once
+ *       across nodes: the connections on nodes B and C, the pushes through node A's API, so every
+ *       message crosses Redis. Both set-ups stay connected and take turns for {@code --rounds}
+ *       windows, so machine noise falls on both; the p99 ratio is the headline;</li>
  *   <li>broadcast through node A to {@code --broadcast-conns} connections spread evenly over A, B
  *       and C: every connection must receive every broadcast; per-frame delivery latency and
  *       API-to-last-frame per broadcast.</li>
  * </ol>
- * In steps 2 and 3 Redis's CPU time (utime + stime from /proc) and its INFO counters (commands,
- * PUBLISH calls, bytes) are read before and after the window. Both unicast steps use the same
- * load-generator layout (two worker processes), so only the server side differs.
+ * For the cross-node windows and the broadcast, Redis's CPU time (utime + stime from /proc) and its
+ * INFO counters (commands, PUBLISH calls, bytes) are read before and after. Both unicast set-ups
+ * use the same load-generator layout (two worker processes), so only the server side differs.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Three nodes on one Redis vs one node: cross-node unicast p99 ratio, broadcast to N connections "
@@ -48,6 +49,10 @@ final class ClusterScenario extends Scenario {
 
     @Option(names = "--warmup", description = "unicast: sending before measuring, per step (default ${DEFAULT-VALUE})")
     String warmup = "10s";
+
+    @Option(names = "--rounds", description = "unicast: measuring windows per side, one node and cross-node taking turns "
+            + "(default ${DEFAULT-VALUE})")
+    int rounds = 3;
 
     @Option(names = "--http-connections", description = "keep-alive API connections (default ${DEFAULT-VALUE})")
     int httpConnections = 32;
@@ -80,36 +85,22 @@ final class ClusterScenario extends Scenario {
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         RedisStats redis = new RedisStats(redisUrl);
-
-        System.out.printf("  unicast, one node: %d users, %.0f msg/s%n", n, rate);
-        Map<String, Object> alone = unicast(List.of(single), single, null);
-        single.close();
-        r.put("unicast_single_node", alone);
-
         List<ServerUnderTest> nodes = launchCluster(single.secret(), single.apiKey());
         Thread stop = new Thread(() -> nodes.forEach(ServerUnderTest::close), "stop-cluster");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             r.put("nodes", nodes.stream().map(ServerUnderTest::describe).toList());
-            System.out.printf("  unicast, connections on B and C, pushes through A%n");
-            Map<String, Object> cross = unicast(List.of(nodes.get(1), nodes.get(2)), nodes.get(0), redis);
-            r.put("unicast_cross_node", cross);
+            System.out.printf("  unicast %.0f msg/s to %d users: one node, and across nodes (users on B and C, pushes "
+                    + "through A), %d windows each, taking turns%n", rate, n, rounds);
+            Map<String, Object> uni = unicastRounds(single, nodes, redis);
+            r.put("unicast", uni);
+            single.close();
             System.out.printf("  broadcast through A to %d connections over A, B, C at %.1f/s%n", broadcastConns, broadcastRate);
             Map<String, Object> bc = broadcast(nodes, redis);
             r.put("broadcast", bc);
 
-            Map<?, ?> l1 = (Map<?, ?>) alone.get("latency");
-            Map<?, ?> l2 = (Map<?, ?>) cross.get("latency");
-            double ratio = (double) l2.get("p99_ms") / Math.max(1e-6, (double) l1.get("p99_ms"));
             summary.put("rate", rate);
-            summary.put("single_p50_ms", l1.get("p50_ms"));
-            summary.put("single_p99_ms", l1.get("p99_ms"));
-            summary.put("cross_p50_ms", l2.get("p50_ms"));
-            summary.put("cross_p99_ms", l2.get("p99_ms"));
-            summary.put("p99_ratio", round(ratio, 2));
-            summary.put("unicast_lost", (long) alone.get("lost") + (long) cross.get("lost"));
-            summary.put("unicast_redis_cpu_pct", ((Map<?, ?>) cross.get("redis")).get("cpu_percent_of_one_core"));
-            summary.put("unicast_redis_publish_per_s", ((Map<?, ?>) cross.get("redis")).get("publish_per_s"));
+            summary.putAll(castMap((Map<?, ?>) uni.get("summary")));
             summary.put("bc_conns", broadcastConns);
             summary.put("bc_expected", bc.get("expected_deliveries"));
             summary.put("bc_delivered", bc.get("delivered"));
@@ -125,6 +116,72 @@ final class ClusterScenario extends Scenario {
         }
         r.put("summary", summary);
         return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    /**
+     * Both set-ups connected at once (the one node and the cluster), then windows taking turns:
+     * one node, cross-node, one node, … so machine noise falls on both sides alike. Reports each
+     * window, the pooled latency of each side, the ratio of the pooled p99s and the median of the
+     * per-round ratios.
+     */
+    private Map<String, Object> unicastRounds(ServerUnderTest single, List<ServerUnderTest> nodes, RedisStats redis)
+            throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (UnicastLoad alone = new UnicastLoad(List.of(single), single);
+             UnicastLoad cross = new UnicastLoad(List.of(nodes.get(1), nodes.get(2)), nodes.get(0))) {
+            alone.warm();
+            cross.warm();
+            Histogram pooledAlone = new Histogram();
+            Histogram pooledCross = new Histogram();
+            List<Double> ratios = new ArrayList<>();
+            List<Map<String, Object>> windows = new ArrayList<>();
+            long lost = 0;
+            long non200 = 0;
+            Map<String, Object> lastRedis = null;
+            for (int round = 1; round <= rounds; round++) {
+                Map<String, Object> a = alone.measure(null, pooledAlone);
+                Map<String, Object> c = cross.measure(redis, pooledCross);
+                double p99a = (double) ((Map<?, ?>) a.get("latency")).get("p99_ms");
+                double p99c = (double) ((Map<?, ?>) c.get("latency")).get("p99_ms");
+                ratios.add(p99c / Math.max(1e-6, p99a));
+                lost += (long) a.get("lost") + (long) c.get("lost");
+                non200 += (long) a.get("api_non200") + (long) c.get("api_non200");
+                lastRedis = castMap((Map<?, ?>) c.get("redis"));
+                windows.add(Map.of("round", round, "single_node", a, "cross_node", c));
+                System.out.printf("    round %d: one node p50 %s p99 %s ms | cross-node p50 %s p99 %s ms | Redis %s%% CPU, %s PUBLISH/s%n",
+                        round, ((Map<?, ?>) a.get("latency")).get("p50_ms"), p99a, ((Map<?, ?>) c.get("latency")).get("p50_ms"),
+                        p99c, lastRedis.get("cpu_percent_of_one_core"), lastRedis.get("publish_per_s"));
+            }
+            List<Double> sorted = ratios.stream().sorted().toList();
+            int mid = sorted.size() / 2;
+            double median = sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+            Map<String, Object> latA = pooledAlone.summaryMillis();
+            Map<String, Object> latC = pooledCross.summaryMillis();
+            double pooledRatio = (double) latC.get("p99_ms") / Math.max(1e-6, (double) latA.get("p99_ms"));
+            m.put("windows", windows);
+            m.put("single_node_pooled", latA);
+            m.put("cross_node_pooled", latC);
+            m.put("p99_ratio_pooled", round(pooledRatio, 2));
+            m.put("p99_ratio_per_round", ratios.stream().map(x -> round(x, 2)).toList());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("single_p50_ms", latA.get("p50_ms"));
+            summary.put("single_p99_ms", latA.get("p99_ms"));
+            summary.put("cross_p50_ms", latC.get("p50_ms"));
+            summary.put("cross_p99_ms", latC.get("p99_ms"));
+            summary.put("p99_ratio", round(pooledRatio, 2));
+            summary.put("p99_ratio_median_round", round(median, 2));
+            summary.put("unicast_lost", lost);
+            summary.put("unicast_non200", non200);
+            summary.put("unicast_redis_cpu_pct", lastRedis == null ? null : lastRedis.get("cpu_percent_of_one_core"));
+            summary.put("unicast_redis_publish_per_s", lastRedis == null ? null : lastRedis.get("publish_per_s"));
+            m.put("summary", summary);
+        }
+        return m;
     }
 
     /** Nodes a, b, c: the real jar, free ports, own data dirs, one Redis under a key prefix of this run. */
@@ -151,34 +208,48 @@ final class ClusterScenario extends Scenario {
     }
 
     /**
-     * {@code n} users on {@code targets} (two workers, spread in turn over the targets), pushes
-     * through {@code via}; with {@code redis}, what Redis did over the window.
+     * {@code n} users on {@code targets} (two worker processes, spread in turn over the targets),
+     * {@code send-to-user} through {@code via}'s API to a random one of them.
      */
-    private Map<String, Object> unicast(List<ServerUnderTest> targets, ServerUnderTest via, RedisStats redis)
-            throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        int users = (n + devicesPerUser - 1) / devicesPerUser;
-        Publisher.Call call = new Publisher.Call() {
-            @Override
-            public String path(long seq) {
-                return "/admin/websocket/send-to-user";
-            }
+    private final class UnicastLoad implements AutoCloseable {
+        private final List<ServerUnderTest> targets;
+        private final ServerUnderTest via;
+        private final Fleet fleet;
+        private final ApiClient api;
+        private final Publisher.Call call;
 
-            @Override
-            public String body(long seq, long mark) {
-                long user = 1 + random.nextInt(users);
-                return "{\"user_id\":" + user + ",\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + "}}";
-            }
-        };
-        Map<String, Object> m = new LinkedHashMap<>();
-        try (Fleet fleet = new Fleet(n, 2, false, ServerUnderTest.split(workerOpts), i -> workerInit(targets.get(i % targets.size())));
-             ApiClient api = new ApiClient(via.host(), via.port(), via.apiKey(), httpConnections, 1)) {
+        UnicastLoad(List<ServerUnderTest> targets, ServerUnderTest via) throws Exception {
+            this.targets = targets;
+            this.via = via;
+            SplittableRandom random = new SplittableRandom(seed);
+            int users = (n + devicesPerUser - 1) / devicesPerUser;
+            this.call = new Publisher.Call() {
+                @Override
+                public String path(long seq) {
+                    return "/admin/websocket/send-to-user";
+                }
+
+                @Override
+                public String body(long seq, long mark) {
+                    long user = 1 + random.nextInt(users);
+                    return "{\"user_id\":" + user + ",\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + "}}";
+                }
+            };
+            this.fleet = new Fleet(n, 2, false, ServerUnderTest.split(workerOpts), i -> workerInit(targets.get(i % targets.size())));
+            this.api = new ApiClient(via.host(), via.port(), via.apiKey(), httpConnections, 1);
             setUp(fleet);
+        }
+
+        void warm() throws Exception {
             long warmNanos = parseDuration(warmup);
             if (warmNanos > 0) {
                 Publisher.run(api, rate, RateSchedule.eventsFor(rate, warmNanos), true, true, call);
                 Thread.sleep(1000);
             }
+        }
+
+        /** One window; its latencies are also added to {@code pooled}; with {@code redis}, what Redis did. */
+        Map<String, Object> measure(RedisStats redis, Histogram pooled) throws Exception {
             long total = RateSchedule.eventsFor(rate, parseDuration(duration));
             fleet.reset((int) total);
             long cpu0 = cpuOf(targets, via);
@@ -187,6 +258,8 @@ final class ClusterScenario extends Scenario {
             Fleet.Stats s = Publisher.awaitDelivered(fleet, total, -1, 2000, 20_000);
             RedisStats.Snapshot r1 = redis == null ? null : redis.snapshot();
             long cpu1 = cpuOf(targets, via);
+            pooled.add(s.latency);
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("sent", total);
             m.put("achieved_rate", round(run.achievedRate(), 0));
             m.put("delivered", s.delivered);
@@ -199,11 +272,15 @@ final class ClusterScenario extends Scenario {
             if (redis != null) {
                 m.put("redis", RedisStats.delta(r0, r1));
             }
-            Map<?, ?> lat = (Map<?, ?>) m.get("latency");
-            System.out.printf("    p50 %s ms, p99 %s ms, lost %d, non-200 %d%n", lat.get("p50_ms"), lat.get("p99_ms"),
-                    total - s.delivered, run.non200());
+            Thread.sleep(1000);
+            return m;
         }
-        return m;
+
+        @Override
+        public void close() {
+            api.close();
+            fleet.close();
+        }
     }
 
     /** Broadcasts through node A to connections spread evenly over every node; counts each one's frames. */
