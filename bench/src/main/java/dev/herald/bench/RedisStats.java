@@ -19,7 +19,8 @@ import java.util.Map;
  */
 final class RedisStats {
     /** One reading of the counters that matter. */
-    record Snapshot(long nanos, long cpuMicros, long commands, long publishes, long scripts, long netIn, long netOut) {}
+    record Snapshot(long nanos, long cpuMicros, long commands, long publishes, long scripts, long netIn, long netOut,
+                    Map<String, Long> callsByCommand) {}
 
     private final String host;
     private final int port;
@@ -47,7 +48,14 @@ final class RedisStats {
                 calls(cmds, "cmdstat_publish"),
                 calls(cmds, "cmdstat_evalsha") + calls(cmds, "cmdstat_eval"),
                 Long.parseLong(stats.get("total_net_input_bytes")),
-                Long.parseLong(stats.get("total_net_output_bytes")));
+                Long.parseLong(stats.get("total_net_output_bytes")),
+                callsByCommand(cmds));
+    }
+
+    private static Map<String, Long> callsByCommand(Map<String, String> cmds) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        cmds.forEach((name, v) -> m.put(name.replace("cmdstat_", ""), calls(cmds, name)));
+        return m;
     }
 
     /** Per-second rates and CPU share between two snapshots. */
@@ -63,6 +71,13 @@ final class RedisStats {
         m.put("scripts_per_s", Math.round((b.scripts() - a.scripts()) / s));
         m.put("net_in_kb_per_s", Math.round((b.netIn() - a.netIn()) / 1024.0 / s));
         m.put("net_out_kb_per_s", Math.round((b.netOut() - a.netOut()) / 1024.0 / s));
+        Map<String, Long> perSecond = new LinkedHashMap<>();
+        b.callsByCommand().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - a.callsByCommand().getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .forEach(e -> perSecond.put(e.getKey(), Math.round(e.getValue() / s)));
+        m.put("calls_per_s_by_command", perSecond);
         return m;
     }
 
