@@ -33,6 +33,22 @@ final class BroadcastScenario extends Scenario {
         return "broadcast";
     }
 
+    /** {@code broadcast} of a message with {@code payload} extra bytes, marked with sequence and time. */
+    static Publisher.Call broadcastCall(int payload) {
+        String pad = "x".repeat(Math.max(0, payload));
+        return new Publisher.Call() {
+            @Override
+            public String path(long seq) {
+                return "/admin/websocket/broadcast";
+            }
+
+            @Override
+            public String body(long seq, long mark) {
+                return "{\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + ",\"p\":\"" + pad + "\"}}";
+            }
+        };
+    }
+
     /** Per broadcast: time from its API call to its last frame received; broadcasts some connection missed. */
     record Completion(Histogram lastFrame, long incomplete) {}
 
@@ -54,18 +70,7 @@ final class BroadcastScenario extends Scenario {
     Map<String, Object> run(ServerUnderTest server) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        String pad = "x".repeat(Math.max(0, payload));
-        Publisher.Call call = new Publisher.Call() {
-            @Override
-            public String path(long seq) {
-                return "/admin/websocket/broadcast";
-            }
-
-            @Override
-            public String body(long seq, long mark) {
-                return "{\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + ",\"p\":\"" + pad + "\"}}";
-            }
-        };
+        Publisher.Call call = broadcastCall(payload);
         try (Fleet fleet = fleet(server, n); ApiClient api = new ApiClient(server.host(), server.port(), server.apiKey(), 4, 1)) {
             setUp(fleet);
             long warmNanos = parseDuration(warmup);

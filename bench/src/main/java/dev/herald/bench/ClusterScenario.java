@@ -221,20 +221,7 @@ final class ClusterScenario extends Scenario {
         UnicastLoad(List<ServerUnderTest> targets, ServerUnderTest via) throws Exception {
             this.targets = targets;
             this.via = via;
-            SplittableRandom random = new SplittableRandom(seed);
-            int users = (n + devicesPerUser - 1) / devicesPerUser;
-            this.call = new Publisher.Call() {
-                @Override
-                public String path(long seq) {
-                    return "/admin/websocket/send-to-user";
-                }
-
-                @Override
-                public String body(long seq, long mark) {
-                    long user = 1 + random.nextInt(users);
-                    return "{\"user_id\":" + user + ",\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + "}}";
-                }
-            };
+            this.call = UnicastScenario.sendToRandomUser(new SplittableRandom(seed), (n + devicesPerUser - 1) / devicesPerUser);
             this.fleet = new Fleet(n, 2, false, ServerUnderTest.split(workerOpts), i -> workerInit(targets.get(i % targets.size())));
             this.api = new ApiClient(via.host(), via.port(), via.apiKey(), httpConnections, 1);
             setUp(fleet);
@@ -285,18 +272,7 @@ final class ClusterScenario extends Scenario {
 
     /** Broadcasts through node A to connections spread evenly over every node; counts each one's frames. */
     private Map<String, Object> broadcast(List<ServerUnderTest> nodes, RedisStats redis) throws Exception {
-        String pad = "x".repeat(Math.max(0, payload));
-        Publisher.Call call = new Publisher.Call() {
-            @Override
-            public String path(long seq) {
-                return "/admin/websocket/broadcast";
-            }
-
-            @Override
-            public String body(long seq, long mark) {
-                return "{\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + ",\"p\":\"" + pad + "\"}}";
-            }
-        };
+        Publisher.Call call = BroadcastScenario.broadcastCall(payload);
         int perNode = (broadcastConns + NODES - 1) / NODES;
         int workers = NODES * Math.max(1, (perNode + perProcess - 1) / perProcess);
         ServerUnderTest via = nodes.get(0);

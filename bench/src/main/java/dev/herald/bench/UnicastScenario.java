@@ -59,20 +59,7 @@ final class UnicastScenario extends Scenario {
     Map<String, Object> run(ServerUnderTest server) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        SplittableRandom random = new SplittableRandom(seed);
-        int users = (n + devicesPerUser - 1) / devicesPerUser;
-        Publisher.Call call = new Publisher.Call() {
-            @Override
-            public String path(long seq) {
-                return "/admin/websocket/send-to-user";
-            }
-
-            @Override
-            public String body(long seq, long mark) {
-                long user = 1 + random.nextInt(users);
-                return "{\"user_id\":" + user + ",\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + "}}";
-            }
-        };
+        Publisher.Call call = sendToRandomUser(new SplittableRandom(seed), (n + devicesPerUser - 1) / devicesPerUser);
         try (Fleet fleet = fleet(server, n);
              ApiClient api = new ApiClient(server.host(), server.port(), server.apiKey(), httpConnections, httpThreads)) {
             setUp(fleet);
@@ -116,6 +103,22 @@ final class UnicastScenario extends Scenario {
         }
         r.put("summary", summary);
         return r;
+    }
+
+    /** {@code send-to-user} to a random one of users 1..{@code users}, marked with sequence and time. */
+    static Publisher.Call sendToRandomUser(SplittableRandom random, int users) {
+        return new Publisher.Call() {
+            @Override
+            public String path(long seq) {
+                return "/admin/websocket/send-to-user";
+            }
+
+            @Override
+            public String body(long seq, long mark) {
+                long user = 1 + random.nextInt(users);
+                return "{\"user_id\":" + user + ",\"type\":\"bench\",\"data\":{\"_s\":" + seq + ",\"_t\":" + mark + "}}";
+            }
+        };
     }
 
     private static Map<String, Object> headline(Map<String, Object> st) {
