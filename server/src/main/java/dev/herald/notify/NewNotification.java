@@ -18,47 +18,47 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param actionData free text for the action (often a URL or JSON), or null
  */
 public record NewNotification(
-    String title,
-    String content,
-    String type,
-    String category,
-    JsonNode data,
-    String actionType,
-    String actionData) {
+        String title,
+        String content,
+        String type,
+        String category,
+        JsonNode data,
+        String actionType,
+        String actionData) {
 
-  public static final int MAX_TITLE = 255;
-  public static final int MAX_CODE = 50;
+    public static final int MAX_TITLE = 255;
+    public static final int MAX_CODE = 50;
 
-  public NewNotification {
-    requireNonNull(title, "title");
-    requireNonNull(content, "content");
-    requireNonNull(type, "type");
-    requireNonNull(category, "category");
-    if (title.isBlank() || title.length() > MAX_TITLE) {
-      throw new IllegalArgumentException("title must be 1-" + MAX_TITLE + " characters and not blank");
+    public NewNotification {
+        requireNonNull(title, "title");
+        requireNonNull(content, "content");
+        requireNonNull(type, "type");
+        requireNonNull(category, "category");
+        if (title.isBlank() || title.length() > MAX_TITLE) {
+            throw new IllegalArgumentException("title must be 1-" + MAX_TITLE + " characters and not blank");
+        }
+        checkCode("type", type, false);
+        checkCode("category", category, false);
+        checkCode("actionType", actionType, true);
+        if (data != null && (data.isNull() || data.isMissingNode())) {
+            data = null;
+        }
     }
-    checkCode("type", type, false);
-    checkCode("category", category, false);
-    checkCode("actionType", actionType, true);
-    if (data != null && (data.isNull() || data.isMissingNode())) {
-      data = null;
-    }
-  }
 
-  /** A notification with no extra data and no action. */
-  public static NewNotification of(String title, String content, String type, String category) {
-    return new NewNotification(title, content, type, category, null, null, null);
-  }
+    /** A notification with no extra data and no action. */
+    public static NewNotification of(String title, String content, String type, String category) {
+        return new NewNotification(title, content, type, category, null, null, null);
+    }
 
-  private static void checkCode(String field, String value, boolean nullable) {
-    if (value == null) {
-      if (!nullable) {
-        throw new IllegalArgumentException(field + " is required");
-      }
-      return;
+    private static void checkCode(String field, String value, boolean nullable) {
+        if (value == null) {
+            if (!nullable) {
+                throw new IllegalArgumentException(field + " is required");
+            }
+            return;
+        }
+        if (value.isEmpty() || value.length() > MAX_CODE) {
+            throw new IllegalArgumentException(field + " must be 1-" + MAX_CODE + " characters");
+        }
     }
-    if (value.isEmpty() || value.length() > MAX_CODE) {
-      throw new IllegalArgumentException(field + " must be 1-" + MAX_CODE + " characters");
-    }
-  }
 }

@@ -9,128 +9,128 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryTest extends StoreTestBase {
 
-  private static final long ME = 1;
-  private static final long OTHER = 2;
+    private static final long ME = 1;
+    private static final long OTHER = 2;
 
-  @Test
-  void undelivered_oldestFirst_afterSinceId_limited() {
-    Notification a = send(ME, "a");
-    Notification b = send(ME, "b");
-    send(ME, "c");
-    send(OTHER, "x");
+    @Test
+    void undelivered_oldestFirst_afterSinceId_limited() {
+        Notification a = send(ME, "a");
+        Notification b = send(ME, "b");
+        send(ME, "c");
+        send(OTHER, "x");
 
-    assertThat(titles(store.undelivered(ME, 0, 10))).containsExactly("a", "b", "c");
-    assertThat(titles(store.undelivered(ME, a.id(), 10))).containsExactly("b", "c");
-    assertThat(titles(store.undelivered(ME, b.id(), 1))).containsExactly("c");
-    assertThat(titles(store.undelivered(ME, 0, 2))).containsExactly("a", "b");
-  }
+        assertThat(titles(store.undelivered(ME, 0, 10))).containsExactly("a", "b", "c");
+        assertThat(titles(store.undelivered(ME, a.id(), 10))).containsExactly("b", "c");
+        assertThat(titles(store.undelivered(ME, b.id(), 1))).containsExactly("c");
+        assertThat(titles(store.undelivered(ME, 0, 2))).containsExactly("a", "b");
+    }
 
-  @Test
-  void undelivered_includesReadOnes_excludesDeliveredAndDeleted() {
-    Notification a = send(ME, "a");
-    Notification b = send(ME, "b");
-    Notification c = send(ME, "c");
-    store.markRead(ME, a.id());
-    store.markDelivered(ME, List.of(b.id()));
-    store.delete(ME, c.id());
-    assertThat(titles(store.undelivered(ME, 0, 10))).containsExactly("a");
-  }
+    @Test
+    void undelivered_includesReadOnes_excludesDeliveredAndDeleted() {
+        Notification a = send(ME, "a");
+        Notification b = send(ME, "b");
+        Notification c = send(ME, "c");
+        store.markRead(ME, a.id());
+        store.markDelivered(ME, List.of(b.id()));
+        store.delete(ME, c.id());
+        assertThat(titles(store.undelivered(ME, 0, 10))).containsExactly("a");
+    }
 
-  @Test
-  void markDelivered_setsFlagAndSentAt_firstAckWins() {
-    Notification n = send(ME, "a");
-    clock.advance(Duration.ofSeconds(2));
-    var firstAck = now();
+    @Test
+    void markDelivered_setsFlagAndSentAt_firstAckWins() {
+        Notification n = send(ME, "a");
+        clock.advance(Duration.ofSeconds(2));
+        var firstAck = now();
 
-    assertThat(store.markDelivered(ME, List.of(n.id(), n.id()))).isEqualTo(1);
-    clock.advance(Duration.ofSeconds(2));
-    assertThat(store.markDelivered(ME, List.of(n.id()))).isZero();
+        assertThat(store.markDelivered(ME, List.of(n.id(), n.id()))).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(store.markDelivered(ME, List.of(n.id()))).isZero();
 
-    Notification delivered = store.find(ME, n.id()).orElseThrow();
-    assertThat(delivered.sentViaWebsocket()).isTrue();
-    assertThat(delivered.sentAt()).isEqualTo(firstAck);
-    assertThat(delivered.updatedAt()).isEqualTo(firstAck);
-    assertThat(delivered.read()).isFalse();
-  }
+        Notification delivered = store.find(ME, n.id()).orElseThrow();
+        assertThat(delivered.sentViaWebsocket()).isTrue();
+        assertThat(delivered.sentAt()).isEqualTo(firstAck);
+        assertThat(delivered.updatedAt()).isEqualTo(firstAck);
+        assertThat(delivered.read()).isFalse();
+    }
 
-  @Test
-  void markDelivered_otherUsersIds_areIgnored() {
-    Notification theirs = send(OTHER, "x");
-    assertThat(store.markDelivered(ME, List.of(theirs.id(), 777L))).isZero();
-    assertThat(store.find(theirs.id()).orElseThrow().sentViaWebsocket()).isFalse();
-    assertThat(store.markDelivered(ME, List.of())).isZero();
-  }
+    @Test
+    void markDelivered_otherUsersIds_areIgnored() {
+        Notification theirs = send(OTHER, "x");
+        assertThat(store.markDelivered(ME, List.of(theirs.id(), 777L))).isZero();
+        assertThat(store.find(theirs.id()).orElseThrow().sentViaWebsocket()).isFalse();
+        assertThat(store.markDelivered(ME, List.of())).isZero();
+    }
 
-  @Test
-  void retryCandidates_undeliveredBelowMaxRetries_leastRetriedThenOldestFirst() {
-    Notification a = send(ME, "a");
-    Notification b = send(OTHER, "b");
-    Notification c = send(ME, "c");
-    Notification d = send(OTHER, "d");
-    store.markDelivered(ME, List.of(c.id()));
-    store.delete(OTHER, d.id());
-    store.incrementRetry(List.of(a.id()));
-    store.incrementRetry(List.of(a.id()));
-    store.incrementRetry(List.of(a.id()));
+    @Test
+    void retryCandidates_undeliveredBelowMaxRetries_leastRetriedThenOldestFirst() {
+        Notification a = send(ME, "a");
+        Notification b = send(OTHER, "b");
+        Notification c = send(ME, "c");
+        Notification d = send(OTHER, "d");
+        store.markDelivered(ME, List.of(c.id()));
+        store.delete(OTHER, d.id());
+        store.incrementRetry(List.of(a.id()));
+        store.incrementRetry(List.of(a.id()));
+        store.incrementRetry(List.of(a.id()));
 
-    Notification e = send(ME, "e");
-    store.incrementRetry(List.of(e.id()));
+        Notification e = send(ME, "e");
+        store.incrementRetry(List.of(e.id()));
 
-    assertThat(titles(store.retryCandidates(10, 3))).containsExactly("b", "e");
-    assertThat(titles(store.retryCandidates(10, 4))).containsExactly("b", "e", "a");
-    assertThat(titles(store.retryCandidates(1, 4))).containsExactly("b");
-    assertThat(store.retryCandidates(10, 0)).isEmpty();
-    assertThat(store.find(a.id()).orElseThrow().retryCount()).isEqualTo(3);
-    assertThat(b.retryCount()).isZero();
-  }
+        assertThat(titles(store.retryCandidates(10, 3))).containsExactly("b", "e");
+        assertThat(titles(store.retryCandidates(10, 4))).containsExactly("b", "e", "a");
+        assertThat(titles(store.retryCandidates(1, 4))).containsExactly("b");
+        assertThat(store.retryCandidates(10, 0)).isEmpty();
+        assertThat(store.find(a.id()).orElseThrow().retryCount()).isEqualTo(3);
+        assertThat(b.retryCount()).isZero();
+    }
 
-  @Test
-  void retryCandidatesOfUsers_onlyThoseUsers_oldestFirst_limited() {
-    Notification a = send(ME, "a");
-    send(OTHER, "b");
-    send(3, "c");
-    Notification d = send(ME, "d");
-    send(3, "e");
-    store.incrementRetry(List.of(a.id(), a.id())); // counted once
-    store.incrementRetry(List.of(a.id()));
-    store.incrementRetry(List.of(a.id()));
-    store.markDelivered(ME, List.of(d.id()));
+    @Test
+    void retryCandidatesOfUsers_onlyThoseUsers_oldestFirst_limited() {
+        Notification a = send(ME, "a");
+        send(OTHER, "b");
+        send(3, "c");
+        Notification d = send(ME, "d");
+        send(3, "e");
+        store.incrementRetry(List.of(a.id(), a.id())); // counted once
+        store.incrementRetry(List.of(a.id()));
+        store.incrementRetry(List.of(a.id()));
+        store.markDelivered(ME, List.of(d.id()));
 
-    assertThat(titles(store.retryCandidates(List.of(ME, 3L, 3L), 10, 3))).containsExactly("c", "e");
-    assertThat(titles(store.retryCandidates(List.of(ME, 3L), 10, 4))).containsExactly("a", "c", "e");
-    assertThat(titles(store.retryCandidates(List.of(ME, 3L), 2, 4))).containsExactly("a", "c");
-    assertThat(store.retryCandidates(List.of(), 10, 3)).isEmpty();
-    assertThat(store.retryCandidates(List.of(999L), 10, 3)).isEmpty();
-  }
+        assertThat(titles(store.retryCandidates(List.of(ME, 3L, 3L), 10, 3))).containsExactly("c", "e");
+        assertThat(titles(store.retryCandidates(List.of(ME, 3L), 10, 4))).containsExactly("a", "c", "e");
+        assertThat(titles(store.retryCandidates(List.of(ME, 3L), 2, 4))).containsExactly("a", "c");
+        assertThat(store.retryCandidates(List.of(), 10, 3)).isEmpty();
+        assertThat(store.retryCandidates(List.of(999L), 10, 3)).isEmpty();
+    }
 
-  @Test
-  void retryCandidatesOfUsers_manyUsers_spansQueries() {
-    List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK * 2L + 3).boxed().toList();
-    List<Notification> created = store.insertForUsers(users, note("x"));
-    assertThat(store.retryCandidates(users, NotificationStore.MAX_LIMIT, 3)).isEqualTo(created);
-    assertThat(store.retryCandidates(users, 5, 3)).isEqualTo(created.subList(0, 5));
-  }
+    @Test
+    void retryCandidatesOfUsers_manyUsers_spansQueries() {
+        List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK * 2L + 3).boxed().toList();
+        List<Notification> created = store.insertForUsers(users, note("x"));
+        assertThat(store.retryCandidates(users, NotificationStore.MAX_LIMIT, 3)).isEqualTo(created);
+        assertThat(store.retryCandidates(users, 5, 3)).isEqualTo(created.subList(0, 5));
+    }
 
-  @Test
-  void retryCandidates_badArguments_areRejected() {
-    assertThatThrownBy(() -> store.retryCandidates(0, 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.retryCandidates(10, -1)).isInstanceOf(IllegalArgumentException.class);
-  }
+    @Test
+    void retryCandidates_badArguments_areRejected() {
+        assertThatThrownBy(() -> store.retryCandidates(0, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.retryCandidates(10, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
 
-  @Test
-  void incrementRetry_countsUndeliveredLiveRowsOnce_andBumpsUpdatedAt() {
-    Notification a = send(ME, "a");
-    Notification b = send(ME, "b");
-    Notification c = send(OTHER, "c");
-    store.markDelivered(ME, List.of(b.id()));
-    clock.advance(Duration.ofMinutes(5));
+    @Test
+    void incrementRetry_countsUndeliveredLiveRowsOnce_andBumpsUpdatedAt() {
+        Notification a = send(ME, "a");
+        Notification b = send(ME, "b");
+        Notification c = send(OTHER, "c");
+        store.markDelivered(ME, List.of(b.id()));
+        clock.advance(Duration.ofMinutes(5));
 
-    assertThat(store.incrementRetry(List.of(a.id(), a.id(), b.id(), c.id(), 5555L))).isEqualTo(2);
+        assertThat(store.incrementRetry(List.of(a.id(), a.id(), b.id(), c.id(), 5555L))).isEqualTo(2);
 
-    Notification retried = store.find(a.id()).orElseThrow();
-    assertThat(retried.retryCount()).isEqualTo(1);
-    assertThat(retried.updatedAt()).isEqualTo(now());
-    assertThat(store.find(b.id()).orElseThrow().retryCount()).isZero();
-    assertThat(store.incrementRetry(List.of())).isZero();
-  }
+        Notification retried = store.find(a.id()).orElseThrow();
+        assertThat(retried.retryCount()).isEqualTo(1);
+        assertThat(retried.updatedAt()).isEqualTo(now());
+        assertThat(store.find(b.id()).orElseThrow().retryCount()).isZero();
+        assertThat(store.incrementRetry(List.of())).isZero();
+    }
 }
