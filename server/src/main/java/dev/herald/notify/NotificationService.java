@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -188,9 +190,14 @@ public final class NotificationService {
                 if (due.isEmpty()) {
                     return CompletableFuture.completedFuture(0);
                 }
-                due.forEach(this::publishNotification);
-                return sql.submit(() -> store.incrementRetry(due.stream().map(Notification::id).toList()))
-                        .thenApply(v -> due.size());
+                // count first, push only what was counted: a run overlapping this one may have
+                // used the last retry of some rows in the meantime
+                return sql.submit(() -> store.incrementRetry(due.stream().map(Notification::id).toList(), maxRetries))
+                        .thenApply(counted -> {
+                            Set<Long> claimed = new HashSet<>(counted);
+                            due.stream().filter(n -> claimed.contains(n.id())).forEach(this::publishNotification);
+                            return claimed.size();
+                        });
             });
         });
     }

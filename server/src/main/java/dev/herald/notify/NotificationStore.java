@@ -340,9 +340,35 @@ public final class NotificationStore {
         return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
     }
 
-    /** Adds one to {@code retry_count} of the undelivered ones among {@code ids}; returns how many. */
-    public int incrementRetry(Collection<Long> ids) {
-        return sql.updateIds("count retry", RETRY, "sent_via_websocket = FALSE", null, distinct(ids), now());
+    /**
+     * Counts one retry for each of {@code ids} that is still undelivered, not deleted and below
+     * {@code maxRetries}, and returns the ids it counted (ascending, duplicates once). The
+     * condition is checked by each row's UPDATE, so runs that overlap (the job and
+     * {@code POST /retry-unsent} at the same moment) can never take a row past the maximum; a
+     * caller pushes only the ids returned. One transaction.
+     */
+    public List<Long> incrementRetry(Collection<Long> ids, int maxRetries) {
+        requireRetries(maxRetries);
+        long[] distinct = distinct(ids);
+        if (distinct.length == 0) {
+            return List.of();
+        }
+        Object ts = db.dialect().timestamp(now());
+        return db.inTransaction("count retry", c -> {
+            List<Long> counted = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET " + RETRY
+                    + " WHERE id = ? AND retry_count < ? AND sent_via_websocket = FALSE AND deleted_at IS NULL")) {
+                for (long id : distinct) {
+                    ps.setObject(1, ts);
+                    ps.setLong(2, id);
+                    ps.setInt(3, maxRetries);
+                    if (ps.executeUpdate() == 1) {
+                        counted.add(id);
+                    }
+                }
+            }
+            return counted;
+        });
     }
 
     // ---------------------------------------------------------------- retention

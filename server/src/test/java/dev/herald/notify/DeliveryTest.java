@@ -69,12 +69,12 @@ class DeliveryTest extends StoreTestBase {
         Notification d = send(OTHER, "d");
         store.markDelivered(ME, List.of(c.id()));
         store.delete(OTHER, d.id());
-        store.incrementRetry(List.of(a.id()));
-        store.incrementRetry(List.of(a.id()));
-        store.incrementRetry(List.of(a.id()));
+        store.incrementRetry(List.of(a.id()), 10);
+        store.incrementRetry(List.of(a.id()), 10);
+        store.incrementRetry(List.of(a.id()), 10);
 
         Notification e = send(ME, "e");
-        store.incrementRetry(List.of(e.id()));
+        store.incrementRetry(List.of(e.id()), 10);
 
         assertThat(titles(store.retryCandidates(10, 3))).containsExactly("b", "e");
         assertThat(titles(store.retryCandidates(10, 4))).containsExactly("b", "e", "a");
@@ -91,9 +91,9 @@ class DeliveryTest extends StoreTestBase {
         send(3, "c");
         Notification d = send(ME, "d");
         send(3, "e");
-        store.incrementRetry(List.of(a.id(), a.id())); // counted once
-        store.incrementRetry(List.of(a.id()));
-        store.incrementRetry(List.of(a.id()));
+        store.incrementRetry(List.of(a.id(), a.id()), 10); // counted once
+        store.incrementRetry(List.of(a.id()), 10);
+        store.incrementRetry(List.of(a.id()), 10);
         store.markDelivered(ME, List.of(d.id()));
 
         assertThat(titles(store.retryCandidates(List.of(ME, 3L, 3L), 10, 3))).containsExactly("c", "e");
@@ -122,15 +122,75 @@ class DeliveryTest extends StoreTestBase {
         Notification a = send(ME, "a");
         Notification b = send(ME, "b");
         Notification c = send(OTHER, "c");
+        Notification d = send(ME, "d");
         store.markDelivered(ME, List.of(b.id()));
+        store.delete(ME, d.id());
         clock.advance(Duration.ofMinutes(5));
 
-        assertThat(store.incrementRetry(List.of(a.id(), a.id(), b.id(), c.id(), 5555L))).isEqualTo(2);
+        assertThat(store.incrementRetry(List.of(c.id(), a.id(), a.id(), b.id(), d.id(), 5555L), 3))
+                .containsExactly(a.id(), c.id());
 
         Notification retried = store.find(a.id()).orElseThrow();
         assertThat(retried.retryCount()).isEqualTo(1);
         assertThat(retried.updatedAt()).isEqualTo(now());
         assertThat(store.find(b.id()).orElseThrow().retryCount()).isZero();
-        assertThat(store.incrementRetry(List.of())).isZero();
+        assertThat(store.incrementRetry(List.of(), 3)).isEmpty();
+    }
+
+    @Test
+    void incrementRetry_stopsAtTheMaximum() {
+        Notification a = send(ME, "a");
+        Notification b = send(ME, "b");
+        store.incrementRetry(List.of(a.id()), 3);
+        store.incrementRetry(List.of(a.id()), 3);
+
+        assertThat(store.incrementRetry(List.of(a.id(), b.id()), 3)).containsExactly(a.id(), b.id());
+        assertThat(store.incrementRetry(List.of(a.id(), b.id()), 3)).as("a used its 3").containsExactly(b.id());
+        assertThat(store.find(a.id()).orElseThrow().retryCount()).isEqualTo(3);
+        assertThat(store.incrementRetry(List.of(b.id()), 0)).isEmpty();
+    }
+
+    @Test
+    void incrementRetry_overlappingRuns_neverPassTheMaximum() throws Exception {
+        List<Long> ids = store.insertForUsers(List.of(ME, OTHER, 3L, 4L, 5L), note("race")).stream()
+                .map(Notification::id).toList();
+        int runs = 8;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(runs);
+        try {
+            List<java.util.concurrent.Future<List<Long>>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return retryAll(ids);
+                }));
+            }
+            start.countDown();
+            java.util.Map<Long, Integer> counted = new java.util.HashMap<>();
+            for (var r : results) {
+                for (long id : r.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    counted.merge(id, 1, Integer::sum);
+                }
+            }
+            for (long id : ids) {
+                assertThat(counted.get(id)).as("counted increments of %d", id).isEqualTo(3);
+                assertThat(store.find(id).orElseThrow().retryCount()).isEqualTo(3);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One run: increments the ids, retrying the whole run when the database reports a conflict. */
+    private List<Long> retryAll(List<Long> ids) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return store.incrementRetry(ids, 3);
+            } catch (dev.herald.store.StoreConflictException e) {
+                if (attempt > 20) {
+                    throw e;
+                }
+            }
+        }
     }
 }

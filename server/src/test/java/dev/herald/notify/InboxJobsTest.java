@@ -109,6 +109,22 @@ class InboxJobsTest {
     }
 
     @Test
+    void retryUnsent_overlappingRuns_pushTheLastRetryOnce() {
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        store.incrementRetry(List.of(id), 3);
+        store.incrementRetry(List.of(id), 3);
+        presence.userOnline(7);
+
+        var first = service.retryUnsent(50).toCompletableFuture();
+        var second = service.retryUnsent(50).toCompletableFuture();
+        int pushed = first.join() + second.join();
+
+        assertThat(pushed).as("one retry was left").isEqualTo(1);
+        assertThat(published).containsExactly(new Topic.User(7));
+        assertThat(retryCount(id)).isEqualTo(3);
+    }
+
+    @Test
     void cleanupJob_removesOldReadNotificationsAndExpiredIdempotencyKeys() {
         NewNotification n = NewNotification.of("t", "c", "info", "system");
         long oldRead = store.insertForUsers(List.of(7L), n).get(0).id();
