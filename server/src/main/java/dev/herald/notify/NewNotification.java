@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param data extra JSON, or null for none (a JSON {@code null} literal is stored as none)
  * @param actionType at most 50 characters, or null
  * @param actionData free text for the action (often a URL or JSON), or null
+ * @param level {@code urgent} (store and push) or {@code normal} (store only, never pushed)
  */
 public record NewNotification(
         String title,
@@ -24,7 +25,8 @@ public record NewNotification(
         String category,
         JsonNode data,
         String actionType,
-        String actionData) {
+        String actionData,
+        String level) {
 
     public static final int MAX_TITLE = 255;
     public static final int MAX_CODE = 50;
@@ -40,9 +42,29 @@ public record NewNotification(
         checkCode("type", type, false);
         checkCode("category", category, false);
         checkCode("actionType", actionType, true);
+        requireNonNull(level, "level");
+        if (!Kinds.LEVELS.contains(level)) {
+            throw new IllegalArgumentException("level must be one of " + Kinds.LEVELS + ": " + level);
+        }
         if (data != null && (data.isNull() || data.isMissingNode())) {
             data = null;
         }
+    }
+
+    /** An urgent notification (store and push). */
+    public NewNotification(String title, String content, String type, String category, JsonNode data,
+                           String actionType, String actionData) {
+        this(title, content, type, category, data, actionType, actionData, Kinds.URGENT);
+    }
+
+    /** The same notification at {@code level} ({@code urgent} or {@code normal}). */
+    public NewNotification withLevel(String level) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level);
+    }
+
+    /** Whether it is pushed: {@code urgent}; {@code normal} is store only. */
+    public boolean pushed() {
+        return Kinds.URGENT.equals(level);
     }
 
     /** A notification with no extra data and no action. */

@@ -13,7 +13,8 @@ import java.time.Instant;
  * <p>Invariants: {@code id} and {@code userId} are positive; {@code readAt} is set once
  * {@code read} is; {@code sentAt} is set once {@code sentViaWebsocket} is; instants are UTC
  * with millisecond precision. {@code data} is a JSON value or null (absent); treat it as
- * immutable, it may be shared between the records of one send.
+ * immutable, it may be shared between the records of one send. {@code level} is {@code urgent}
+ * (pushed) or {@code normal} (store only, never pushed).
  */
 public record Notification(
         long id,
@@ -31,7 +32,8 @@ public record Notification(
         Instant sentAt,
         int retryCount,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String level) {
 
     public Notification {
         if (id <= 0 || userId <= 0) {
@@ -43,11 +45,12 @@ public record Notification(
         requireNonNull(category, "category");
         requireNonNull(createdAt, "createdAt");
         requireNonNull(updatedAt, "updatedAt");
+        requireNonNull(level, "level");
     }
 
     /** The record of a row just inserted for {@code userId}: unread, undelivered, no retries. */
     static Notification fresh(long id, long userId, NewNotification n, Instant now) {
         return new Notification(id, userId, n.title(), n.content(), n.type(), n.category(), n.data(),
-                n.actionType(), n.actionData(), false, null, false, null, 0, now, now);
+                n.actionType(), n.actionData(), false, null, false, null, 0, now, now, n.level());
     }
 }

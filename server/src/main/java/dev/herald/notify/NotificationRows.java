@@ -22,7 +22,7 @@ final class NotificationRows {
     /** Columns in the order {@link #read(ResultSet)} expects. */
     static final String COLUMNS = "id, user_id, title, content, type, category, data, action_type,"
             + " action_data, is_read, read_at, sent_via_websocket, sent_at, retry_count, created_at,"
-            + " updated_at";
+            + " updated_at, level";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,7 +60,8 @@ final class NotificationRows {
                 dialect.readTimestamp(rs, 13),
                 rs.getInt(14),
                 dialect.readTimestamp(rs, 15),
-                dialect.readTimestamp(rs, 16));
+                dialect.readTimestamp(rs, 16),
+                rs.getString(17));
     }
 
     /** JSON text for the {@code data} column; null stays null. */

@@ -57,8 +57,12 @@ public final class NotificationService {
     /** What a send did: how many were stored, their ids (up to 1000), and whether it was a replay. */
     public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {}
 
-    /** Stores, then (level urgent) pushes. Empty {@code userIds} means every known user. */
-    public CompletionStage<SendResult> send(long[] userIds, NewNotification n, boolean push, String idempotencyKey) {
+    /**
+     * Stores, then pushes when {@code n} is urgent; a normal one (store only) pushes only the new
+     * unread counts. Empty {@code userIds} means every known user.
+     */
+    public CompletionStage<SendResult> send(long[] userIds, NewNotification n, String idempotencyKey) {
+        boolean push = n.pushed();
         return sql.submit(() -> {
             List<Long> recipients = userIds.length == 0 ? store.knownUserIds() : boxed(userIds);
             if (idempotencyKey != null) {
@@ -219,7 +223,8 @@ public final class NotificationService {
         data.put("to_user_id", to);
         var n = new NewNotification("Message from user " + from, content, "info", "message",
                 dev.herald.protocol.Json.MAPPER.valueToTree(data), null, null);
-        return send(new long[] {to}, n, false, null).thenApply(r -> r.count() > 0);
+        // urgent: the recipient is offline now, so it is pushed on their next connect
+        return send(new long[] {to}, n, null).thenApply(r -> r.count() > 0);
     }
 
     static List<Long> boxed(long[] ids) {

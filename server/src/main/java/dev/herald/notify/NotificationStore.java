@@ -56,6 +56,8 @@ public final class NotificationStore {
     private static final String DELETE = "deleted_at = ?, updated_at = ?";
     private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
     private static final String RETRY = "retry_count = retry_count + 1, updated_at = ?";
+    /** Only urgent notifications are pushed; normal ones (store only) never are. */
+    private static final String PUSHED = "level = 'urgent'";
 
     private final Database db;
     private final Clock clock;
@@ -83,8 +85,8 @@ public final class NotificationStore {
         this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
                 + Orderings.unreadNewestFirst(db.dialect()) + " LIMIT ?";
         this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
-                + " AND deleted_at IS NULL AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
-        this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL"
+                + " AND deleted_at IS NULL AND " + PUSHED + " AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
+        this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL AND " + PUSHED
                 + " AND retry_count < ?" + Orderings.retryOrder(db.dialect()) + " LIMIT ?";
     }
 
@@ -284,9 +286,10 @@ public final class NotificationStore {
     // ---------------------------------------------------------------- delivery
 
     /**
-     * The user's notifications not yet acknowledged by a client, with id above {@code sinceId},
-     * oldest first (id order), at most {@code limit}. Read ones are included: delivery and
-     * reading are tracked separately.
+     * The user's urgent notifications not yet acknowledged by a client, with id above
+     * {@code sinceId}, oldest first (id order), at most {@code limit}. Read ones are included:
+     * delivery and reading are tracked separately. Normal ones (store only) are never pushed, so
+     * never listed here.
      */
     public List<Notification> undelivered(long userId, long sinceId, int limit) {
         requireLimit(limit);
@@ -303,7 +306,7 @@ public final class NotificationStore {
     }
 
     /**
-     * The retry job's work list over all users: undelivered notifications whose
+     * The retry job's work list over all users: undelivered urgent notifications whose
      * {@code retry_count} is below {@code maxRetries}, least-retried first and oldest first among
      * equals ({@code ORDER BY retry_count, id}), at most {@code limit}. That is the index order,
      * so the query stops after {@code limit} rows however many rows are pending, and rows that
@@ -334,7 +337,7 @@ public final class NotificationStore {
             params[users.length + 1] = limit;
             found.addAll(sql.query("list retry candidates", SELECT + " WHERE user_id IN ("
                     + IdChunks.placeholders(users.length) + ") AND sent_via_websocket = FALSE"
-                    + " AND deleted_at IS NULL AND retry_count < ? ORDER BY id LIMIT ?", params));
+                    + " AND deleted_at IS NULL AND " + PUSHED + " AND retry_count < ? ORDER BY id LIMIT ?", params));
         }
         found.sort(Comparator.comparingLong(Notification::id));
         return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
@@ -357,7 +360,8 @@ public final class NotificationStore {
         return db.inTransaction("count retry", c -> {
             List<Long> counted = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET " + RETRY
-                    + " WHERE id = ? AND retry_count < ? AND sent_via_websocket = FALSE AND deleted_at IS NULL")) {
+                    + " WHERE id = ? AND retry_count < ? AND sent_via_websocket = FALSE AND deleted_at IS NULL"
+                    + " AND " + PUSHED)) {
                 for (long id : distinct) {
                     ps.setObject(1, ts);
                     ps.setLong(2, id);

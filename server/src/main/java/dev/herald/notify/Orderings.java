@@ -32,14 +32,14 @@ final class Orderings {
     /** A user's undelivered rows: oldest first, through sn_user_undelivered. */
     static String undeliveredOldestFirst(Dialect dialect) {
         return dialect == Dialect.H2
-                ? " ORDER BY user_id, sent_via_websocket, deleted_at, id"
+                ? " ORDER BY user_id, sent_via_websocket, deleted_at, level, id"
                 : " ORDER BY id";
     }
 
     /** Retry work list: least retried, then oldest, through sn_retry. */
     static String retryOrder(Dialect dialect) {
         return dialect == Dialect.H2
-                ? " ORDER BY sent_via_websocket, deleted_at, retry_count, id"
+                ? " ORDER BY sent_via_websocket, deleted_at, level, retry_count, id"
                 : " ORDER BY retry_count, id";
     }
 }

@@ -37,6 +37,22 @@ class DeliveryTest extends StoreTestBase {
     }
 
     @Test
+    void normalLevel_isStoredButNeverADeliveryOrRetryCandidate() {
+        Notification quiet = store.insertForUsers(List.of(ME), note("quiet").withLevel("normal")).get(0);
+        Notification loud = send(ME, "loud");
+
+        assertThat(quiet.level()).isEqualTo("normal");
+        assertThat(store.find(quiet.id()).orElseThrow()).isEqualTo(quiet);
+        assertThat(loud.level()).isEqualTo("urgent");
+        assertThat(titles(store.undelivered(ME, 0, 10))).containsExactly("loud");
+        assertThat(titles(store.retryCandidates(10, 3))).containsExactly("loud");
+        assertThat(titles(store.retryCandidates(List.of(ME), 10, 3))).containsExactly("loud");
+        assertThat(store.incrementRetry(List.of(quiet.id(), loud.id()), 3)).containsExactly(loud.id());
+        assertThat(store.unreadCount(ME)).isEqualTo(2);
+        assertThatThrownBy(() -> note("x").withLevel("loud")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void markDelivered_setsFlagAndSentAt_firstAckWins() {
         Notification n = send(ME, "a");
         clock.advance(Duration.ofSeconds(2));

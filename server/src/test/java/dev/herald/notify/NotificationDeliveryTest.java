@@ -192,13 +192,40 @@ class NotificationDeliveryTest {
         }
     }
 
+    @Test
+    void levelNormal_isNeverPushed_notOnConnectNorSyncNorRetry() {
+        long user = newUser();
+        long quiet = fx.sendOne(user, "store only", Map.of("level", "normal"));
+        long loud = fx.sendOne(user, "store and push");
+
+        Opened o = fx.open(user);
+        try (WsClient ws = o.ws()) {
+            assertThat(pushedIds(o.notifications())).as("on connect").containsExactly(loud);
+            assertThat(o.unreadCount()).as("the badge counts both").isEqualTo(2);
+
+            JsonNode sync = ws.request("sync", Map.of());
+            assertThat(sync.at("/data/synced").asInt()).as("sync").isEqualTo(1);
+            assertThat(sync.at("/data/count").asLong()).isEqualTo(2);
+            barrier(ws);
+
+            awaitOnlineExactly(user);
+            assertThat(retry(100).get("count").asInt()).as("retry").isEqualTo(1);
+            assertThat(awaitPushedIds(ws, 1)).containsExactly(loud);
+        }
+        JsonNode stored = fx.detail(user, quiet);
+        assertThat(stored.get("level").asText()).isEqualTo("normal");
+        assertThat(stored.get("retry_count").asInt()).isZero();
+        assertThat(stored.get("sent_via_websocket").asBoolean()).isFalse();
+        assertThat(fx.detail(user, loud).get("level").asText()).isEqualTo("urgent");
+    }
+
     // ------------------------------------------------------------------ connect and sync
 
     @Test
     void offlineUser_getsUndeliveredNotificationsOnConnectOldestFirst() {
         long user = newUser();
         long first = fx.sendOne(user, "first");
-        long second = fx.sendOne(user, "second", Map.of("level", "normal"));
+        long second = fx.sendOne(user, "second");
         long third = fx.sendOne(user, "third");
         ok(fx.post(BASE + "/" + second + "/read", fx.userToken(user), null)); // read, yet never delivered
 
@@ -249,12 +276,11 @@ class NotificationDeliveryTest {
     void sync_pushesUndeliveredNewerThanSinceIdThenAcksWithTheUnreadCount() {
         long user = newUser();
         try (WsClient ws = fx.openEmpty(user)) {
-            Map<String, Object> quiet = Map.of("level", "normal");
-            long a = fx.sendOne(user, "a", quiet);
-            long b = fx.sendOne(user, "b", quiet);
-            long c = fx.sendOne(user, "c", quiet);
+            long a = fx.sendOne(user, "a");
+            long b = fx.sendOne(user, "b");
+            long c = fx.sendOne(user, "c");
+            assertThat(awaitPushedIds(ws, 3)).as("the live pushes").containsExactly(a, b, c);
             ack(ws, b);
-            barrier(ws); // the unread_count pushes of the sends
 
             String id = ws.send("sync", Map.of("since_id", a));
             List<JsonNode> before = new ArrayList<>();
@@ -279,9 +305,9 @@ class NotificationDeliveryTest {
     void sync_withoutSinceId_pushesEveryUndeliveredOldestFirst() {
         long user = newUser();
         try (WsClient ws = fx.openEmpty(user)) {
-            long a = fx.sendOne(user, "a", Map.of("level", "normal"));
-            long b = fx.sendOne(user, "b", Map.of("level", "normal"));
-            barrier(ws);
+            long a = fx.sendOne(user, "a");
+            long b = fx.sendOne(user, "b");
+            assertThat(awaitPushedIds(ws, 2)).as("the live pushes").containsExactly(a, b);
             String id = ws.send("sync", Map.of());
             List<JsonNode> frames = new ArrayList<>();
             JsonNode f;
@@ -331,8 +357,8 @@ class NotificationDeliveryTest {
         try (WsClient ws = fx.openEmpty(online)) {
             long acked = fx.sendOne(online, "acked");
             long unacked = fx.sendOne(online, "unacked");
+            assertThat(awaitPushedIds(ws, 2)).as("the live pushes").containsExactly(acked, unacked);
             ack(ws, acked);
-            barrier(ws);
             awaitOnlineExactly(online);
             assertThat(retry(100).get("count").asInt()).isEqualTo(1);
             assertThat(awaitPushedIds(ws, 1)).containsExactly(unacked);
@@ -349,7 +375,7 @@ class NotificationDeliveryTest {
         long online = newUser();
         try (WsClient ws = fx.openEmpty(online)) {
             long id = fx.sendOne(online, "newest, online");
-            barrier(ws);
+            assertThat(awaitPushedIds(ws, 1)).as("the live push").containsExactly(id);
             awaitOnlineExactly(online);
             assertThat(retry(3).get("count").asInt()).isEqualTo(1);
             assertThat(awaitPushedIds(ws, 1)).containsExactly(id);
@@ -362,9 +388,9 @@ class NotificationDeliveryTest {
         try (WsClient ws = fx.openEmpty(user)) {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                ids.add(fx.sendOne(user, "n" + i, Map.of("level", "normal")));
+                ids.add(fx.sendOne(user, "n" + i));
             }
-            barrier(ws);
+            assertThat(awaitPushedIds(ws, 4)).as("the live pushes").containsExactlyElementsOf(ids);
             awaitOnlineExactly(user);
             assertThat(retry(3).get("count").asInt()).isEqualTo(3);
             assertThat(awaitPushedIds(ws, 3)).as("oldest first").containsExactlyElementsOf(ids.subList(0, 3));
