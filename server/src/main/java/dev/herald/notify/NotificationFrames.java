@@ -8,7 +8,6 @@ import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frames;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -44,15 +43,9 @@ public final class NotificationFrames implements ConnectionListener {
                         log.warn("could not load undelivered notifications {}: {}", c, err.toString());
                         return;
                     }
-                    deliver(c, u.notifications());
-                    c.send(Frames.push("unread_count", Map.of("count", u.unreadCount())));
+                    PacedPush.start(c, u.notifications(),
+                            () -> c.send(Frames.push("unread_count", Map.of("count", u.unreadCount()))));
                 });
-    }
-
-    private static void deliver(Connection c, List<Notification> notifications) {
-        for (Notification n : notifications) {
-            c.send(Frames.push("notification", NotificationJson.of(n)));
-        }
     }
 
     private void sync(Connection c, InboundFrame f) throws ProtocolException {
@@ -62,9 +55,8 @@ public final class NotificationFrames implements ConnectionListener {
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");
                 return;
             }
-            deliver(c, u.notifications());
-            c.send(Frames.reply("ack", f.id(), Map.of("type", "sync", "synced", u.notifications().size(),
-                    "count", u.unreadCount())));
+            PacedPush.start(c, u.notifications(), () -> c.send(Frames.reply("ack", f.id(),
+                    Map.of("type", "sync", "synced", u.notifications().size(), "count", u.unreadCount()))));
         });
     }
 

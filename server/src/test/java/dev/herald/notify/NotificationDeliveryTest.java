@@ -238,6 +238,32 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void backlogLargerThanTheOutboundLimit_arrivesWhole_onConnectAndOnSync() {
+        long user = newUser();
+        String big = "x".repeat(60 * 1024);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // 200 x 60 KiB = 12 MiB, twelve times gateway.max-outbound-bytes
+            ids.add(fx.sendOne(user, "big " + i, Map.of("content", big)));
+        }
+        Opened o = fx.open(user);
+        try (WsClient ws = o.ws()) {
+            assertThat(pushedIds(o.notifications())).as("on connect").containsExactlyElementsOf(ids);
+            assertThat(o.notifications().get(199).at("/data/content").asText()).isEqualTo(big);
+            assertThat(o.unreadCount()).isEqualTo(200);
+
+            String id = ws.send("sync", Map.of());
+            List<JsonNode> frames = new ArrayList<>();
+            JsonNode f;
+            while (!id.equals((f = ws.next()).path("id").asText())) {
+                frames.add(f);
+            }
+            assertThat(pushedIds(frames)).as("on sync").containsExactlyElementsOf(ids);
+            assertThat(f.at("/data/synced").asInt()).isEqualTo(200);
+            assertThat(barrier(ws)).as("still open, nothing else pending").isEmpty();
+        }
+    }
+
+    @Test
     void unackedNotifications_arePushedAgainOnReconnect_ackedOnesAreNot() {
         long user = newUser();
         long a = fx.sendOne(user, "a");
