@@ -24,12 +24,24 @@ final class NotificationRows {
             + " action_data, is_read, read_at, sent_via_websocket, sent_at, retry_count, created_at,"
             + " updated_at, level";
 
+    /** How many columns {@link #COLUMNS} names. */
+    static final int COLUMN_COUNT = COLUMNS.split(",").length;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Dialect dialect;
 
     NotificationRows(Dialect dialect) {
         this.dialect = requireNonNull(dialect, "dialect");
+    }
+
+    /** {@link #COLUMNS}, each qualified with {@code alias} ({@code n.id, n.user_id, …}). */
+    static String columnsOf(String alias) {
+        StringBuilder sb = new StringBuilder();
+        for (String column : COLUMNS.split(",")) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(alias).append('.').append(column.strip());
+        }
+        return sb.toString();
     }
 
     /** Runs a query that selects {@link #COLUMNS} and reads every row. */

@@ -32,6 +32,10 @@ public final class NotificationService {
     private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
     static final int SYNC_LIMIT = 500;
     private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    /** Users whose known_users upsert a node remembers; 100,000 entries ≈ 10 MB of heap. */
+    static final int KNOWN_USER_CACHE = 100_000;
+    /** A remembered user is written again (moving last_seen) after this long. */
+    static final Duration KNOWN_USER_REFRESH = Duration.ofHours(1);
 
     private final NotificationStore store;
     private final SqlWorkers sql;
@@ -39,6 +43,7 @@ public final class NotificationService {
     private final Presence presence;
     private final HeraldMetrics metrics;
     private final int maxRetries;
+    private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
 
     public NotificationService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
                                HeraldMetrics metrics, int maxRetries) {
@@ -159,24 +164,32 @@ public final class NotificationService {
         return sql.submit(work);
     }
 
-    /** The user's undelivered notifications after {@code sinceId} (oldest first) and unread count. */
-    public CompletionStage<Undelivered> undelivered(long userId, long sinceId) {
-        return sql.submit(() -> new Undelivered(store.undelivered(userId, sinceId, SYNC_LIMIT), store.unreadCount(userId)));
+    /**
+     * One page (at most {@value #SYNC_LIMIT}) of the user's undelivered notifications after
+     * {@code sinceId}, oldest first, with the unread count: one query.
+     */
+    public CompletionStage<Backlog> backlog(long userId, long sinceId) {
+        return sql.submit(() -> store.backlog(userId, sinceId, SYNC_LIMIT));
     }
 
-    public record Undelivered(List<Notification> notifications, long unreadCount) {}
+    /**
+     * A user connected: marks them known — skipped when this node did so within
+     * {@link #KNOWN_USER_REFRESH} — and reads the first page of their backlog, in one task on the
+     * SQL workers (one query for a user the node knows).
+     */
+    public CompletionStage<Backlog> connected(long userId) {
+        return sql.submit(() -> {
+            if (knownUsers.needsTouch(userId)) {
+                store.touchKnownUser(userId);
+                knownUsers.remember(userId);
+            }
+            return store.backlog(userId, 0, SYNC_LIMIT);
+        });
+    }
 
     /** Marks notifications delivered after the client's ack; only the user's own ids count. */
     public CompletionStage<Integer> acknowledge(long userId, long[] ids) {
         return sql.submit(() -> store.markDelivered(userId, boxed(ids)));
-    }
-
-    /** A user connected: remember them as a known user. */
-    public CompletionStage<Void> touch(long userId) {
-        return sql.submit(() -> {
-            store.touchKnownUser(userId);
-            return null;
-        });
     }
 
     /**

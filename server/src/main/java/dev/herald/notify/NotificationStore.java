@@ -67,6 +67,7 @@ public final class NotificationStore {
     final String unreadSql;
     final String undeliveredSql;
     final String retrySql;
+    final String backlogSql;
 
     public NotificationStore(Database db) {
         this(db, Clock.systemUTC());
@@ -86,6 +87,7 @@ public final class NotificationStore {
                 + Orderings.unreadNewestFirst(db.dialect()) + " LIMIT ?";
         this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
                 + " AND deleted_at IS NULL AND " + PUSHED + " AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
+        this.backlogSql = backlogSql(undeliveredSql);
         this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL AND " + PUSHED
                 + " AND retry_count < ?" + Orderings.retryOrder(db.dialect()) + " LIMIT ?";
     }
@@ -294,6 +296,41 @@ public final class NotificationStore {
     public List<Notification> undelivered(long userId, long sinceId, int limit) {
         requireLimit(limit);
         return sql.query("list undelivered", undeliveredSql, userId, sinceId, limit);
+    }
+
+    /**
+     * {@link #undelivered} and {@link #unreadCount} in ONE statement (one round trip, one pooled
+     * connection): the count is an uncorrelated subquery, LEFT JOINed to the page of undelivered
+     * rows so it comes back even when that page is empty. For the push on connect and {@code sync}.
+     */
+    public Backlog backlog(long userId, long sinceId, int limit) {
+        requireLimit(limit);
+        return db.withConnection("read backlog", c -> {
+            try (PreparedStatement ps = c.prepareStatement(backlogSql)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, userId);
+                ps.setLong(3, sinceId);
+                ps.setInt(4, limit);
+                List<Notification> page = new ArrayList<>();
+                long unread = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        unread = rs.getLong(NotificationRows.COLUMN_COUNT + 1);
+                        rs.getLong(1);
+                        if (!rs.wasNull()) {
+                            page.add(sql.rows().read(rs));
+                        }
+                    }
+                }
+                return new Backlog(page, unread);
+            }
+        });
+    }
+
+    private static String backlogSql(String undeliveredSql) {
+        return "SELECT " + NotificationRows.columnsOf("n") + ", c.unread FROM (SELECT COUNT(*) AS unread"
+                + " FROM system_notifications WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL) c"
+                + " LEFT JOIN (" + undeliveredSql + ") n ON 1 = 1 ORDER BY n.id";
     }
 
     /**

@@ -37,6 +37,29 @@ class DeliveryTest extends StoreTestBase {
     }
 
     @Test
+    void backlog_isTheUndeliveredPageWithTheUnreadCount_inOneQuery() {
+        Notification a = send(ME, "a");
+        Notification b = send(ME, "b");
+        Notification c = send(ME, "c");
+        send(OTHER, "x");
+        store.markRead(ME, a.id());
+        store.markDelivered(ME, List.of(b.id()));
+
+        Backlog all = store.backlog(ME, 0, 10);
+        assertThat(all.notifications()).isEqualTo(store.undelivered(ME, 0, 10));
+        assertThat(titles(all.notifications())).containsExactly("a", "c");
+        assertThat(all.notifications().get(0)).isEqualTo(store.find(a.id()).orElseThrow());
+        assertThat(all.unreadCount()).isEqualTo(2).isEqualTo(store.unreadCount(ME));
+        assertThat(titles(store.backlog(ME, 0, 1).notifications())).containsExactly("a");
+        assertThat(titles(store.backlog(ME, a.id(), 10).notifications())).containsExactly("c");
+
+        Backlog none = store.backlog(ME, c.id(), 10);
+        assertThat(none.notifications()).isEmpty();
+        assertThat(none.unreadCount()).as("the count comes without rows too").isEqualTo(2);
+        assertThat(store.backlog(999, 0, 10)).isEqualTo(new Backlog(List.of(), 0));
+    }
+
+    @Test
     void normalLevel_isStoredButNeverADeliveryOrRetryCandidate() {
         Notification quiet = store.insertForUsers(List.of(ME), note("quiet").withLevel("normal")).get(0);
         Notification loud = send(ME, "loud");

@@ -264,6 +264,21 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void backlogOfMoreThanOnePage_isPushedWholeOnConnect() {
+        long user = newUser();
+        int total = NotificationService.SYNC_LIMIT + 20;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            ids.add(fx.sendOne(user, "n" + i));
+        }
+        Opened o = fx.open(user);
+        try (WsClient ws = o.ws()) {
+            assertThat(pushedIds(o.notifications())).as("every page, oldest first").containsExactlyElementsOf(ids);
+            assertThat(o.unreadCount()).isEqualTo(total);
+        }
+    }
+
+    @Test
     void unackedNotifications_arePushedAgainOnReconnect_ackedOnesAreNot() {
         long user = newUser();
         long a = fx.sendOne(user, "a");

@@ -42,6 +42,8 @@ class QueryPlanTest extends StoreTestBase {
         soft.assertThat(plan(unreadOfType)).as("list is_read+type").contains("sn_user_");
         soft.assertThat(plan(store.undeliveredSql, 5L, 0L, 100)).as("undelivered").contains("sn_user_undelivered");
         soft.assertThat(plan(store.retrySql, 3, 50)).as("retry").contains("sn_retry");
+        soft.assertThat(plan(store.backlogSql, 5L, 5L, 0L, 500)).as("backlog")
+                .contains("sn_user_undelivered").contains("sn_user_read");
         soft.assertThat(plan(NotificationStore.STATISTICS, 5L)).as("statistics").contains("sn_user_");
         soft.assertThat(plan("UPDATE system_notifications SET updated_at = updated_at"
                 + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL", 5L)).as("markAllRead").contains("sn_user_");
@@ -90,12 +92,17 @@ class QueryPlanTest extends StoreTestBase {
         }
     }
 
-    /** The plan text; for MariaDB only the chosen key and access type ("ALL" = full scan). */
+    /**
+     * The plan text; for MariaDB only the chosen key and access type ("ALL" = full scan) of each
+     * base table.
+     */
     private String read(PreparedStatement ps) throws SQLException {
         StringBuilder sb = new StringBuilder();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                if (dialect == Dialect.MARIADB) {
+                if (dialect == Dialect.MARIADB && rs.getString("table").startsWith("<derived")) {
+                    continue; // reading a derived table's few materialized rows, not a base table
+                } else if (dialect == Dialect.MARIADB) {
                     sb.append("type=").append(rs.getString("type")).append(" key=").append(rs.getString("key")).append('\n');
                 } else {
                     sb.append(rs.getString(1)).append('\n');
