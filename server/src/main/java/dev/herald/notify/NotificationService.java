@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ public final class NotificationService {
     static final int KNOWN_USER_CACHE = 100_000;
     /** A remembered user is written again (moving last_seen) after this long. */
     static final Duration KNOWN_USER_REFRESH = Duration.ofHours(1);
+    /** Sends to at most this many recipients add them to that cache (bigger ones would flush it). */
+    static final int REMEMBER_RECIPIENTS = 1_000;
 
     private final NotificationStore store;
     private final SqlWorkers sql;
@@ -69,11 +72,17 @@ public final class NotificationService {
     public CompletionStage<SendResult> send(long[] userIds, NewNotification n, String idempotencyKey) {
         boolean push = n.pushed();
         return sql.submit(() -> {
-            List<Long> recipients = userIds.length == 0 ? store.knownUserIds() : boxed(userIds);
-            if (idempotencyKey != null) {
-                return store.insertIdempotent(idempotencyKey, recipients, n);
+            boolean everyone = userIds.length == 0;
+            List<Long> recipients = everyone ? store.knownUserIds() : boxed(userIds);
+            // recipients read from known_users, or known to this node, need not be added to it
+            LongPredicate known = everyone ? user -> true : knownUsers::isKnown;
+            IdempotentInsert inserted = idempotencyKey != null
+                    ? store.insertIdempotent(idempotencyKey, recipients, n, known)
+                    : new IdempotentInsert(store.insertForUsers(recipients, n, known), false);
+            if (!everyone && !inserted.replayed() && recipients.size() <= REMEMBER_RECIPIENTS) {
+                recipients.forEach(knownUsers::rememberKnown);
             }
-            return new IdempotentInsert(store.insertForUsers(recipients, n), false);
+            return inserted;
         }).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * The notification inbox in SQL (thin JDBC over {@link Database}): sending, reading, changing,
@@ -44,6 +45,7 @@ public final class NotificationStore {
     public static final int MAX_KEY_LENGTH = 255;
 
     static final int ID_CHUNK = NotificationSql.ID_CHUNK;
+    private static final LongPredicate UNKNOWN = user -> false;
     static final int PURGE_CHUNK = 5_000;
 
     static final String UNREAD_COUNT = "SELECT COUNT(*) FROM system_notifications"
@@ -103,8 +105,18 @@ public final class NotificationStore {
      * @return the stored records, ordered by id
      */
     public List<Notification> insertForUsers(List<Long> userIds, NewNotification n) {
+        return insertForUsers(userIds, n, UNKNOWN);
+    }
+
+    /**
+     * {@link #insertForUsers(List, NewNotification)}, skipping the {@code known_users} insert for
+     * the recipients {@code alreadyKnown} vouches for (the caller knows their rows exist: they
+     * came from {@link #knownUserIds()}, or a committed write added them).
+     */
+    public List<Notification> insertForUsers(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(n, "notification");
-        return sends.insert(Sends.recipients(userIds), n, now());
+        requireNonNull(alreadyKnown, "alreadyKnown");
+        return sends.insert(Sends.recipients(userIds), n, now(), alreadyKnown);
     }
 
     /**
@@ -117,12 +129,19 @@ public final class NotificationStore {
      * @param key 1-{@value #MAX_KEY_LENGTH} characters, compared exactly (case-sensitive)
      */
     public IdempotentInsert insertIdempotent(String key, List<Long> userIds, NewNotification n) {
+        return insertIdempotent(key, userIds, n, UNKNOWN);
+    }
+
+    /** {@link #insertIdempotent(String, List, NewNotification)} with {@code alreadyKnown} as above. */
+    public IdempotentInsert insertIdempotent(String key, List<Long> userIds, NewNotification n,
+                                             LongPredicate alreadyKnown) {
         requireNonNull(key, "key");
+        requireNonNull(alreadyKnown, "alreadyKnown");
         requireNonNull(n, "notification");
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
             throw new IllegalArgumentException("idempotency key must be 1-" + MAX_KEY_LENGTH + " characters");
         }
-        return sends.insertIdempotent(key, Sends.recipients(userIds), n, now());
+        return sends.insertIdempotent(key, Sends.recipients(userIds), n, now(), alreadyKnown);
     }
 
     /** Marks {@code userId} known and seen now (on connect): one upsert. */

@@ -9,9 +9,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -49,19 +51,19 @@ final class Sends {
         return keys;
     }
 
-    List<Notification> insert(long[] users, NewNotification n, Instant now) {
+    List<Notification> insert(long[] users, NewNotification n, Instant now, LongPredicate known) {
         if (users.length == 0) {
             return List.of();
         }
-        return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now)));
+        return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now, known)));
     }
 
-    IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now) {
+    IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now, LongPredicate known) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return db.inTransaction("insert notifications (idempotent)", c -> {
                     keys.claim(c, key, now);
-                    List<Notification> created = insertRows(c, users, n, now);
+                    List<Notification> created = insertRows(c, users, n, now, known);
                     keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
                     return new IdempotentInsert(created, false);
                 });
@@ -88,12 +90,15 @@ final class Sends {
         }));
     }
 
-    private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now)
-            throws SQLException {
+    private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now,
+                                          LongPredicate known) throws SQLException {
         List<Notification> created = new ArrayList<>(users.length);
         for (long[] part : IdChunks.split(users, chunk)) {
             created.addAll(recipientInsert.insert(c, part, n, now));
-            knownUsers.addMissing(c, part, now);
+            long[] unknown = Arrays.stream(part).filter(known.negate()).toArray();
+            if (unknown.length > 0) {
+                knownUsers.addMissing(c, unknown, now);
+            }
         }
         created.sort(Comparator.comparingLong(Notification::id));
         return created;

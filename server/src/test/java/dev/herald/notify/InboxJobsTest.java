@@ -143,6 +143,21 @@ class InboxJobsTest {
     }
 
     @Test
+    void send_addsRecipientsToKnownUsersOnce_andEveryoneReachesExactlyTheKnownUsers() {
+        NewNotification n = NewNotification.of("t", "c", "info", "system");
+        service.send(new long[] {3, 4}, n, null).toCompletableFuture().join();
+        assertThat(store.knownUserIds()).containsExactly(3L, 4L);
+
+        db.withConnection(c -> c.createStatement().executeUpdate("DELETE FROM known_users WHERE user_id = 4"));
+        service.send(new long[] {4, 5}, n, null).toCompletableFuture().join();
+        assertThat(store.knownUserIds()).as("4 is known to this node, so not added again").containsExactly(3L, 5L);
+
+        var everyone = service.send(new long[0], n, null).toCompletableFuture().join();
+        assertThat(everyone.count()).isEqualTo(2);
+        assertThat(store.knownUserIds()).containsExactly(3L, 5L);
+    }
+
+    @Test
     void cleanupJob_removesOldReadNotificationsAndExpiredIdempotencyKeys() {
         NewNotification n = NewNotification.of("t", "c", "info", "system");
         long oldRead = store.insertForUsers(List.of(7L), n).get(0).id();

@@ -47,6 +47,18 @@ class KnownUserCacheTest {
     }
 
     @Test
+    void knownFromASend_isKnown_butStillNeedsTheConnectTouch() {
+        assertThat(cache.isKnown(7)).isFalse();
+        cache.rememberKnown(7);
+        assertThat(cache.isKnown(7)).isTrue();
+        assertThat(cache.needsTouch(7)).as("last_seen was not moved by a connect").isTrue();
+        cache.remember(7);
+        assertThat(cache.needsTouch(7)).isFalse();
+        cache.rememberKnown(7);
+        assertThat(cache.needsTouch(7)).as("a later send does not undo the touch").isFalse();
+    }
+
+    @Test
     void capacity_mustBePositive() {
         assertThatThrownBy(() -> new KnownUserCache(0, Duration.ofHours(1))).isInstanceOf(IllegalArgumentException.class);
     }

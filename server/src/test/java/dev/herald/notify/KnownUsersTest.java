@@ -20,6 +20,17 @@ class KnownUsersTest extends StoreTestBase {
     }
 
     @Test
+    void insertForUsers_addsOnlyTheRecipientsNotVouchedForAsKnown() {
+        List<Notification> sent = store.insertForUsers(List.of(1L, 2L, 3L, 4L), note("x"), user -> user % 2 == 0);
+        assertThat(sent).hasSize(4);
+        assertThat(store.knownUserIds()).as("2 and 4 were vouched for, so not written").containsExactly(1L, 3L);
+        store.insertIdempotent("k", List.of(5L, 6L), note("y"), user -> user == 6);
+        assertThat(store.knownUserIds()).containsExactly(1L, 3L, 5L);
+        store.insertForUsers(List.of(6L), note("z"));
+        assertThat(store.knownUserIds()).containsExactly(1L, 3L, 5L, 6L);
+    }
+
+    @Test
     void touchKnownUser_again_movesLastSeenButNotFirstSeen() {
         store.touchKnownUser(42);
         clock.advance(Duration.ofMinutes(5));
