@@ -70,6 +70,7 @@ public final class NotificationStore {
     final String undeliveredSql;
     final String retrySql;
     final String backlogSql;
+    final String unreadCountsSql;
 
     public NotificationStore(Database db) {
         this(db, Clock.systemUTC());
@@ -90,6 +91,9 @@ public final class NotificationStore {
         this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
                 + " AND deleted_at IS NULL AND " + PUSHED + " AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
         this.backlogSql = backlogSql(undeliveredSql);
+        this.unreadCountsSql = "SELECT n.user_id, COUNT(*) FROM " + IdTable.from(db.dialect())
+                + " JOIN system_notifications n ON n.user_id = ids.user_id"
+                + " WHERE n.is_read = FALSE AND n.deleted_at IS NULL GROUP BY n.user_id";
         this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL AND " + PUSHED
                 + " AND retry_count < ?" + Orderings.retryOrder(db.dialect()) + " LIMIT ?";
     }
@@ -196,9 +200,11 @@ public final class NotificationStore {
     }
 
     /**
-     * Unread counts of many users at once (one grouped query per {@value #ID_CHUNK} users, on one
-     * connection), for pushing {@code unread_count} after a many-recipient send; users with none
-     * are absent from the map.
+     * Unread counts of many users at once (one grouped query per {@value IdTable#MAX_IDS} users,
+     * on one connection), for pushing {@code unread_count} after a many-recipient send; users
+     * with none are absent from the map. The users are one array parameter joined to the table
+     * ({@link IdTable}), so each is one lookup in sn_user_read: an {@code IN (…)} list made H2
+     * compare every matching row with every listed id.
      */
     public Map<Long, Long> unreadCounts(Collection<Long> userIds) {
         long[] users = distinct(userIds);
@@ -207,13 +213,9 @@ public final class NotificationStore {
             return counts;
         }
         return db.withConnection("count unread", c -> {
-            for (long[] chunk : IdChunks.split(users, ID_CHUNK)) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT user_id, COUNT(*) FROM system_notifications"
-                        + " WHERE user_id IN (" + IdChunks.placeholders(chunk.length) + ")"
-                        + " AND is_read = FALSE AND deleted_at IS NULL GROUP BY user_id")) {
-                    for (int i = 0; i < chunk.length; i++) {
-                        ps.setLong(i + 1, chunk[i]);
-                    }
+            try (PreparedStatement ps = c.prepareStatement(unreadCountsSql)) {
+                for (long[] chunk : IdChunks.split(users, IdTable.MAX_IDS)) {
+                    IdTable.bind(db.dialect(), ps, 1, chunk);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             counts.put(rs.getLong(1), rs.getLong(2));
