@@ -156,7 +156,7 @@ class NotificationQueryTest extends StoreTestBase {
 
     @Test
     void unreadCounts_manyUsersAtOnce_onlyThoseWithUnread() {
-        List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK + 10L).boxed().toList();
+        List<Long> users = java.util.stream.LongStream.rangeClosed(1, IdTable.MAX_IDS + 10L).boxed().toList();
         store.insertForUsers(users, note("a"));
         store.insertForUsers(List.of(1L, 2L), note("b"));
         store.markAllRead(3);
