@@ -21,12 +21,13 @@ import java.util.function.LongSupplier;
  * harmless: the upserts are idempotent. Thread-safe (one lock; every call is a map operation).
  */
 final class KnownUserCache {
+    /** The value of a user known to be in the table but not touched by a connect here. */
+    private static final long NOT_TOUCHED = Long.MIN_VALUE;
+
     private final int capacity;
     private final long refreshAfterNanos;
     private final LongSupplier nanoTime;
     private final LinkedHashMap<Long, Long> touchedAt;
-    /** The value of a user known to be in the table but not touched by a connect here. */
-    private static final long NOT_TOUCHED = Long.MIN_VALUE;
 
     KnownUserCache(int capacity, Duration refreshAfter) {
         this(capacity, refreshAfter, System::nanoTime);
