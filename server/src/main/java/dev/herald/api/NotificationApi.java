@@ -203,8 +203,8 @@ public final class NotificationApi {
             b.error("idempotency_key", "must not be empty");
         }
         b.validate();
-        var n = new NewNotification(title, content, type, category, data, actionType, actionData);
-        return service.send(users, n, "urgent".equals(level), key).thenApply(r -> Reply.ok(Map.of(
+        var n = new NewNotification(title, content, type, category, data, actionType, actionData).withLevel(level);
+        return service.send(users, n, key).thenApply(r -> Reply.ok(Map.of(
                 "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size())));
     }
 
