@@ -412,36 +412,48 @@ describe('subscribe', () => {
 });
 
 describe('inbox sync and acks', () => {
-  test('syncs on every open, with since_id once notifications were seen, and reports the unread count', async () => {
+  test('sends no sync on open or reopen: the server pushes the backlog itself, so each arrives once', async () => {
     const ctx = setup();
     let socket = await connectAndOpen(ctx);
+    const seen = [];
     const counts = [];
+    ctx.herald.on('notification', (n) => seen.push(n.id));
     ctx.herald.on('unread_count', (d) => counts.push(d.count));
-    assert.deepEqual(socket.last('sync').data, {});
+    // what the server pushes on open: the undelivered notifications, then the unread count
     socket.receive({ type: 'notification', data: { id: 7, title: 'a' } });
     socket.receive({ type: 'notification', data: { id: 9, title: 'b' } });
-    socket.receive({ type: 'ack', id: socket.last('sync').id, data: { count: 2 } });
-    await settle();
+    socket.receive({ type: 'unread_count', data: { count: 2 } });
+    await ctx.clock.advance(1000);
+    assert.equal(socket.frames('sync').length, 0);
+    assert.deepEqual(seen, [7, 9]);
     assert.deepEqual(counts, [2]);
 
     socket.drop();
     await ctx.clock.advance(100);
     socket = ctx.socket();
     socket.open();
-    assert.deepEqual(socket.last('sync').data, { since_id: 9 });
+    await ctx.clock.advance(1000);
+    assert.equal(socket.frames('sync').length, 0, 'no sync after a reconnect either');
   });
 
-  test('syncs again while a sync brought notifications (the server sends them in pages)', async () => {
+  test('sync() asks from the last id seen, page after page until one brings none', async () => {
     const ctx = setup();
     const socket = await connectAndOpen(ctx);
-    socket.receive({ type: 'notification', data: { id: 1 } });
-    socket.receive({ type: 'notification', data: { id: 2 } });
+    const counts = [];
+    ctx.herald.on('unread_count', (d) => counts.push(d.count));
+    socket.receive({ type: 'notification', data: { id: 4 } });
+    const done = ctx.herald.sync();
+    await settle();
+    assert.deepEqual(socket.last('sync').data, { since_id: 4 });
+    socket.receive({ type: 'notification', data: { id: 5 } });
+    socket.receive({ type: 'notification', data: { id: 6 } });
     socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 2, count: 5 } });
     await settle();
-    assert.deepEqual(socket.last('sync').data, { since_id: 2 });
+    assert.deepEqual(socket.last('sync').data, { since_id: 6 });
     socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 0, count: 5 } });
-    await settle();
+    assert.deepEqual(await done, { type: 'sync', synced: 0, count: 5 });
     assert.equal(socket.frames('sync').length, 2);
+    assert.deepEqual(counts, [5, 5]);
   });
 
   test('acks notifications in one batch per window', async () => {

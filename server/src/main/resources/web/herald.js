@@ -4,7 +4,8 @@
  * One `Herald` object keeps one WebSocket to the gateway alive: it reconnects with exponential
  * backoff, jitter and a cap; it detects dead links with a JSON ping and a reply deadline; it
  * matches request replies by `id`; it resubscribes channels after a reconnect and resumes them from
- * the last offset it saw; it syncs and acknowledges inbox notifications; and it asks a token
+ * the last offset it saw; it acknowledges inbox notifications (the server pushes the undelivered
+ * ones itself on every open; `sync()` asks again on demand); and it asks a token
  * provider for a fresh token when the old one expires. See docs/client.md.
  *
  * @module herald
@@ -349,7 +350,8 @@ export class Herald {
     this.#armHeartbeat();
     this.#scheduleTokenRefresh();
     for (const [channel, entry] of this.#channels) this.#join(channel, entry);
-    this.#sync();
+    // No sync here: on every open the server itself pushes the undelivered notifications, then
+    // the unread count. Asking as well would bring each of them twice.
   }
 
   #onDrop(code, reason, opened) {
@@ -385,7 +387,7 @@ export class Herald {
       this.#timers.clearTimeout(timer);
     }
     this.#heartbeatTimer = this.#deadlineTimer = this.#ackTimer = this.#refreshTimer = null;
-    this.#ackIds.clear(); // unacked notifications are pushed again by the next sync
+    this.#ackIds.clear(); // unacked notifications are pushed again on the next open
     for (const { reject, timer } of this.#pending.values()) {
       this.#timers.clearTimeout(timer);
       reject(new HeraldError('closed', reason));
@@ -492,13 +494,20 @@ export class Herald {
 
   // ---- inbox sync and acks ----
 
-  /** Asks for undelivered notifications; the server sends them in pages, so ask until none come. */
-  #sync() {
-    const since = this.#lastNotificationId;
-    this.request('sync', since ? { since_id: since } : {}).then((reply) => {
+  /**
+   * Asks for the undelivered notifications newer than the last one seen, page after page until a
+   * page brings none; they arrive as `notification` events and the unread count of the last reply
+   * as an `unread_count` event. Not needed after a (re)connect: the server pushes the backlog on
+   * every open by itself. Resolves with the last reply's data.
+   * @returns {Promise<{synced: number, count: number}>}
+   */
+  async sync() {
+    for (;;) {
+      const since = this.#lastNotificationId;
+      const reply = await this.request('sync', since ? { since_id: since } : {});
       if (typeof reply.count === 'number') this.#emit('unread_count', { count: reply.count }, null);
-      if (reply.synced > 0 && this.#lastNotificationId > since) this.#sync();
-    }, ignore);
+      if (!(reply.synced > 0 && this.#lastNotificationId > since)) return reply;
+    }
   }
 
   #noteNotification(data) {

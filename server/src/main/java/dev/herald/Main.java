@@ -57,6 +57,39 @@ public final class Main {
         }
     }
 
+    /**
+     * Netty samples buffer allocations for leak reports by creating a throwable per sampled buffer
+     * (JFR counted ~100 per second on the unicast path). A server started from the command line
+     * runs without it unless {@code -Dio.netty.leakDetection.level} asks for a level; the test
+     * suite, which builds servers directly, keeps Netty's default.
+     */
+    static void productionLeakDetection() {
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
+    /**
+     * Most of an idle connection's resident memory is heap head-room G1 keeps committed after a
+     * collection (BENCHMARKS.md, "Server JVM flags and memory"). The two free-ratio flags are
+     * manageable, so {@code serve} sets them to 10/20 % at start unless they were given on the
+     * command line: what was measured with {@code -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20}
+     * then also holds for a bare {@code java -jar}.
+     */
+    static void compactHeap() {
+        try {
+            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            // lower the minimum first: the JVM refuses a maximum below the current minimum
+            for (String[] flag : new String[][] {{"MinHeapFreeRatio", "10"}, {"MaxHeapFreeRatio", "20"}}) {
+                if (vm.getVMOption(flag[0]).getOrigin() == com.sun.management.VMOption.Origin.DEFAULT) {
+                    vm.setVMOption(flag[0], flag[1]);
+                }
+            }
+        } catch (RuntimeException e) {
+            // another JVM, or the values conflict with ones given on the command line: keep those
+        }
+    }
+
     @Command(name = "serve", description = "Start a Herald node (the default embedded setup needs no options).")
     static final class Serve extends Common implements Callable<Integer> {
         @Option(names = "--port", description = "listening port (default 8080)")
@@ -69,6 +102,8 @@ public final class Main {
                 more.put("server.port", port.toString());
             }
             Settings settings = settings(more);
+            productionLeakDetection();
+            compactHeap();
             Herald herald = Herald.start(settings);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
 
 /**
  * The inbox API ({@code /admin/system/notifications…}, SPEC §5). A user token acts on its own
@@ -137,31 +139,35 @@ public final class NotificationApi {
     }
 
     private CompletionStage<Reply> batchRead(Request req) {
-        JsonBody b = req.json();
-        long user = user(req, b);
-        List<Long> ids = ids(b);
-        return service.change(user, () -> store.markRead(user, ids)).thenApply(n -> Reply.ok(Map.of("updated", n)));
+        return changeIds(req, "updated", store::markRead);
     }
 
     private CompletionStage<Reply> readAll(Request req) {
-        JsonBody b = req.json();
-        long user = user(req, b);
-        b.validate();
-        return service.change(user, () -> store.markAllRead(user)).thenApply(n -> Reply.ok(Map.of("updated", n)));
+        return changeAll(req, "updated", store::markAllRead);
     }
 
     private CompletionStage<Reply> batchDelete(Request req) {
-        JsonBody b = req.json();
-        long user = user(req, b);
-        List<Long> ids = ids(b);
-        return service.change(user, () -> store.delete(user, ids)).thenApply(n -> Reply.ok(Map.of("deleted", n)));
+        return changeIds(req, "deleted", store::delete);
     }
 
     private CompletionStage<Reply> clearRead(Request req) {
+        return changeAll(req, "deleted", store::clearRead);
+    }
+
+    /** A change to the {@code ids} of the body's user; answers {@code {key: rows changed}}. */
+    private CompletionStage<Reply> changeIds(Request req, String key, BiFunction<Long, List<Long>, Integer> change) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        List<Long> ids = ids(b);
+        return service.change(user, () -> change.apply(user, ids)).thenApply(n -> Reply.ok(Map.of(key, n)));
+    }
+
+    /** A change to all the body's user's notifications; answers {@code {key: rows changed}}. */
+    private CompletionStage<Reply> changeAll(Request req, String key, LongFunction<Integer> change) {
         JsonBody b = req.json();
         long user = user(req, b);
         b.validate();
-        return service.change(user, () -> store.clearRead(user)).thenApply(n -> Reply.ok(Map.of("deleted", n)));
+        return service.change(user, () -> change.apply(user)).thenApply(n -> Reply.ok(Map.of(key, n)));
     }
 
     private CompletionStage<Reply> send(Request req) {
@@ -197,8 +203,8 @@ public final class NotificationApi {
             b.error("idempotency_key", "must not be empty");
         }
         b.validate();
-        var n = new NewNotification(title, content, type, category, data, actionType, actionData);
-        return service.send(users, n, "urgent".equals(level), key).thenApply(r -> Reply.ok(Map.of(
+        var n = new NewNotification(title, content, type, category, data, actionType, actionData).withLevel(level);
+        return service.send(users, n, key).thenApply(r -> Reply.ok(Map.of(
                 "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size())));
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
@@ -40,12 +41,19 @@ public final class TokenVerifier {
             Pattern.compile("-----BEGIN (PUBLIC KEY|CERTIFICATE)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
     private final JWSVerifier hmac;
+    private final Hs256Check hs256;
     private final Optional<JWSVerifier> asymmetric;
     private final JWSAlgorithm.Family asymmetricFamily;
     private final Duration clockSkew;
     private final Clock clock;
 
     public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock) {
+        this(secret, publicKeyPem, clockSkew, clock, true);
+    }
+
+    /** {@code fastHs256} false checks every token the general way (tests compare the two). */
+    TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock, boolean fastHs256) {
+        this.hs256 = fastHs256 && secret.length >= 32 ? new Hs256Check(secret) : null;
         this.clockSkew = Objects.requireNonNull(clockSkew);
         this.clock = Objects.requireNonNull(clock);
         try {
@@ -108,6 +116,12 @@ public final class TokenVerifier {
         if (token == null || token.isBlank()) {
             throw new TokenException("token_missing", "a token is required");
         }
+        if (hs256 != null) {
+            Principal fast = fastPrincipal(hs256.check(token));
+            if (fast != null) {
+                return fast;
+            }
+        }
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -125,7 +139,72 @@ public final class TokenVerifier {
         } catch (JOSEException e) {
             throw new TokenException("token_invalid", "the token signature cannot be checked");
         }
-        return principal(claims);
+        Date exp = claims.getExpirationTime();
+        return principal(claims.getSubject(), exp == null ? null : exp.toInstant(),
+                stringList(claims, "roles"), stringList(claims, "channels"));
+    }
+
+    /**
+     * The principal of verified claims read by {@link Hs256Check}, or null when a claim has a shape
+     * the general path should judge (so both paths give the same answer).
+     */
+    private Principal fastPrincipal(Hs256Check.Checked checked) throws TokenException {
+        if (checked == null) {
+            return null;
+        }
+        JsonNode claims = checked.claims();
+        JsonNode sub = claims.get("sub");
+        JsonNode exp = claims.get("exp");
+        List<String> roles = fastStringList(claims.get("roles"));
+        List<String> channels = fastStringList(claims.get("channels"));
+        if ((sub != null && !sub.isTextual()) || (exp != null && !exp.isIntegralNumber()) || roles == null || channels == null
+                || !registeredClaimsWellTyped(claims)) {
+            return null;
+        }
+        if (!checked.signatureMatches()) {
+            throw new TokenException("token_invalid", "the token signature does not match");
+        }
+        return principal(sub == null ? null : sub.textValue(), exp == null ? null : Instant.ofEpochSecond(exp.longValue()),
+                roles, channels);
+    }
+
+    /**
+     * The general path refuses claim sets whose registered claims have the wrong JSON type (RFC
+     * 7519 §4.1); the fast path accepts only sets where those it does not read are absent or right.
+     */
+    private static boolean registeredClaimsWellTyped(JsonNode claims) {
+        for (String name : List.of("iss", "jti")) {
+            JsonNode n = claims.get(name);
+            if (n != null && !n.isTextual()) {
+                return false;
+            }
+        }
+        for (String name : List.of("iat", "nbf")) {
+            JsonNode n = claims.get(name);
+            if (n != null && !n.isIntegralNumber()) {
+                return false;
+            }
+        }
+        JsonNode aud = claims.get("aud");
+        return aud == null || aud.isTextual() || fastStringList(aud) != null && aud.isArray();
+    }
+
+    /** Absent or null: empty; an array of strings: those; anything else: null (not decided here). */
+    private static List<String> fastStringList(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(node.size());
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                return null;
+            }
+            out.add(element.textValue());
+        }
+        return List.copyOf(out);
     }
 
     private JWSVerifier verifierFor(JWSAlgorithm alg) throws TokenException {
@@ -140,26 +219,23 @@ public final class TokenVerifier {
         throw new TokenException("token_invalid", "tokens signed with " + alg + " are not accepted");
     }
 
-    private Principal principal(JWTClaimsSet claims) throws TokenException {
+    private Principal principal(String subject, Instant expiresAt, List<String> roles, List<String> channels)
+            throws TokenException {
         long userId;
         try {
-            userId = Long.parseLong(Objects.requireNonNullElse(claims.getSubject(), ""));
+            userId = Long.parseLong(Objects.requireNonNullElse(subject, ""));
         } catch (NumberFormatException e) {
             throw new TokenException("token_invalid", "the token's sub must be a positive user id");
         }
         if (userId <= 0) {
             throw new TokenException("token_invalid", "the token's sub must be a positive user id");
         }
-        Date exp = claims.getExpirationTime();
-        if (exp == null) {
+        if (expiresAt == null) {
             throw new TokenException("token_invalid", "the token has no exp claim");
         }
-        Instant expiresAt = exp.toInstant();
         if (expiresAt.plus(clockSkew).isBefore(clock.instant())) {
             throw new TokenException("token_expired", "the token has expired");
         }
-        List<String> roles = stringList(claims, "roles");
-        List<String> channels = stringList(claims, "channels");
         Principal.Kind kind = roles.contains("admin") ? Principal.Kind.ADMIN : Principal.Kind.USER;
         return new Principal(kind, userId, channels, expiresAt);
     }

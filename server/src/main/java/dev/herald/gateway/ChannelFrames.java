@@ -73,7 +73,11 @@ final class ChannelFrames {
     /** Writes the recovered history, then the publications parked meanwhile; on the connection's loop. */
     private void recover(Connection c, InboundFrame f, Subscription s, Broker.History h, Throwable err) {
         if (s.pending == null) {
-            return; // unsubscribed or closed meanwhile
+            // unsubscribed (or closed) while the history was read: the subscribe still gets its answer
+            if (err == null && c.slot >= 0) {
+                c.send(Frames.reply("ack", f.id(), subscribeAck(s.channel, h, false, false)));
+            }
+            return;
         }
         if (err == null && h.recovered()) {
             for (Broker.Publication p : h.publications()) {
@@ -94,6 +98,11 @@ final class ChannelFrames {
             c.sendError(f.id(), ErrorCode.UNAVAILABLE, "channel history is unavailable right now; subscribed without it");
             return;
         }
+        c.send(Frames.reply("ack", f.id(), subscribeAck(channel, h, recovered, true)));
+    }
+
+    /** {@code subscribed} is false only when an unsubscribe overtook a subscribe that was recovering. */
+    private static Map<String, Object> subscribeAck(String channel, Broker.History h, Boolean recovered, boolean subscribed) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", "subscribe");
         data.put("channel", channel);
@@ -102,7 +111,10 @@ final class ChannelFrames {
         if (recovered != null) {
             data.put("recovered", recovered);
         }
-        c.send(Frames.reply("ack", f.id(), data));
+        if (!subscribed) {
+            data.put("subscribed", false);
+        }
+        return data;
     }
 
     private void unsubscribe(Connection c, InboundFrame f) throws ProtocolException {

@@ -4,10 +4,8 @@ import dev.herald.auth.Principal;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frames;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +110,7 @@ public final class Connection {
 
     /** Sends one encoded frame to this connection only. */
     public void send(byte[] frame) {
-        write(Unpooled.wrappedBuffer(frame));
+        write(WireFrames.text(frame));
     }
 
     public void sendError(String id, ErrorCode code, String message) {
@@ -129,20 +127,20 @@ public final class Connection {
     }
 
     /**
-     * Writes {@code payload} (ownership passes here) unless the client is not reading, in which
-     * case the connection is closed with 1008 {@code slow consumer}.
+     * Writes a whole text frame as built by {@link WireFrames} (ownership passes here) unless the
+     * client is not reading, in which case the connection is closed with 1008 {@code slow consumer}.
      */
-    void write(ByteBuf payload) {
+    void write(ByteBuf wireFrame) {
         if (!started || !channel.isActive()) {
-            payload.release();
+            wireFrame.release();
             return;
         }
         if (!channel.isWritable()) {
-            payload.release();
+            wireFrame.release();
             closeNow(CloseCodes.POLICY, "slow consumer");
             return;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(payload), channel.voidPromise());
+        channel.writeAndFlush(wireFrame, channel.voidPromise());
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.herald.broker.Topic;
 import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -341,7 +340,7 @@ public final class Hub implements Broker.Sink {
             if (targets.length == 0) {
                 return;
             }
-            ByteBuf shared = direct(f.bytes());
+            ByteBuf shared = WireFrames.text(f.bytes());
             for (Connection c : targets) {
                 c.write(shared.retainedDuplicate());
             }
@@ -376,7 +375,7 @@ public final class Hub implements Broker.Sink {
 
     /** One task per event loop, all writing the same direct buffer; the last one out releases it. */
     private void fanOut(Message.Frame f, long start, ShardWrite write) {
-        ByteBuf shared = direct(f.bytes());
+        ByteBuf shared = WireFrames.text(f.bytes());
         shared.retain(shardList.size() - 1);
         for (LoopShard shard : shardList) {
             shard.loop().execute(() -> {
@@ -391,12 +390,6 @@ public final class Hub implements Broker.Sink {
                 }
             });
         }
-    }
-
-    private static ByteBuf direct(byte[] bytes) {
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length);
-        buf.writeBytes(bytes);
-        return buf;
     }
 
     /** Closes every connection on this node (graceful shutdown). */

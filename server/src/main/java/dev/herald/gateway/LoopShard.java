@@ -4,7 +4,6 @@ import dev.herald.broker.Message;
 import dev.herald.config.Settings;
 import dev.herald.protocol.ErrorCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import java.time.Instant;
@@ -122,7 +121,7 @@ final class LoopShard {
     static void writeTo(Subscription s, long offset, byte[] frame) {
         if (offset > s.lastOffset) {
             s.lastOffset = offset;
-            s.connection.write(Unpooled.wrappedBuffer(frame));
+            s.connection.send(frame);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record IdempotentInsert(List<Notification> notifications, boolean replayed) {
 
-  public IdempotentInsert {
-    notifications = List.copyOf(notifications);
-  }
+    public IdempotentInsert {
+        notifications = List.copyOf(notifications);
+    }
 }

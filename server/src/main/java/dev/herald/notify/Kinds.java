@@ -7,7 +7,9 @@ public final class Kinds {
     public static final List<String> TYPES = List.of("info", "success", "warning", "error", "task", "system");
     public static final List<String> CATEGORIES = List.of("system", "task", "message", "reminder", "announcement");
     /** {@code urgent}: store and push (default); {@code normal}: store only (seed 001). */
-    public static final List<String> LEVELS = List.of("urgent", "normal");
+    public static final String URGENT = "urgent";
+    public static final String NORMAL = "normal";
+    public static final List<String> LEVELS = List.of(URGENT, NORMAL);
     public static final int TITLE_MAX = 255;
     public static final int CONTENT_MAX = 64 * 1024;
     public static final int ACTION_TYPE_MAX = 50;

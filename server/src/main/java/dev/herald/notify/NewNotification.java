@@ -16,49 +16,71 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param data extra JSON, or null for none (a JSON {@code null} literal is stored as none)
  * @param actionType at most 50 characters, or null
  * @param actionData free text for the action (often a URL or JSON), or null
+ * @param level {@code urgent} (store and push) or {@code normal} (store only, never pushed)
  */
 public record NewNotification(
-    String title,
-    String content,
-    String type,
-    String category,
-    JsonNode data,
-    String actionType,
-    String actionData) {
+        String title,
+        String content,
+        String type,
+        String category,
+        JsonNode data,
+        String actionType,
+        String actionData,
+        String level) {
 
-  public static final int MAX_TITLE = 255;
-  public static final int MAX_CODE = 50;
+    public static final int MAX_TITLE = 255;
+    public static final int MAX_CODE = 50;
 
-  public NewNotification {
-    requireNonNull(title, "title");
-    requireNonNull(content, "content");
-    requireNonNull(type, "type");
-    requireNonNull(category, "category");
-    if (title.isBlank() || title.length() > MAX_TITLE) {
-      throw new IllegalArgumentException("title must be 1-" + MAX_TITLE + " characters and not blank");
+    public NewNotification {
+        requireNonNull(title, "title");
+        requireNonNull(content, "content");
+        requireNonNull(type, "type");
+        requireNonNull(category, "category");
+        if (title.isBlank() || title.length() > MAX_TITLE) {
+            throw new IllegalArgumentException("title must be 1-" + MAX_TITLE + " characters and not blank");
+        }
+        checkCode("type", type, false);
+        checkCode("category", category, false);
+        checkCode("actionType", actionType, true);
+        requireNonNull(level, "level");
+        if (!Kinds.LEVELS.contains(level)) {
+            throw new IllegalArgumentException("level must be one of " + Kinds.LEVELS + ": " + level);
+        }
+        if (data != null && (data.isNull() || data.isMissingNode())) {
+            data = null;
+        }
     }
-    checkCode("type", type, false);
-    checkCode("category", category, false);
-    checkCode("actionType", actionType, true);
-    if (data != null && (data.isNull() || data.isMissingNode())) {
-      data = null;
-    }
-  }
 
-  /** A notification with no extra data and no action. */
-  public static NewNotification of(String title, String content, String type, String category) {
-    return new NewNotification(title, content, type, category, null, null, null);
-  }
+    /** An urgent notification (store and push). */
+    public NewNotification(String title, String content, String type, String category, JsonNode data,
+                           String actionType, String actionData) {
+        this(title, content, type, category, data, actionType, actionData, Kinds.URGENT);
+    }
 
-  private static void checkCode(String field, String value, boolean nullable) {
-    if (value == null) {
-      if (!nullable) {
-        throw new IllegalArgumentException(field + " is required");
-      }
-      return;
+    /** The same notification at {@code level} ({@code urgent} or {@code normal}). */
+    public NewNotification withLevel(String level) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level);
     }
-    if (value.isEmpty() || value.length() > MAX_CODE) {
-      throw new IllegalArgumentException(field + " must be 1-" + MAX_CODE + " characters");
+
+    /** Whether it is pushed: {@code urgent}; {@code normal} is store only. */
+    public boolean pushed() {
+        return Kinds.URGENT.equals(level);
     }
-  }
+
+    /** A notification with no extra data and no action. */
+    public static NewNotification of(String title, String content, String type, String category) {
+        return new NewNotification(title, content, type, category, null, null, null);
+    }
+
+    private static void checkCode(String field, String value, boolean nullable) {
+        if (value == null) {
+            if (!nullable) {
+                throw new IllegalArgumentException(field + " is required");
+            }
+            return;
+        }
+        if (value.isEmpty() || value.length() > MAX_CODE) {
+            throw new IllegalArgumentException(field + " must be 1-" + MAX_CODE + " characters");
+        }
+    }
 }

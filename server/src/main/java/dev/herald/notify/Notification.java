@@ -13,41 +13,44 @@ import java.time.Instant;
  * <p>Invariants: {@code id} and {@code userId} are positive; {@code readAt} is set once
  * {@code read} is; {@code sentAt} is set once {@code sentViaWebsocket} is; instants are UTC
  * with millisecond precision. {@code data} is a JSON value or null (absent); treat it as
- * immutable, it may be shared between the records of one send.
+ * immutable, it may be shared between the records of one send. {@code level} is {@code urgent}
+ * (pushed) or {@code normal} (store only, never pushed).
  */
 public record Notification(
-    long id,
-    long userId,
-    String title,
-    String content,
-    String type,
-    String category,
-    JsonNode data,
-    String actionType,
-    String actionData,
-    boolean read,
-    Instant readAt,
-    boolean sentViaWebsocket,
-    Instant sentAt,
-    int retryCount,
-    Instant createdAt,
-    Instant updatedAt) {
+        long id,
+        long userId,
+        String title,
+        String content,
+        String type,
+        String category,
+        JsonNode data,
+        String actionType,
+        String actionData,
+        boolean read,
+        Instant readAt,
+        boolean sentViaWebsocket,
+        Instant sentAt,
+        int retryCount,
+        Instant createdAt,
+        Instant updatedAt,
+        String level) {
 
-  public Notification {
-    if (id <= 0 || userId <= 0) {
-      throw new IllegalArgumentException("id and userId must be positive: " + id + ", " + userId);
+    public Notification {
+        if (id <= 0 || userId <= 0) {
+            throw new IllegalArgumentException("id and userId must be positive: " + id + ", " + userId);
+        }
+        requireNonNull(title, "title");
+        requireNonNull(content, "content");
+        requireNonNull(type, "type");
+        requireNonNull(category, "category");
+        requireNonNull(createdAt, "createdAt");
+        requireNonNull(updatedAt, "updatedAt");
+        requireNonNull(level, "level");
     }
-    requireNonNull(title, "title");
-    requireNonNull(content, "content");
-    requireNonNull(type, "type");
-    requireNonNull(category, "category");
-    requireNonNull(createdAt, "createdAt");
-    requireNonNull(updatedAt, "updatedAt");
-  }
 
-  /** The record of a row just inserted for {@code userId}: unread, undelivered, no retries. */
-  static Notification fresh(long id, long userId, NewNotification n, Instant now) {
-    return new Notification(id, userId, n.title(), n.content(), n.type(), n.category(), n.data(),
-        n.actionType(), n.actionData(), false, null, false, null, 0, now, now);
-  }
+    /** The record of a row just inserted for {@code userId}: unread, undelivered, no retries. */
+    static Notification fresh(long id, long userId, NewNotification n, Instant now) {
+        return new Notification(id, userId, n.title(), n.content(), n.type(), n.category(), n.data(),
+                n.actionType(), n.actionData(), false, null, false, null, 0, now, now, n.level());
+    }
 }

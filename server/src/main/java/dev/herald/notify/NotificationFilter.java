@@ -21,68 +21,68 @@ import java.time.LocalDate;
  * @param pageSize rows per page, 1 to {@link #MAX_PAGE_SIZE}
  */
 public record NotificationFilter(
-    long userId,
-    String keyword,
-    Boolean isRead,
-    String type,
-    String category,
-    LocalDate startDate,
-    LocalDate endDate,
-    int page,
-    int pageSize) {
+        long userId,
+        String keyword,
+        Boolean isRead,
+        String type,
+        String category,
+        LocalDate startDate,
+        LocalDate endDate,
+        int page,
+        int pageSize) {
 
-  public static final int DEFAULT_PAGE_SIZE = 20;
-  public static final int MAX_PAGE_SIZE = 1_000;
+    public static final int DEFAULT_PAGE_SIZE = 20;
+    public static final int MAX_PAGE_SIZE = 1_000;
 
-  public NotificationFilter {
-    if (userId <= 0) {
-      throw new IllegalArgumentException("userId must be positive: " + userId);
+    public NotificationFilter {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be positive: " + userId);
+        }
+        if (keyword != null && keyword.isBlank()) {
+            keyword = null;
+        }
+        if (startDate != null && endDate != null && startDate.isAfter(endDate)) {
+            throw new IllegalArgumentException("startDate " + startDate + " is after endDate " + endDate);
+        }
+        if (page < 1) {
+            throw new IllegalArgumentException("page must be at least 1: " + page);
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("pageSize must be 1-" + MAX_PAGE_SIZE + ": " + pageSize);
+        }
     }
-    if (keyword != null && keyword.isBlank()) {
-      keyword = null;
+
+    /** Everything of {@code userId}, first page of {@link #DEFAULT_PAGE_SIZE}. */
+    public static NotificationFilter forUser(long userId) {
+        return new NotificationFilter(userId, null, null, null, null, null, null, 1, DEFAULT_PAGE_SIZE);
     }
-    if (startDate != null && endDate != null && startDate.isAfter(endDate)) {
-      throw new IllegalArgumentException("startDate " + startDate + " is after endDate " + endDate);
+
+    public NotificationFilter withKeyword(String value) {
+        return new NotificationFilter(userId, value, isRead, type, category, startDate, endDate, page, pageSize);
     }
-    if (page < 1) {
-      throw new IllegalArgumentException("page must be at least 1: " + page);
+
+    public NotificationFilter withRead(Boolean value) {
+        return new NotificationFilter(userId, keyword, value, type, category, startDate, endDate, page, pageSize);
     }
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException("pageSize must be 1-" + MAX_PAGE_SIZE + ": " + pageSize);
+
+    public NotificationFilter withType(String value) {
+        return new NotificationFilter(userId, keyword, isRead, value, category, startDate, endDate, page, pageSize);
     }
-  }
 
-  /** Everything of {@code userId}, first page of {@link #DEFAULT_PAGE_SIZE}. */
-  public static NotificationFilter forUser(long userId) {
-    return new NotificationFilter(userId, null, null, null, null, null, null, 1, DEFAULT_PAGE_SIZE);
-  }
+    public NotificationFilter withCategory(String value) {
+        return new NotificationFilter(userId, keyword, isRead, type, value, startDate, endDate, page, pageSize);
+    }
 
-  public NotificationFilter withKeyword(String value) {
-    return new NotificationFilter(userId, value, isRead, type, category, startDate, endDate, page, pageSize);
-  }
+    public NotificationFilter withDates(LocalDate start, LocalDate end) {
+        return new NotificationFilter(userId, keyword, isRead, type, category, start, end, page, pageSize);
+    }
 
-  public NotificationFilter withRead(Boolean value) {
-    return new NotificationFilter(userId, keyword, value, type, category, startDate, endDate, page, pageSize);
-  }
+    public NotificationFilter withPage(int number, int size) {
+        return new NotificationFilter(userId, keyword, isRead, type, category, startDate, endDate, number, size);
+    }
 
-  public NotificationFilter withType(String value) {
-    return new NotificationFilter(userId, keyword, isRead, value, category, startDate, endDate, page, pageSize);
-  }
-
-  public NotificationFilter withCategory(String value) {
-    return new NotificationFilter(userId, keyword, isRead, type, value, startDate, endDate, page, pageSize);
-  }
-
-  public NotificationFilter withDates(LocalDate start, LocalDate end) {
-    return new NotificationFilter(userId, keyword, isRead, type, category, start, end, page, pageSize);
-  }
-
-  public NotificationFilter withPage(int number, int size) {
-    return new NotificationFilter(userId, keyword, isRead, type, category, startDate, endDate, number, size);
-  }
-
-  /** Rows to skip before this page. */
-  public long offset() {
-    return (long) (page - 1) * pageSize;
-  }
+    /** Rows to skip before this page. */
+    public long offset() {
+        return (long) (page - 1) * pageSize;
+    }
 }

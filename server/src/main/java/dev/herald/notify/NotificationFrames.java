@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbox over WebSocket: {@code sync}, {@code ack} and {@code read} frames, and the push of a
- * user's undelivered notifications (oldest first) plus their unread count when a connection opens.
+ * user's undelivered notifications (oldest first, all of them, paced by the connection's
+ * outbound buffer) plus their unread count when a connection opens.
  * Database work runs on the SQL workers; replies go back through the connection.
  */
 public final class NotificationFrames implements ConnectionListener {
@@ -36,35 +37,46 @@ public final class NotificationFrames implements ConnectionListener {
 
     @Override
     public void opened(Connection c) {
-        long user = c.userId();
-        service.touch(user)
-                .thenCompose(v -> service.undelivered(user, 0))
-                .whenComplete((u, err) -> {
-                    if (err != null) {
-                        log.warn("could not load undelivered notifications {}: {}", c, err.toString());
-                        return;
-                    }
-                    deliver(c, u.notifications());
-                    c.send(Frames.push("unread_count", Map.of("count", u.unreadCount())));
-                });
+        service.connected(c.userId()).whenComplete((page, err) -> {
+            if (err != null) {
+                log.warn("could not load undelivered notifications {}: {}", c, err.toString());
+                return;
+            }
+            pushBacklog(c, page);
+        });
     }
 
-    private static void deliver(Connection c, List<Notification> notifications) {
-        for (Notification n : notifications) {
-            c.send(Frames.push("notification", NotificationJson.of(n)));
-        }
+    /**
+     * The push on connect: every undelivered notification, a page at a time (the next page is read
+     * when the previous one has been written), then the unread count.
+     */
+    private void pushBacklog(Connection c, Backlog page) {
+        List<Notification> notifications = page.notifications();
+        PacedPush.start(c, notifications, () -> {
+            if (notifications.size() < NotificationService.SYNC_LIMIT) {
+                c.send(Frames.push("unread_count", Map.of("count", page.unreadCount())));
+                return;
+            }
+            long last = notifications.get(notifications.size() - 1).id();
+            service.backlog(c.userId(), last).whenComplete((next, err) -> {
+                if (err != null) {
+                    log.warn("could not load undelivered notifications {}: {}", c, err.toString());
+                    return;
+                }
+                pushBacklog(c, next);
+            });
+        });
     }
 
     private void sync(Connection c, InboundFrame f) throws ProtocolException {
         long since = f.optionalNonNegativeLong("since_id");
-        service.undelivered(c.userId(), Math.max(0, since)).whenComplete((u, err) -> {
+        service.backlog(c.userId(), Math.max(0, since)).whenComplete((u, err) -> {
             if (err != null) {
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");
                 return;
             }
-            deliver(c, u.notifications());
-            c.send(Frames.reply("ack", f.id(), Map.of("type", "sync", "synced", u.notifications().size(),
-                    "count", u.unreadCount())));
+            PacedPush.start(c, u.notifications(), () -> c.send(Frames.reply("ack", f.id(),
+                    Map.of("type", "sync", "synced", u.notifications().size(), "count", u.unreadCount()))));
         });
     }
 

@@ -33,6 +33,7 @@ public final class NotificationJson {
         m.put("retry_count", n.retryCount());
         m.put("created_at", date(n.createdAt()));
         m.put("updated_at", date(n.updatedAt()));
+        m.put("level", n.level());
         return m;
     }
 

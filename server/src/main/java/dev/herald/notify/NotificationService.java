@@ -11,11 +11,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,12 @@ public final class NotificationService {
     private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
     static final int SYNC_LIMIT = 500;
     private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    /** Users whose known_users upsert a node remembers; 100,000 entries ≈ 10 MB of heap. */
+    static final int KNOWN_USER_CACHE = 100_000;
+    /** A remembered user is written again (moving last_seen) after this long. */
+    static final Duration KNOWN_USER_REFRESH = Duration.ofHours(1);
+    /** Sends to at most this many recipients add them to that cache (bigger ones would flush it). */
+    static final int REMEMBER_RECIPIENTS = 1_000;
 
     private final NotificationStore store;
     private final SqlWorkers sql;
@@ -37,6 +46,7 @@ public final class NotificationService {
     private final Presence presence;
     private final HeraldMetrics metrics;
     private final int maxRetries;
+    private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
 
     public NotificationService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
                                HeraldMetrics metrics, int maxRetries) {
@@ -55,14 +65,24 @@ public final class NotificationService {
     /** What a send did: how many were stored, their ids (up to 1000), and whether it was a replay. */
     public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {}
 
-    /** Stores, then (level urgent) pushes. Empty {@code userIds} means every known user. */
-    public CompletionStage<SendResult> send(long[] userIds, NewNotification n, boolean push, String idempotencyKey) {
+    /**
+     * Stores, then pushes when {@code n} is urgent; a normal one (store only) pushes only the new
+     * unread counts. Empty {@code userIds} means every known user.
+     */
+    public CompletionStage<SendResult> send(long[] userIds, NewNotification n, String idempotencyKey) {
+        boolean push = n.pushed();
         return sql.submit(() -> {
-            List<Long> recipients = userIds.length == 0 ? store.knownUserIds() : boxed(userIds);
-            if (idempotencyKey != null) {
-                return store.insertIdempotent(idempotencyKey, recipients, n);
+            boolean everyone = userIds.length == 0;
+            List<Long> recipients = everyone ? store.knownUserIds() : boxed(userIds);
+            // recipients read from known_users, or known to this node, need not be added to it
+            LongPredicate known = everyone ? user -> true : knownUsers::isKnown;
+            IdempotentInsert inserted = idempotencyKey != null
+                    ? store.insertIdempotent(idempotencyKey, recipients, n, known)
+                    : new IdempotentInsert(store.insertForUsers(recipients, n, known), false);
+            if (!everyone && !inserted.replayed() && recipients.size() <= REMEMBER_RECIPIENTS) {
+                recipients.forEach(knownUsers::rememberKnown);
             }
-            return new IdempotentInsert(store.insertForUsers(recipients, n), false);
+            return inserted;
         }).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();
@@ -153,24 +173,32 @@ public final class NotificationService {
         return sql.submit(work);
     }
 
-    /** The user's undelivered notifications after {@code sinceId} (oldest first) and unread count. */
-    public CompletionStage<Undelivered> undelivered(long userId, long sinceId) {
-        return sql.submit(() -> new Undelivered(store.undelivered(userId, sinceId, SYNC_LIMIT), store.unreadCount(userId)));
+    /**
+     * One page (at most {@value #SYNC_LIMIT}) of the user's undelivered notifications after
+     * {@code sinceId}, oldest first, with the unread count: one query.
+     */
+    public CompletionStage<Backlog> backlog(long userId, long sinceId) {
+        return sql.submit(() -> store.backlog(userId, sinceId, SYNC_LIMIT));
     }
 
-    public record Undelivered(List<Notification> notifications, long unreadCount) {}
+    /**
+     * A user connected: marks them known — skipped when this node did so within
+     * {@link #KNOWN_USER_REFRESH} — and reads the first page of their backlog, in one task on the
+     * SQL workers (one query for a user the node knows).
+     */
+    public CompletionStage<Backlog> connected(long userId) {
+        return sql.submit(() -> {
+            if (knownUsers.needsTouch(userId)) {
+                store.touchKnownUser(userId);
+                knownUsers.remember(userId);
+            }
+            return store.backlog(userId, 0, SYNC_LIMIT);
+        });
+    }
 
     /** Marks notifications delivered after the client's ack; only the user's own ids count. */
     public CompletionStage<Integer> acknowledge(long userId, long[] ids) {
         return sql.submit(() -> store.markDelivered(userId, boxed(ids)));
-    }
-
-    /** A user connected: remember them as a known user. */
-    public CompletionStage<Void> touch(long userId) {
-        return sql.submit(() -> {
-            store.touchKnownUser(userId);
-            return null;
-        });
     }
 
     /**
@@ -188,9 +216,14 @@ public final class NotificationService {
                 if (due.isEmpty()) {
                     return CompletableFuture.completedFuture(0);
                 }
-                due.forEach(this::publishNotification);
-                return sql.submit(() -> store.incrementRetry(due.stream().map(Notification::id).toList()))
-                        .thenApply(v -> due.size());
+                // count first, push only what was counted: a run overlapping this one may have
+                // used the last retry of some rows in the meantime
+                return sql.submit(() -> store.incrementRetry(due.stream().map(Notification::id).toList(), maxRetries))
+                        .thenApply(counted -> {
+                            Set<Long> claimed = new HashSet<>(counted);
+                            due.stream().filter(n -> claimed.contains(n.id())).forEach(this::publishNotification);
+                            return claimed.size();
+                        });
             });
         });
     }
@@ -212,7 +245,8 @@ public final class NotificationService {
         data.put("to_user_id", to);
         var n = new NewNotification("Message from user " + from, content, "info", "message",
                 dev.herald.protocol.Json.MAPPER.valueToTree(data), null, null);
-        return send(new long[] {to}, n, false, null).thenApply(r -> r.count() > 0);
+        // urgent: the recipient is offline now, so it is pushed on their next connect
+        return send(new long[] {to}, n, null).thenApply(r -> r.count() > 0);
     }
 
     static List<Long> boxed(long[] ids) {

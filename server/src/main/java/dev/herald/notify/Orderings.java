@@ -13,33 +13,33 @@ import dev.herald.store.Dialect;
  */
 final class Orderings {
 
-  private Orderings() {}
+    private Orderings() {}
 
-  /** Lists: newest first, through sn_user_created. */
-  static String newestFirst(Dialect dialect) {
-    return dialect == Dialect.H2
-        ? " ORDER BY user_id DESC, deleted_at DESC, created_at DESC, id DESC"
-        : " ORDER BY created_at DESC, id DESC";
-  }
+    /** Lists: newest first, through sn_user_created. */
+    static String newestFirst(Dialect dialect) {
+        return dialect == Dialect.H2
+                ? " ORDER BY user_id DESC, deleted_at DESC, created_at DESC, id DESC"
+                : " ORDER BY created_at DESC, id DESC";
+    }
 
-  /** Unread list: newest first, through sn_user_read. */
-  static String unreadNewestFirst(Dialect dialect) {
-    return dialect == Dialect.H2
-        ? " ORDER BY user_id DESC, is_read DESC, deleted_at DESC, created_at DESC, id DESC"
-        : " ORDER BY created_at DESC, id DESC";
-  }
+    /** Unread list: newest first, through sn_user_read. */
+    static String unreadNewestFirst(Dialect dialect) {
+        return dialect == Dialect.H2
+                ? " ORDER BY user_id DESC, is_read DESC, deleted_at DESC, created_at DESC, id DESC"
+                : " ORDER BY created_at DESC, id DESC";
+    }
 
-  /** A user's undelivered rows: oldest first, through sn_user_undelivered. */
-  static String undeliveredOldestFirst(Dialect dialect) {
-    return dialect == Dialect.H2
-        ? " ORDER BY user_id, sent_via_websocket, deleted_at, id"
-        : " ORDER BY id";
-  }
+    /** A user's undelivered rows: oldest first, through sn_user_undelivered. */
+    static String undeliveredOldestFirst(Dialect dialect) {
+        return dialect == Dialect.H2
+                ? " ORDER BY user_id, sent_via_websocket, deleted_at, level, id"
+                : " ORDER BY id";
+    }
 
-  /** Retry work list: least retried, then oldest, through sn_retry. */
-  static String retryOrder(Dialect dialect) {
-    return dialect == Dialect.H2
-        ? " ORDER BY sent_via_websocket, deleted_at, retry_count, id"
-        : " ORDER BY retry_count, id";
-  }
+    /** Retry work list: least retried, then oldest, through sn_retry. */
+    static String retryOrder(Dialect dialect) {
+        return dialect == Dialect.H2
+                ? " ORDER BY sent_via_websocket, deleted_at, level, retry_count, id"
+                : " ORDER BY retry_count, id";
+    }
 }

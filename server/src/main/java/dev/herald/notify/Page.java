@@ -15,10 +15,10 @@ import java.util.List;
  */
 public record Page<T>(List<T> list, long total, int page, int pageSize) {
 
-  public Page {
-    list = List.copyOf(requireNonNull(list, "list"));
-    if (total < 0 || page < 1 || pageSize < 1) {
-      throw new IllegalArgumentException("bad page: total=" + total + " page=" + page + " size=" + pageSize);
+    public Page {
+        list = List.copyOf(requireNonNull(list, "list"));
+        if (total < 0 || page < 1 || pageSize < 1) {
+            throw new IllegalArgumentException("bad page: total=" + total + " page=" + page + " size=" + pageSize);
+        }
     }
-  }
 }

@@ -9,9 +9,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -22,104 +24,107 @@ import java.util.function.Supplier;
  */
 final class Sends {
 
-  private final Database db;
-  private final NotificationSql sql;
-  private final int chunk;
-  private final RecipientInsert recipientInsert;
-  private final KnownUsers knownUsers;
-  private final IdempotencyKeys keys;
+    private final Database db;
+    private final NotificationSql sql;
+    private final int chunk;
+    private final RecipientInsert recipientInsert;
+    private final KnownUsers knownUsers;
+    private final IdempotencyKeys keys;
 
-  Sends(Database db, NotificationSql sql, int chunk) {
-    this.db = requireNonNull(db, "db");
-    this.sql = requireNonNull(sql, "sql");
-    if (chunk < 1 || chunk > IdTable.MAX_IDS) {
-      throw new IllegalArgumentException("insert chunk must be 1-" + IdTable.MAX_IDS + ": " + chunk);
-    }
-    this.chunk = chunk;
-    this.recipientInsert = new RecipientInsert(db.dialect());
-    this.knownUsers = new KnownUsers(db.dialect());
-    this.keys = new IdempotencyKeys(db.dialect());
-  }
-
-  KnownUsers knownUsers() {
-    return knownUsers;
-  }
-
-  IdempotencyKeys keys() {
-    return keys;
-  }
-
-  List<Notification> insert(long[] users, NewNotification n, Instant now) {
-    if (users.length == 0) {
-      return List.of();
-    }
-    return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now)));
-  }
-
-  IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction("insert notifications (idempotent)", c -> {
-          keys.claim(c, key, now);
-          List<Notification> created = insertRows(c, users, n, now);
-          keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
-          return new IdempotentInsert(created, false);
-        });
-      } catch (StoreConflictException e) {
-        if (attempt > 1) {
-          throw e;
+    Sends(Database db, NotificationSql sql, int chunk) {
+        this.db = requireNonNull(db, "db");
+        this.sql = requireNonNull(sql, "sql");
+        if (chunk < 1 || chunk > IdTable.MAX_IDS) {
+            throw new IllegalArgumentException("insert chunk must be 1-" + IdTable.MAX_IDS + ": " + chunk);
         }
-      } catch (DuplicateKeyException e) {
-        Optional<long[]> first = db.withConnection("read idempotency key", c -> keys.result(c, key));
-        if (first.isPresent()) {
-          return new IdempotentInsert(sql.findAll(first.get()), true);
+        this.chunk = chunk;
+        this.recipientInsert = new RecipientInsert(db.dialect());
+        this.knownUsers = new KnownUsers(db.dialect());
+        this.keys = new IdempotencyKeys(db.dialect());
+    }
+
+    KnownUsers knownUsers() {
+        return knownUsers;
+    }
+
+    IdempotencyKeys keys() {
+        return keys;
+    }
+
+    List<Notification> insert(long[] users, NewNotification n, Instant now, LongPredicate known) {
+        if (users.length == 0) {
+            return List.of();
         }
-        if (attempt > 1) {
-          throw e; // the conflict was not on the key, and it persists
+        return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now, known)));
+    }
+
+    IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now, LongPredicate known) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.inTransaction("insert notifications (idempotent)", c -> {
+                    keys.claim(c, key, now);
+                    List<Notification> created = insertRows(c, users, n, now, known);
+                    keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
+                    return new IdempotentInsert(created, false);
+                });
+            } catch (StoreConflictException e) {
+                if (attempt > 1) {
+                    throw e;
+                }
+            } catch (DuplicateKeyException e) {
+                Optional<long[]> first = db.withConnection("read idempotency key", c -> keys.result(c, key));
+                if (first.isPresent()) {
+                    return new IdempotentInsert(sql.findAll(first.get()), true);
+                }
+                if (attempt > 1) {
+                    throw e; // the conflict was not on the key, and it persists
+                }
+            }
         }
-      }
     }
-  }
 
-  void touch(long userId, Instant now) {
-    retryOnce(() -> db.withConnection("touch known user", c -> {
-      knownUsers.touch(c, userId, now);
-      return null;
-    }));
-  }
-
-  private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now)
-      throws SQLException {
-    List<Notification> created = new ArrayList<>(users.length);
-    for (long[] part : IdChunks.split(users, chunk)) {
-      created.addAll(recipientInsert.insert(c, part, n, now));
-      knownUsers.addMissing(c, part, now);
+    void touch(long userId, Instant now) {
+        retryOnce(() -> db.withConnection("touch known user", c -> {
+            knownUsers.touch(c, userId, now);
+            return null;
+        }));
     }
-    created.sort(Comparator.comparingLong(Notification::id));
-    return created;
-  }
 
-  /**
-   * Runs {@code work} again once when a concurrent transaction got in its way; the failed
-   * attempt committed nothing. Duplicate keys: H2 cannot upsert the same new known user from
-   * two transactions at once without one failing on the primary key (PostgreSQL and MariaDB
-   * wait and then skip), and the second attempt sees the committed row. Conflicts: a deadlock
-   * or serialization failure between two big sends.
-   */
-  private static <T> T retryOnce(Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (DuplicateKeyException | StoreConflictException first) {
-      return work.get();
+    private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now,
+                                          LongPredicate known) throws SQLException {
+        List<Notification> created = new ArrayList<>(users.length);
+        for (long[] part : IdChunks.split(users, chunk)) {
+            created.addAll(recipientInsert.insert(c, part, n, now));
+            long[] unknown = Arrays.stream(part).filter(known.negate()).toArray();
+            if (unknown.length > 0) {
+                knownUsers.addMissing(c, unknown, now);
+            }
+        }
+        created.sort(Comparator.comparingLong(Notification::id));
+        return created;
     }
-  }
 
-  /** The distinct recipients, ascending; rejects non-positive ids. */
-  static long[] recipients(List<Long> userIds) {
-    long[] users = IdChunks.distinctSorted(requireNonNull(userIds, "userIds"));
-    if (users.length > 0 && users[0] <= 0) {
-      throw new IllegalArgumentException("user ids must be positive: " + users[0]);
+    /**
+     * Runs {@code work} again once when a concurrent transaction got in its way; the failed
+     * attempt committed nothing. Duplicate keys: H2 cannot upsert the same new known user from
+     * two transactions at once without one failing on the primary key (PostgreSQL and MariaDB
+     * wait and then skip), and the second attempt sees the committed row. Conflicts: a deadlock
+     * or serialization failure between two big sends.
+     */
+    private static <T> T retryOnce(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DuplicateKeyException | StoreConflictException first) {
+            return work.get();
+        }
     }
-    return users;
-  }
+
+    /** The distinct recipients, ascending; rejects non-positive ids. */
+    static long[] recipients(List<Long> userIds) {
+        long[] users = IdChunks.distinctSorted(requireNonNull(userIds, "userIds"));
+        if (users.length > 0 && users[0] <= 0) {
+            throw new IllegalArgumentException("user ids must be positive: " + users[0]);
+        }
+        return users;
+    }
 }

@@ -14,13 +14,13 @@ import java.util.TreeMap;
  * {@code total}. The maps hold only types and categories that occur, sorted by name.
  */
 public record Statistics(
-    long total, long unread, long read, Map<String, Long> byType, Map<String, Long> byCategory) {
+        long total, long unread, long read, Map<String, Long> byType, Map<String, Long> byCategory) {
 
-  public Statistics {
-    if (total != unread + read) {
-      throw new IllegalArgumentException("total " + total + " != unread " + unread + " + read " + read);
+    public Statistics {
+        if (total != unread + read) {
+            throw new IllegalArgumentException("total " + total + " != unread " + unread + " + read " + read);
+        }
+        byType = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(byType, "byType")));
+        byCategory = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(byCategory, "byCategory")));
     }
-    byType = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(byType, "byType")));
-    byCategory = Collections.unmodifiableMap(new TreeMap<>(requireNonNull(byCategory, "byCategory")));
-  }
 }

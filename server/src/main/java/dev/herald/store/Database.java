@@ -29,208 +29,208 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
 
-  /** Longest wait for a pooled connection (and for a new connection to be established). */
-  public static final long CONNECTION_TIMEOUT_MS = 3_000;
-  /** Longest wait for a server that stopped answering in the middle of a statement. */
-  public static final long SOCKET_TIMEOUT_MS = 30_000;
+    /** Longest wait for a pooled connection (and for a new connection to be established). */
+    public static final long CONNECTION_TIMEOUT_MS = 3_000;
+    /** Longest wait for a server that stopped answering in the middle of a statement. */
+    public static final long SOCKET_TIMEOUT_MS = 30_000;
 
-  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  private final HikariDataSource pool;
-  private final Dialect dialect;
-  private final String description;
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    private final String description;
 
-  private Database(HikariDataSource pool, Dialect dialect, String description) {
-    this.pool = requireNonNull(pool, "pool");
-    this.dialect = requireNonNull(dialect, "dialect");
-    this.description = requireNonNull(description, "description");
-  }
-
-  /**
-   * Opens the pool and checks that the database answers. Does not migrate: call
-   * {@link #migrate()} (the server does at start, the CLI {@code migrate} command on demand).
-   *
-   * @throws StoreUnavailableException when the database cannot be reached within the timeout
-   * @throws StoreException for anything else (wrong password, unknown database, …)
-   */
-  public static Database open(DatabaseConfig config) {
-    requireNonNull(config, "config");
-    Dialect dialect = config.dialect();
-    String description = dialect + " " + config.safeUrl();
-    HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("herald-db");
-    hikari.setJdbcUrl(config.jdbcUrl());
-    hikari.setUsername(config.effectiveUser());
-    hikari.setPassword(config.password());
-    hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-    hikari.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT_MS));
-    hikari.setInitializationFailTimeout(1); // one quick attempt; a dead database fails open()
-    driverTimeouts(dialect, hikari);
-    try {
-      HikariDataSource pool = new HikariDataSource(hikari);
-      LOG.info("database: {} (pool of {})", description, config.poolSize());
-      return new Database(pool, dialect, description);
-    } catch (HikariPool.PoolInitializationException e) {
-      SQLException sql = findSqlException(e);
-      if (sql != null) {
-        throw SqlErrors.translate(dialect, "connecting to " + description, sql);
-      }
-      throw new StoreUnavailableException("cannot connect to " + description + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      throw new StoreException("cannot open " + description + ": " + e.getMessage(), e);
+    private Database(HikariDataSource pool, Dialect dialect, String description) {
+        this.pool = requireNonNull(pool, "pool");
+        this.dialect = requireNonNull(dialect, "dialect");
+        this.description = requireNonNull(description, "description");
     }
-  }
 
-  private static void driverTimeouts(Dialect dialect, HikariConfig hikari) {
-    switch (dialect) {
-      case POSTGRESQL -> {
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(secondsCeil(CONNECTION_TIMEOUT_MS)));
-        hikari.addDataSourceProperty("socketTimeout", String.valueOf(secondsCeil(SOCKET_TIMEOUT_MS)));
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        hikari.addDataSourceProperty("ApplicationName", "herald");
-      }
-      case MARIADB -> {
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT_MS));
-        hikari.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_MS));
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-      }
-      case H2 -> { } // embedded or H2's own TCP server: nothing to tune here
+    /**
+     * Opens the pool and checks that the database answers. Does not migrate: call
+     * {@link #migrate()} (the server does at start, the CLI {@code migrate} command on demand).
+     *
+     * @throws StoreUnavailableException when the database cannot be reached within the timeout
+     * @throws StoreException for anything else (wrong password, unknown database, …)
+     */
+    public static Database open(DatabaseConfig config) {
+        requireNonNull(config, "config");
+        Dialect dialect = config.dialect();
+        String description = dialect + " " + config.safeUrl();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("herald-db");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.effectiveUser());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        hikari.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT_MS));
+        hikari.setInitializationFailTimeout(1); // one quick attempt; a dead database fails open()
+        driverTimeouts(dialect, hikari);
+        try {
+            HikariDataSource pool = new HikariDataSource(hikari);
+            LOG.info("database: {} (pool of {})", description, config.poolSize());
+            return new Database(pool, dialect, description);
+        } catch (HikariPool.PoolInitializationException e) {
+            SQLException sql = findSqlException(e);
+            if (sql != null) {
+                throw SqlErrors.translate(dialect, "connecting to " + description, sql);
+            }
+            throw new StoreUnavailableException("cannot connect to " + description + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open " + description + ": " + e.getMessage(), e);
+        }
     }
-  }
 
-  private static long secondsCeil(long millis) {
-    return TimeUnit.MILLISECONDS.toSeconds(millis + 999);
-  }
-
-  private static SQLException findSqlException(Throwable t) {
-    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
-      if (c instanceof SQLException e) {
-        return e;
-      }
+    private static void driverTimeouts(Dialect dialect, HikariConfig hikari) {
+        switch (dialect) {
+            case POSTGRESQL -> {
+                hikari.addDataSourceProperty("connectTimeout", String.valueOf(secondsCeil(CONNECTION_TIMEOUT_MS)));
+                hikari.addDataSourceProperty("socketTimeout", String.valueOf(secondsCeil(SOCKET_TIMEOUT_MS)));
+                hikari.addDataSourceProperty("tcpKeepAlive", "true");
+                hikari.addDataSourceProperty("ApplicationName", "herald");
+            }
+            case MARIADB -> {
+                hikari.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT_MS));
+                hikari.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_MS));
+                hikari.addDataSourceProperty("tcpKeepAlive", "true");
+            }
+            case H2 -> { } // embedded or H2's own TCP server: nothing to tune here
+        }
     }
-    return null;
-  }
 
-  /** The database this pool talks to. */
-  public Dialect dialect() {
-    return dialect;
-  }
-
-  /** The pool, for code that needs plain JDBC (Flyway, tests); prefer the methods below. */
-  public DataSource dataSource() {
-    return pool;
-  }
-
-  /**
-   * Applies pending Flyway migrations from {@link Dialect#migrationLocation()}. Safe to run at
-   * every start and from several processes: Flyway serialises them with a lock.
-   *
-   * @return how many migrations were applied (0 when the schema was up to date)
-   */
-  public int migrate() {
-    try {
-      MigrateResult result = Flyway.configure()
-          .dataSource(pool)
-          .locations(dialect.migrationLocation())
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
-      if (result.migrationsExecuted > 0) {
-        LOG.info("database schema migrated to version {} ({} migration(s) applied)",
-            result.targetSchemaVersion, result.migrationsExecuted);
-      } else {
-        LOG.info("database schema is up to date");
-      }
-      return result.migrationsExecuted;
-    } catch (FlywayException e) {
-      SQLException sql = findSqlException(e);
-      if (sql != null) {
-        throw SqlErrors.translate(dialect, "migrating " + description, sql);
-      }
-      throw new StoreException("migrating " + description + " failed: " + e.getMessage(), e);
+    private static long secondsCeil(long millis) {
+        return TimeUnit.MILLISECONDS.toSeconds(millis + 999);
     }
-  }
 
-  /**
-   * Runs {@code work} in one transaction: committed when it returns, rolled back when it
-   * throws (then the exception leaves translated, or as it was if it is not an SQLException).
-   */
-  public <T> T inTransaction(SqlWork<T> work) {
-    return inTransaction("transaction", work);
-  }
-
-  /**
-   * Like {@link #inTransaction(SqlWork)}; {@code action} ("insert notifications") names the
-   * work in exception messages.
-   */
-  public <T> T inTransaction(String action, SqlWork<T> work) {
-    requireNonNull(action, "action");
-    requireNonNull(work, "work");
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(c, e);
-        throw e;
-      } finally {
-        restoreAutoCommit(c);
-      }
-    } catch (SQLException e) {
-      throw SqlErrors.translate(dialect, action, e);
+    private static SQLException findSqlException(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof SQLException e) {
+                return e;
+            }
+        }
+        return null;
     }
-  }
 
-  /** Runs {@code work} on a connection in auto-commit mode (each statement its own transaction). */
-  public <T> T withConnection(SqlWork<T> work) {
-    return withConnection("statement", work);
-  }
-
-  /** Like {@link #withConnection(SqlWork)}; {@code action} names the work in exception messages. */
-  public <T> T withConnection(String action, SqlWork<T> work) {
-    requireNonNull(action, "action");
-    requireNonNull(work, "work");
-    try (Connection c = connection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw SqlErrors.translate(dialect, action, e);
+    /** The database this pool talks to. */
+    public Dialect dialect() {
+        return dialect;
     }
-  }
 
-  private Connection connection() throws SQLException {
-    if (pool.isClosed()) {
-      throw new StoreUnavailableException("database pool is closed (" + description + ")");
+    /** The pool, for code that needs plain JDBC (Flyway, tests); prefer the methods below. */
+    public DataSource dataSource() {
+        return pool;
     }
-    return pool.getConnection();
-  }
 
-  private static void rollbackQuietly(Connection c, Throwable cause) {
-    try {
-      c.rollback();
-    } catch (SQLException | RuntimeException e) {
-      cause.addSuppressed(e);
+    /**
+     * Applies pending Flyway migrations from {@link Dialect#migrationLocation()}. Safe to run at
+     * every start and from several processes: Flyway serialises them with a lock.
+     *
+     * @return how many migrations were applied (0 when the schema was up to date)
+     */
+    public int migrate() {
+        try {
+            MigrateResult result = Flyway.configure()
+                    .dataSource(pool)
+                    .locations(dialect.migrationLocation())
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("database schema migrated to version {} ({} migration(s) applied)",
+                        result.targetSchemaVersion, result.migrationsExecuted);
+            } else {
+                LOG.info("database schema is up to date");
+            }
+            return result.migrationsExecuted;
+        } catch (FlywayException e) {
+            SQLException sql = findSqlException(e);
+            if (sql != null) {
+                throw SqlErrors.translate(dialect, "migrating " + description, sql);
+            }
+            throw new StoreException("migrating " + description + " failed: " + e.getMessage(), e);
+        }
     }
-  }
 
-  private static void restoreAutoCommit(Connection c) {
-    try {
-      c.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // the pool resets or evicts a broken connection on its own
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it
+     * throws (then the exception leaves translated, or as it was if it is not an SQLException).
+     */
+    public <T> T inTransaction(SqlWork<T> work) {
+        return inTransaction("transaction", work);
     }
-  }
 
-  /** Closes every pooled connection; later calls throw {@link StoreUnavailableException}. */
-  @Override
-  public void close() {
-    pool.close();
-  }
+    /**
+     * Like {@link #inTransaction(SqlWork)}; {@code action} ("insert notifications") names the
+     * work in exception messages.
+     */
+    public <T> T inTransaction(String action, SqlWork<T> work) {
+        requireNonNull(action, "action");
+        requireNonNull(work, "work");
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(c);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(dialect, action, e);
+        }
+    }
 
-  @Override
-  public String toString() {
-    return "Database[" + description + "]";
-  }
+    /** Runs {@code work} on a connection in auto-commit mode (each statement its own transaction). */
+    public <T> T withConnection(SqlWork<T> work) {
+        return withConnection("statement", work);
+    }
+
+    /** Like {@link #withConnection(SqlWork)}; {@code action} names the work in exception messages. */
+    public <T> T withConnection(String action, SqlWork<T> work) {
+        requireNonNull(action, "action");
+        requireNonNull(work, "work");
+        try (Connection c = connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(dialect, action, e);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (pool.isClosed()) {
+            throw new StoreUnavailableException("database pool is closed (" + description + ")");
+        }
+        return pool.getConnection();
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the pool resets or evicts a broken connection on its own
+        }
+    }
+
+    /** Closes every pooled connection; later calls throw {@link StoreUnavailableException}. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + description + "]";
+    }
 }

@@ -6,9 +6,9 @@ package dev.herald.store;
  */
 public final class DuplicateKeyException extends StoreException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public DuplicateKeyException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public DuplicateKeyException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -13,5 +13,5 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface SqlWork<T> {
 
-  T run(Connection connection) throws SQLException;
+    T run(Connection connection) throws SQLException;
 }

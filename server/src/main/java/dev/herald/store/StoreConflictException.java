@@ -7,9 +7,9 @@ package dev.herald.store;
  */
 public final class StoreConflictException extends StoreException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public StoreConflictException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public StoreConflictException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

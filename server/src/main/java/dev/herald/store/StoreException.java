@@ -9,13 +9,13 @@ package dev.herald.store;
  */
 public class StoreException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public StoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  public StoreException(String message) {
-    super(message);
-  }
+    public StoreException(String message) {
+        super(message);
+    }
 }

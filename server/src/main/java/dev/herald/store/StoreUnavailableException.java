@@ -8,13 +8,13 @@ package dev.herald.store;
  */
 public final class StoreUnavailableException extends StoreException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public StoreUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public StoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  public StoreUnavailableException(String message) {
-    super(message);
-  }
+    public StoreUnavailableException(String message) {
+        super(message);
+    }
 }

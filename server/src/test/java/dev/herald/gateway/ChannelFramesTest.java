@@ -163,6 +163,39 @@ class ChannelFramesTest {
         }
     }
 
+    /**
+     * With Redis the history is read asynchronously, so an unsubscribe sent right after a
+     * subscribe with {@code since} is handled while the history is on its way; both still get an
+     * answer, the subscribe's saying it no longer holds.
+     */
+    @Test
+    void unsubscribeOvertakingARecoveringSubscribe_bothAreAnswered() {
+        String ch = channel();
+        Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:6379",
+                "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+        try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(212)) {
+            publish(node, ch, 1);
+            int overtaken = 0;
+            for (int round = 0; round < 20; round++) {
+                String sub = c.send("subscribe", since(ch, 0));
+                String unsub = c.send("unsubscribe", Map.of("channel", ch));
+                JsonNode subAck = c.awaitReply(sub);
+                JsonNode unsubAck = c.awaitReply(unsub);
+                assertThat(subAck.get("type").asText()).as(subAck.toString()).isEqualTo("ack");
+                assertThat(unsubAck.at("/data/subscribed").asBoolean()).isTrue();
+                if (subAck.at("/data").has("subscribed")) {
+                    assertThat(subAck.at("/data/subscribed").asBoolean()).isFalse();
+                    overtaken++;
+                }
+            }
+            long after = publish(node, ch, 2);
+            for (JsonNode f; (f = c.maybeNext(Duration.ofMillis(200))) != null; ) {
+                assertThat(f.path("offset").asLong()).as("replayed history only, nothing live: %s", f).isLessThan(after);
+            }
+            assertThat(overtaken).as("rounds where the unsubscribe overtook the history read").isPositive();
+        }
+    }
+
     @Test
     void sinceTheLatestOffset_recoversNothingMissed() {
         String ch = channel();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The inbox's periodic jobs on a hand-built service (H2, local broker and presence): the retry job
+ * The inbox's periodic jobs, and the connect path's known-user cache, on a hand-built service (H2,
+ * local broker and presence): the retry job
  * re-pushes to online users, the cleanup job applies retention (read notifications, idempotency
  * keys older than 24 h), and a node runs a job only when its {@link InboxJobs.Gate} lets it. The
  * retry job on a running node: {@link InboxJobsEndToEndTest}.
@@ -106,6 +107,54 @@ class InboxJobsTest {
         }
         assertThat(published).containsExactly(new Topic.User(7));
         assertThat(retryCount(offline)).isZero();
+    }
+
+    @Test
+    void retryUnsent_overlappingRuns_pushTheLastRetryOnce() {
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        store.incrementRetry(List.of(id), 3);
+        store.incrementRetry(List.of(id), 3);
+        presence.userOnline(7);
+
+        var first = service.retryUnsent(50).toCompletableFuture();
+        var second = service.retryUnsent(50).toCompletableFuture();
+        int pushed = first.join() + second.join();
+
+        assertThat(pushed).as("one retry was left").isEqualTo(1);
+        assertThat(published).containsExactly(new Topic.User(7));
+        assertThat(retryCount(id)).isEqualTo(3);
+    }
+
+    @Test
+    void connected_upsertsTheKnownUserOnlyOnTheFirstConnectToThisNode() {
+        Backlog first = service.connected(9).toCompletableFuture().join();
+        assertThat(first).isEqualTo(new Backlog(List.of(), 0));
+        assertThat(store.knownUserIds()).containsExactly(9L);
+
+        db.withConnection(c -> c.createStatement().executeUpdate("DELETE FROM known_users"));
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        Backlog again = service.connected(9).toCompletableFuture().join();
+        assertThat(again.notifications()).isEmpty();
+        assertThat(store.knownUserIds()).as("9 was not written again").containsExactly(7L);
+
+        Backlog seven = service.connected(7).toCompletableFuture().join();
+        assertThat(seven.notifications()).extracting(Notification::id).containsExactly(id);
+        assertThat(seven.unreadCount()).isEqualTo(1);
+    }
+
+    @Test
+    void send_addsRecipientsToKnownUsersOnce_andEveryoneReachesExactlyTheKnownUsers() {
+        NewNotification n = NewNotification.of("t", "c", "info", "system");
+        service.send(new long[] {3, 4}, n, null).toCompletableFuture().join();
+        assertThat(store.knownUserIds()).containsExactly(3L, 4L);
+
+        db.withConnection(c -> c.createStatement().executeUpdate("DELETE FROM known_users WHERE user_id = 4"));
+        service.send(new long[] {4, 5}, n, null).toCompletableFuture().join();
+        assertThat(store.knownUserIds()).as("4 is known to this node, so not added again").containsExactly(3L, 5L);
+
+        var everyone = service.send(new long[0], n, null).toCompletableFuture().join();
+        assertThat(everyone.count()).isEqualTo(2);
+        assertThat(store.knownUserIds()).containsExactly(3L, 5L);
     }
 
     @Test

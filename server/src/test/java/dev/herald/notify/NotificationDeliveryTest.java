@@ -192,13 +192,40 @@ class NotificationDeliveryTest {
         }
     }
 
+    @Test
+    void levelNormal_isNeverPushed_notOnConnectNorSyncNorRetry() {
+        long user = newUser();
+        long quiet = fx.sendOne(user, "store only", Map.of("level", "normal"));
+        long loud = fx.sendOne(user, "store and push");
+
+        Opened o = fx.open(user);
+        try (WsClient ws = o.ws()) {
+            assertThat(pushedIds(o.notifications())).as("on connect").containsExactly(loud);
+            assertThat(o.unreadCount()).as("the badge counts both").isEqualTo(2);
+
+            JsonNode sync = ws.request("sync", Map.of());
+            assertThat(sync.at("/data/synced").asInt()).as("sync").isEqualTo(1);
+            assertThat(sync.at("/data/count").asLong()).isEqualTo(2);
+            barrier(ws);
+
+            awaitOnlineExactly(user);
+            assertThat(retry(100).get("count").asInt()).as("retry").isEqualTo(1);
+            assertThat(awaitPushedIds(ws, 1)).containsExactly(loud);
+        }
+        JsonNode stored = fx.detail(user, quiet);
+        assertThat(stored.get("level").asText()).isEqualTo("normal");
+        assertThat(stored.get("retry_count").asInt()).isZero();
+        assertThat(stored.get("sent_via_websocket").asBoolean()).isFalse();
+        assertThat(fx.detail(user, loud).get("level").asText()).isEqualTo("urgent");
+    }
+
     // ------------------------------------------------------------------ connect and sync
 
     @Test
     void offlineUser_getsUndeliveredNotificationsOnConnectOldestFirst() {
         long user = newUser();
         long first = fx.sendOne(user, "first");
-        long second = fx.sendOne(user, "second", Map.of("level", "normal"));
+        long second = fx.sendOne(user, "second");
         long third = fx.sendOne(user, "third");
         ok(fx.post(BASE + "/" + second + "/read", fx.userToken(user), null)); // read, yet never delivered
 
@@ -207,6 +234,47 @@ class NotificationDeliveryTest {
             assertThat(o.notifications()).extracting(f -> f.at("/data/id").asLong()).containsExactly(first, second, third);
             assertThat(o.notifications().get(0).get("data")).isEqualTo(fx.detail(user, first));
             assertThat(o.unreadCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void backlogLargerThanTheOutboundLimit_arrivesWhole_onConnectAndOnSync() {
+        long user = newUser();
+        String big = "x".repeat(60 * 1024);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // 200 x 60 KiB = 12 MiB, twelve times gateway.max-outbound-bytes
+            ids.add(fx.sendOne(user, "big " + i, Map.of("content", big)));
+        }
+        Opened o = fx.open(user);
+        try (WsClient ws = o.ws()) {
+            assertThat(pushedIds(o.notifications())).as("on connect").containsExactlyElementsOf(ids);
+            assertThat(o.notifications().get(199).at("/data/content").asText()).isEqualTo(big);
+            assertThat(o.unreadCount()).isEqualTo(200);
+
+            String id = ws.send("sync", Map.of());
+            List<JsonNode> frames = new ArrayList<>();
+            JsonNode f;
+            while (!id.equals((f = ws.next()).path("id").asText())) {
+                frames.add(f);
+            }
+            assertThat(pushedIds(frames)).as("on sync").containsExactlyElementsOf(ids);
+            assertThat(f.at("/data/synced").asInt()).isEqualTo(200);
+            assertThat(barrier(ws)).as("still open, nothing else pending").isEmpty();
+        }
+    }
+
+    @Test
+    void backlogOfMoreThanOnePage_isPushedWholeOnConnect() {
+        long user = newUser();
+        int total = NotificationService.SYNC_LIMIT + 20;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            ids.add(fx.sendOne(user, "n" + i));
+        }
+        Opened o = fx.open(user);
+        try (WsClient ws = o.ws()) {
+            assertThat(pushedIds(o.notifications())).as("every page, oldest first").containsExactlyElementsOf(ids);
+            assertThat(o.unreadCount()).isEqualTo(total);
         }
     }
 
@@ -249,12 +317,11 @@ class NotificationDeliveryTest {
     void sync_pushesUndeliveredNewerThanSinceIdThenAcksWithTheUnreadCount() {
         long user = newUser();
         try (WsClient ws = fx.openEmpty(user)) {
-            Map<String, Object> quiet = Map.of("level", "normal");
-            long a = fx.sendOne(user, "a", quiet);
-            long b = fx.sendOne(user, "b", quiet);
-            long c = fx.sendOne(user, "c", quiet);
+            long a = fx.sendOne(user, "a");
+            long b = fx.sendOne(user, "b");
+            long c = fx.sendOne(user, "c");
+            assertThat(awaitPushedIds(ws, 3)).as("the live pushes").containsExactly(a, b, c);
             ack(ws, b);
-            barrier(ws); // the unread_count pushes of the sends
 
             String id = ws.send("sync", Map.of("since_id", a));
             List<JsonNode> before = new ArrayList<>();
@@ -279,9 +346,9 @@ class NotificationDeliveryTest {
     void sync_withoutSinceId_pushesEveryUndeliveredOldestFirst() {
         long user = newUser();
         try (WsClient ws = fx.openEmpty(user)) {
-            long a = fx.sendOne(user, "a", Map.of("level", "normal"));
-            long b = fx.sendOne(user, "b", Map.of("level", "normal"));
-            barrier(ws);
+            long a = fx.sendOne(user, "a");
+            long b = fx.sendOne(user, "b");
+            assertThat(awaitPushedIds(ws, 2)).as("the live pushes").containsExactly(a, b);
             String id = ws.send("sync", Map.of());
             List<JsonNode> frames = new ArrayList<>();
             JsonNode f;
@@ -331,8 +398,8 @@ class NotificationDeliveryTest {
         try (WsClient ws = fx.openEmpty(online)) {
             long acked = fx.sendOne(online, "acked");
             long unacked = fx.sendOne(online, "unacked");
+            assertThat(awaitPushedIds(ws, 2)).as("the live pushes").containsExactly(acked, unacked);
             ack(ws, acked);
-            barrier(ws);
             awaitOnlineExactly(online);
             assertThat(retry(100).get("count").asInt()).isEqualTo(1);
             assertThat(awaitPushedIds(ws, 1)).containsExactly(unacked);
@@ -349,7 +416,7 @@ class NotificationDeliveryTest {
         long online = newUser();
         try (WsClient ws = fx.openEmpty(online)) {
             long id = fx.sendOne(online, "newest, online");
-            barrier(ws);
+            assertThat(awaitPushedIds(ws, 1)).as("the live push").containsExactly(id);
             awaitOnlineExactly(online);
             assertThat(retry(3).get("count").asInt()).isEqualTo(1);
             assertThat(awaitPushedIds(ws, 1)).containsExactly(id);
@@ -362,9 +429,9 @@ class NotificationDeliveryTest {
         try (WsClient ws = fx.openEmpty(user)) {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                ids.add(fx.sendOne(user, "n" + i, Map.of("level", "normal")));
+                ids.add(fx.sendOne(user, "n" + i));
             }
-            barrier(ws);
+            assertThat(awaitPushedIds(ws, 4)).as("the live pushes").containsExactlyElementsOf(ids);
             awaitOnlineExactly(user);
             assertThat(retry(3).get("count").asInt()).isEqualTo(3);
             assertThat(awaitPushedIds(ws, 3)).as("oldest first").containsExactlyElementsOf(ids.subList(0, 3));

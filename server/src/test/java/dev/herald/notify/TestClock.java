@@ -9,28 +9,28 @@ import java.time.ZoneOffset;
 /** A clock the test moves by hand; starts at a fixed instant with sub-millisecond noise. */
 final class TestClock extends Clock {
 
-  private volatile Instant now = Instant.parse("2025-06-15T10:00:00.123456789Z");
+    private volatile Instant now = Instant.parse("2025-06-15T10:00:00.123456789Z");
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException();
-  }
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+    }
 
-  @Override
-  public Instant instant() {
-    return now;
-  }
+    @Override
+    public Instant instant() {
+        return now;
+    }
 
-  void set(Instant instant) {
-    now = instant;
-  }
+    void set(Instant instant) {
+        now = instant;
+    }
 
-  void advance(Duration d) {
-    now = now.plus(d);
-  }
+    void advance(Duration d) {
+        now = now.plus(d);
+    }
 }

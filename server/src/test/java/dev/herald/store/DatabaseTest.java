@@ -16,161 +16,161 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseTest extends DatabaseTestBase {
 
-  private static final String INSERT_USER =
-      "INSERT INTO known_users (user_id, first_seen, last_seen) VALUES (?, ?, ?)";
+    private static final String INSERT_USER =
+            "INSERT INTO known_users (user_id, first_seen, last_seen) VALUES (?, ?, ?)";
 
-  @Test
-  void open_detectsDialectFromUrl() {
-    assertThat(db().dialect()).isEqualTo(dialect);
-    assertThat(db().toString()).contains(dialect.name()).doesNotContain("password");
-  }
-
-  @Test
-  void migrate_secondRun_appliesNothingAndKeepsTables() {
-    assertThat(db().migrate()).isZero();
-    assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
-    assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
-    assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isZero();
-  }
-
-  @Test
-  void inTransaction_returns_commitsEverything() {
-    int inserted = db().inTransaction(c -> insertUser(c, 1) + insertUser(c, 2));
-    assertThat(inserted).isEqualTo(2);
-    assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(2);
-  }
-
-  @Test
-  void inTransaction_throws_commitsNothing() {
-    assertThatThrownBy(() -> db().inTransaction(c -> {
-      insertUser(c, 1);
-      throw new IllegalStateException("boom");
-    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-    assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
-  }
-
-  @Test
-  void inTransaction_duplicatePrimaryKey_throwsDuplicateKeyAndRollsBack() {
-    assertThatThrownBy(() -> db().inTransaction("add users", c -> insertUser(c, 7) + insertUser(c, 7)))
-        .isInstanceOf(DuplicateKeyException.class)
-        .hasMessageContaining("add users");
-    assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
-  }
-
-  @Test
-  void withConnection_badSql_throwsStoreExceptionNotUnavailable() {
-    assertThatThrownBy(() -> db().withConnection(c -> c.createStatement().execute("SELECT nope FROM nowhere")))
-        .isInstanceOf(StoreException.class)
-        .isNotInstanceOf(StoreUnavailableException.class);
-  }
-
-  @Test
-  void open_serverDown_throwsUnavailableQuickly() {
-    long start = System.nanoTime();
-    assertThatThrownBy(() -> Database.open(testDatabase().unreachableConfig()))
-        .isInstanceOf(StoreUnavailableException.class)
-        .hasMessageContaining("127.0.0.1");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-  }
-
-  @Test
-  void closedDatabase_anyCall_throwsUnavailable() {
-    Database other = Database.open(testDatabase().config());
-    other.close();
-    assertThatThrownBy(() -> other.withConnection(c -> 1)).isInstanceOf(StoreUnavailableException.class);
-  }
-
-  @Test
-  void readOnlyDatabase_write_throwsUnavailableAndCommitsNothing() {
-    db().inTransaction(c -> insertUser(c, 1));
-    if (dialect == Dialect.H2) {
-      db().close(); // one process opens an H2 file either read-write or read-only
+    @Test
+    void open_detectsDialectFromUrl() {
+        assertThat(db().dialect()).isEqualTo(dialect);
+        assertThat(db().toString()).contains(dialect.name()).doesNotContain("password");
     }
-    try (Database readOnly = Database.open(testDatabase().readOnlyConfig())) {
-      long before = readOnly.withConnection(DatabaseTest::countUsers);
-      assertThat(before).isEqualTo(1);
-      assertThatThrownBy(() -> readOnly.inTransaction(c -> insertUser(c, 2) + insertUser(c, 3)))
-          .isInstanceOf(StoreUnavailableException.class);
-    } finally {
-      if (dialect == Dialect.H2) {
-        reopen();
-      }
-    }
-    assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
-  }
 
-  @Test
-  void poolExhausted_waitsAtMostConnectionTimeout_thenUnavailable() throws Exception {
-    DatabaseConfig base = dialect == Dialect.H2
-        ? testDatabase().configVia(testDatabase().serverPort()) : testDatabase().config();
-    DatabaseConfig one = new DatabaseConfig(base.url(), base.user(), base.password(), 1, null);
-    try (Database tiny = Database.open(one)) {
-      CountDownLatch holding = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      Thread holder = new Thread(() -> tiny.withConnection(c -> {
-        holding.countDown();
-        awaitQuietly(release);
-        return null;
-      }));
-      holder.start();
-      holding.await();
-      long start = System.nanoTime();
-      try {
-        assertThatThrownBy(() -> tiny.withConnection(c -> 1)).isInstanceOf(StoreUnavailableException.class);
-      } finally {
-        release.countDown();
-        holder.join();
-      }
-      Duration waited = Duration.ofNanos(System.nanoTime() - start);
-      assertThat(waited).isBetween(Duration.ofMillis(Database.CONNECTION_TIMEOUT_MS - 500),
-          Duration.ofMillis(Database.CONNECTION_TIMEOUT_MS + 3_000));
-      int answered = tiny.withConnection(c -> 1);
-      assertThat(answered).isEqualTo(1);
+    @Test
+    void migrate_secondRun_appliesNothingAndKeepsTables() {
+        assertThat(db().migrate()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isZero();
     }
-  }
 
-  @Test
-  void concurrentTransactions_eachCommitsOwnRows() throws Exception {
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      long base = t * 100L;
-      Thread thread = new Thread(() -> db().inTransaction(c -> {
-        for (int i = 1; i <= 25; i++) {
-          insertUser(c, base + i);
+    @Test
+    void inTransaction_returns_commitsEverything() {
+        int inserted = db().inTransaction(c -> insertUser(c, 1) + insertUser(c, 2));
+        assertThat(inserted).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(2);
+    }
+
+    @Test
+    void inTransaction_throws_commitsNothing() {
+        assertThatThrownBy(() -> db().inTransaction(c -> {
+            insertUser(c, 1);
+            throw new IllegalStateException("boom");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+    }
+
+    @Test
+    void inTransaction_duplicatePrimaryKey_throwsDuplicateKeyAndRollsBack() {
+        assertThatThrownBy(() -> db().inTransaction("add users", c -> insertUser(c, 7) + insertUser(c, 7)))
+                .isInstanceOf(DuplicateKeyException.class)
+                .hasMessageContaining("add users");
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+    }
+
+    @Test
+    void withConnection_badSql_throwsStoreExceptionNotUnavailable() {
+        assertThatThrownBy(() -> db().withConnection(c -> c.createStatement().execute("SELECT nope FROM nowhere")))
+                .isInstanceOf(StoreException.class)
+                .isNotInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void open_serverDown_throwsUnavailableQuickly() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Database.open(testDatabase().unreachableConfig()))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("127.0.0.1");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void closedDatabase_anyCall_throwsUnavailable() {
+        Database other = Database.open(testDatabase().config());
+        other.close();
+        assertThatThrownBy(() -> other.withConnection(c -> 1)).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void readOnlyDatabase_write_throwsUnavailableAndCommitsNothing() {
+        db().inTransaction(c -> insertUser(c, 1));
+        if (dialect == Dialect.H2) {
+            db().close(); // one process opens an H2 file either read-write or read-only
         }
-        return null;
-      }));
-      thread.start();
-      threads.add(thread);
+        try (Database readOnly = Database.open(testDatabase().readOnlyConfig())) {
+            long before = readOnly.withConnection(DatabaseTest::countUsers);
+            assertThat(before).isEqualTo(1);
+            assertThatThrownBy(() -> readOnly.inTransaction(c -> insertUser(c, 2) + insertUser(c, 3)))
+                    .isInstanceOf(StoreUnavailableException.class);
+        } finally {
+            if (dialect == Dialect.H2) {
+                reopen();
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
     }
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(100);
-  }
 
-  private int insertUser(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(INSERT_USER)) {
-      Object now = dialect.timestamp(Instant.now());
-      ps.setLong(1, id);
-      ps.setObject(2, now);
-      ps.setObject(3, now);
-      return ps.executeUpdate();
+    @Test
+    void poolExhausted_waitsAtMostConnectionTimeout_thenUnavailable() throws Exception {
+        DatabaseConfig base = dialect == Dialect.H2
+                ? testDatabase().configVia(testDatabase().serverPort()) : testDatabase().config();
+        DatabaseConfig one = new DatabaseConfig(base.url(), base.user(), base.password(), 1, null);
+        try (Database tiny = Database.open(one)) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> tiny.withConnection(c -> {
+                holding.countDown();
+                awaitQuietly(release);
+                return null;
+            }));
+            holder.start();
+            holding.await();
+            long start = System.nanoTime();
+            try {
+                assertThatThrownBy(() -> tiny.withConnection(c -> 1)).isInstanceOf(StoreUnavailableException.class);
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(waited).isBetween(Duration.ofMillis(Database.CONNECTION_TIMEOUT_MS - 500),
+                    Duration.ofMillis(Database.CONNECTION_TIMEOUT_MS + 3_000));
+            int answered = tiny.withConnection(c -> 1);
+            assertThat(answered).isEqualTo(1);
+        }
     }
-  }
 
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    @Test
+    void concurrentTransactions_eachCommitsOwnRows() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            long base = t * 100L;
+            Thread thread = new Thread(() -> db().inTransaction(c -> {
+                for (int i = 1; i <= 25; i++) {
+                    insertUser(c, base + i);
+                }
+                return null;
+            }));
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(100);
     }
-  }
 
-  private static long countUsers(Connection c) throws SQLException {
-    try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM known_users")) {
-      rs.next();
-      return rs.getLong(1);
+    private int insertUser(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_USER)) {
+            Object now = dialect.timestamp(Instant.now());
+            ps.setLong(1, id);
+            ps.setObject(2, now);
+            ps.setObject(3, now);
+            return ps.executeUpdate();
+        }
     }
-  }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long countUsers(Connection c) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM known_users")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

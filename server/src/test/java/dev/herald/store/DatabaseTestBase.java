@@ -20,78 +20,78 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(Dialect.class)
 public abstract class DatabaseTestBase {
 
-  private static TestDatabase testDatabase;
-  private static Database database;
+    private static TestDatabase testDatabase;
+    private static Database database;
 
-  @Parameter
-  protected Dialect dialect;
+    @Parameter
+    protected Dialect dialect;
 
-  @BeforeParameterizedClassInvocation
-  public static void createDatabase(Dialect dialect) {
-    testDatabase = TestDatabase.create(dialect);
-    database = Database.open(testDatabase.config());
-    database.migrate();
-  }
-
-  @AfterParameterizedClassInvocation
-  public static void dropDatabase() {
-    try {
-      if (database != null) {
-        database.close();
-      }
-    } finally {
-      database = null;
-      if (testDatabase != null) {
-        testDatabase.close();
-        testDatabase = null;
-      }
+    @BeforeParameterizedClassInvocation
+    public static void createDatabase(Dialect dialect) {
+        testDatabase = TestDatabase.create(dialect);
+        database = Database.open(testDatabase.config());
+        database.migrate();
     }
-  }
 
-  @BeforeEach
-  protected void emptyTables() throws SQLException {
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.execute("DELETE FROM system_notifications");
-      s.execute("DELETE FROM known_users");
-      s.execute("DELETE FROM idempotency_keys");
+    @AfterParameterizedClassInvocation
+    public static void dropDatabase() {
+        try {
+            if (database != null) {
+                database.close();
+            }
+        } finally {
+            database = null;
+            if (testDatabase != null) {
+                testDatabase.close();
+                testDatabase = null;
+            }
+        }
     }
-  }
 
-  /** The migrated database of the current invocation. */
-  protected static Database db() {
-    return database;
-  }
-
-  /** Where it lives, to open read-only or other pools on it. */
-  protected static TestDatabase testDatabase() {
-    return testDatabase;
-  }
-
-  /** Replaces the shared pool (after a test closed it to reopen the file differently). */
-  protected static void reopen() {
-    if (database != null) {
-      database.close();
+    @BeforeEach
+    protected void emptyTables() throws SQLException {
+        try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM system_notifications");
+            s.execute("DELETE FROM known_users");
+            s.execute("DELETE FROM idempotency_keys");
+        }
     }
-    database = Database.open(testDatabase.config());
-  }
 
-  /** Runs plain SQL on the test database, outside the store (setup and inspection). */
-  protected static void sql(String statement) {
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    } catch (SQLException e) {
-      throw new AssertionError(statement + ": " + e.getMessage(), e);
+    /** The migrated database of the current invocation. */
+    protected static Database db() {
+        return database;
     }
-  }
 
-  /** A single number from plain SQL. */
-  protected static long count(String query) {
-    try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
-        var rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new AssertionError(query + ": " + e.getMessage(), e);
+    /** Where it lives, to open read-only or other pools on it. */
+    protected static TestDatabase testDatabase() {
+        return testDatabase;
     }
-  }
+
+    /** Replaces the shared pool (after a test closed it to reopen the file differently). */
+    protected static void reopen() {
+        if (database != null) {
+            database.close();
+        }
+        database = Database.open(testDatabase.config());
+    }
+
+    /** Runs plain SQL on the test database, outside the store (setup and inspection). */
+    protected static void sql(String statement) {
+        try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new AssertionError(statement + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A single number from plain SQL. */
+    protected static long count(String query) {
+        try (Connection c = db().dataSource().getConnection(); Statement s = c.createStatement();
+                var rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(query + ": " + e.getMessage(), e);
+        }
+    }
 }

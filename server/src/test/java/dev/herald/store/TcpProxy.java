@@ -17,79 +17,79 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpProxy implements AutoCloseable {
 
-  private final ServerSocket listener;
-  private final int targetPort;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-  public TcpProxy(int targetPort) {
-    this.targetPort = targetPort;
-    try {
-      this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
-  }
-
-  /** The local port to connect to instead of the server's. */
-  public int port() {
-    return listener.getLocalPort();
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket client = listener.accept();
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        sockets.add(client);
-        sockets.add(server);
-        pump(client, server);
-        pump(server, client);
-      } catch (IOException e) {
-        return; // listener closed
-      }
-    }
-  }
-
-  private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          out.write(buffer, 0, n);
-          out.flush();
+    public TcpProxy(int targetPort) {
+        this.targetPort = targetPort;
+        try {
+            this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      } catch (IOException ignored) {
-        // one side closed: close both below
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "tcp-proxy-pump");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** Refuses new connections and drops every open one. */
-  public void cut() {
-    closeQuietly(listener);
-    for (Socket s : sockets) {
-      closeQuietly(s);
+        Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
-  }
 
-  @Override
-  public void close() {
-    cut();
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception ignored) {
-      // already closed
+    /** The local port to connect to instead of the server's. */
+    public int port() {
+        return listener.getLocalPort();
     }
-  }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(server);
+                pump(client, server);
+                pump(server, client);
+            } catch (IOException e) {
+                return; // listener closed
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // one side closed: close both below
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Refuses new connections and drops every open one. */
+    public void cut() {
+        closeQuietly(listener);
+        for (Socket s : sockets) {
+            closeQuietly(s);
+        }
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // already closed
+        }
+    }
 }

@@ -94,8 +94,8 @@ function startInbox() {
   });
 
   herald = new Herald({ url: '/ws', tokenProvider: tokenProvider(api, endSession) });
-  // Between an open and the reply to its sync, the server pushes what was not delivered yet, then
-  // the unread count. On the page's first connection the list already shows those: no toasts.
+  // On every open the server pushes what was not delivered yet, then the unread count. On the
+  // page's first connection the list already shows those: no toasts.
   let syncing = false;
   let firstSync = true;
   herald.on('state', (change) => {
