@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,6 @@ public final class Gateway {
      * limit (null = none).
      */
     public Connection open(Channel channel, Principal principal, Hub.Seat seat) {
-        channel.config().setAutoRead(false);
         Hub.Opened opened = hub.open(channel, principal, seat);
         Connection c = opened.connection();
         channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, this));
@@ -62,7 +62,16 @@ public final class Gateway {
             closed(c);
             return c;
         }
-        opened.heard().whenComplete((v, e) -> c.onLoop(() -> start(c)));
+        CompletableFuture<Void> heard = opened.heard().toCompletableFuture();
+        if (heard.isDone()) {
+            start(c); // one node, or a user this node already hears: no wait, no pause in reading
+        } else {
+            channel.config().setAutoRead(false);
+            heard.whenComplete((v, e) -> c.onLoop(() -> {
+                channel.config().setAutoRead(true);
+                start(c);
+            }));
+        }
         return c;
     }
 
@@ -79,7 +88,6 @@ public final class Gateway {
         init.put("heartbeat_interval", settings.gateway().heartbeatInterval().toMillis());
         init.put("server_time", System.currentTimeMillis());
         c.start(Frames.push("init", init));
-        channel.config().setAutoRead(true);
         log.debug("connection opened {}", c);
         if (c.bound()) {
             hub.fireOpened(c);

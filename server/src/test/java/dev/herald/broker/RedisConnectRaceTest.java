@@ -64,6 +64,19 @@ class RedisConnectRaceTest {
     }
 
     @Test
+    void framesSentBeforeInit_areAnsweredAfterIt() {
+        // b waits ~300 ms for Redis before init and reads nothing meanwhile; what the client sent
+        // early is read once init is out, and answered after it
+        try (WsClient ws = WsClient.open(b.wsUrl(b.token(821)))) {
+            String id = ws.send("ping", Map.of());
+            JsonNode first = ws.next();
+            assertThat(first.path("type").asText()).as(first.toString()).isEqualTo("init");
+            JsonNode pong = ws.awaitReply(id);
+            assertThat(pong.path("type").asText()).isEqualTo("pong");
+        }
+    }
+
+    @Test
     void publicationRightAfterTheSubscribeAck_onANodeNewToTheChannel_arrives() {
         String channel = "race-" + cluster.run;
         try (WsClient ws = b.connect(811)) {
