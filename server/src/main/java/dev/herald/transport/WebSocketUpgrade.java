@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,12 @@ final class WebSocketUpgrade {
             HttpResponses.write(ctx, Reply.error(e), false);
             return;
         }
+        if (!"13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            // RFC 6455 only: the drafts Netty also speaks (hixie-76 = no version header, 7, 8) are
+            // refused with 426 and "Sec-WebSocket-Version: 13" (RFC 6455 §4.4)
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
         Hub.Seat seat = null;
         if (principal != null) {
             // the limit check and the place it grants are one atomic step in the hub: concurrent
@@ -71,13 +78,7 @@ final class WebSocketUpgrade {
             }
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoderConfig)
-                .newHandshaker(req);
-        if (handshaker == null) {
-            gateway.hub().release(seat);
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, null, decoderConfig);
         Hub.Seat kept = seat;
         ChannelFuture handshake;
         try {

@@ -276,6 +276,22 @@ class WebSocketUpgradeTest {
         assertThat(r.headers().get("sec-websocket-version")).isEqualTo("13");
     }
 
+    /** Drafts before RFC 6455 (hixie-76 sends no version header; hybi-07 and -08 send 7 and 8). */
+    @Test
+    void preRfc6455Drafts_areRefusedWith426() {
+        for (String version : new String[] {"7", "8", ""}) {
+            RawSocket.HttpReply r = upgrade("/ws?token=" + server.token(615), Map.of("Sec-WebSocket-Version", version));
+            assertThat(r.status()).as("version '%s'", version).isEqualTo(426);
+            assertThat(r.headers().get("sec-websocket-version")).isEqualTo("13");
+        }
+        try (RawSocket s = RawSocket.open(server.port())) {
+            RawSocket.HttpReply r = s.request("GET", "/ws?token=" + server.token(615), Map.of("Host", "127.0.0.1",
+                    "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
+                    "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"), "^n:ds[4U".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(r.status()).as("hixie-76").isEqualTo(426);
+        }
+    }
+
     @Test
     void manyRefusals_leaveNoConnectionsBehind() {
         int before = server.herald().hub().connectionCount();
