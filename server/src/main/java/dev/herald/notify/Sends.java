@@ -7,6 +7,7 @@ import dev.herald.store.DuplicateKeyException;
 import dev.herald.store.StoreConflictException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,12 +62,8 @@ final class Sends {
     IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now, LongPredicate known) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.inTransaction("insert notifications (idempotent)", c -> {
-                    keys.claim(c, key, now);
-                    List<Notification> created = insertRows(c, users, n, now, known);
-                    keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
-                    return new IdempotentInsert(created, false);
-                });
+                return db.inTransaction("insert notifications (idempotent)", c -> new IdempotentInsert(
+                        insertOne(c, new GroupedSend(key, users, n, known), now), false));
             } catch (StoreConflictException e) {
                 if (attempt > 1) {
                     throw e;
@@ -81,6 +78,46 @@ final class Sends {
                 }
             }
         }
+    }
+
+    /**
+     * Stores several small sends in ONE transaction (one commit, so one WAL flush), each under its
+     * own savepoint: a member that fails is rolled back to its savepoint alone and gets
+     * {@code null} in the result, which tells the caller to run it again on its own (through
+     * {@link #insert} or {@link #insertIdempotent}, which answer as a lone send would: a replay
+     * for a key that another send, also one of this group, claimed first, or the error). Throws
+     * when the group as a whole failed; then nothing of it is committed.
+     *
+     * @return per member, in order: what it stored, or null where it must run alone
+     */
+    List<IdempotentInsert> insertGroup(List<GroupedSend> group, Instant now) {
+        return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
+            List<IdempotentInsert> out = new ArrayList<>(group.size());
+            for (GroupedSend s : group) {
+                Savepoint sp = c.setSavepoint();
+                try {
+                    out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                    c.releaseSavepoint(sp);
+                } catch (SQLException e) {
+                    if (db.isUnavailable(e)) {
+                        throw e; // the connection or the database is gone: the whole group fails
+                    }
+                    c.rollback(sp); // throws when the database dropped the whole transaction
+                    out.add(null);
+                }
+            }
+            return out;
+        });
+    }
+
+    private List<Notification> insertOne(Connection c, GroupedSend s, Instant now) throws SQLException {
+        if (s.key() == null) {
+            return insertRows(c, s.users(), s.notification(), now, s.known());
+        }
+        keys.claim(c, s.key(), now);
+        List<Notification> created = insertRows(c, s.users(), s.notification(), now, s.known());
+        keys.complete(c, s.key(), created.stream().mapToLong(Notification::id).toArray());
+        return created;
     }
 
     void touch(long userId, Instant now) {

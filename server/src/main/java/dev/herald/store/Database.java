@@ -184,6 +184,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code e}, thrown inside {@link #inTransaction} work, means the database cannot be
+     * reached or refuses writes (it would leave as {@link StoreUnavailableException}).
+     */
+    public boolean isUnavailable(SQLException e) {
+        return SqlErrors.isUnavailable(dialect, requireNonNull(e, "e"));
+    }
+
     /** Runs {@code work} on a connection in auto-commit mode (each statement its own transaction). */
     public <T> T withConnection(SqlWork<T> work) {
         return withConnection("statement", work);
