@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,8 @@ final class GroupCommit {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicLong groups = new AtomicLong();
+    private final AtomicLong grouped = new AtomicLong();
 
     GroupCommit(NotificationStore store, Executor executor) {
         this.store = requireNonNull(store, "store");
@@ -126,6 +129,8 @@ final class GroupCommit {
             group.forEach(this::alone);
             return;
         }
+        groups.incrementAndGet();
+        grouped.addAndGet(group.size());
         List<Pending> failed = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
             IdempotentInsert r = results.get(i);
@@ -145,6 +150,16 @@ final class GroupCommit {
         } catch (RuntimeException | Error e) {
             p.result().completeExceptionally(e);
         }
+    }
+
+    /** Transactions that committed more than one send. */
+    long groups() {
+        return groups.get();
+    }
+
+    /** Sends those transactions held (including members that then ran alone). */
+    long grouped() {
+        return grouped.get();
     }
 
     private static ApiException busy() {

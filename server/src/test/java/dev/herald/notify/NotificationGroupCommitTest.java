@@ -1,0 +1,271 @@
+package dev.herald.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.store.Database;
+import dev.herald.store.StoreException;
+import dev.herald.store.StoreUnavailableException;
+import dev.herald.store.TcpProxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit of small sends ({@link GroupCommit}, {@link NotificationStore#insertGroup}): every
+ * send answered with its own ids, exactly once, idempotency kept inside and across groups, a
+ * failing member failing alone, a dead database failing the whole group with nothing committed.
+ * A CHECK constraint that refuses the title {@code poison} makes a member fail in the database.
+ */
+class NotificationGroupCommitTest extends StoreTestBase {
+
+    private static final LongPredicate UNKNOWN = user -> false;
+
+    @BeforeEach
+    void addPoison() {
+        sql("ALTER TABLE system_notifications ADD CONSTRAINT test_no_poison CHECK (title <> 'poison')");
+    }
+
+    @AfterEach
+    void dropPoison() {
+        sql("ALTER TABLE system_notifications DROP CONSTRAINT test_no_poison");
+    }
+
+    /** Holds the writer task until {@link #runAll}, so that the sends submitted meanwhile form one group. */
+    private static final class Deferred implements Executor {
+        private final List<Runnable> tasks = new ArrayList<>();
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            List<Runnable> now;
+            synchronized (this) {
+                now = new ArrayList<>(tasks);
+                tasks.clear();
+            }
+            now.forEach(Runnable::run);
+        }
+
+        synchronized int pending() {
+            return tasks.size();
+        }
+    }
+
+    private GroupedSend grouped(String key, String title, long... users) {
+        return store.grouped(key, java.util.Arrays.stream(users).boxed().toList(), note(title), UNKNOWN);
+    }
+
+    @Test
+    void insertGroup_storesTheGoodMembers_andLeavesTheFailedOnesToRunAlone() {
+        List<GroupedSend> group = List.of(
+                grouped(null, "a", 1, 2),
+                grouped("k1", "b", 3),
+                grouped("k1", "b again", 4), // same key as the member before: fails on the key
+                grouped(null, "poison", 5),
+                grouped(null, "c", 6));
+
+        List<IdempotentInsert> results = store.insertGroup(group);
+
+        assertThat(results).hasSize(5);
+        assertThat(results.get(2)).isNull();
+        assertThat(results.get(3)).isNull();
+        assertThat(results.get(0).notifications()).extracting(Notification::userId).containsExactly(1L, 2L);
+        assertThat(results.get(1).notifications()).extracting(Notification::userId).containsExactly(3L);
+        assertThat(results.get(4).notifications()).extracting(Notification::userId).containsExactly(6L);
+        for (int i : new int[] {0, 1, 4}) {
+            assertThat(results.get(i).replayed()).isFalse();
+            for (Notification n : results.get(i).notifications()) {
+                assertThat(store.find(n.userId(), n.id())).contains(n);
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(4);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(4); // 1, 2, 3, 6: not 4 or 5
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(1);
+
+        // the failed members alone: the key's second send replays the first, the poison fails
+        IdempotentInsert replay = store.insertAlone(group.get(2));
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.notifications()).isEqualTo(results.get(1).notifications());
+        assertThatThrownBy(() -> store.insertAlone(group.get(3))).isInstanceOf(StoreException.class);
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(4);
+    }
+
+    @Test
+    void insertGroup_keyAlreadyCommitted_memberFailsAlone_othersStored() {
+        IdempotentInsert first = store.insertIdempotent("used", List.of(7L), note("first"));
+        List<IdempotentInsert> results = store.insertGroup(List.of(
+                grouped("used", "second", 8), grouped("fresh", "third", 9)));
+        assertThat(results.get(0)).isNull();
+        assertThat(results.get(1).notifications()).extracting(Notification::userId).containsExactly(9L);
+        IdempotentInsert replay = store.insertAlone(grouped("used", "second", 8));
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.notifications()).isEqualTo(first.notifications());
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(2);
+    }
+
+    @Test
+    void queuedSends_goInOneTransaction_eachGetsItsOwnAnswer() throws Exception {
+        Deferred writer = new Deferred();
+        GroupCommit groups = new GroupCommit(store, writer);
+        List<CompletableFuture<IdempotentInsert>> plain = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            plain.add(groups.submit(grouped(null, "t" + i, i)));
+        }
+        CompletableFuture<IdempotentInsert> keyed = groups.submit(grouped("dup", "keyed", 11));
+        CompletableFuture<IdempotentInsert> sameKey = groups.submit(grouped("dup", "keyed again", 12));
+        CompletableFuture<IdempotentInsert> poison = groups.submit(grouped(null, "poison", 13));
+        assertThat(writer.pending()).as("one writer for all of them").isEqualTo(1);
+        assertThat(plain).noneMatch(CompletableFuture::isDone);
+
+        writer.runAll();
+
+        assertThat(groups.groups()).isEqualTo(1);
+        assertThat(groups.grouped()).isEqualTo(13);
+        for (int i = 1; i <= 10; i++) {
+            IdempotentInsert r = plain.get(i - 1).get(5, TimeUnit.SECONDS);
+            assertThat(r.replayed()).isFalse();
+            Notification n = r.notifications().get(0);
+            assertThat(n.userId()).isEqualTo(i);
+            assertThat(store.find(i, n.id()).orElseThrow().title()).isEqualTo("t" + i);
+        }
+        IdempotentInsert first = keyed.get(5, TimeUnit.SECONDS);
+        IdempotentInsert second = sameKey.get(5, TimeUnit.SECONDS);
+        assertThat(first.replayed()).isFalse();
+        assertThat(second.replayed()).isTrue();
+        assertThat(second.notifications()).isEqualTo(first.notifications());
+        assertThatThrownBy(() -> poison.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class);
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(11);
+    }
+
+    @Test
+    void loneSend_runsAtOnceInItsOwnTransaction() throws Exception {
+        GroupCommit groups = new GroupCommit(store, Runnable::run);
+        IdempotentInsert r = groups.submit(grouped(null, "alone", 1)).get(5, TimeUnit.SECONDS);
+        assertThat(r.notifications()).hasSize(1);
+        assertThat(groups.groups()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(1);
+    }
+
+    @Test
+    void manyConcurrentSends_someSharingKeys_oneFailing_eachStoredExactlyOnce() throws Exception {
+        int senders = 8;
+        int perSender = 40;
+        try (SqlWorkers workers = new SqlWorkers(4)) {
+            GroupCommit groups = new GroupCommit(store, workers);
+            ExecutorService clients = Executors.newFixedThreadPool(senders);
+            CountDownLatch start = new CountDownLatch(1);
+            Map<String, CompletableFuture<IdempotentInsert>> byTitle = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, String> keyOf = new java.util.concurrent.ConcurrentHashMap<>();
+            try {
+                List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+                for (int s = 0; s < senders; s++) {
+                    int sender = s;
+                    started.add(clients.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perSender; i++) {
+                            String title = sender == 3 && i == 17 ? "poison" : "s" + sender + "-" + i;
+                            // every 5th send uses one of 4 keys, shared by all senders
+                            String key = i % 5 == 0 ? "key-" + (i / 5 % 4) : null;
+                            if (key != null) {
+                                keyOf.put(title, key);
+                            }
+                            long user = sender * 1000L + i + 1;
+                            byTitle.put(title, groups.submit(grouped(key, title, user)));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (var f : started) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                CompletableFuture.allOf(byTitle.values().toArray(CompletableFuture[]::new))
+                        .exceptionally(e -> null).get(60, TimeUnit.SECONDS);
+            } finally {
+                clients.shutdownNow();
+            }
+
+            assertThat(byTitle).hasSize(senders * perSender);
+            assertThat(groups.groups()).as("sends that arrived during a transaction were grouped").isPositive();
+            assertThatThrownBy(() -> byTitle.get("poison").get())
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class);
+            Map<String, List<Long>> firstOfKey = new HashMap<>();
+            Set<Long> allIds = new HashSet<>();
+            int stored = 0;
+            for (var e : byTitle.entrySet()) {
+                if (e.getKey().equals("poison")) {
+                    continue;
+                }
+                IdempotentInsert r = e.getValue().get();
+                String key = keyOf.get(e.getKey());
+                if (r.replayed()) {
+                    assertThat(key).as("only a keyed send can be a replay: " + e.getKey()).isNotNull();
+                    continue;
+                }
+                assertThat(r.notifications()).hasSize(1);
+                Notification n = r.notifications().get(0);
+                assertThat(store.find(n.userId(), n.id()).orElseThrow().title()).isEqualTo(e.getKey());
+                assertThat(allIds.add(n.id())).isTrue();
+                stored++;
+                if (key != null) {
+                    assertThat(firstOfKey.put(key, ids(r.notifications())))
+                            .as("one first send for " + key).isNull();
+                }
+            }
+            assertThat(firstOfKey).hasSize(4);
+            for (var e : byTitle.entrySet()) {
+                String key = keyOf.get(e.getKey());
+                if (key != null) {
+                    assertThat(ids(e.getValue().get().notifications())).isEqualTo(firstOfKey.get(key));
+                }
+            }
+            int keyedSends = keyOf.size();
+            assertThat(stored).isEqualTo(senders * perSender - 1 - keyedSends + 4);
+            assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(stored);
+            assertThat(count("SELECT COUNT(*) FROM system_notifications WHERE title = 'poison'")).isZero();
+            assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void databaseDown_everyMemberFailsUnavailable_nothingCommitted() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(testDatabase().serverPort());
+                Database remote = Database.open(testDatabase().configVia(proxy.port()))) {
+            NotificationStore viaProxy = new NotificationStore(remote, clock);
+            assertThat(viaProxy.unreadCount(1)).isZero();
+            Deferred writer = new Deferred();
+            GroupCommit groups = new GroupCommit(viaProxy, writer);
+            List<CompletableFuture<IdempotentInsert>> sends = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                sends.add(groups.submit(viaProxy.grouped(i == 3 ? "k" : null, List.of((long) i), note("lost " + i), UNKNOWN)));
+            }
+            proxy.cut();
+            writer.runAll();
+            for (CompletableFuture<IdempotentInsert> f : sends) {
+                assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreUnavailableException.class);
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+    }
+}
