@@ -10,21 +10,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for small sends: one writer at a time takes every send queued meanwhile (at most
+ * Group commit for small sends: a writer takes every send queued meanwhile (at most
  * {@link #MAX_GROUP}) and stores them in ONE transaction, so a database that flushes its log on
- * each commit flushes once for the group instead of once per send.
+ * each commit flushes once for the group instead of once per send. At most {@link #WRITERS}
+ * writers run at once (each on one connection), so one group's statements overlap the other's
+ * commit.
  *
- * <p>There is no timer: a send that finds no writer running starts one at once on the executor,
- * so a lone send is stored alone, as before, with no added wait; sends that arrive while a group
- * is being written wait only for that group's commit and then go together. A group of one runs
- * the ordinary single-send path.
+ * <p>There is no timer: a send that finds fewer than {@link #WRITERS} writers running starts one
+ * at once on the executor, so a lone send is stored alone, as before, with no added wait; sends
+ * that arrive while the writers are busy wait only for a group's commit and then go together. A
+ * group of one runs the ordinary single-send path.
  *
  * <p>Each member runs under its own savepoint ({@link NotificationStore#insertGroup}); a member
  * that fails there (its idempotency key was claimed first, a constraint, a conflict) is rolled
@@ -43,6 +44,8 @@ final class GroupCommit {
      * under that. At 2.9 ms per WAL flush 32 sends a flush is room for ~10,000 sends/s.
      */
     static final int MAX_GROUP = 32;
+    /** Writers at once: two, so that one group's statements run while the other's commit flushes. */
+    static final int WRITERS = 2;
     /** Sends waiting at most; beyond that a send is refused at once (503), as by {@link SqlWorkers}. */
     static final int MAX_QUEUED = 10_000;
 
@@ -52,7 +55,7 @@ final class GroupCommit {
     private final Executor executor;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicInteger writers = new AtomicInteger();
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong grouped = new AtomicLong();
 
@@ -75,7 +78,7 @@ final class GroupCommit {
     }
 
     private void startWriter() {
-        while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+        while (!queue.isEmpty() && claimWriter()) {
             try {
                 executor.execute(this::write);
                 return;
@@ -83,12 +86,22 @@ final class GroupCommit {
                 for (List<Pending> group = take(); !group.isEmpty(); group = take()) {
                     group.forEach(p -> p.result().completeExceptionally(busy()));
                 }
-                writing.set(false);
+                writers.decrementAndGet();
             }
         }
     }
 
-    /** The writer: groups until the queue is empty; hands over to no one, as only one runs. */
+    /** Counts one more writer unless {@link #WRITERS} already run. */
+    private boolean claimWriter() {
+        for (int w = writers.get(); w < WRITERS; w = writers.get()) {
+            if (writers.compareAndSet(w, w + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A writer: groups until the queue is empty. */
     private void write() {
         do {
             try {
@@ -96,11 +109,11 @@ final class GroupCommit {
                     run(group);
                 }
             } finally {
-                writing.set(false);
+                writers.decrementAndGet();
             }
-            // a send queued after the last take() but before writing was cleared found a writer
-            // still running and did not start one: take it here
-        } while (!queue.isEmpty() && writing.compareAndSet(false, true));
+            // a send queued after the last take() but before this writer stopped counting found
+            // all writers running and did not start one: take it here
+        } while (!queue.isEmpty() && claimWriter());
     }
 
     private List<Pending> take() {

@@ -94,10 +94,11 @@ final class Sends {
         return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
             List<IdempotentInsert> out = new ArrayList<>(group.size());
             for (GroupedSend s : group) {
+                // not released after success: that would be one more round trip per send, and
+                // the next member's savepoint nests inside; the commit ends them all
                 Savepoint sp = c.setSavepoint();
                 try {
                     out.add(new IdempotentInsert(insertOne(c, s, now), false));
-                    c.releaseSavepoint(sp);
                 } catch (SQLException e) {
                     if (db.isUnavailable(e)) {
                         throw e; // the connection or the database is gone: the whole group fails
