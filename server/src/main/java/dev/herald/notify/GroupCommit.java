@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit for small sends: a writer takes every send queued meanwhile (at most
  * {@link #MAX_GROUP}) and stores them in ONE transaction, so a database that flushes its log on
- * each commit flushes once for the group instead of once per send. At most {@link #WRITERS}
- * writers run at once (each on one connection), so one group's statements overlap the other's
- * commit.
+ * each commit flushes once for the group instead of once per send. One writer runs at a time
+ * (on one connection): two groups of one node written at once could deadlock on each other's
+ * idempotency keys or new {@code known_users} rows (tried: H2 then waits for its lock timeout).
  *
- * <p>There is no timer: a send that finds fewer than {@link #WRITERS} writers running starts one
- * at once on the executor, so a lone send is stored alone, as before, with no added wait; sends
- * that arrive while the writers are busy wait only for a group's commit and then go together. A
- * group of one runs the ordinary single-send path.
+ * <p>There is no timer: a send that finds no writer running starts one at once on the executor,
+ * so a lone send is stored alone, as before, with no added wait; sends that arrive while the
+ * writer is busy wait only for the current group's commit and then go together. A group of one
+ * runs the ordinary single-send path.
  *
  * <p>Each member runs under its own savepoint ({@link NotificationStore#insertGroup}); a member
  * that fails there (its idempotency key was claimed first, a constraint, a conflict) is rolled
@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * it gets exactly the answer a lone send would: a replay of the first send's ids for a key that
  * is taken, or its own error. When the group fails as a whole, every member fails with
  * {@link StoreUnavailableException} if the database is unavailable (nothing was committed), and
- * is otherwise run again on its own. Futures are completed after the commit, never before.
+ * is otherwise run again on its own. A member that meets a deadlock or lock timeout with another
+ * transaction (a big send, another node's group) is rolled back alone and runs again on its own.
+ * Futures are completed after the commit, never before.
  */
 final class GroupCommit {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -44,8 +46,8 @@ final class GroupCommit {
      * under that. At 2.9 ms per WAL flush 32 sends a flush is room for ~10,000 sends/s.
      */
     static final int MAX_GROUP = 32;
-    /** Writers at once: two, so that one group's statements run while the other's commit flushes. */
-    static final int WRITERS = 2;
+    /** Writers at once (see above why one). */
+    static final int WRITERS = 1;
     /** Sends waiting at most; beyond that a send is refused at once (503), as by {@link SqlWorkers}. */
     static final int MAX_QUEUED = 10_000;
 

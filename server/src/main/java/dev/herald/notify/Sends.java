@@ -100,8 +100,10 @@ final class Sends {
                 try {
                     out.add(new IdempotentInsert(insertOne(c, s, now), false));
                 } catch (SQLException e) {
-                    if (db.isUnavailable(e)) {
-                        throw e; // the connection or the database is gone: the whole group fails
+                    if (db.isUnavailable(e) && !db.isConflict(e)) {
+                        // the connection or the database is gone: the whole group fails. A lock
+                        // timeout (H2 reports it as HYT00) is a conflict: this member alone
+                        throw e;
                     }
                     c.rollback(sp); // throws when the database dropped the whole transaction
                     out.add(null);

@@ -192,6 +192,14 @@ public final class Database implements AutoCloseable {
         return SqlErrors.isUnavailable(dialect, requireNonNull(e, "e"));
     }
 
+    /**
+     * Whether {@code e} means a concurrent transaction got in the way: deadlock, serialization
+     * failure, lock wait timeout (it would leave as {@link StoreConflictException}).
+     */
+    public boolean isConflict(SQLException e) {
+        return SqlErrors.isConflict(dialect, requireNonNull(e, "e"));
+    }
+
     /** Runs {@code work} on a connection in auto-commit mode (each statement its own transaction). */
     public <T> T withConnection(SqlWork<T> work) {
         return withConnection("statement", work);
