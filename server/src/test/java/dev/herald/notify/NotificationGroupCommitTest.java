@@ -246,6 +246,45 @@ class NotificationGroupCommitTest extends StoreTestBase {
     }
 
     @Test
+    void twoNodesGroupsClaimingTheSameKeysInOppositeOrder_eachKeyStoredOnce() throws Exception {
+        // two GroupCommits = two nodes; their groups lock x then y, and y then x: a deadlock when
+        // they interleave, which must cost only the losing member a re-run on its own
+        Deferred nodeA = new Deferred();
+        Deferred nodeB = new Deferred();
+        GroupCommit a = new GroupCommit(store, nodeA);
+        GroupCommit b = new GroupCommit(store, nodeB);
+        List<CompletableFuture<IdempotentInsert>> all = List.of(
+                a.submit(grouped("x", "a-x", 1)), a.submit(grouped(null, "a-plain", 2)), a.submit(grouped("y", "a-y", 3)),
+                b.submit(grouped("y", "b-y", 4)), b.submit(grouped(null, "b-plain", 5)), b.submit(grouped("x", "b-x", 6)));
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            var ra = two.submit(nodeA::runAll);
+            var rb = two.submit(nodeB::runAll);
+            ra.get(60, TimeUnit.SECONDS);
+            rb.get(60, TimeUnit.SECONDS);
+        } finally {
+            two.shutdownNow();
+        }
+        Map<String, List<Long>> firstOfKey = new HashMap<>();
+        for (int i : new int[] {0, 2, 3, 5}) {
+            IdempotentInsert r = all.get(i).get(5, TimeUnit.SECONDS);
+            String key = i == 0 || i == 5 ? "x" : "y";
+            if (!r.replayed()) {
+                assertThat(firstOfKey.put(key, ids(r.notifications()))).as("one first send for " + key).isNull();
+            }
+        }
+        assertThat(firstOfKey).containsOnlyKeys("x", "y");
+        for (int i : new int[] {0, 2, 3, 5}) {
+            String key = i == 0 || i == 5 ? "x" : "y";
+            assertThat(ids(all.get(i).get().notifications())).isEqualTo(firstOfKey.get(key));
+        }
+        assertThat(all.get(1).get().replayed()).isFalse();
+        assertThat(all.get(4).get().replayed()).isFalse();
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(4);
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(2);
+    }
+
+    @Test
     void databaseDown_everyMemberFailsUnavailable_nothingCommitted() throws Exception {
         try (TcpProxy proxy = new TcpProxy(testDatabase().serverPort());
                 Database remote = Database.open(testDatabase().configVia(proxy.port()))) {
