@@ -27,15 +27,15 @@ import org.slf4j.LoggerFactory;
  * writer is busy wait only for the current group's commit and then go together. A group of one
  * runs the ordinary single-send path.
  *
- * <p>Each member runs under its own savepoint ({@link NotificationStore#insertGroup}); a member
- * that fails there (its idempotency key was claimed first, a constraint, a conflict) is rolled
- * back alone and, after the group committed, run again on its own through the ordinary path, so
- * it gets exactly the answer a lone send would: a replay of the first send's ids for a key that
- * is taken, or its own error. When the group fails as a whole, every member fails with
- * {@link StoreUnavailableException} if the database is unavailable (nothing was committed), and
- * is otherwise run again on its own. A member that meets a deadlock or lock timeout with another
- * transaction (a big send, another node's group) is rolled back alone and runs again on its own.
- * Futures are completed after the commit, never before.
+ * <p>Each member with an idempotency key runs under its own savepoint
+ * ({@link NotificationStore#insertGroup}); when it fails there (its key was claimed first, a
+ * constraint, a deadlock or lock timeout with another transaction) it is rolled back alone and,
+ * after the group committed, run again on its own through the ordinary path, so it gets exactly
+ * the answer a lone send would: a replay of the first send's ids for a key that is taken, or its
+ * own error. A member without a key has no savepoint (one round trip less); when it fails, the
+ * group fails as a whole. Then every member fails with {@link StoreUnavailableException} if the
+ * database is unavailable (nothing was committed), and otherwise runs again on its own, so again
+ * only the failing send fails. Futures are completed after the commit, never before.
  */
 final class GroupCommit {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);

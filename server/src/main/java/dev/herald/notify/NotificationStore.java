@@ -158,12 +158,12 @@ public final class NotificationStore {
     }
 
     /**
-     * Stores several sends in one transaction, each under its own savepoint (group commit, see
-     * {@link GroupCommit}). Per member, in order: what it stored, or null when it failed and was
-     * rolled back alone; the caller then runs it on its own ({@link #insertForUsers} or
-     * {@link #insertIdempotent}) for the answer a lone send gets. Throws when the whole group
-     * failed ({@code StoreUnavailableException} when the database is down); nothing of it is
-     * then committed.
+     * Stores several sends in one transaction (group commit, see {@link GroupCommit}), each with
+     * an idempotency key under its own savepoint. Per member, in order: what it stored, or null
+     * when it (a keyed send) failed and was rolled back alone; the caller then runs it on its own
+     * ({@link #insertAlone}) for the answer a lone send gets. Throws when the whole group failed
+     * — the database is down ({@code StoreUnavailableException}), or a send without a key
+     * failed —; nothing of it is then committed.
      */
     List<IdempotentInsert> insertGroup(List<GroupedSend> group) {
         return sends.insertGroup(group, now());

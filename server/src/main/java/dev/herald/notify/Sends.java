@@ -81,12 +81,13 @@ final class Sends {
     }
 
     /**
-     * Stores several small sends in ONE transaction (one commit, so one WAL flush), each under its
-     * own savepoint: a member that fails is rolled back to its savepoint alone and gets
-     * {@code null} in the result, which tells the caller to run it again on its own (through
-     * {@link #insert} or {@link #insertIdempotent}, which answer as a lone send would: a replay
-     * for a key that another send, also one of this group, claimed first, or the error). Throws
-     * when the group as a whole failed; then nothing of it is committed.
+     * Stores several small sends in ONE transaction (one commit, so one WAL flush). A send with an
+     * idempotency key runs under its own savepoint: when it fails it is rolled back to it alone
+     * and gets {@code null} in the result, which tells the caller to run it again on its own
+     * (through {@link #insertIdempotent}, which answers as a lone send would: a replay for a key
+     * that another send, also one of this group, claimed first, or the error). A send without a
+     * key that fails, fails the group. Throws when the group as a whole failed; then nothing of it
+     * is committed.
      *
      * @return per member, in order: what it stored, or null where it must run alone
      */
@@ -94,8 +95,16 @@ final class Sends {
         return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
             List<IdempotentInsert> out = new ArrayList<>(group.size());
             for (GroupedSend s : group) {
-                // not released after success: that would be one more round trip per send, and
-                // the next member's savepoint nests inside; the commit ends them all
+                if (s.key() == null) {
+                    // no savepoint, one round trip less: a send without a key fails only on a
+                    // bad row, a conflict or a lost connection, rarely; its failure fails the
+                    // whole group (nothing committed), whose members then run alone
+                    out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                    continue;
+                }
+                // a key may be taken (a retried request): that send alone is rolled back. Not
+                // released after success: that would be one more round trip per send, and the
+                // next member's savepoint nests inside; the commit ends them all
                 Savepoint sp = c.setSavepoint();
                 try {
                     out.add(new IdempotentInsert(insertOne(c, s, now), false));

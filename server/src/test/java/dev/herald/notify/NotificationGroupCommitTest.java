@@ -78,7 +78,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
                 grouped(null, "a", 1, 2),
                 grouped("k1", "b", 3),
                 grouped("k1", "b again", 4), // same key as the member before: fails on the key
-                grouped(null, "poison", 5),
+                grouped("kp", "poison", 5), // refused by the constraint
                 grouped(null, "c", 6));
 
         List<IdempotentInsert> results = store.insertGroup(group);
@@ -97,7 +97,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
         }
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(4);
         assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(4); // 1, 2, 3, 6: not 4 or 5
-        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(1); // kp rolled back
 
         // the failed members alone: the key's second send replays the first, the poison fails
         IdempotentInsert replay = store.insertAlone(group.get(2));
@@ -105,6 +105,39 @@ class NotificationGroupCommitTest extends StoreTestBase {
         assertThat(replay.notifications()).isEqualTo(results.get(1).notifications());
         assertThatThrownBy(() -> store.insertAlone(group.get(3))).isInstanceOf(StoreException.class);
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(4);
+    }
+
+    @Test
+    void insertGroup_failingSendWithoutKey_failsTheGroup_nothingCommitted() {
+        assertThatThrownBy(() -> store.insertGroup(List.of(
+                grouped("k", "a", 1), grouped(null, "poison", 2), grouped(null, "b", 3))))
+                .isInstanceOf(StoreException.class);
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+    }
+
+    @Test
+    void failingSendWithoutKey_othersRunAlone_eachAnsweredOnce() throws Exception {
+        Deferred writer = new Deferred();
+        GroupCommit groups = new GroupCommit(store, writer);
+        CompletableFuture<IdempotentInsert> first = groups.submit(grouped(null, "first", 1));
+        CompletableFuture<IdempotentInsert> keyed = groups.submit(grouped("k", "keyed", 2));
+        CompletableFuture<IdempotentInsert> poison = groups.submit(grouped(null, "poison", 3));
+        CompletableFuture<IdempotentInsert> sameKey = groups.submit(grouped("k", "keyed again", 4));
+        CompletableFuture<IdempotentInsert> last = groups.submit(grouped(null, "last", 5));
+        writer.runAll();
+
+        assertThat(groups.groups()).as("the group did not commit").isZero();
+        assertThat(first.get(5, TimeUnit.SECONDS).notifications()).extracting(Notification::title).containsExactly("first");
+        assertThat(last.get(5, TimeUnit.SECONDS).notifications()).extracting(Notification::title).containsExactly("last");
+        assertThat(keyed.get().replayed()).isFalse();
+        assertThat(sameKey.get().replayed()).isTrue();
+        assertThat(sameKey.get().notifications()).isEqualTo(keyed.get().notifications());
+        assertThatThrownBy(() -> poison.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class);
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(1);
     }
 
     @Test
@@ -130,7 +163,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
         }
         CompletableFuture<IdempotentInsert> keyed = groups.submit(grouped("dup", "keyed", 11));
         CompletableFuture<IdempotentInsert> sameKey = groups.submit(grouped("dup", "keyed again", 12));
-        CompletableFuture<IdempotentInsert> poison = groups.submit(grouped(null, "poison", 13));
+        CompletableFuture<IdempotentInsert> poison = groups.submit(grouped("kp", "poison", 13));
         assertThat(writer.pending()).as("writers started, however many sends").isEqualTo(GroupCommit.WRITERS);
         assertThat(plain).noneMatch(CompletableFuture::isDone);
 
