@@ -99,7 +99,17 @@ final class Sends {
                     // no savepoint, one round trip less: a send without a key fails only on a
                     // bad row, a conflict or a lost connection, rarely; its failure fails the
                     // whole group (nothing committed), whose members then run alone
-                    out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                    try {
+                        out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                    } catch (SQLException e) {
+                        if (db.isConflict(e)) {
+                            // H2 reports a lock timeout as HYT00, which would read as "database
+                            // unavailable" and fail every member with 503: a conflict it is
+                            throw new StoreConflictException("insert notifications (group of " + group.size()
+                                    + ") met a concurrent transaction: " + e.getMessage(), e);
+                        }
+                        throw e;
+                    }
                     continue;
                 }
                 // a key may be taken (a retried request): that send alone is rolled back. Not
