@@ -141,6 +141,30 @@ class NotificationGroupCommitTest extends StoreTestBase {
     }
 
     @Test
+    void keylessMemberWaitingOnAnotherTransactionsLock_othersStillStored() throws Exception {
+        if (dialect != dev.herald.store.Dialect.H2) {
+            return; // PostgreSQL and MariaDB wait (MariaDB 50 s) instead of H2's 2 s lock timeout
+        }
+        try (java.sql.Connection other = db().dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (var st = other.createStatement()) { // user 5 added, not committed: its row is locked
+                st.executeUpdate("INSERT INTO known_users (user_id, first_seen, last_seen)"
+                        + " VALUES (5, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            }
+            Deferred writer = new Deferred();
+            GroupCommit groups = new GroupCommit(store, writer);
+            CompletableFuture<IdempotentInsert> blocked = groups.submit(grouped(null, "to 5", 5));
+            CompletableFuture<IdempotentInsert> free = groups.submit(grouped(null, "to 6", 6));
+            writer.runAll();
+            assertThat(free.get(30, TimeUnit.SECONDS).notifications()).extracting(Notification::title)
+                    .containsExactly("to 6");
+            assertThatThrownBy(() -> blocked.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            other.rollback();
+        }
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(1);
+    }
+
+    @Test
     void insertGroup_keyAlreadyCommitted_memberFailsAlone_othersStored() {
         IdempotentInsert first = store.insertIdempotent("used", List.of(7L), note("first"));
         List<IdempotentInsert> results = store.insertGroup(List.of(
