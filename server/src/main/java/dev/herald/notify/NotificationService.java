@@ -39,6 +39,8 @@ public final class NotificationService {
     static final Duration KNOWN_USER_REFRESH = Duration.ofHours(1);
     /** Sends to at most this many recipients add them to that cache (bigger ones would flush it). */
     static final int REMEMBER_RECIPIENTS = 1_000;
+    /** Sends to at most this many recipients share transactions ({@link GroupCommit}). */
+    static final int GROUP_RECIPIENTS = 100;
 
     private final NotificationStore store;
     private final SqlWorkers sql;
@@ -47,6 +49,7 @@ public final class NotificationService {
     private final HeraldMetrics metrics;
     private final int maxRetries;
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
+    private final GroupCommit groups;
 
     public NotificationService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
                                HeraldMetrics metrics, int maxRetries) {
@@ -56,6 +59,7 @@ public final class NotificationService {
         this.presence = Objects.requireNonNull(presence);
         this.metrics = Objects.requireNonNull(metrics);
         this.maxRetries = maxRetries;
+        this.groups = new GroupCommit(store, sql);
     }
 
     public NotificationStore store() {
@@ -71,19 +75,7 @@ public final class NotificationService {
      */
     public CompletionStage<SendResult> send(long[] userIds, NewNotification n, String idempotencyKey) {
         boolean push = n.pushed();
-        return sql.submit(() -> {
-            boolean everyone = userIds.length == 0;
-            List<Long> recipients = everyone ? store.knownUserIds() : boxed(userIds);
-            // recipients read from known_users, or known to this node, need not be added to it
-            LongPredicate known = everyone ? user -> true : knownUsers::isKnown;
-            IdempotentInsert inserted = idempotencyKey != null
-                    ? store.insertIdempotent(idempotencyKey, recipients, n, known)
-                    : new IdempotentInsert(store.insertForUsers(recipients, n, known), false);
-            if (!everyone && !inserted.replayed() && recipients.size() <= REMEMBER_RECIPIENTS) {
-                recipients.forEach(knownUsers::rememberKnown);
-            }
-            return inserted;
-        }).thenCompose(inserted -> {
+        return insert(userIds, n, idempotencyKey).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();
             if (inserted.replayed()) {
@@ -101,6 +93,43 @@ public final class NotificationService {
                 return new SendResult(inserted.notifications().size(), ids, false, push ? pushed : List.of());
             });
         });
+    }
+
+    /**
+     * Stores a send: up to {@value #GROUP_RECIPIENTS} recipients through {@link GroupCommit}
+     * (together with the small sends that arrive meanwhile, in one transaction), bigger ones and
+     * sends to everyone in their own transaction.
+     */
+    private CompletionStage<IdempotentInsert> insert(long[] userIds, NewNotification n, String idempotencyKey) {
+        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS) {
+            List<Long> recipients = boxed(userIds);
+            CompletableFuture<IdempotentInsert> stored;
+            try {
+                // recipients known to this node need not be added to known_users
+                stored = groups.submit(store.grouped(idempotencyKey, recipients, n, knownUsers::isKnown));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return stored.thenApply(inserted -> remember(recipients, inserted));
+        }
+        return sql.submit(() -> {
+            boolean everyone = userIds.length == 0;
+            List<Long> recipients = everyone ? store.knownUserIds() : boxed(userIds);
+            // recipients read from known_users, or known to this node, need not be added to it
+            LongPredicate known = everyone ? user -> true : knownUsers::isKnown;
+            IdempotentInsert inserted = idempotencyKey != null
+                    ? store.insertIdempotent(idempotencyKey, recipients, n, known)
+                    : new IdempotentInsert(store.insertForUsers(recipients, n, known), false);
+            return everyone ? inserted : remember(recipients, inserted);
+        });
+    }
+
+    /** After a committed send (not a replay) to a few users, this node knows they are in known_users. */
+    private IdempotentInsert remember(List<Long> recipients, IdempotentInsert inserted) {
+        if (!inserted.replayed() && recipients.size() <= REMEMBER_RECIPIENTS) {
+            recipients.forEach(knownUsers::rememberKnown);
+        }
+        return inserted;
     }
 
     /** Pushes freshly stored notifications to whoever is online, then their new unread counts. */

@@ -140,12 +140,41 @@ public final class NotificationStore {
     public IdempotentInsert insertIdempotent(String key, List<Long> userIds, NewNotification n,
                                              LongPredicate alreadyKnown) {
         requireNonNull(key, "key");
+        GroupedSend s = grouped(key, userIds, n, alreadyKnown);
+        return sends.insertIdempotent(key, s.users(), n, now(), alreadyKnown);
+    }
+
+    /**
+     * A send checked as {@link #insertForUsers} (key null) or {@link #insertIdempotent} check
+     * theirs, ready for {@link #insertGroup}.
+     */
+    GroupedSend grouped(String key, List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(alreadyKnown, "alreadyKnown");
         requireNonNull(n, "notification");
-        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+        if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
             throw new IllegalArgumentException("idempotency key must be 1-" + MAX_KEY_LENGTH + " characters");
         }
-        return sends.insertIdempotent(key, Sends.recipients(userIds), n, now(), alreadyKnown);
+        return new GroupedSend(key, Sends.recipients(userIds), n, alreadyKnown);
+    }
+
+    /**
+     * Stores several sends in one transaction (group commit, see {@link GroupCommit}), each with
+     * an idempotency key under its own savepoint. Per member, in order: what it stored, or null
+     * when it (a keyed send) failed and was rolled back alone; the caller then runs it on its own
+     * ({@link #insertAlone}) for the answer a lone send gets. Throws when the whole group failed
+     * — the database is down ({@code StoreUnavailableException}), or a send without a key
+     * failed —; nothing of it is then committed.
+     */
+    List<IdempotentInsert> insertGroup(List<GroupedSend> group) {
+        return sends.insertGroup(group, now());
+    }
+
+    /** One send of {@link #grouped} in its own transaction, as {@link #insertForUsers} or {@link #insertIdempotent}. */
+    IdempotentInsert insertAlone(GroupedSend s) {
+        if (s.key() == null) {
+            return new IdempotentInsert(sends.insert(s.users(), s.notification(), now(), s.known()), false);
+        }
+        return sends.insertIdempotent(s.key(), s.users(), s.notification(), now(), s.known());
     }
 
     /** Marks {@code userId} known and seen now (on connect): one upsert. */

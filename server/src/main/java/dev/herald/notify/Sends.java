@@ -7,6 +7,7 @@ import dev.herald.store.DuplicateKeyException;
 import dev.herald.store.StoreConflictException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,12 +62,8 @@ final class Sends {
     IdempotentInsert insertIdempotent(String key, long[] users, NewNotification n, Instant now, LongPredicate known) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.inTransaction("insert notifications (idempotent)", c -> {
-                    keys.claim(c, key, now);
-                    List<Notification> created = insertRows(c, users, n, now, known);
-                    keys.complete(c, key, created.stream().mapToLong(Notification::id).toArray());
-                    return new IdempotentInsert(created, false);
-                });
+                return db.inTransaction("insert notifications (idempotent)", c -> new IdempotentInsert(
+                        insertOne(c, new GroupedSend(key, users, n, known), now), false));
             } catch (StoreConflictException e) {
                 if (attempt > 1) {
                     throw e;
@@ -81,6 +78,68 @@ final class Sends {
                 }
             }
         }
+    }
+
+    /**
+     * Stores several small sends in ONE transaction (one commit, so one WAL flush). A send with an
+     * idempotency key runs under its own savepoint: when it fails it is rolled back to it alone
+     * and gets {@code null} in the result, which tells the caller to run it again on its own
+     * (through {@link #insertIdempotent}, which answers as a lone send would: a replay for a key
+     * that another send, also one of this group, claimed first, or the error). A send without a
+     * key that fails, fails the group. Throws when the group as a whole failed; then nothing of it
+     * is committed.
+     *
+     * @return per member, in order: what it stored, or null where it must run alone
+     */
+    List<IdempotentInsert> insertGroup(List<GroupedSend> group, Instant now) {
+        return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
+            List<IdempotentInsert> out = new ArrayList<>(group.size());
+            for (GroupedSend s : group) {
+                if (s.key() == null) {
+                    // no savepoint, one round trip less: a send without a key fails only on a
+                    // bad row, a conflict or a lost connection, rarely; its failure fails the
+                    // whole group (nothing committed), whose members then run alone
+                    try {
+                        out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                    } catch (SQLException e) {
+                        if (db.isConflict(e)) {
+                            // H2 reports a lock timeout as HYT00, which would read as "database
+                            // unavailable" and fail every member with 503: a conflict it is
+                            throw new StoreConflictException("insert notifications (group of " + group.size()
+                                    + ") met a concurrent transaction: " + e.getMessage(), e);
+                        }
+                        throw e;
+                    }
+                    continue;
+                }
+                // a key may be taken (a retried request): that send alone is rolled back. Not
+                // released after success: that would be one more round trip per send, and the
+                // next member's savepoint nests inside; the commit ends them all
+                Savepoint sp = c.setSavepoint();
+                try {
+                    out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                } catch (SQLException e) {
+                    if (db.isUnavailable(e) && !db.isConflict(e)) {
+                        // the connection or the database is gone: the whole group fails. A lock
+                        // timeout (H2 reports it as HYT00) is a conflict: this member alone
+                        throw e;
+                    }
+                    c.rollback(sp); // throws when the database dropped the whole transaction
+                    out.add(null);
+                }
+            }
+            return out;
+        });
+    }
+
+    private List<Notification> insertOne(Connection c, GroupedSend s, Instant now) throws SQLException {
+        if (s.key() == null) {
+            return insertRows(c, s.users(), s.notification(), now, s.known());
+        }
+        keys.claim(c, s.key(), now);
+        List<Notification> created = insertRows(c, s.users(), s.notification(), now, s.known());
+        keys.complete(c, s.key(), created.stream().mapToLong(Notification::id).toArray());
+        return created;
     }
 
     void touch(long userId, Instant now) {

@@ -3,6 +3,7 @@ package dev.herald.notify;
 import dev.herald.api.ApiException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * The bounded pool that runs SQL, sized to the connection pool, so blocking JDBC never runs on an
  * event loop. When its queue is full new work is refused at once with 503 instead of piling up.
  */
-public final class SqlWorkers implements AutoCloseable {
+public final class SqlWorkers implements AutoCloseable, Executor {
     private static final int QUEUE = 10_000;
 
     private final ThreadPoolExecutor pool;
@@ -33,6 +34,12 @@ public final class SqlWorkers implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(ApiException.unavailable("the server is busy; try again shortly"));
         }
+    }
+
+    /** Runs {@code task} on the pool; throws {@link RejectedExecutionException} when its queue is full. */
+    @Override
+    public void execute(Runnable task) {
+        pool.execute(task);
     }
 
     @Override

@@ -184,6 +184,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code e}, thrown inside {@link #inTransaction} work, means the database cannot be
+     * reached or refuses writes (it would leave as {@link StoreUnavailableException}).
+     */
+    public boolean isUnavailable(SQLException e) {
+        return SqlErrors.isUnavailable(dialect, requireNonNull(e, "e"));
+    }
+
+    /**
+     * Whether {@code e} means a concurrent transaction got in the way: deadlock, serialization
+     * failure, lock wait timeout (it would leave as {@link StoreConflictException}).
+     */
+    public boolean isConflict(SQLException e) {
+        return SqlErrors.isConflict(dialect, requireNonNull(e, "e"));
+    }
+
     /** Runs {@code work} on a connection in auto-commit mode (each statement its own transaction). */
     public <T> T withConnection(SqlWork<T> work) {
         return withConnection("statement", work);
