@@ -182,6 +182,19 @@ public final class WebSocketApi {
         if (node.isEmpty()) {
             throw new ApiException(404, "no unbound connection with client_id " + clientId);
         }
+        if (node.equals(gateway.hub().nodeId())) {
+            return bindOn(node, clientId, userId);
+        }
+        // another node's connection: that node must at least be running (its own hub checks the id)
+        return broker.nodeListening(node).thenCompose(up -> {
+            if (!up) {
+                throw new ApiException(404, "no unbound connection with client_id " + clientId + " (no node " + node + " is running)");
+            }
+            return bindOn(node, clientId, userId);
+        });
+    }
+
+    private CompletionStage<Reply> bindOn(String node, String clientId, long userId) {
         return broker.publish(new Topic.Node(node), new Message.Bind(clientId, userId))
                 .thenApply(v -> Reply.ok(Map.of("client_id", clientId, "user_id", userId, "bound", true)));
     }

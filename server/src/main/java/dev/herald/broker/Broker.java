@@ -51,6 +51,12 @@ public interface Broker extends AutoCloseable {
     /** The last local subscriber of {@code topic} left: stop hearing it. Idempotent. */
     void deactivate(Topic topic);
 
+    /**
+     * Whether a node with this id is running and listening to its control topic (the bind flow
+     * addresses a connection through its node). In-process there is no node but this one.
+     */
+    CompletionStage<Boolean> nodeListening(String nodeId);
+
     /** Whether the broker currently reaches the other nodes (always true in-process). */
     boolean healthy();
 

@@ -267,6 +267,25 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /** {@code PUBSUB NUMSUB} of the node's control topic: every running node subscribes to its own. */
+    @Override
+    public CompletionStage<Boolean> nodeListening(String otherNodeId) {
+        if (otherNodeId.equals(nodeId)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        String topic = name(new Topic.Node(otherNodeId));
+        try {
+            return redis.async().pubsubNumsub(bytes(topic)).toCompletableFuture().handle((counts, err) -> {
+                if (err != null) {
+                    throw unavailable("PUBSUB NUMSUB " + topic, err);
+                }
+                return counts.values().stream().anyMatch(n -> n > 0);
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable("PUBSUB NUMSUB " + topic, e));
+        }
+    }
+
     @Override
     public boolean healthy() {
         return redis.healthy();

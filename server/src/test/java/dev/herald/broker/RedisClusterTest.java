@@ -207,6 +207,13 @@ class RedisClusterTest {
     }
 
     @Test
+    void bind_toANodeThatIsNotRunning_is404() {
+        var r = a.api("POST", "/admin/websocket/bind", json("client_id", "gone-" + cluster.run + "-1f", "user_id", 182));
+        assertThat(r.status()).as(r.body()).isEqualTo(404);
+        assertThat(r.body()).contains("is running");
+    }
+
+    @Test
     void presence_isTheSameOnEveryNode() {
         try (WsClient x = connect(a, 191, 1); WsClient y = connect(b, 192, 1); WsClient y2 = connect(c, 192, 2);
              WsClient z = connect(c, 193, 1)) {

@@ -78,6 +78,8 @@ class BindFlowTest {
         String node = server.herald().settings().nodeId();
         assertThat(bind(node + "-ffffff", 803).status()).isEqualTo(404);
         assertThat(bind("nodash", 803).status()).isEqualTo(404);
+        TestServer.Response otherNode = bind("no-such-node-1a", 803);
+        assertThat(otherNode.status()).as("a single node has no other node to pass the bind to").isEqualTo(404);
         TestServer.Response missing = server.api("POST", "/admin/websocket/bind", "{}");
         assertThat(missing.status()).isEqualTo(422);
         assertThat(missing.data().get("errors").has("client_id")).isTrue();
