@@ -5,6 +5,7 @@ import static dev.herald.broker.RedisTestNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.TcpForwarder;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.net.URI;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RedisConnectRaceTest {
     private static RedisTestNodes cluster;
-    private static SlowLink slow;
+    private static TcpForwarder slow;
     private static TestServer a;
     private static TestServer b;
 
@@ -34,8 +35,8 @@ class RedisConnectRaceTest {
         cluster = RedisTestNodes.start(1, Map.of());
         a = cluster.node(0);
         URI redis = URI.create(cluster.url);
-        slow = new SlowLink(redis.getPort() < 0 ? 6379 : redis.getPort(), 150);
-        b = cluster.startNode(1, Map.of("redis.url", slow.url(), "redis.timeout", "3s"));
+        slow = new TcpForwarder(redis.getPort() < 0 ? 6379 : redis.getPort(), 150);
+        b = cluster.startNode(1, Map.of("redis.url", "redis://127.0.0.1:" + slow.port(), "redis.timeout", "3s"));
     }
 
     @AfterAll

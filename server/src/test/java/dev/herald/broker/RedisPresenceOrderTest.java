@@ -3,6 +3,7 @@ package dev.herald.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.cluster.RedisConnections;
+import dev.herald.testing.TcpForwarder;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,16 +17,16 @@ import org.junit.jupiter.api.Timeout;
  * with the node's SADD/SREM: when it was sent as EVALSHA, the NOSCRIPT answer came back a round trip
  * later and the EVAL retry went out behind the SREMs sent meanwhile, putting users who had left back
  * into the set for good (the "just-closed client still online" of RedisOutageTest). The node's link to
- * Redis is slowed (SlowLink, 200 ms each way) so that round trip is wide.
+ * Redis is slowed (a TcpForwarder delaying 200 ms each way) so that round trip is wide.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RedisPresenceOrderTest {
     @Test
     void rewriteAfterScriptCacheLoss_doesNotResurrectUsersWhoLeft() throws Exception {
         try (RedisProcess redis = RedisProcess.start();
-             SlowLink slow = new SlowLink(URI.create(redis.url()).getPort(), 200)) {
+             TcpForwarder slow = new TcpForwarder(URI.create(redis.url()).getPort(), 200)) {
             String prefix = "order-test:";
-            RedisConnections link = RedisConnections.open(slow.url(), "n1", prefix, Duration.ofSeconds(5));
+            RedisConnections link = RedisConnections.open("redis://127.0.0.1:" + slow.port(), "n1", prefix, Duration.ofSeconds(5));
             RedisPresence presence = new RedisPresence(link, Duration.ofSeconds(3));
             try {
                 presence.userOnline(1);

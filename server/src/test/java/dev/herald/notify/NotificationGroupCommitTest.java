@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.store.Database;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
-import dev.herald.store.TcpProxy;
+import dev.herald.testing.TcpForwarder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -343,7 +343,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
 
     @Test
     void databaseDown_everyMemberFailsUnavailable_nothingCommitted() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(testDatabase().serverPort());
+        try (TcpForwarder proxy = new TcpForwarder(testDatabase().serverPort());
                 Database remote = Database.open(testDatabase().configVia(proxy.port()))) {
             NotificationStore viaProxy = new NotificationStore(remote, clock);
             assertThat(viaProxy.unreadCount(1)).isZero();

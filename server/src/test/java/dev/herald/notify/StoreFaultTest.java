@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.store.Database;
 import dev.herald.store.Dialect;
 import dev.herald.store.StoreUnavailableException;
-import dev.herald.store.TcpProxy;
+import dev.herald.testing.TcpForwarder;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -20,7 +20,7 @@ class StoreFaultTest extends StoreTestBase {
     @Test
     void databaseDropsWhileRunning_everyCallFailsFastAsUnavailable() {
         send(1, "before");
-        try (TcpProxy proxy = new TcpProxy(testDatabase().serverPort());
+        try (TcpForwarder proxy = new TcpForwarder(testDatabase().serverPort());
                 Database remote = Database.open(testDatabase().configVia(proxy.port()))) {
             NotificationStore viaProxy = new NotificationStore(remote, clock);
             assertThat(viaProxy.unreadCount(1)).isEqualTo(1);

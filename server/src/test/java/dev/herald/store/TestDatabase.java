@@ -121,7 +121,7 @@ public final class TestDatabase implements AutoCloseable {
         return h2Server.getPort();
     }
 
-    /** This database reached over TCP at 127.0.0.1:{@code port} (a {@link TcpProxy}'s, say). */
+    /** This database reached over TCP at 127.0.0.1:{@code port} (a {@code testing.TcpForwarder}'s, say). */
     public DatabaseConfig configVia(int port) {
         String url = switch (dialect) {
             case H2 -> "jdbc:h2:tcp://127.0.0.1:" + port + "/herald";

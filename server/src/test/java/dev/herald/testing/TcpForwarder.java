@@ -1,4 +1,4 @@
-package dev.herald.broker;
+package dev.herald.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * A loopback TCP forwarder that delays every byte by a fixed time in each direction, in order: a
- * slow network between one node and Redis, so a node's SUBSCRIBE reaches Redis well after the node
- * sent it. Listens on and connects to 127.0.0.1 only.
+ * A loopback TCP forwarder in front of a server (a database, Redis) for fault tests: {@link #cut()}
+ * pulls the plug (closes the listener and every open connection, as a crashed or unreachable
+ * server looks to a client), and an optional delay holds every chunk for a fixed time in each
+ * direction, in order (a slow network). Listens on and connects to 127.0.0.1 only.
  */
-final class SlowLink implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
     private record Chunk(long dueNanos, byte[] bytes) {}
 
     private static final Chunk END = new Chunk(0, new byte[0]);
@@ -28,7 +29,13 @@ final class SlowLink implements AutoCloseable {
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-    SlowLink(int targetPort, long delayMillis) {
+    /** Forwards without delay. */
+    public TcpForwarder(int targetPort) {
+        this(targetPort, 0);
+    }
+
+    /** Forwards with {@code delayMillis} added in each direction. */
+    public TcpForwarder(int targetPort, long delayMillis) {
         this.targetPort = targetPort;
         this.delayNanos = delayMillis * 1_000_000L;
         try {
@@ -36,11 +43,12 @@ final class SlowLink implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        daemon("slow-link-accept", this::acceptLoop);
+        daemon("tcp-forwarder-accept", this::acceptLoop);
     }
 
-    String url() {
-        return "redis://127.0.0.1:" + listener.getLocalPort();
+    /** The local port to connect to instead of the server's. */
+    public int port() {
+        return listener.getLocalPort();
     }
 
     private void acceptLoop() {
@@ -53,14 +61,15 @@ final class SlowLink implements AutoCloseable {
                 forward(client, server);
                 forward(server, client);
             } catch (IOException e) {
-                return; // closed
+                return; // listener closed
             }
         }
     }
 
+    /** A reader queues what arrives with the time it is due; a writer sends it then. */
     private void forward(Socket from, Socket to) {
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
-        daemon("slow-link-read", () -> {
+        daemon("tcp-forwarder-read", () -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -72,7 +81,7 @@ final class SlowLink implements AutoCloseable {
                 queue.add(END);
             }
         });
-        daemon("slow-link-write", () -> {
+        daemon("tcp-forwarder-write", () -> {
             try (OutputStream out = to.getOutputStream()) {
                 for (Chunk c = queue.take(); c != END; c = queue.take()) {
                     long wait = c.dueNanos() - System.nanoTime();
@@ -83,12 +92,23 @@ final class SlowLink implements AutoCloseable {
                     out.flush();
                 }
             } catch (IOException | InterruptedException ignored) {
-                // closed
+                // one side closed: close both below
             } finally {
-                close(from);
-                close(to);
+                closeQuietly(from);
+                closeQuietly(to);
             }
         });
+    }
+
+    /** Refuses new connections and drops every open one. */
+    public void cut() {
+        closeQuietly(listener);
+        sockets.forEach(TcpForwarder::closeQuietly);
+    }
+
+    @Override
+    public void close() {
+        cut();
     }
 
     private static void daemon(String name, Runnable body) {
@@ -97,13 +117,7 @@ final class SlowLink implements AutoCloseable {
         t.start();
     }
 
-    @Override
-    public void close() {
-        close(listener);
-        sockets.forEach(SlowLink::close);
-    }
-
-    private static void close(AutoCloseable c) {
+    private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
         } catch (Exception ignored) {
