@@ -3,11 +3,10 @@ package dev.herald.notify;
 import static java.util.Objects.requireNonNull;
 
 import dev.herald.gateway.Connection;
+import dev.herald.gateway.WireFrames;
 import dev.herald.protocol.Frames;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +64,7 @@ final class PacedPush {
                 waitForDrain();
                 return;
             }
-            lastWrite = channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(next)));
+            lastWrite = channel.writeAndFlush(WireFrames.text(next));
             next = null;
         }
         if (channel.isActive()) {
