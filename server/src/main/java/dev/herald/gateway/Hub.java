@@ -363,7 +363,7 @@ public final class Hub implements Broker.Sink {
             heard.whenComplete((v, e) -> c.onLoop(() -> {
                 if (c.slot >= 0) {
                     c.send(dev.herald.protocol.Frames.push("bind_success", java.util.Map.of("user_id", userId)));
-                    listeners.forEach(l -> l.opened(c));
+                    fireOpened(c);
                 }
             }));
         }
