@@ -212,6 +212,13 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<Void> activate(Topic topic) {
         String name = name(topic);
+        if (active.containsKey(name)) {
+            // every connection of a user calls this, so the common case takes no lock: a topic is
+            // only deactivated by its last local subscriber leaving, which the hub serialises with
+            // this call (per user, per channel)
+            CompletableFuture<Void> pending = subscribing.get(name);
+            return pending == null ? HEARD : pending.minimalCompletionStage();
+        }
         synchronized (subscriptions) {
             if (active.putIfAbsent(name, topic) != null) {
                 CompletableFuture<Void> pending = subscribing.get(name);
