@@ -64,13 +64,16 @@ class HeraldJsBrowserTest {
     void request_isAnsweredByTheReplyWithItsId() {
         try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
             startClient(browser, server, server.token(1), Map.of());
+            // request() refuses with not_open until the socket is open; connect() only starts dialling.
+            browser.await("the link", () -> log(browser, "states"), s -> s.contains("open"));
             Object reply = browser.asyncScript("""
                     const done = arguments[arguments.length - 1];
                     Promise.all([
                       herald.request('presence', { user_ids: [2, 1] }),
                       herald.request('ping'),
                       herald.request('subscribe', { channel: 'private-secret' }).catch((e) => e.code),
-                    ]).then(([presence, pong, refused]) => done([presence.online, typeof pong.timestamp, refused]));
+                    ]).then(([presence, pong, refused]) => done([presence.online, typeof pong.timestamp, refused]),
+                        (error) => done('rejected: ' + error.code));
                     """);
             assertThat(reply).isEqualTo(List.of(List.of(1L), "number", "forbidden"));
         }
