@@ -164,9 +164,8 @@ public final class WebSocketApi {
         long userId = b.positiveId("user_id");
         b.validate();
         metrics.push("disconnect");
-        return presence.isOnline(userId).thenCompose(on -> broker
-                .publish(new Topic.User(userId), new Message.Disconnect(CloseCodes.KICKED, "disconnected by server"))
-                .thenApply(v -> Reply.ok(Map.of("user_id", userId, "was_online", on))));
+        return broker.publish(new Topic.User(userId), new Message.Disconnect(CloseCodes.KICKED, "disconnected by server"))
+                .thenApply(on -> Reply.ok(Map.of("user_id", userId, "was_online", on)));
     }
 
     private CompletionStage<Reply> bind(Request req) {
@@ -200,15 +199,26 @@ public final class WebSocketApi {
     }
 
     /** Publishes to each user's topic; completes with the ids that were online, ascending. */
+    /**
+     * Publishes to each user; completes with those the publication reached (ascending), which is
+     * who was online: the broker answers that with the publication, no presence look-up.
+     */
     private CompletionStage<List<Long>> toUsers(long[] ids, String type, byte[] frame) {
         Message.Frame message = new Message.Frame(type, frame);
-        List<CompletableFuture<Void>> sends = new ArrayList<>(ids.length);
+        List<CompletableFuture<Boolean>> sends = new ArrayList<>(ids.length);
         for (long id : ids) {
             sends.add(broker.publish(new Topic.User(id), message).toCompletableFuture());
         }
-        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> presence.onlineAmong(ids))
-                .thenApply(online -> online.stream().sorted().toList());
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Long> online = new ArrayList<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (sends.get(i).join()) {
+                    online.add(ids[i]);
+                }
+            }
+            online.sort(null);
+            return online;
+        });
     }
 
     /** Publishes to everyone; completes with the number of online users it was meant for. */

@@ -18,7 +18,15 @@ public interface Broker extends AutoCloseable {
     /** Called once before any other method; {@code sink} receives everything this node hears. */
     void start(Sink sink);
 
-    CompletionStage<Void> publish(Topic topic, Message message);
+    /**
+     * Publishes {@code message} to every node that hears {@code topic}. Completes with whether it
+     * reached a receiver: one on this node (its {@link Sink} said so) or another node that hears
+     * the topic. A node hears a user's topic exactly while it holds a connection of that user, so
+     * for a user topic the answer is "this user is online somewhere", given by the publication
+     * itself (no presence look-up). Every node hears {@code all} and its own node topic, so for
+     * those the answer only says whether some node, or a local connection, was there to hear it.
+     */
+    CompletionStage<Boolean> publish(Topic topic, Message message);
 
     /**
      * Appends a publication to a channel's bounded history, assigning the next offset, and publishes
@@ -65,7 +73,12 @@ public interface Broker extends AutoCloseable {
 
     /** Receives the messages of active topics, on a broker thread; must not block. */
     interface Sink {
-        void deliver(Topic topic, Message message);
+        /**
+         * Hands {@code message} to this node's receivers of {@code topic}.
+         *
+         * @return whether this node has a receiver for it (for a user topic: a connection of that user)
+         */
+        boolean deliver(Topic topic, Message message);
     }
 
     interface ChannelFrameEncoder {

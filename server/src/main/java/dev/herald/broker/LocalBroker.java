@@ -30,9 +30,8 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Void> publish(Topic topic, Message message) {
-        sink.deliver(topic, message);
-        return CompletableFuture.completedFuture(null);
+    public CompletionStage<Boolean> publish(Topic topic, Message message) {
+        return CompletableFuture.completedFuture(sink.deliver(topic, message));
     }
 
     /** No other node exists; this node's own id is answered by its hub, never asked here. */

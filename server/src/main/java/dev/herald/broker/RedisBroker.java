@@ -134,25 +134,26 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Void> publish(Topic topic, Message message) {
+    public CompletionStage<Boolean> publish(Topic topic, Message message) {
         boolean toOtherNode = topic instanceof Topic.Node n && !n.nodeId().equals(nodeId);
-        if (!toOtherNode) {
-            sink.deliver(topic, message);
-        }
+        boolean here = !toOtherNode && sink.deliver(topic, message);
         if (topic instanceof Topic.Node n && n.nodeId().equals(nodeId)) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(here);
         }
+        String name = name(topic);
         byte[] envelope = RedisEnvelope.encode(message, nodeId);
         try {
-            return redis.async().publish(bytes(name(topic)), envelope).toCompletableFuture()
+            return redis.async().publish(bytes(name), envelope).toCompletableFuture()
                     .handle((receivers, err) -> {
                         if (err != null) {
-                            throw unavailable("publish to " + name(topic), err);
+                            throw unavailable("publish to " + name, err);
                         }
-                        return null;
+                        // PUBLISH counts every node subscribed, this one too while it hears the
+                        // topic (it skips its own copy: it delivered above)
+                        return here || receivers > (active.containsKey(name) ? 1 : 0);
                     });
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable("publish to " + name(topic), e));
+            return CompletableFuture.failedFuture(unavailable("publish to " + name, e));
         }
     }
 

@@ -43,18 +43,18 @@ final class ChatFrames {
         data.put("content", content);
         data.put("timestamp", now);
         gateway.metrics().push("chat");
-        gateway.presence().isOnline(to).whenComplete((online, err) -> {
-            if (err != null) {
-                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the recipient cannot be reached right now");
-                return;
-            }
-            if (online) {
-                gateway.broker().publish(new Topic.User(to), new Message.Frame("chat", Frames.push("chat", data)))
-                        .whenComplete((v, e) -> ack(c, f, to, e == null, false, e));
-            } else {
-                offline.keep(from, to, content).whenComplete((kept, e) -> ack(c, f, to, false, e == null && kept, null));
-            }
-        });
+        // the publication says whether it reached a connection of the recipient; when it reached
+        // none, the recipient is offline and the message is kept for later
+        gateway.broker().publish(new Topic.User(to), new Message.Frame("chat", Frames.push("chat", data)))
+                .whenComplete((reached, err) -> {
+                    if (err != null) {
+                        ack(c, f, to, false, false, err);
+                    } else if (reached) {
+                        ack(c, f, to, true, false, null);
+                    } else {
+                        offline.keep(from, to, content).whenComplete((kept, e) -> ack(c, f, to, false, e == null && kept, null));
+                    }
+                });
     }
 
     private void ack(Connection c, InboundFrame f, long to, boolean delivered, boolean stored, Throwable err) {

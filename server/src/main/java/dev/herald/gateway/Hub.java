@@ -314,31 +314,36 @@ public final class Hub implements Broker.Sink {
     }
 
     @Override
-    public void deliver(Topic topic, Message message) {
+    public boolean deliver(Topic topic, Message message) {
         long start = System.nanoTime();
         if (message instanceof Message.Frame f) {
-            deliverFrame(topic, f, start);
+            return deliverFrame(topic, f, start);
         } else if (message instanceof Message.Disconnect d) {
             if (topic instanceof Topic.User u) {
-                for (Connection c : connectionsOf(u.userId())) {
+                Connection[] targets = connectionsOf(u.userId());
+                for (Connection c : targets) {
                     c.close(d.code(), d.reason());
                 }
+                return targets.length > 0;
             } else if (topic instanceof Topic.All) {
                 closeAll(d.code(), d.reason());
+                return connectionCount() > 0;
             }
         } else if (message instanceof Message.Bind b) {
             Connection c = unbound.get(b.clientId());
             if (c != null) {
                 c.onLoop(() -> bindUser(c, b.userId()));
+                return true;
             }
         }
+        return false;
     }
 
-    private void deliverFrame(Topic topic, Message.Frame f, long start) {
+    private boolean deliverFrame(Topic topic, Message.Frame f, long start) {
         if (topic instanceof Topic.User u) {
             Connection[] targets = connectionsOf(u.userId());
             if (targets.length == 0) {
-                return;
+                return false;
             }
             ByteBuf shared = WireFrames.text(f.bytes());
             for (Connection c : targets) {
@@ -347,11 +352,15 @@ public final class Hub implements Broker.Sink {
             shared.release();
             metrics.framesOut(f.type(), targets.length);
             metrics.publishToWrite(System.nanoTime() - start);
+            return true;
         } else if (topic instanceof Topic.All) {
             fanOut(f, start, (shard, buf) -> shard.writeAll(buf, f.excludeUserId()));
+            return connectionCount() > 0;
         } else if (topic instanceof Topic.Channel ch) {
             fanOut(f, start, (shard, buf) -> shard.writeChannel(ch.name(), f, buf));
+            return hasSubscribers(ch.name());
         }
+        return false;
     }
 
     /** Completes the bind flow for an unbound local connection: it becomes {@code userId}'s. */

@@ -41,6 +41,12 @@ public final class NotificationService {
     static final int REMEMBER_RECIPIENTS = 1_000;
     /** Sends to at most this many recipients share transactions ({@link GroupCommit}). */
     static final int GROUP_RECIPIENTS = 100;
+    /**
+     * Up to this many recipients a send publishes to each of them and learns from the publication
+     * who is online (one broker command each); a bigger send asks presence first, so that offline
+     * recipients cost no encoding and no publication.
+     */
+    static final int PUBLISH_TO_EACH = 64;
 
     private final NotificationStore store;
     private final SqlWorkers sql;
@@ -134,9 +140,22 @@ public final class NotificationService {
 
     /** Pushes freshly stored notifications to whoever is online, then their new unread counts. */
     private CompletionStage<List<Long>> pushNew(List<Notification> stored) {
+        if (stored.size() <= PUBLISH_TO_EACH) {
+            List<CompletableFuture<Boolean>> pushes = stored.stream().map(this::publishNotification).toList();
+            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+                Set<Long> reached = new HashSet<>();
+                for (int i = 0; i < pushes.size(); i++) {
+                    if (pushes.get(i).join()) {
+                        reached.add(stored.get(i).userId());
+                    }
+                }
+                List<Long> pushedTo = reached.stream().sorted().toList();
+                return pushUnreadCounts(pushedTo).thenApply(x -> pushedTo);
+            });
+        }
         long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
         return presence.onlineAmong(users).thenCompose(online -> {
-            List<CompletableFuture<Void>> pushes = new ArrayList<>();
+            List<CompletableFuture<Boolean>> pushes = new ArrayList<>();
             for (Notification n : stored) {
                 if (online.contains(n.userId())) {
                     pushes.add(publishNotification(n));
@@ -161,7 +180,8 @@ public final class NotificationService {
         });
     }
 
-    private CompletableFuture<Void> publishNotification(Notification n) {
+    /** Completes with whether the notification reached a connection of its user. */
+    private CompletableFuture<Boolean> publishNotification(Notification n) {
         byte[] frame = Frames.push("notification", NotificationJson.of(n));
         return broker.publish(new Topic.User(n.userId()), new Message.Frame("notification", frame)).toCompletableFuture();
     }
@@ -172,7 +192,7 @@ public final class NotificationService {
             return CompletableFuture.completedFuture(null);
         }
         return sql.submit(() -> store.unreadCounts(userIds)).thenCompose(counts -> {
-            List<CompletableFuture<Void>> pushes = new ArrayList<>();
+            List<CompletableFuture<Boolean>> pushes = new ArrayList<>();
             for (Long user : userIds) {
                 long count = counts.getOrDefault(user, 0L);
                 byte[] frame = Frames.push("unread_count", Map.of("count", count));

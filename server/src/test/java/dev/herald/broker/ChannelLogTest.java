@@ -13,7 +13,7 @@ class ChannelLogTest {
     private final List<Topic> topics = new ArrayList<>();
     private final Broker.Sink sink = (topic, message) -> {
         topics.add(topic);
-        delivered.add((Message.Frame) message);
+        return delivered.add((Message.Frame) message);
     };
 
     private long append(ChannelLog log, long at) {

@@ -35,6 +35,15 @@ class LocalBrokerTest {
     }
 
     @Test
+    void publish_answersWhetherTheSinkHadAReceiver() {
+        LocalBroker b = new LocalBroker(10, Duration.ofMinutes(1));
+        b.start((topic, message) -> topic.equals(new Topic.User(3)));
+        Message.Frame f = new Message.Frame("notification", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(now(b.publish(new Topic.User(3), f))).isTrue();
+        assertThat(now(b.publish(new Topic.User(4), f))).isFalse();
+    }
+
+    @Test
     void channelOffsets_arePerChannel() {
         LocalBroker b = broker(10, Duration.ofMinutes(1));
         assertThat(now(b.publishToChannel("a", "message", o -> new byte[] {(byte) o}))).isEqualTo(1);

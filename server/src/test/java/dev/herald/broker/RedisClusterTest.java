@@ -59,6 +59,25 @@ class RedisClusterTest {
     }
 
     @Test
+    void isOnline_isAnsweredByThePublication_wheneverTheUserIs() {
+        try (WsClient here = connect(a, 121, 1); WsClient there = connect(b, 122, 1)) {
+            assertThat(isOnlineAfterSend(a, 121)).as("a user on the publishing node only").isTrue();
+            assertThat(isOnlineAfterSend(a, 122)).as("a user on another node only").isTrue();
+            assertThat(isOnlineAfterSend(a, 123)).as("a user on no node").isFalse();
+            there.close();
+            cluster.awaitSubscribers("u.122", 0);
+            assertThat(isOnlineAfterSend(a, 122)).as("a user whose last connection closed").isFalse();
+            assertThat(isOnlineAfterSend(b, 122)).as("… asked through the node it was on").isFalse();
+        }
+    }
+
+    private static boolean isOnlineAfterSend(TestServer node, long userId) {
+        var r = node.api("POST", "/admin/websocket/send-to-user", json("user_id", userId, "type", "probe", "data", Map.of()));
+        assertOk(r);
+        return r.data().get("is_online").asBoolean();
+    }
+
+    @Test
     void sendToUsers_reachesUsersOnOtherNodes_andNamesWhoWasOnline() {
         try (WsClient u1 = connect(a, 111, 1); WsClient u2 = connect(c, 112, 1)) {
             var r = b.api("POST", "/admin/websocket/send-to-users",
@@ -176,6 +195,15 @@ class RedisClusterTest {
                 assertThat(chat.at("/data/from_user_id").asLong()).isEqualTo(161);
                 assertThat(chat.at("/data/content").asText()).isEqualTo("hi there");
             }
+        }
+    }
+
+    @Test
+    void chat_toAUserOnNoNode_isKeptForLater() {
+        try (WsClient from = connect(a, 165, 1)) {
+            JsonNode ack = from.request("chat", Map.of("to_user_id", 166, "content", "later"));
+            assertThat(ack.at("/data/delivered").asBoolean()).as(ack.toString()).isFalse();
+            assertThat(ack.at("/data/stored").asBoolean()).as(ack.toString()).isTrue();
         }
     }
 
