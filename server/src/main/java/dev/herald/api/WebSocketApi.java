@@ -168,37 +168,23 @@ public final class WebSocketApi {
                 .thenApply(on -> Reply.ok(Map.of("user_id", userId, "was_online", on)));
     }
 
+    /**
+     * The bind flow: the connection's node hears its client topic while it waits unbound, so the
+     * publication reaches it wherever it is and says whether it was still there to be bound.
+     */
     private CompletionStage<Reply> bind(Request req) {
         JsonBody b = req.json();
         String clientId = b.string("client_id", 80, true);
         long userId = b.positiveId("user_id");
         b.validate();
-        int dash = clientId.lastIndexOf('-');
-        String node = dash > 0 ? clientId.substring(0, dash) : "";
-        if (node.equals(gateway.hub().nodeId()) && !gateway.hub().hasUnbound(clientId)) {
-            throw new ApiException(404, "no unbound connection with client_id " + clientId);
-        }
-        if (node.isEmpty()) {
-            throw new ApiException(404, "no unbound connection with client_id " + clientId);
-        }
-        if (node.equals(gateway.hub().nodeId())) {
-            return bindOn(node, clientId, userId);
-        }
-        // another node's connection: that node must at least be running (its own hub checks the id)
-        return broker.nodeListening(node).thenCompose(up -> {
-            if (!up) {
-                throw new ApiException(404, "no unbound connection with client_id " + clientId + " (no node " + node + " is running)");
+        return broker.publish(new Topic.Client(clientId), new Message.Bind(clientId, userId)).thenApply(bound -> {
+            if (!bound) {
+                throw new ApiException(404, "no unbound connection with client_id " + clientId);
             }
-            return bindOn(node, clientId, userId);
+            return Reply.ok(Map.of("client_id", clientId, "user_id", userId, "bound", true));
         });
     }
 
-    private CompletionStage<Reply> bindOn(String node, String clientId, long userId) {
-        return broker.publish(new Topic.Node(node), new Message.Bind(clientId, userId))
-                .thenApply(v -> Reply.ok(Map.of("client_id", clientId, "user_id", userId, "bound", true)));
-    }
-
-    /** Publishes to each user's topic; completes with the ids that were online, ascending. */
     /**
      * Publishes to each user; completes with those the publication reached (ascending), which is
      * who was online: the broker answers that with the publication, no presence look-up.

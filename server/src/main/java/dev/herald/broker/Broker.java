@@ -23,8 +23,9 @@ public interface Broker extends AutoCloseable {
      * reached a receiver: one on this node (its {@link Sink} said so) or another node that hears
      * the topic. A node hears a user's topic exactly while it holds a connection of that user, so
      * for a user topic the answer is "this user is online somewhere", given by the publication
-     * itself (no presence look-up). Every node hears {@code all} and its own node topic, so for
-     * those the answer only says whether some node, or a local connection, was there to hear it.
+     * itself (no presence look-up); for a client topic, "this unbound connection is still open".
+     * Every node hears {@code all}, so for it the answer only says whether some node, or a local
+     * connection, was there to hear it.
      */
     CompletionStage<Boolean> publish(Topic topic, Message message);
 
@@ -58,12 +59,6 @@ public interface Broker extends AutoCloseable {
 
     /** The last local subscriber of {@code topic} left: stop hearing it. Idempotent. */
     void deactivate(Topic topic);
-
-    /**
-     * Whether a node with this id is running and listening to its control topic (the bind flow
-     * addresses a connection through its node). In-process there is no node but this one.
-     */
-    CompletionStage<Boolean> nodeListening(String nodeId);
 
     /** Whether the broker currently reaches the other nodes (always true in-process). */
     boolean healthy();

@@ -34,12 +34,6 @@ public final class LocalBroker implements Broker {
         return CompletableFuture.completedFuture(sink.deliver(topic, message));
     }
 
-    /** No other node exists; this node's own id is answered by its hub, never asked here. */
-    @Override
-    public CompletionStage<Boolean> nodeListening(String nodeId) {
-        return CompletableFuture.completedFuture(false);
-    }
-
     @Override
     public CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
         ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster broker: topics are Redis pub/sub channels ({@code PREFIX u.<id>}, {@code c.<name>},
- * {@code all}, {@code n.<node>}); a node SUBSCRIBEs to a user or channel topic when its first local
- * subscriber appears and UNSUBSCRIBEs with the last, and always hears {@code all} and its own node
- * topic. Messages travel as {@link RedisEnvelope}s carrying the already-encoded frame, decoded once
+ * {@code all}, {@code b.<client id>}); a node SUBSCRIBEs to a user or channel topic when its first
+ * local subscriber appears and UNSUBSCRIBEs with the last, to a client topic while it holds that
+ * unbound connection, and always hears {@code all}. Messages travel as {@link RedisEnvelope}s carrying the already-encoded frame, decoded once
  * per node and handed to the hub, which writes one buffer to every local connection.
  *
  * <p>Delivery: {@link #publish} delivers to this node's connections first, then publishes to Redis
@@ -90,10 +90,8 @@ public final class RedisBroker implements Broker {
             }
         });
         active.put(name(Topic.ALL), Topic.ALL);
-        Topic.Node self = new Topic.Node(nodeId);
-        active.put(name(self), self);
         try {
-            redis.pubsub().sync().subscribe(bytes(name(Topic.ALL)), bytes(name(self)));
+            redis.pubsub().sync().subscribe(bytes(name(Topic.ALL)));
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot subscribe to Redis pub/sub: " + e.getMessage(), e);
         }
@@ -135,10 +133,9 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Boolean> publish(Topic topic, Message message) {
-        boolean toOtherNode = topic instanceof Topic.Node n && !n.nodeId().equals(nodeId);
-        boolean here = !toOtherNode && sink.deliver(topic, message);
-        if (topic instanceof Topic.Node n && n.nodeId().equals(nodeId)) {
-            return CompletableFuture.completedFuture(here);
+        boolean here = sink.deliver(topic, message);
+        if (here && topic instanceof Topic.Client) {
+            return CompletableFuture.completedFuture(true); // one connection, and it is here
         }
         String name = name(topic);
         byte[] envelope = RedisEnvelope.encode(message, nodeId);
@@ -257,7 +254,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void deactivate(Topic topic) {
-        if (topic instanceof Topic.All || (topic instanceof Topic.Node n && n.nodeId().equals(nodeId))) {
+        if (topic instanceof Topic.All) {
             return;
         }
         String name = name(topic);
@@ -272,25 +269,6 @@ public final class RedisBroker implements Broker {
                     log.debug("unsubscribe {} failed: {}", name, e.getMessage());
                 }
             }
-        }
-    }
-
-    /** {@code PUBSUB NUMSUB} of the node's control topic: every running node subscribes to its own. */
-    @Override
-    public CompletionStage<Boolean> nodeListening(String otherNodeId) {
-        if (otherNodeId.equals(nodeId)) {
-            return CompletableFuture.completedFuture(true);
-        }
-        String topic = name(new Topic.Node(otherNodeId));
-        try {
-            return redis.async().pubsubNumsub(bytes(topic)).toCompletableFuture().handle((counts, err) -> {
-                if (err != null) {
-                    throw unavailable("PUBSUB NUMSUB " + topic, err);
-                }
-                return counts.values().stream().anyMatch(n -> n > 0);
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable("PUBSUB NUMSUB " + topic, e));
         }
     }
 
@@ -378,8 +356,8 @@ public final class RedisBroker implements Broker {
             return redis.prefix() + "u." + u.userId();
         } else if (topic instanceof Topic.Channel c) {
             return redis.prefix() + "c." + c.name();
-        } else if (topic instanceof Topic.Node n) {
-            return redis.prefix() + "n." + n.nodeId();
+        } else if (topic instanceof Topic.Client c) {
+            return redis.prefix() + "b." + c.clientId();
         }
         return redis.prefix() + "all";
     }

@@ -174,7 +174,7 @@ public final class Hub implements Broker.Sink {
             return new Opened(c, addUser(c, seat));
         }
         unbound.put(c.clientId(), c);
-        return new Opened(c, HEARD);
+        return new Opened(c, broker.activate(new Topic.Client(c.clientId())));
     }
 
     /** Unregisters a closed connection and its subscriptions; runs on its event loop. */
@@ -193,26 +193,34 @@ public final class Hub implements Broker.Sink {
         if (c.bound()) {
             removeUser(c);
             listeners.forEach(l -> l.closed(c));
-        } else {
-            unbound.remove(c.clientId());
+        } else if (unbound.remove(c.clientId()) != null) {
+            broker.deactivate(new Topic.Client(c.clientId()));
         }
     }
 
     /**
-     * Binds an unbound connection (bind flow) to a user; runs on its event loop. Returns null when
-     * it cannot be bound, else a stage that completes when this node hears the user's topic.
+     * Binds a connection that {@link #claimUnbound} took to a user; runs on its event loop. Returns
+     * null when it closed meanwhile, else a stage that completes when this node hears the user's
+     * topic.
      */
-    public CompletionStage<Void> bind(Connection c, Principal principal) {
-        if (c.bound() || c.slot < 0 || unbound.remove(c.clientId()) == null) {
+    private CompletionStage<Void> bind(Connection c, Principal principal) {
+        if (c.bound() || c.slot < 0) {
             return null;
         }
         c.principal(principal);
         return addUser(c, null);
     }
 
-    /** Whether an unbound connection (bind flow) with this client id is open here. */
-    public boolean hasUnbound(String clientId) {
-        return unbound.containsKey(clientId);
+    /**
+     * Takes an unbound connection out of the bind flow's waiting list, so that exactly one bind
+     * gets it; null when no such connection waits here.
+     */
+    private Connection claimUnbound(String clientId) {
+        Connection c = unbound.remove(clientId);
+        if (c != null) {
+            broker.deactivate(new Topic.Client(clientId));
+        }
+        return c;
     }
 
     /**
@@ -330,7 +338,7 @@ public final class Hub implements Broker.Sink {
                 return connectionCount() > 0;
             }
         } else if (message instanceof Message.Bind b) {
-            Connection c = unbound.get(b.clientId());
+            Connection c = claimUnbound(b.clientId());
             if (c != null) {
                 c.onLoop(() -> bindUser(c, b.userId()));
                 return true;

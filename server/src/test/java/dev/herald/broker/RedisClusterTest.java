@@ -231,6 +231,22 @@ class RedisClusterTest {
             cluster.awaitSubscribers("u.181", 1);
             assertOk(b.api("POST", "/admin/websocket/send-to-user", json("user_id", 181, "type", "welcome", "data", Map.of())));
             assertThat(unbound.awaitType("welcome").path("type").asText()).isEqualTo("welcome");
+            var again = b.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 183));
+            assertThat(again.status()).as("a connection that is bound already: " + again.body()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void bind_toAClientIdThatARunningNodeDoesNotHold_is404() {
+        try (WsClient other = WsClient.open("ws://127.0.0.1:" + c.port() + "/ws")) {
+            String real = other.awaitType("init").at("/data/client_id").asText();
+            String unknown = cluster.nodeId(2) + "-ffffff";
+            var r = a.api("POST", "/admin/websocket/bind", json("client_id", unknown, "user_id", 184));
+            assertThat(r.status()).as(r.body()).isEqualTo(404);
+            other.close();
+            cluster.awaitSubscribers("b." + real, 0);
+            var closed = a.api("POST", "/admin/websocket/bind", json("client_id", real, "user_id", 184));
+            assertThat(closed.status()).as("a connection that closed: " + closed.body()).isEqualTo(404);
         }
     }
 
@@ -238,7 +254,7 @@ class RedisClusterTest {
     void bind_toANodeThatIsNotRunning_is404() {
         var r = a.api("POST", "/admin/websocket/bind", json("client_id", "gone-" + cluster.run + "-1f", "user_id", 182));
         assertThat(r.status()).as(r.body()).isEqualTo(404);
-        assertThat(r.body()).contains("is running");
+        assertThat(r.body()).contains("no unbound connection");
     }
 
     @Test
