@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * constraint, a deadlock or lock timeout with another transaction) it is rolled back alone and,
  * after the group committed, run again on its own through the ordinary path, so it gets exactly
  * the answer a lone send would: a replay of the first send's ids for a key that is taken, or its
- * own error. A member without a key has no savepoint (one round trip less); when it fails, the
- * group fails as a whole. Then every member fails with {@link StoreUnavailableException} if the
+ * own error. The members without a key are stored together, in one multi-row insert
+ * ({@link RowsInsert}) with no savepoint; when one fails, the group fails as a whole. Then every member fails with {@link StoreUnavailableException} if the
  * database is unavailable (nothing was committed), and otherwise runs again on its own, so again
  * only the failing send fails. Futures are completed after the commit, never before.
  */

@@ -11,9 +11,11 @@ import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
@@ -29,6 +31,7 @@ final class Sends {
     private final NotificationSql sql;
     private final int chunk;
     private final RecipientInsert recipientInsert;
+    private final RowsInsert rowsInsert;
     private final KnownUsers knownUsers;
     private final IdempotencyKeys keys;
 
@@ -40,6 +43,7 @@ final class Sends {
         }
         this.chunk = chunk;
         this.recipientInsert = new RecipientInsert(db.dialect());
+        this.rowsInsert = new RowsInsert(db.dialect());
         this.knownUsers = new KnownUsers(db.dialect());
         this.keys = new IdempotencyKeys(db.dialect());
     }
@@ -85,31 +89,33 @@ final class Sends {
      * idempotency key runs under its own savepoint: when it fails it is rolled back to it alone
      * and gets {@code null} in the result, which tells the caller to run it again on its own
      * (through {@link #insertIdempotent}, which answers as a lone send would: a replay for a key
-     * that another send, also one of this group, claimed first, or the error). A send without a
-     * key that fails, fails the group. Throws when the group as a whole failed; then nothing of it
+     * that another send, also one of this group, claimed first, or the error). The sends without
+     * a key are stored first, all in one multi-row insert; when one of them fails, the group fails. Throws when the group as a whole failed; then nothing of it
      * is committed.
      *
      * @return per member, in order: what it stored, or null where it must run alone
      */
     List<IdempotentInsert> insertGroup(List<GroupedSend> group, Instant now) {
         return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
-            List<IdempotentInsert> out = new ArrayList<>(group.size());
-            for (GroupedSend s : group) {
+            List<IdempotentInsert> out = new ArrayList<>(Collections.nCopies(group.size(), null));
+            // the members without a key: all their rows in one statement, their new known users in
+            // another, no savepoint. Such a send fails only on a bad row, a conflict or a lost
+            // connection, rarely; its failure fails the whole group (nothing committed), whose
+            // members then run alone
+            try {
+                insertKeyless(c, group, now, out);
+            } catch (SQLException e) {
+                if (db.isConflict(e)) {
+                    // H2 reports a lock timeout as HYT00, which would read as "database
+                    // unavailable" and fail every member with 503: a conflict it is
+                    throw new StoreConflictException("insert notifications (group of " + group.size()
+                            + ") met a concurrent transaction: " + e.getMessage(), e);
+                }
+                throw e;
+            }
+            for (int m = 0; m < group.size(); m++) {
+                GroupedSend s = group.get(m);
                 if (s.key() == null) {
-                    // no savepoint, one round trip less: a send without a key fails only on a
-                    // bad row, a conflict or a lost connection, rarely; its failure fails the
-                    // whole group (nothing committed), whose members then run alone
-                    try {
-                        out.add(new IdempotentInsert(insertOne(c, s, now), false));
-                    } catch (SQLException e) {
-                        if (db.isConflict(e)) {
-                            // H2 reports a lock timeout as HYT00, which would read as "database
-                            // unavailable" and fail every member with 503: a conflict it is
-                            throw new StoreConflictException("insert notifications (group of " + group.size()
-                                    + ") met a concurrent transaction: " + e.getMessage(), e);
-                        }
-                        throw e;
-                    }
                     continue;
                 }
                 // a key may be taken (a retried request): that send alone is rolled back. Not
@@ -117,19 +123,55 @@ final class Sends {
                 // next member's savepoint nests inside; the commit ends them all
                 Savepoint sp = c.setSavepoint();
                 try {
-                    out.add(new IdempotentInsert(insertOne(c, s, now), false));
+                    out.set(m, new IdempotentInsert(insertOne(c, s, now), false));
                 } catch (SQLException e) {
                     if (db.isUnavailable(e) && !db.isConflict(e)) {
                         // the connection or the database is gone: the whole group fails. A lock
                         // timeout (H2 reports it as HYT00) is a conflict: this member alone
                         throw e;
                     }
-                    c.rollback(sp); // throws when the database dropped the whole transaction
-                    out.add(null);
+                    c.rollback(sp); // throws when the database dropped the whole transaction (out[m] stays null)
                 }
             }
             return out;
         });
+    }
+
+    /** Stores every member without a key: one multi-row insert, then one upsert of their new known users. */
+    private void insertKeyless(Connection c, List<GroupedSend> group, Instant now, List<IdempotentInsert> out)
+            throws SQLException {
+        List<RowsInsert.Row> rows = new ArrayList<>();
+        TreeSet<Long> unknown = new TreeSet<>();
+        for (GroupedSend s : group) {
+            if (s.key() != null) {
+                continue;
+            }
+            for (long user : s.users()) {
+                rows.add(new RowsInsert.Row(user, s.notification()));
+                if (!s.known().test(user)) {
+                    unknown.add(user);
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Notification> created = rowsInsert.insert(c, rows, now);
+        int next = 0;
+        for (int m = 0; m < group.size(); m++) {
+            GroupedSend s = group.get(m);
+            if (s.key() == null) {
+                // a member's rows are consecutive, for its users in ascending order: ids ascending
+                out.set(m, new IdempotentInsert(List.copyOf(created.subList(next, next + s.users().length)), false));
+                next += s.users().length;
+            }
+        }
+        if (!unknown.isEmpty()) {
+            long[] ids = unknown.stream().mapToLong(Long::longValue).toArray();
+            for (long[] part : IdChunks.split(ids, chunk)) {
+                knownUsers.addMissing(c, part, now);
+            }
+        }
     }
 
     private List<Notification> insertOne(Connection c, GroupedSend s, Instant now) throws SQLException {

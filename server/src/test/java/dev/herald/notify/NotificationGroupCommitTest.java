@@ -108,6 +108,37 @@ class NotificationGroupCommitTest extends StoreTestBase {
     }
 
     @Test
+    void insertGroup_keylessMembersSharingUsers_overSeveralStatements_eachGetsItsOwnRows() {
+        List<GroupedSend> group = new ArrayList<>();
+        for (int m = 0; m < 6; m++) {
+            long[] users = new long[100];
+            for (int u = 0; u < users.length; u++) {
+                users[u] = 1 + u * 2 + m; // members overlap: user 3 is in members 0, 1 and 2
+            }
+            group.add(grouped(null, "member " + m, users));
+        }
+        group.add(2, grouped("k", "keyed", 3));
+        assertThat(6 * 100).as("more rows than one statement holds").isGreaterThan(RowsInsert.MAX_ROWS);
+
+        List<IdempotentInsert> results = store.insertGroup(group);
+
+        Set<Long> ids = new HashSet<>();
+        for (int m = 0; m < group.size(); m++) {
+            GroupedSend send = group.get(m);
+            List<Notification> rows = results.get(m).notifications();
+            assertThat(rows).extracting(Notification::userId)
+                    .containsExactlyElementsOf(java.util.Arrays.stream(send.users()).boxed().toList());
+            assertThat(rows).extracting(Notification::id).isSorted();
+            for (Notification n : rows) {
+                assertThat(ids.add(n.id())).as("id %d given once", n.id()).isTrue();
+                assertThat(store.find(n.userId(), n.id()).orElseThrow().title()).isEqualTo(send.notification().title());
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(601);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(204); // users 1..204
+    }
+
+    @Test
     void insertGroup_failingSendWithoutKey_failsTheGroup_nothingCommitted() {
         assertThatThrownBy(() -> store.insertGroup(List.of(
                 grouped("k", "a", 1), grouped(null, "poison", 2), grouped(null, "b", 3))))

@@ -1,0 +1,109 @@
+package dev.herald.notify;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.herald.store.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Inserts the rows of several different sends with one multi-row {@code INSERT … VALUES} per
+ * {@link #MAX_ROWS} rows and reads back each row's id ({@code RETURNING}; H2 through
+ * {@code FINAL TABLE}), so a group of small sends ({@link GroupCommit}) costs one round trip
+ * instead of one per send. {@link RecipientInsert} stays the way for one send to many users: it
+ * binds the shared fields once.
+ *
+ * <p>The ids are matched to the sends by position. That holds only if the database returns the
+ * rows in the order of the VALUES list, which every supported one does; it is checked anyway:
+ * the returned user ids must repeat the listed ones and the ids must rise (they are drawn in the
+ * order rows are inserted). Anything else throws, which fails the statement's transaction.
+ * The caller owns the transaction.
+ */
+final class RowsInsert {
+
+    /** Rows per statement: 11 parameters each stays far below every driver's limit (PostgreSQL 32,767). */
+    static final int MAX_ROWS = 500;
+
+    private static final String COLUMNS = "user_id, title, content, type, category, data, action_type, action_data,"
+            + " is_read, sent_via_websocket, retry_count, created_at, updated_at, level";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?)";
+
+    private final Dialect dialect;
+
+    RowsInsert(Dialect dialect) {
+        this.dialect = requireNonNull(dialect, "dialect");
+    }
+
+    /** One row to insert: {@code notification} for {@code userId}. */
+    record Row(long userId, NewNotification notification) {}
+
+    /**
+     * Inserts {@code rows} in their order.
+     *
+     * @return the stored records, in the same order
+     */
+    List<Notification> insert(Connection c, List<Row> rows, Instant now) throws SQLException {
+        List<Notification> out = new ArrayList<>(rows.size());
+        for (int from = 0; from < rows.size(); from += MAX_ROWS) {
+            out.addAll(insertPart(c, rows.subList(from, Math.min(rows.size(), from + MAX_ROWS)), now));
+        }
+        return out;
+    }
+
+    private List<Notification> insertPart(Connection c, List<Row> rows, Instant now) throws SQLException {
+        Object timestamp = dialect.timestamp(now);
+        try (PreparedStatement ps = c.prepareStatement(sql(rows.size()))) {
+            int p = 1;
+            for (Row r : rows) {
+                NewNotification n = r.notification();
+                ps.setLong(p++, r.userId());
+                ps.setString(p++, n.title());
+                ps.setString(p++, n.content());
+                ps.setString(p++, n.type());
+                ps.setString(p++, n.category());
+                ps.setString(p++, NotificationRows.jsonText(n.data()));
+                ps.setString(p++, n.actionType());
+                ps.setString(p++, n.actionData());
+                ps.setObject(p++, timestamp);
+                ps.setObject(p++, timestamp);
+                ps.setString(p++, n.level());
+            }
+            List<Notification> created = new ArrayList<>(rows.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                long previousId = Long.MIN_VALUE;
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    long userId = rs.getLong(2);
+                    int i = created.size();
+                    if (i >= rows.size() || rows.get(i).userId() != userId || id <= previousId) {
+                        throw new SQLException("the inserted rows came back in another order than they were listed"
+                                + " (row " + i + ": id " + id + ", user " + userId + ")");
+                    }
+                    previousId = id;
+                    created.add(Notification.fresh(id, userId, rows.get(i).notification(), now));
+                }
+            }
+            if (created.size() != rows.size()) {
+                throw new SQLException("inserted " + created.size() + " rows, listed " + rows.size());
+            }
+            return created;
+        }
+    }
+
+    private String sql(int rows) {
+        StringBuilder values = new StringBuilder(ROW.length() * rows + 16);
+        for (int i = 0; i < rows; i++) {
+            values.append(i == 0 ? "" : ", ").append(ROW);
+        }
+        String insert = "INSERT INTO system_notifications (" + COLUMNS + ") VALUES " + values;
+        return switch (dialect) {
+            case H2 -> "SELECT id, user_id FROM FINAL TABLE (" + insert + ")";
+            case POSTGRESQL, MARIADB -> insert + " RETURNING id, user_id";
+        };
+    }
+}
