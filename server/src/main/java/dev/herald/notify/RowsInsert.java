@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Inserts the rows of several different sends with one multi-row {@code INSERT … VALUES} per
- * {@link #MAX_ROWS} rows and reads back each row's id ({@code RETURNING}; H2 through
+ * {@link #MAX_ROWS} rows or {@link #MAX_BYTES} of text, whichever comes first, and reads back each row's id ({@code RETURNING}; H2 through
  * {@code FINAL TABLE}), so a group of small sends ({@link GroupCommit}) costs one round trip
  * instead of one per send. {@link RecipientInsert} stays the way for one send to many users: it
  * binds the shared fields once.
@@ -28,6 +28,12 @@ final class RowsInsert {
 
     /** Rows per statement: 11 parameters each stays far below every driver's limit (PostgreSQL 32,767). */
     static final int MAX_ROWS = 500;
+    /**
+     * Characters of text per statement (a row's content may be 64 KiB, its data more): stays
+     * under MariaDB's default {@code max_allowed_packet} of 16 MiB even as UTF-8. A row bigger
+     * than that goes alone.
+     */
+    static final long MAX_BYTES = 4L << 20;
 
     private static final String COLUMNS = "user_id, title, content, type, category, data, action_type, action_data,"
             + " is_read, sent_via_websocket, retry_count, created_at, updated_at, level";
@@ -39,8 +45,12 @@ final class RowsInsert {
         this.dialect = requireNonNull(dialect, "dialect");
     }
 
-    /** One row to insert: {@code notification} for {@code userId}. */
-    record Row(long userId, NewNotification notification) {}
+    /** One row to insert: {@code notification} for {@code userId}; {@code data} is its data as JSON text. */
+    record Row(long userId, NewNotification notification, String data) {
+        Row(long userId, NewNotification notification) {
+            this(userId, notification, NotificationRows.jsonText(notification.data()));
+        }
+    }
 
     /**
      * Inserts {@code rows} in their order.
@@ -49,10 +59,24 @@ final class RowsInsert {
      */
     List<Notification> insert(Connection c, List<Row> rows, Instant now) throws SQLException {
         List<Notification> out = new ArrayList<>(rows.size());
-        for (int from = 0; from < rows.size(); from += MAX_ROWS) {
-            out.addAll(insertPart(c, rows.subList(from, Math.min(rows.size(), from + MAX_ROWS)), now));
+        int from = 0;
+        while (from < rows.size()) {
+            int to = from + 1;
+            long size = textSize(rows.get(from));
+            while (to < rows.size() && to - from < MAX_ROWS && size + textSize(rows.get(to)) <= MAX_BYTES) {
+                size += textSize(rows.get(to++));
+            }
+            out.addAll(insertPart(c, rows.subList(from, to), now));
+            from = to;
         }
         return out;
+    }
+
+    /** The characters a row sends (UTF-8 may take up to 4 bytes for some: {@link #MAX_BYTES} leaves room). */
+    private static long textSize(Row r) {
+        NewNotification n = r.notification();
+        return n.title().length() + n.content().length() + (r.data() == null ? 0 : r.data().length())
+                + (n.actionData() == null ? 0 : n.actionData().length()) + 64;
     }
 
     private List<Notification> insertPart(Connection c, List<Row> rows, Instant now) throws SQLException {
@@ -66,7 +90,7 @@ final class RowsInsert {
                 ps.setString(p++, n.content());
                 ps.setString(p++, n.type());
                 ps.setString(p++, n.category());
-                ps.setString(p++, NotificationRows.jsonText(n.data()));
+                ps.setString(p++, r.data());
                 ps.setString(p++, n.actionType());
                 ps.setString(p++, n.actionData());
                 ps.setObject(p++, timestamp);

@@ -137,34 +137,36 @@ final class Sends {
         });
     }
 
-    /** Stores every member without a key: one multi-row insert, then one upsert of their new known users. */
+    /**
+     * Stores every member without a key: the single-recipient ones with one multi-row insert, each
+     * send to several users with its own {@link RecipientInsert} (which binds the shared content
+     * once instead of once a row), then one upsert of all their new known users.
+     */
     private void insertKeyless(Connection c, List<GroupedSend> group, Instant now, List<IdempotentInsert> out)
             throws SQLException {
         List<RowsInsert.Row> rows = new ArrayList<>();
+        List<Integer> rowMembers = new ArrayList<>();
         TreeSet<Long> unknown = new TreeSet<>();
-        for (GroupedSend s : group) {
+        for (int m = 0; m < group.size(); m++) {
+            GroupedSend s = group.get(m);
             if (s.key() != null) {
                 continue;
             }
             for (long user : s.users()) {
-                rows.add(new RowsInsert.Row(user, s.notification()));
                 if (!s.known().test(user)) {
                     unknown.add(user);
                 }
             }
-        }
-        if (rows.isEmpty()) {
-            return;
+            if (s.users().length == 1) {
+                rows.add(new RowsInsert.Row(s.users()[0], s.notification()));
+                rowMembers.add(m);
+            } else {
+                out.set(m, new IdempotentInsert(insertRows(c, s.users(), s.notification(), now, user -> true), false));
+            }
         }
         List<Notification> created = rowsInsert.insert(c, rows, now);
-        int next = 0;
-        for (int m = 0; m < group.size(); m++) {
-            GroupedSend s = group.get(m);
-            if (s.key() == null) {
-                // a member's rows are consecutive, for its users in ascending order: ids ascending
-                out.set(m, new IdempotentInsert(List.copyOf(created.subList(next, next + s.users().length)), false));
-                next += s.users().length;
-            }
+        for (int i = 0; i < created.size(); i++) {
+            out.set(rowMembers.get(i), new IdempotentInsert(List.of(created.get(i)), false));
         }
         if (!unknown.isEmpty()) {
             long[] ids = unknown.stream().mapToLong(Long::longValue).toArray();

@@ -110,18 +110,37 @@ class NotificationGroupCommitTest extends StoreTestBase {
     @Test
     void insertGroup_keylessMembersSharingUsers_overSeveralStatements_eachGetsItsOwnRows() {
         List<GroupedSend> group = new ArrayList<>();
-        for (int m = 0; m < 6; m++) {
-            long[] users = new long[100];
-            for (int u = 0; u < users.length; u++) {
-                users[u] = 1 + u * 2 + m; // members overlap: user 3 is in members 0, 1 and 2
-            }
-            group.add(grouped(null, "member " + m, users));
+        for (int m = 0; m < RowsInsert.MAX_ROWS + 100; m++) {
+            group.add(grouped(null, "single " + m, 1 + m % 250)); // users 1..250, each several times
         }
-        group.add(2, grouped("k", "keyed", 3));
-        assertThat(6 * 100).as("more rows than one statement holds").isGreaterThan(RowsInsert.MAX_ROWS);
+        group.add(7, grouped(null, "to three", 3, 300, 301));
+        group.add(9, grouped("k", "keyed", 3));
 
         List<IdempotentInsert> results = store.insertGroup(group);
 
+        assertEachMemberGotItsOwnRows(group, results);
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(RowsInsert.MAX_ROWS + 100 + 3 + 1);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(252); // 1..250, 300, 301
+    }
+
+    @Test
+    void insertGroup_bigKeylessRows_goOverSeveralStatementsBySize() {
+        String big = "x".repeat(60_000);
+        List<GroupedSend> group = new ArrayList<>();
+        int rows = (int) (RowsInsert.MAX_BYTES / big.length()) + 5;
+        for (int m = 0; m < rows; m++) {
+            group.add(store.grouped(null, List.of((long) m + 1), new NewNotification("big " + m, big + m, "info", "system",
+                    null, null, null), UNKNOWN));
+        }
+
+        List<IdempotentInsert> results = store.insertGroup(group);
+
+        assertEachMemberGotItsOwnRows(group, results);
+        Notification last = results.get(rows - 1).notifications().get(0);
+        assertThat(store.find(last.userId(), last.id()).orElseThrow().content()).isEqualTo(big + (rows - 1));
+    }
+
+    private void assertEachMemberGotItsOwnRows(List<GroupedSend> group, List<IdempotentInsert> results) {
         Set<Long> ids = new HashSet<>();
         for (int m = 0; m < group.size(); m++) {
             GroupedSend send = group.get(m);
@@ -134,8 +153,6 @@ class NotificationGroupCommitTest extends StoreTestBase {
                 assertThat(store.find(n.userId(), n.id()).orElseThrow().title()).isEqualTo(send.notification().title());
             }
         }
-        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(601);
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(204); // users 1..204
     }
 
     @Test
