@@ -3,6 +3,7 @@ package dev.herald.broker;
 import dev.herald.cluster.RedisConnections;
 import dev.herald.cluster.RedisScript;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,12 +55,23 @@ public final class RedisBroker implements Broker {
     private final RedisScript publishScript = RedisScript.load("channel_publish");
     private final RedisScript historyScript = RedisScript.load("channel_history");
     private final RedisScript keepScript = RedisScript.load("channel_keep");
+    private final RedisScript bindScript = RedisScript.load("bind_claim");
+    /**
+     * How long an unbound connection's claim key lives when its node dies without deleting it
+     * (a live node deletes it when the connection is bound or closes).
+     */
+    private static final long CLAIM_TTL_MS = TimeUnit.DAYS.toMillis(1);
     /** Redis channel name → topic, for every topic this node hears. */
     private final ConcurrentHashMap<String, Topic> active = new ConcurrentHashMap<>();
     /** Topics whose SUBSCRIBE was sent and is not confirmed yet: what {@link #activate} waits for. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscribing = new ConcurrentHashMap<>();
     /** Latest epoch and highest offset seen, for channels with local subscribers. */
     private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
+    /**
+     * UNSUBSCRIBEs sent and not confirmed yet, per name: until then PUBLISH still counts this
+     * node among the receivers, which {@link #publish} must not take for a receiver.
+     */
+    private final ConcurrentHashMap<String, Integer> leaving = new ConcurrentHashMap<>();
     /** Orders SUBSCRIBE/UNSUBSCRIBE dispatch with changes to {@link #active}. */
     private final Object subscriptions = new Object();
     private volatile Sink sink;
@@ -133,10 +145,10 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Boolean> publish(Topic topic, Message message) {
-        boolean here = sink.deliver(topic, message);
-        if (here && topic instanceof Topic.Client) {
-            return CompletableFuture.completedFuture(true); // one connection, and it is here
+        if (topic instanceof Topic.Client c) {
+            return publishToClient(c, message);
         }
+        boolean here = sink.deliver(topic, message);
         String name = name(topic);
         byte[] envelope = RedisEnvelope.encode(message, nodeId);
         try {
@@ -146,12 +158,41 @@ public final class RedisBroker implements Broker {
                             throw unavailable("publish to " + name, err);
                         }
                         // PUBLISH counts every node subscribed, this one too while it hears the
-                        // topic (it skips its own copy: it delivered above)
-                        return here || receivers > (active.containsKey(name) ? 1 : 0);
+                        // topic or its UNSUBSCRIBE is on the way (it skips its own copy: it
+                        // delivered above)
+                        return here || receivers > (active.containsKey(name) || leaving.containsKey(name) ? 1 : 0);
                     });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(unavailable("publish to " + name, e));
         }
+    }
+
+    /**
+     * A bind: claimed through the connection's claim key (one script: DEL, then PUBLISH only if
+     * the key was there), so exactly one bind gets a connection even while the UNSUBSCRIBE of one
+     * that was just bound is still on its way. This node's own connection is claimed by its hub.
+     */
+    private CompletionStage<Boolean> publishToClient(Topic.Client client, Message message) {
+        CompletableFuture<Long> run;
+        try {
+            run = bindScript.run(redis.async(), ScriptOutputType.INTEGER, new byte[][] {claimKey(client)},
+                    bytes(name(client)), RedisEnvelope.encode(message, nodeId));
+        } catch (RuntimeException e) {
+            run = CompletableFuture.failedFuture(e);
+        }
+        return run.handle((receivers, err) -> {
+            if (err != null) {
+                // Redis is out of reach: a connection of this node can still be bound, no other
+                if (sink.deliver(client, message)) {
+                    return true;
+                }
+                throw unavailable("bind " + client.clientId(), err);
+            }
+            // -1: no claim key, yet the connection may be here (its key was not written while
+            // Redis was down); the hub's own claim is atomic. Our copy of the PUBLISH is skipped.
+            boolean here = sink.deliver(client, message);
+            return here || receivers > 0;
+        });
     }
 
     @Override
@@ -207,8 +248,28 @@ public final class RedisBroker implements Broker {
         });
     }
 
+    /**
+     * For a client topic (an unbound connection) the stage also waits for its claim key, which a
+     * bind must find ({@link #publishToClient}).
+     */
     @Override
     public CompletionStage<Void> activate(Topic topic) {
+        CompletionStage<Void> heard = subscribe(topic);
+        if (!(topic instanceof Topic.Client client)) {
+            return heard;
+        }
+        CompletableFuture<Void> claimable;
+        try {
+            claimable = redis.async().set(claimKey(client), bytes(nodeId), SetArgs.Builder.px(CLAIM_TTL_MS))
+                    .toCompletableFuture().handle((ok, err) -> null);
+        } catch (RuntimeException e) {
+            claimable = CompletableFuture.completedFuture(null); // no key: only this node can bind it
+        }
+        claimable.completeOnTimeout(null, redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        return heard.thenCombine(claimable, (a, b) -> null);
+    }
+
+    private CompletionStage<Void> subscribe(Topic topic) {
         String name = name(topic);
         if (active.containsKey(name)) {
             // every connection of a user calls this, so the common case takes no lock: a topic is
@@ -263,10 +324,15 @@ public final class RedisBroker implements Broker {
                 if (topic instanceof Topic.Channel ch) {
                     known.remove(ch.name());
                 }
+                if (topic instanceof Topic.Client client) {
+                    deleteClaimKey(client);
+                }
+                leaving.merge(name, 1, Integer::sum);
                 try {
-                    redis.pubsub().async().unsubscribe(bytes(name));
+                    redis.pubsub().async().unsubscribe(bytes(name)).whenComplete((v, e) -> left(name));
                 } catch (RuntimeException e) {
                     log.debug("unsubscribe {} failed: {}", name, e.getMessage());
+                    left(name);
                 }
             }
         }
@@ -280,6 +346,7 @@ public final class RedisBroker implements Broker {
     @Override
     public void close() {
         active.clear();
+        leaving.clear();
         known.clear();
     }
 
@@ -349,6 +416,23 @@ public final class RedisBroker implements Broker {
     private void remember(String channel, String epoch, long offset) {
         known.merge(channel, new Known(epoch, offset),
                 (old, now) -> new Known(now.epoch(), Math.max(old.offset(), now.offset())));
+    }
+
+    /** One UNSUBSCRIBE of {@code name} was answered (or failed). */
+    private void left(String name) {
+        leaving.computeIfPresent(name, (n, count) -> count > 1 ? count - 1 : null);
+    }
+
+    private byte[] claimKey(Topic.Client client) {
+        return redis.key("bind:" + client.clientId());
+    }
+
+    private void deleteClaimKey(Topic.Client client) {
+        try {
+            redis.async().del(claimKey(client));
+        } catch (RuntimeException e) {
+            log.debug("claim key of {} not deleted ({}); it expires", client.clientId(), e.getMessage());
+        }
     }
 
     private String name(Topic topic) {

@@ -173,8 +173,11 @@ public final class Hub implements Broker.Sink {
         if (principal != null) {
             return new Opened(c, addUser(c, seat));
         }
+        // heard before it can be claimed: a bind claiming it in between would deactivate the
+        // topic before this activates it, which would then stay subscribed
+        CompletionStage<Void> heard = broker.activate(new Topic.Client(c.clientId()));
         unbound.put(c.clientId(), c);
-        return new Opened(c, broker.activate(new Topic.Client(c.clientId())));
+        return new Opened(c, heard);
     }
 
     /** Unregisters a closed connection and its subscriptions; runs on its event loop. */
@@ -193,7 +196,7 @@ public final class Hub implements Broker.Sink {
         if (c.bound()) {
             removeUser(c);
             listeners.forEach(l -> l.closed(c));
-        } else if (unbound.remove(c.clientId()) != null) {
+        } else if (unbound.remove(c.clientId(), c)) {
             broker.deactivate(new Topic.Client(c.clientId()));
         }
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -237,6 +238,27 @@ class RedisClusterTest {
     }
 
     @Test
+    void bind_twiceAtOnce_throughDifferentNodes_bindsOnce() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            try (WsClient unbound = WsClient.open("ws://127.0.0.1:" + c.port() + "/ws")) {
+                String clientId = unbound.awaitType("init").at("/data/client_id").asText();
+                var first = CompletableFuture.supplyAsync(() ->
+                        a.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 185)));
+                var second = CompletableFuture.supplyAsync(() ->
+                        b.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 186)));
+                int firstStatus = first.get(10, TimeUnit.SECONDS).status();
+                int secondStatus = second.get(10, TimeUnit.SECONDS).status();
+                assertThat(List.of(firstStatus, secondStatus)).as("round " + round).containsExactlyInAnyOrder(200, 404);
+                long bound = unbound.awaitType("bind_success").at("/data/user_id").asLong();
+                assertThat(bound).isEqualTo(firstStatus == 200 ? 185 : 186);
+                // a third right after the winner, while the UNSUBSCRIBE may still be on its way
+                var third = c.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 187));
+                assertThat(third.status()).as(third.body()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
     void bind_toAClientIdThatARunningNodeDoesNotHold_is404() {
         try (WsClient other = WsClient.open("ws://127.0.0.1:" + c.port() + "/ws")) {
             String real = other.awaitType("init").at("/data/client_id").asText();
@@ -245,6 +267,8 @@ class RedisClusterTest {
             assertThat(r.status()).as(r.body()).isEqualTo(404);
             other.close();
             cluster.awaitSubscribers("b." + real, 0);
+            RedisTestNodes.await("the claim key of a closed connection is deleted", () ->
+                    RedisTestNodes.command(cluster.url, "EXISTS " + cluster.prefix + "bind:" + real).startsWith(":0"));
             var closed = a.api("POST", "/admin/websocket/bind", json("client_id", real, "user_id", 184));
             assertThat(closed.status()).as("a connection that closed: " + closed.body()).isEqualTo(404);
         }
