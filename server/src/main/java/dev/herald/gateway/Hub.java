@@ -216,14 +216,16 @@ public final class Hub implements Broker.Sink {
 
     /**
      * Takes an unbound connection out of the bind flow's waiting list, so that exactly one bind
-     * gets it; null when no such connection waits here.
+     * gets it; null when no such connection waits here, or it is closing (e.g. its bind grace ran
+     * out and the close handshake is under way).
      */
     private Connection claimUnbound(String clientId) {
         Connection c = unbound.remove(clientId);
-        if (c != null) {
-            broker.deactivate(new Topic.Client(clientId));
+        if (c == null) {
+            return null;
         }
-        return c;
+        broker.deactivate(new Topic.Client(clientId));
+        return c.closeReason() == null ? c : null;
     }
 
     /**
