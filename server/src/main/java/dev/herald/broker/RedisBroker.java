@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * The cluster broker: topics are Redis pub/sub channels ({@code PREFIX u.<id>}, {@code c.<name>},
  * {@code all}, {@code b.<client id>}); a node SUBSCRIBEs to a user or channel topic when its first
  * local subscriber appears and UNSUBSCRIBEs with the last, to a client topic while it holds that
- * unbound connection, and always hears {@code all}. Messages travel as {@link RedisEnvelope}s carrying the already-encoded frame, decoded once
- * per node and handed to the hub, which writes one buffer to every local connection.
+ * unbound connection, and always hears {@code all}. Messages travel as {@link RedisEnvelope}s
+ * carrying the already-encoded frame, decoded once per node and handed to the hub, which writes
+ * one buffer to every local connection.
  *
  * <p>Delivery: {@link #publish} delivers to this node's connections first, then publishes to Redis
  * tagged with this node's id (this node skips its own copy). So while Redis is unreachable, pushes
@@ -44,6 +45,11 @@ public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final int BATCH = 100;
     private static final CompletionStage<Void> HEARD = CompletableFuture.completedStage(null);
+    /**
+     * How long an unbound connection's claim key lives when its node dies without deleting it
+     * (a live node deletes it when the connection is bound or closes).
+     */
+    private static final long CLAIM_TTL_MS = TimeUnit.DAYS.toMillis(1);
 
     private record Known(String epoch, long offset) {}
 
@@ -56,11 +62,8 @@ public final class RedisBroker implements Broker {
     private final RedisScript historyScript = RedisScript.load("channel_history");
     private final RedisScript keepScript = RedisScript.load("channel_keep");
     private final RedisScript bindScript = RedisScript.load("bind_claim");
-    /**
-     * How long an unbound connection's claim key lives when its node dies without deleting it
-     * (a live node deletes it when the connection is bound or closes).
-     */
-    private static final long CLAIM_TTL_MS = TimeUnit.DAYS.toMillis(1);
+    /** Claim keys whose DEL failed (Redis was down): deleted on reconnect. */
+    private final java.util.Set<String> staleClaims = ConcurrentHashMap.newKeySet();
     /** Redis channel name → topic, for every topic this node hears. */
     private final ConcurrentHashMap<String, Topic> active = new ConcurrentHashMap<>();
     /** Topics whose SUBSCRIBE was sent and is not confirmed yet: what {@link #activate} waits for. */
@@ -108,6 +111,7 @@ public final class RedisBroker implements Broker {
             throw new IllegalStateException("cannot subscribe to Redis pub/sub: " + e.getMessage(), e);
         }
         redis.onReconnect(this::resubscribe);
+        redis.onReconnect(this::restoreClaims);
         redis.onReconnect(this::keepChannels);
     }
 
@@ -188,10 +192,12 @@ public final class RedisBroker implements Broker {
                 }
                 throw unavailable("bind " + client.clientId(), err);
             }
-            // -1: no claim key, yet the connection may be here (its key was not written while
-            // Redis was down); the hub's own claim is atomic. Our copy of the PUBLISH is skipped.
-            boolean here = sink.deliver(client, message);
-            return here || receivers > 0;
+            if (receivers < 0) {
+                return false; // bound already, closed, or never was (keys are written again on reconnect)
+            }
+            // published to the node that holds it; when that is this node, its hub claims it
+            // here (our copy of the PUBLISH is skipped)
+            return sink.deliver(client, message) || receivers > 0;
         });
     }
 
@@ -258,15 +264,20 @@ public final class RedisBroker implements Broker {
         if (!(topic instanceof Topic.Client client)) {
             return heard;
         }
-        CompletableFuture<Void> claimable;
-        try {
-            claimable = redis.async().set(claimKey(client), bytes(nodeId), SetArgs.Builder.px(CLAIM_TTL_MS))
-                    .toCompletableFuture().handle((ok, err) -> null);
-        } catch (RuntimeException e) {
-            claimable = CompletableFuture.completedFuture(null); // no key: only this node can bind it
-        }
+        CompletableFuture<Void> claimable = setClaimKey(client.clientId());
         claimable.completeOnTimeout(null, redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
         return heard.thenCombine(claimable, (a, b) -> null);
+    }
+
+    /** Writes a claim key; never fails (while Redis is down, the reconnect writes it). */
+    private CompletableFuture<Void> setClaimKey(String clientId) {
+        staleClaims.remove(clientId);
+        try {
+            return redis.async().set(redis.key("bind:" + clientId), bytes(nodeId), SetArgs.Builder.px(CLAIM_TTL_MS))
+                    .toCompletableFuture().handle((ok, err) -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private CompletionStage<Void> subscribe(Topic topic) {
@@ -347,6 +358,7 @@ public final class RedisBroker implements Broker {
     public void close() {
         active.clear();
         leaving.clear();
+        staleClaims.clear();
         known.clear();
     }
 
@@ -428,11 +440,35 @@ public final class RedisBroker implements Broker {
     }
 
     private void deleteClaimKey(Topic.Client client) {
+        String id = client.clientId();
         try {
-            redis.async().del(claimKey(client));
+            redis.async().del(claimKey(client)).whenComplete((n, e) -> {
+                if (e != null) {
+                    staleClaims.add(id);
+                }
+            });
         } catch (RuntimeException e) {
-            log.debug("claim key of {} not deleted ({}); it expires", client.clientId(), e.getMessage());
+            staleClaims.add(id);
         }
+    }
+
+    /**
+     * After a reconnect: the claim keys of the unbound connections here are written again (Redis
+     * may have lost them, or never got them), those of connections bound or closed meanwhile are
+     * deleted.
+     */
+    private CompletionStage<?> restoreClaims() {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (Topic topic : active.values()) {
+            if (topic instanceof Topic.Client client) {
+                sent.add(setClaimKey(client.clientId()));
+            }
+        }
+        for (String id : List.copyOf(staleClaims)) {
+            staleClaims.remove(id);
+            deleteClaimKey(new Topic.Client(id));
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     private String name(Topic topic) {

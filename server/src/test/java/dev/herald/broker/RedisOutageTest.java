@@ -39,7 +39,8 @@ class RedisOutageTest {
     @Test
     void redisStopsAndRestarts_localServiceContinues_nothingAcceptedIsLost() {
         try (RedisProcess redis = RedisProcess.start();
-             RedisTestNodes cluster = RedisTestNodes.start(redis.url(), 3, Map.of("redis.presence-ttl", "3s", "redis.timeout", "1s"))) {
+             RedisTestNodes cluster = RedisTestNodes.start(redis.url(), 3,
+                     Map.of("redis.presence-ttl", "3s", "redis.timeout", "1s", "auth.allow-bind", "true"))) {
             TestServer a = cluster.node(0);
             TestServer b = cluster.node(1);
             TestServer c = cluster.node(2);
@@ -56,6 +57,8 @@ class RedisOutageTest {
                 cluster.awaitSubscribers("u." + id, 1);
             }
             cluster.awaitSubscribers("c." + channel, 2);
+            WsClient waitingBefore = WsClient.open("ws://127.0.0.1:" + c.port() + "/ws");
+            String waitingBeforeId = waitingBefore.awaitType("init").at("/data/client_id").asText();
 
             // before: everything crosses nodes
             push(a, 402, "before-1");
@@ -94,8 +97,27 @@ class RedisOutageTest {
                 assertThat(fresh.awaitType("local").path("type").asText()).isEqualTo("local");
             }
 
+            // the bind flow: a node binds its own unbound connections, not another node's
+            WsClient waitingDuring = WsClient.open("ws://127.0.0.1:" + c.port() + "/ws");
+            String waitingDuringId = waitingDuring.awaitType("init").at("/data/client_id").asText();
+            assertThat(a.api("POST", "/admin/websocket/bind", json("client_id", waitingDuringId, "user_id", 408)).status())
+                    .isEqualTo(503);
+            assertOk(c.api("POST", "/admin/websocket/bind", json("client_id", waitingBeforeId, "user_id", 409)));
+            assertThat(waitingBefore.awaitType("bind_success").at("/data/user_id").asLong()).isEqualTo(409);
+
             redis.startServer();
             RedisTestNodes.await("every node up again", () -> cluster.nodes().stream().allMatch(n -> status(n).equals("up")));
+
+            // the connection that opened while Redis was down can be bound from any node now, the
+            // one bound meanwhile cannot be bound again
+            RedisTestNodes.await("claim keys restored", () -> RedisTestNodes.command(redis.url(),
+                    "EXISTS " + cluster.prefix + "bind:" + waitingDuringId).startsWith(":1"));
+            assertOk(a.api("POST", "/admin/websocket/bind", json("client_id", waitingDuringId, "user_id", 408)));
+            assertThat(waitingDuring.awaitType("bind_success").at("/data/user_id").asLong()).isEqualTo(408);
+            assertThat(b.api("POST", "/admin/websocket/bind", json("client_id", waitingBeforeId, "user_id", 410)).status())
+                    .isEqualTo(404);
+            waitingBefore.close();
+            waitingDuring.close();
 
             // after: resubscribed, presence rewritten, channel offsets continue under the subscribers
             push(b, 401, "after-1");
