@@ -95,7 +95,7 @@ public final class Herald implements AutoCloseable {
         broker.start(hub);
         this.database = Database.open(databaseConfig(settings));
         database.migrate();
-        this.sql = new SqlWorkers(settings.database().poolSize());
+        this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
         NotificationService notifications = new NotificationService(new NotificationStore(database), sql, broker,
                 presence, metrics, settings.notifications().maxRetries());
         OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;

@@ -73,6 +73,10 @@ final class InboxScenario extends Scenario {
     @Option(names = "--settle-ms", description = "pause between filling an inbox and marking it read (default ${DEFAULT-VALUE})")
     long settleMs = 2_000;
 
+    @Option(names = "--reads-settle-ms", description = "pause between the fill to --stored rows and the timed reads,"
+            + " for the database's background work after it (default ${DEFAULT-VALUE})")
+    long readsSettleMs = 0;
+
     @Option(names = "--http-connections", description = "keep-alive API connections (default ${DEFAULT-VALUE})")
     int httpConnections = 32;
 
@@ -264,6 +268,10 @@ final class InboxScenario extends Scenario {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", rows);
         m.put("fill_s", seconds(t));
+        if (readsSettleMs > 0) {
+            Thread.sleep(readsSettleMs);
+            m.put("settled_ms", readsSettleMs);
+        }
         SplittableRandom random = new SplittableRandom(7);
         m.put("unread_count", timeGets(api, () -> BASE + "/unread-count?user_id=" + (1 + random.nextInt(users))));
         m.put("list_filtered", timeGets(api, () -> BASE + "?user_id=" + (1 + random.nextInt(users))

@@ -31,6 +31,8 @@ public final class HeraldMetrics {
     private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> disconnects = new ConcurrentHashMap<>();
     private final Timer publishToWrite;
+    private final Timer sqlWait;
+    private final Timer sqlRun;
 
     public HeraldMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -42,6 +44,17 @@ public final class HeraldMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(50_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        sqlWait = sqlTimer("herald_sql_wait", "Time a piece of database work waited for a free SQL worker");
+        sqlRun = sqlTimer("herald_sql_run", "Time a piece of database work ran on its SQL worker (pool borrow, statements, commit)");
+    }
+
+    private Timer sqlTimer(String name, String description) {
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(20_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
     }
 
@@ -72,6 +85,12 @@ public final class HeraldMetrics {
 
     public void publishToWrite(long nanos) {
         publishToWrite.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** One piece of SQL work: how long it waited for a worker, then how long it ran. */
+    public void sql(long waitNanos, long runNanos) {
+        sqlWait.record(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        sqlRun.record(runNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public String scrape() {

@@ -1,6 +1,8 @@
 package dev.herald.notify;
 
 import dev.herald.api.ApiException;
+import dev.herald.metrics.HeraldMetrics;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -18,8 +20,11 @@ public final class SqlWorkers implements AutoCloseable, Executor {
     private static final int QUEUE = 10_000;
 
     private final ThreadPoolExecutor pool;
+    private final HeraldMetrics metrics;
 
-    public SqlWorkers(int threads) {
+    /** {@code metrics} gets each piece of work's wait for a worker and its run time. */
+    public SqlWorkers(int threads, HeraldMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "herald-sql-" + n.incrementAndGet());
@@ -30,7 +35,15 @@ public final class SqlWorkers implements AutoCloseable, Executor {
 
     public <T> CompletableFuture<T> submit(Supplier<T> work) {
         try {
-            return CompletableFuture.supplyAsync(work, pool);
+            long queued = System.nanoTime();
+            return CompletableFuture.supplyAsync(() -> {
+                long start = System.nanoTime();
+                try {
+                    return work.get();
+                } finally {
+                    metrics.sql(start - queued, System.nanoTime() - start);
+                }
+            }, pool);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(ApiException.unavailable("the server is busy; try again shortly"));
         }
@@ -39,7 +52,15 @@ public final class SqlWorkers implements AutoCloseable, Executor {
     /** Runs {@code task} on the pool; throws {@link RejectedExecutionException} when its queue is full. */
     @Override
     public void execute(Runnable task) {
-        pool.execute(task);
+        long queued = System.nanoTime();
+        pool.execute(() -> {
+            long start = System.nanoTime();
+            try {
+                task.run();
+            } finally {
+                metrics.sql(start - queued, System.nanoTime() - start);
+            }
+        });
     }
 
     @Override

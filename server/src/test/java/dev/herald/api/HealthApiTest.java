@@ -86,6 +86,10 @@ class HealthApiTest {
                     "herald_broker_up 1.0", "jvm_memory_used_bytes");
             assertThat(text).doesNotContain("custom_thing");
             assertThat(server.metric("herald_publish_to_write_seconds_count")).isGreaterThanOrEqualTo(3);
+            assertThat(text).contains("herald_sql_wait_seconds_bucket", "herald_sql_run_seconds_bucket");
+            assertThat(server.metric("herald_sql_run_seconds_count")).as("the connect's backlog query, at least")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(server.metric("herald_sql_wait_seconds_count")).isGreaterThanOrEqualTo(1);
             Await.until("gauge follows connections", () -> server.metric("herald_connections") == 1);
         }
     }

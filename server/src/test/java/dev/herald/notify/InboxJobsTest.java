@@ -44,7 +44,7 @@ class InboxJobsTest {
         testDb = TestDatabase.create(Dialect.H2);
         db = Database.open(testDb.config());
         db.migrate();
-        sql = new SqlWorkers(2);
+        sql = new SqlWorkers(2, new dev.herald.metrics.HeraldMetrics());
         LocalBroker broker = new LocalBroker(10, Duration.ofMinutes(1));
         broker.start((Topic topic, Message message) -> published.add(topic));
         presence = new LocalPresence();

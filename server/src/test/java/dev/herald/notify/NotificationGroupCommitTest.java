@@ -273,7 +273,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
     void manyConcurrentSends_someSharingKeys_oneFailing_eachStoredExactlyOnce() throws Exception {
         int senders = 8;
         int perSender = 40;
-        try (SqlWorkers workers = new SqlWorkers(4)) {
+        try (SqlWorkers workers = new SqlWorkers(4, new dev.herald.metrics.HeraldMetrics())) {
             GroupCommit groups = new GroupCommit(store, workers);
             ExecutorService clients = Executors.newFixedThreadPool(senders);
             CountDownLatch start = new CountDownLatch(1);
