@@ -90,18 +90,17 @@ final class Sends {
      * and gets {@code null} in the result, which tells the caller to run it again on its own
      * (through {@link #insertIdempotent}, which answers as a lone send would: a replay for a key
      * that another send, also one of this group, claimed first, or the error). The sends without
-     * a key are stored first, all in one multi-row insert; when one of them fails, the group fails. Throws when the group as a whole failed; then nothing of it
-     * is committed.
+     * a key are stored first, together ({@link #insertKeyless}); when one of them fails, the group
+     * fails. Throws when the group as a whole failed; then nothing of it is committed.
      *
      * @return per member, in order: what it stored, or null where it must run alone
      */
     List<IdempotentInsert> insertGroup(List<GroupedSend> group, Instant now) {
         return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
             List<IdempotentInsert> out = new ArrayList<>(Collections.nCopies(group.size(), null));
-            // the members without a key: all their rows in one statement, their new known users in
-            // another, no savepoint. Such a send fails only on a bad row, a conflict or a lost
-            // connection, rarely; its failure fails the whole group (nothing committed), whose
-            // members then run alone
+            // the members without a key, together and with no savepoint. Such a send fails only on
+            // a bad row, a conflict or a lost connection, rarely; its failure fails the whole group
+            // (nothing committed), whose members then run alone
             try {
                 insertKeyless(c, group, now, out);
             } catch (SQLException e) {
@@ -130,7 +129,8 @@ final class Sends {
                         // timeout (H2 reports it as HYT00) is a conflict: this member alone
                         throw e;
                     }
-                    c.rollback(sp); // throws when the database dropped the whole transaction (out[m] stays null)
+                    // throws when the database dropped the whole transaction; else out[m] stays null
+                    c.rollback(sp);
                 }
             }
             return out;
