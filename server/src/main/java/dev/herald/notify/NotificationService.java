@@ -140,31 +140,29 @@ public final class NotificationService {
 
     /** Pushes freshly stored notifications to whoever is online, then their new unread counts. */
     private CompletionStage<List<Long>> pushNew(List<Notification> stored) {
+        CompletionStage<List<Notification>> targets;
         if (stored.size() <= PUBLISH_TO_EACH) {
-            List<CompletableFuture<Boolean>> pushes = stored.stream().map(this::publishNotification).toList();
-            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-                Set<Long> reached = new HashSet<>();
-                for (int i = 0; i < pushes.size(); i++) {
-                    if (pushes.get(i).join()) {
-                        reached.add(stored.get(i).userId());
-                    }
-                }
-                List<Long> pushedTo = reached.stream().sorted().toList();
-                return pushUnreadCounts(pushedTo).thenApply(x -> pushedTo);
-            });
+            targets = CompletableFuture.completedFuture(stored); // the publications say who is online
+        } else {
+            long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
+            targets = presence.onlineAmong(users)
+                    .thenApply(online -> stored.stream().filter(n -> online.contains(n.userId())).toList());
         }
-        long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
-        return presence.onlineAmong(users).thenCompose(online -> {
-            List<CompletableFuture<Boolean>> pushes = new ArrayList<>();
-            for (Notification n : stored) {
-                if (online.contains(n.userId())) {
-                    pushes.add(publishNotification(n));
+        return targets.thenCompose(this::publishAll)
+                .thenCompose(pushedTo -> pushUnreadCounts(pushedTo).thenApply(v -> pushedTo));
+    }
+
+    /** Publishes each notification; completes with the users they reached, ascending. */
+    private CompletableFuture<List<Long>> publishAll(List<Notification> notifications) {
+        List<CompletableFuture<Boolean>> pushes = notifications.stream().map(this::publishNotification).toList();
+        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Set<Long> reached = new HashSet<>();
+            for (int i = 0; i < pushes.size(); i++) {
+                if (pushes.get(i).join()) {
+                    reached.add(notifications.get(i).userId());
                 }
             }
-            List<Long> pushedTo = online.stream().sorted().toList();
-            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> pushUnreadCounts(pushedTo))
-                    .thenApply(v -> pushedTo);
+            return reached.stream().sorted().toList();
         });
     }
 
