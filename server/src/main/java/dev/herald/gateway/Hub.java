@@ -19,7 +19,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Hub implements Broker.Sink {
     private static final Connection[] NONE = new Connection[0];
-    private static final CompletionStage<Void> HEARD = CompletableFuture.completedStage(null);
 
     private final String nodeId;
     private final Broker broker;
