@@ -97,7 +97,7 @@ public final class Herald implements AutoCloseable {
         database.migrate();
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
         NotificationService notifications = new NotificationService(new NotificationStore(database), sql, broker,
-                presence, metrics, settings.notifications().maxRetries());
+                presence, metrics, settings.notifications());
         OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;
         Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, offline);
         NotificationFrames inboxFrames = new NotificationFrames(notifications);

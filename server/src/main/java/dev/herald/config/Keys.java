@@ -48,6 +48,8 @@ final class Keys {
         DEFAULTS.put("notifications.max-retries", "3");
         DEFAULTS.put("notifications.retention-days", "30");
         DEFAULTS.put("notifications.store-offline-chat", "true");
+        DEFAULTS.put("notifications.offline-chats-per-sender-hour", "100");
+        DEFAULTS.put("notifications.offline-chats-per-recipient", "200");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

@@ -76,8 +76,14 @@ public record Settings(
         }
     }
 
+    /**
+     * The inbox's jobs and offline chat. {@code offlineChatsPerSenderHour}: chats a sender may have
+     * kept for offline users per hour (per node); {@code offlineChatsPerRecipient}: unread kept
+     * chats a recipient may have.
+     */
     public record Notifications(
-            Duration retryInterval, int retryBatch, int maxRetries, int retentionDays, boolean storeOfflineChat) {}
+            Duration retryInterval, int retryBatch, int maxRetries, int retentionDays, boolean storeOfflineChat,
+            int offlineChatsPerSenderHour, int offlineChatsPerRecipient) {}
 
     public Settings withPort(int port) {
         return new Settings(dataDir, nodeId, new Server(server.host, port, server.ioThreads, server.publicUrl),

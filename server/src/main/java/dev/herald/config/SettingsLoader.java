@@ -93,7 +93,9 @@ public final class SettingsLoader {
         var http = new Settings.Http(bytes("http.max-body-bytes"), intValue("http.max-recipients", 1, 10_000_000));
         var notifications = new Settings.Notifications(duration("notifications.retry-interval"),
                 intValue("notifications.retry-batch", 1, 100_000), intValue("notifications.max-retries", 0, 1000),
-                intValue("notifications.retention-days", 1, 36_500), bool("notifications.store-offline-chat"));
+                intValue("notifications.retention-days", 1, 36_500), bool("notifications.store-offline-chat"),
+                intValue("notifications.offline-chats-per-sender-hour", 1, 1_000_000),
+                intValue("notifications.offline-chats-per-recipient", 1, 1_000_000));
         var auth = auth(dataDir, demo);
         if (!source.problems().isEmpty()) {
             throw new ConfigException(source.problems());

@@ -1,5 +1,7 @@
 package dev.herald.gateway;
 
+import static dev.herald.gateway.OfflineChat.Outcome.NOT_KEPT;
+
 import dev.herald.broker.Message;
 import dev.herald.broker.Topic;
 import dev.herald.protocol.ErrorCode;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * {@code chat} (user to user, every device of the recipient) and {@code broadcast} (admin tokens
  * only, to every connection but the sender's). A chat to an offline user is handed to
- * {@link OfflineChat}; its ack says whether it was delivered live and whether it was kept.
+ * {@link OfflineChat}; its ack says whether it was delivered live and whether it was kept, or an
+ * {@code error} says why it was refused (unknown recipient, a quota).
  */
 final class ChatFrames {
     private final Gateway gateway;
@@ -52,9 +55,30 @@ final class ChatFrames {
                     } else if (reached) {
                         ack(c, f, to, true, false, null);
                     } else {
-                        offline.keep(from, to, content).whenComplete((kept, e) -> ack(c, f, to, false, e == null && kept, null));
+                        offline.keep(from, to, content).whenComplete((outcome, e) -> offline(c, f, to, e == null ? outcome : NOT_KEPT));
                     }
                 });
+    }
+
+    /** Answers a chat that reached no connection: kept, not kept, or refused with an error. */
+    private void offline(Connection c, InboundFrame f, long to, OfflineChat.Outcome outcome) {
+        switch (outcome) {
+            case KEPT -> ack(c, f, to, false, true, null);
+            case NOT_KEPT -> ack(c, f, to, false, false, null);
+            case UNKNOWN_RECIPIENT -> refuse(c, f, ErrorCode.UNKNOWN_RECIPIENT, "user " + to
+                    + " is offline and not known here (never connected, never sent a notification); nothing was kept");
+            case SENDER_QUOTA -> refuse(c, f, ErrorCode.SENDER_QUOTA_EXCEEDED, "over the quota of "
+                    + gateway.settings().notifications().offlineChatsPerSenderHour()
+                    + " chats to offline users per hour; nothing was kept");
+            case RECIPIENT_QUOTA -> refuse(c, f, ErrorCode.RECIPIENT_QUOTA_EXCEEDED, "user " + to + " has "
+                    + gateway.settings().notifications().offlineChatsPerRecipient()
+                    + " unread offline chats already; nothing was kept");
+        }
+    }
+
+    private void refuse(Connection c, InboundFrame f, ErrorCode code, String message) {
+        gateway.metrics().error(code.wire());
+        c.sendError(f.id(), code, message);
     }
 
     private void ack(Connection c, InboundFrame f, long to, boolean delivered, boolean stored, Throwable err) {

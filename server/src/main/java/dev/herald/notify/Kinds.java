@@ -10,6 +10,9 @@ public final class Kinds {
     public static final String URGENT = "urgent";
     public static final String NORMAL = "normal";
     public static final List<String> LEVELS = List.of(URGENT, NORMAL);
+    /** A chat kept for an offline user is a {@code message} notification with this {@code action_type}. */
+    public static final String CHAT_CATEGORY = "message";
+    public static final String CHAT_ACTION = "chat";
     public static final int TITLE_MAX = 255;
     public static final int CONTENT_MAX = 64 * 1024;
     public static final int ACTION_TYPE_MAX = 50;

@@ -4,6 +4,8 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Presence;
 import dev.herald.broker.Topic;
+import dev.herald.config.Settings;
+import dev.herald.gateway.OfflineChat;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.Frames;
 import java.time.Duration;
@@ -47,6 +49,8 @@ public final class NotificationService {
      * recipients cost no encoding and no publication.
      */
     static final int PUBLISH_TO_EACH = 64;
+    /** Senders whose offline-chat quota a node tracks; 100,000 entries ≈ 8 MB of heap. */
+    static final int CHAT_SENDERS = 100_000;
 
     private final NotificationStore store;
     private final SqlWorkers sql;
@@ -54,17 +58,22 @@ public final class NotificationService {
     private final Presence presence;
     private final HeraldMetrics metrics;
     private final int maxRetries;
+    private final int chatsPerRecipient;
+    private final SenderQuota chatSenders;
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
     private final GroupCommit groups;
 
     public NotificationService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
-                               HeraldMetrics metrics, int maxRetries) {
+                               HeraldMetrics metrics, Settings.Notifications settings) {
         this.store = Objects.requireNonNull(store);
         this.sql = Objects.requireNonNull(sql);
         this.broker = Objects.requireNonNull(broker);
         this.presence = Objects.requireNonNull(presence);
         this.metrics = Objects.requireNonNull(metrics);
-        this.maxRetries = maxRetries;
+        this.maxRetries = settings.maxRetries();
+        this.chatsPerRecipient = settings.offlineChatsPerRecipient();
+        this.chatSenders = new SenderQuota(settings.offlineChatsPerSenderHour(), Duration.ofHours(1), CHAT_SENDERS,
+                System::nanoTime);
         this.groups = new GroupCommit(store, sql);
     }
 
@@ -285,15 +294,45 @@ public final class NotificationService {
         });
     }
 
-    /** Chat to an offline user, kept as a {@code message} notification. */
-    public CompletionStage<Boolean> keepChat(long from, long to, String content) {
+    /**
+     * Chat to an offline user, kept as a {@code message} notification with {@code action_type}
+     * {@value Kinds#CHAT_ACTION} — only for a recipient in {@code known_users} (asked of the
+     * database, so a user another node saw counts, and a made-up id is never stored nor made
+     * known), within the sender's hourly quota (this node's count) and while the recipient has
+     * fewer unread kept chats than their quota. A refused chat does not use the sender's quota.
+     * Concurrent chats to one recipient are checked independently, so the recipient's quota can
+     * be passed by the number of chats in flight at once.
+     */
+    public CompletionStage<OfflineChat.Outcome> keepChat(long from, long to, String content) {
+        if (!chatSenders.tryTake(from)) {
+            return CompletableFuture.completedFuture(OfflineChat.Outcome.SENDER_QUOTA);
+        }
+        CompletionStage<OfflineChat.Outcome> kept = sql.submit(() -> store.chatRecipient(to, chatsPerRecipient))
+                .thenCompose(recipient -> {
+                    if (!recipient.known()) {
+                        return CompletableFuture.completedFuture(OfflineChat.Outcome.UNKNOWN_RECIPIENT);
+                    }
+                    if (recipient.unreadChats() >= chatsPerRecipient) {
+                        return CompletableFuture.completedFuture(OfflineChat.Outcome.RECIPIENT_QUOTA);
+                    }
+                    knownUsers.rememberKnown(to); // the send need not add them to known_users
+                    // urgent: the recipient is offline now, so it is pushed on their next connect
+                    return send(new long[] {to}, chat(from, to, content), null)
+                            .thenApply(r -> r.count() > 0 ? OfflineChat.Outcome.KEPT : OfflineChat.Outcome.NOT_KEPT);
+                });
+        return kept.whenComplete((outcome, err) -> {
+            if (outcome != OfflineChat.Outcome.KEPT) {
+                chatSenders.giveBack(from);
+            }
+        });
+    }
+
+    private static NewNotification chat(long from, long to, String content) {
         Map<String, Object> data = new HashMap<>();
         data.put("from_user_id", from);
         data.put("to_user_id", to);
-        var n = new NewNotification("Message from user " + from, content, "info", "message",
-                dev.herald.protocol.Json.MAPPER.valueToTree(data), null, null);
-        // urgent: the recipient is offline now, so it is pushed on their next connect
-        return send(new long[] {to}, n, null).thenApply(r -> r.count() > 0);
+        return new NewNotification("Message from user " + from, content, "info", Kinds.CHAT_CATEGORY,
+                dev.herald.protocol.Json.MAPPER.valueToTree(data), Kinds.CHAT_ACTION, null);
     }
 
     static List<Long> boxed(long[] ids) {

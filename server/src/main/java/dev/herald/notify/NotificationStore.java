@@ -54,6 +54,11 @@ public final class NotificationStore {
             + " FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL"
             + " GROUP BY type, category, is_read";
 
+    /** Whether the user is known, and their unread kept chats up to a limit: one round trip. */
+    static final String CHAT_RECIPIENT = "SELECT (SELECT COUNT(*) FROM known_users WHERE user_id = ?),"
+            + " (SELECT COUNT(*) FROM (SELECT 1 FROM system_notifications WHERE user_id = ? AND is_read = FALSE"
+            + " AND deleted_at IS NULL AND category = ? AND action_type = ? LIMIT ?) q)";
+
     private static final String READ = "is_read = TRUE, read_at = ?, updated_at = ?";
     private static final String DELETE = "deleted_at = ?, updated_at = ?";
     private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
@@ -203,6 +208,32 @@ public final class NotificationStore {
             }
             after = page.get(page.size() - 1);
         }
+    }
+
+    /**
+     * For a chat to an offline user: whether {@code userId} is in {@code known_users} (rows are
+     * never deleted, so a yes stays true), and how many unread, undeleted chats kept for them
+     * ({@code category} {@value Kinds#CHAT_CATEGORY}, {@code action_type} {@value Kinds#CHAT_ACTION})
+     * they have, counted up to {@code limit}. One statement: the first is a primary-key lookup,
+     * the second reads the user's unread rows through sn_user_read.
+     */
+    public ChatRecipient chatRecipient(long userId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return db.withConnection("check chat recipient", c -> {
+            try (PreparedStatement ps = c.prepareStatement(CHAT_RECIPIENT)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, userId);
+                ps.setString(3, Kinds.CHAT_CATEGORY);
+                ps.setString(4, Kinds.CHAT_ACTION);
+                ps.setInt(5, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new ChatRecipient(rs.getLong(1) > 0, rs.getLong(2));
+                }
+            }
+        });
     }
 
     public long knownUserCount() {

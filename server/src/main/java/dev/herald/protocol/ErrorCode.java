@@ -15,6 +15,9 @@ public enum ErrorCode {
     TOO_MANY_CHANNELS("too_many_channels"),
     TOKEN_EXPIRED("token_expired"),
     TOKEN_INVALID("token_invalid"),
+    UNKNOWN_RECIPIENT("unknown_recipient"),
+    SENDER_QUOTA_EXCEEDED("sender_quota_exceeded"),
+    RECIPIENT_QUOTA_EXCEEDED("recipient_quota_exceeded"),
     UNAVAILABLE("unavailable"),
     INTERNAL("internal");
 

@@ -201,6 +201,10 @@ class RedisClusterTest {
 
     @Test
     void chat_toAUserOnNoNode_isKeptForLater() {
+        // a user the node's database knows (these nodes have a database each; chats to unknown
+        // ids are refused), now on no node
+        connect(a, 166, 1).close();
+        cluster.awaitSubscribers("u.166", 0);
         try (WsClient from = connect(a, 165, 1)) {
             JsonNode ack = from.request("chat", Map.of("to_user_id", 166, "content", "later"));
             assertThat(ack.at("/data/delivered").asBoolean()).as(ack.toString()).isFalse();

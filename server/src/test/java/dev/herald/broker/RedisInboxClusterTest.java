@@ -50,4 +50,35 @@ class RedisInboxClusterTest {
             }
         }
     }
+
+    @Test
+    void chatToAUserSeenOnlyByAnotherNode_isKept_aMadeUpOneIsRefused() {
+        try (TestDatabase db = TestDatabase.create(Dialect.POSTGRESQL)) {
+            var cfg = db.config();
+            try (RedisTestNodes cluster = RedisTestNodes.start(3,
+                    Map.of("db.url", cfg.url(), "db.user", cfg.user(), "db.password", cfg.password()))) {
+                TestServer a = cluster.node(0);
+                TestServer b = cluster.node(1);
+                TestServer c = cluster.node(2);
+                try (WsClient once = b.connect(602)) {
+                    cluster.awaitSubscribers("u.602", 1);
+                }
+                cluster.awaitSubscribers("u.602", 0);
+                try (WsClient from = a.connect(601)) {
+                    JsonNode kept = from.request("chat", Map.of("to_user_id", 602, "content", "while you were out"));
+                    assertThat(kept.at("/data/stored").asBoolean()).as(kept.toString()).isTrue();
+                    JsonNode refused = from.request("chat", Map.of("to_user_id", 603, "content", "anyone?"));
+                    assertThat(refused.at("/data/code").asText()).as(refused.toString()).isEqualTo("unknown_recipient");
+                }
+                try (WsClient later = c.connect(602)) {
+                    JsonNode n = later.awaitType("notification");
+                    assertThat(n.at("/data/content").asText()).isEqualTo("while you were out");
+                    assertThat(n.at("/data/action_type").asText()).isEqualTo("chat");
+                }
+                var known = a.api("POST", "/admin/system/notifications/send", json("title", "all", "content", "x"));
+                assertOk(known);
+                assertThat(known.data().get("count").asLong()).as("601 and 602, not 603").isEqualTo(2);
+            }
+        }
+    }
 }

@@ -46,6 +46,7 @@ class ChatFramesTest {
 
     @Test
     void chatToAnOfflineUser_isAckedNotDeliveredButKeptForLater() {
+        server.connectQuiet(399).close(); // bob is a user Herald knows (chats to unknown ids are refused)
         try (WsClient alice = server.connectQuiet(303)) {
             JsonNode ack = alice.request("chat", Map.of("to_user_id", 399, "content", "are you there?"));
             assertThat(ack.get("type").asText()).isEqualTo("ack");

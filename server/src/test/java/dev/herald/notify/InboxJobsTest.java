@@ -49,7 +49,8 @@ class InboxJobsTest {
         broker.start((Topic topic, Message message) -> published.add(topic));
         presence = new LocalPresence();
         store = new NotificationStore(db);
-        service = new NotificationService(store, sql, broker, presence, new HeraldMetrics(), 3);
+        service = new NotificationService(store, sql, broker, presence, new HeraldMetrics(),
+                new Settings.Notifications(Duration.ofMinutes(5), 50, 3, 30, true, 100, 200));
     }
 
     @AfterEach
@@ -62,7 +63,7 @@ class InboxJobsTest {
     }
 
     private InboxJobs jobs(boolean allowed) {
-        var settings = new Settings.Notifications(Duration.ofMinutes(5), 50, 3, 30, true);
+        var settings = new Settings.Notifications(Duration.ofMinutes(5), 50, 3, 30, true, 100, 200);
         return new InboxJobs(service, settings, (job, period) -> {
             assertThat(period).isPositive();
             asked.add(job);
@@ -198,7 +199,7 @@ class InboxJobsTest {
 
     @Test
     void scheduledJobs_stopWhenClosed() {
-        var settings = new Settings.Notifications(Duration.ofMillis(20), 50, 3, 30, true);
+        var settings = new Settings.Notifications(Duration.ofMillis(20), 50, 3, 30, true, 100, 200);
         InboxJobs jobs = new InboxJobs(service, settings, (job, period) -> {
             asked.add(job);
             return false;

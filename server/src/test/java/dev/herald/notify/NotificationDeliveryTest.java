@@ -536,7 +536,9 @@ class NotificationDeliveryTest {
     void chatToAnOfflineUser_isKeptAsAMessageNotificationAndShownOnTheirNextConnect() {
         long sender = newUser();
         long recipient = newUser();
+        fx.openEmpty(recipient).close(); // known (chats to unknown ids are refused), then offline
         try (WsClient ws = fx.openEmpty(sender)) {
+            awaitOnlineExactly(sender);
             JsonNode ack = ws.request("chat", Map.of("to_user_id", recipient, "content", "are you there?"));
             assertThat(ack.at("/data/delivered").asBoolean()).isFalse();
             assertThat(ack.at("/data/stored").asBoolean()).isTrue();
