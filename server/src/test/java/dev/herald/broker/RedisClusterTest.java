@@ -202,8 +202,9 @@ class RedisClusterTest {
     @Test
     void chat_toAUserOnNoNode_isKeptForLater() {
         // a user the node's database knows (these nodes have a database each; chats to unknown
-        // ids are refused), now on no node
-        connect(a, 166, 1).close();
+        // ids are refused), now on no node; connectQuiet waits for the inbox push, after the
+        // user was recorded
+        a.connectQuiet(166).close();
         cluster.awaitSubscribers("u.166", 0);
         try (WsClient from = connect(a, 165, 1)) {
             JsonNode ack = from.request("chat", Map.of("to_user_id", 166, "content", "later"));

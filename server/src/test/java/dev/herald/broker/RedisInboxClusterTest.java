@@ -60,9 +60,7 @@ class RedisInboxClusterTest {
                 TestServer a = cluster.node(0);
                 TestServer b = cluster.node(1);
                 TestServer c = cluster.node(2);
-                try (WsClient once = b.connect(602)) {
-                    cluster.awaitSubscribers("u.602", 1);
-                }
+                b.connectQuiet(602).close(); // waits for the inbox push, after 602 was recorded as known
                 cluster.awaitSubscribers("u.602", 0);
                 try (WsClient from = a.connect(601)) {
                     JsonNode kept = from.request("chat", Map.of("to_user_id", 602, "content", "while you were out"));

@@ -3,6 +3,7 @@ package dev.herald.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.Await;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.time.Duration;
@@ -47,6 +48,8 @@ class ChatFramesTest {
     @Test
     void chatToAnOfflineUser_isAckedNotDeliveredButKeptForLater() {
         server.connectQuiet(399).close(); // bob is a user Herald knows (chats to unknown ids are refused)
+        Await.until("bob offline", () -> !server.api("POST", "/admin/websocket/check-online", "{\"user_id\":399}")
+                .json().at("/data/is_online").asBoolean());
         try (WsClient alice = server.connectQuiet(303)) {
             JsonNode ack = alice.request("chat", Map.of("to_user_id", 399, "content", "are you there?"));
             assertThat(ack.get("type").asText()).isEqualTo("ack");
