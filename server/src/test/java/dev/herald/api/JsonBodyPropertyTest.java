@@ -337,7 +337,7 @@ class JsonBodyPropertyTest {
     @Provide
     Arbitrary<Valid> validBodies() {
         Arbitrary<String> titles = JsonArbitraries.awkwardStrings(100)
-                .filter(s -> !s.isBlank() && s.indexOf('\u0000') < 0);
+                .map(s -> "t" + s.replace('\u0000', ' ')); // not blank; no NUL, which the API may refuse
         return Combinators.combine(Arbitraries.longs().between(1, MAX_SAFE_ID).list().ofMinSize(1).ofMaxSize(20),
                 titles, JsonArbitraries.objects(2), Arbitraries.of(true, false)).as(Valid::new);
     }
