@@ -73,9 +73,15 @@ final class ChannelFrames {
     /** Writes the recovered history, then the publications parked meanwhile; on the connection's loop. */
     private void recover(Connection c, InboundFrame f, Subscription s, Broker.History h, Throwable err) {
         if (s.pending == null) {
-            // unsubscribed (or closed) while the history was read: the subscribe still gets its answer
-            if (err == null && c.slot >= 0) {
+            // unsubscribed (or closed) while the history was read: the subscribe still gets its one
+            // answer, also when the read failed
+            if (c.slot < 0) {
+                return;
+            }
+            if (err == null) {
                 c.send(Frames.reply("ack", f.id(), subscribeAck(s.channel, h, false, false)));
+            } else {
+                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "channel history is unavailable right now; not subscribed");
             }
             return;
         }

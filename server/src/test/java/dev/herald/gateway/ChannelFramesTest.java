@@ -196,6 +196,31 @@ class ChannelFramesTest {
         }
     }
 
+    /**
+     * A subscribe with {@code since} whose history read fails (Redis out of reach) after an
+     * unsubscribe of the same channel overtook it: both frames still get exactly one reply each.
+     */
+    @Test
+    void unsubscribeOvertakingASubscribeWhoseHistoryReadFails_bothGetExactlyOneReply() throws Exception {
+        String ch = channel();
+        try (dev.herald.testing.TcpForwarder redisLink = new dev.herald.testing.TcpForwarder(6379)) {
+            Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:" + redisLink.port(), "redis.timeout", "1s",
+                    "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+            try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(213)) {
+                publish(node, ch, 1);
+                redisLink.cut();
+                String sub = c.send("subscribe", since(ch, 0));
+                String unsub = c.send("unsubscribe", Map.of("channel", ch));
+                List<JsonNode> replies = new ArrayList<>();
+                for (JsonNode f; (f = c.maybeNext(Duration.ofSeconds(4))) != null; ) {
+                    replies.add(f);
+                }
+                assertThat(replies).as("replies to the subscribe").filteredOn(f -> sub.equals(f.path("id").asText())).hasSize(1);
+                assertThat(replies).as("replies to the unsubscribe").filteredOn(f -> unsub.equals(f.path("id").asText())).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void sinceTheLatestOffset_recoversNothingMissed() {
         String ch = channel();
