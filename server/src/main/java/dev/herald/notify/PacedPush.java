@@ -87,10 +87,15 @@ final class PacedPush implements Connection.Paced {
         connection.onLoop(() -> connection.endPaced(this));
     }
 
+    /**
+     * The channel became writable. This may happen inside {@link #pump}'s own flush (the socket
+     * took everything at once), so the pump runs as a task of its own, once per wait.
+     */
     @Override
     public void resume() {
         if (waiting) {
-            pump();
+            waiting = false;
+            channel.eventLoop().execute(this::pump);
         }
     }
 
@@ -104,11 +109,12 @@ final class PacedPush implements Connection.Paced {
         boolean wrote = false;
         while (!frames.isEmpty()) {
             if (!channel.isWritable()) {
+                // waiting before the flush: the flush itself may bring writability back
+                waiting = true;
+                connection.pacedWaiting(true);
                 if (wrote) {
                     channel.flush();
                 }
-                waiting = true;
-                connection.pacedWaiting(true);
                 return;
             }
             channel.write(WireFrames.text(frames.poll()), channel.voidPromise());
