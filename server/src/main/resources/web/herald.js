@@ -81,7 +81,8 @@
 /**
  * @typedef {object} SubscribeOptions
  * @property {(info: SubscribeInfo) => void} [onSubscribed] after every (re)subscription
- * @property {(error: HeraldError) => void} [onError] when the server refuses the subscription
+ * @property {(error: HeraldError) => void} [onError] when the server refuses the subscription, or
+ *   leaves the channel later (`unsubscribed`, e.g. after a refresh to a token without it)
  */
 
 const DEFAULTS = Object.freeze({
