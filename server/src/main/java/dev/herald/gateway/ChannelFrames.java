@@ -59,8 +59,16 @@ final class ChannelFrames {
         // after it arrives live: acked offsets and replayed history leave no gap
         if (since < 0) {
             Hub.Joined joined = gateway.hub().subscribe(c, channel, false);
+            Subscription s = joined.subscription();
             joined.heard().thenCompose(v -> broker.position(channel))
-                    .whenComplete((h, err) -> reply(c, f, channel, h, err, null));
+                    .whenComplete((h, err) -> c.onLoop(() -> {
+                        if (err != null || (c.subscriptions != null && c.subscriptions.get(channel) == s)) {
+                            reply(c, f, channel, h, err, null);
+                        } else if (c.slot >= 0) {
+                            // an unsubscribe overtook the position read: say so, as for a recovering one
+                            c.send(Frames.reply("ack", f.id(), subscribeAck(channel, h, null, false)));
+                        }
+                    }));
             return;
         }
         Hub.Joined joined = gateway.hub().subscribe(c, channel, true);
@@ -107,7 +115,7 @@ final class ChannelFrames {
         c.send(Frames.reply("ack", f.id(), subscribeAck(channel, h, recovered, true)));
     }
 
-    /** {@code subscribed} is false only when an unsubscribe overtook a subscribe that was recovering. */
+    /** {@code subscribed} is false only when an unsubscribe overtook the subscribe before its ack. */
     private static Map<String, Object> subscribeAck(String channel, Broker.History h, Boolean recovered, boolean subscribed) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", "subscribe");
