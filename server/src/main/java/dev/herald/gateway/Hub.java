@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * channel's first local subscriber and last one leaving activate and deactivate its broker topic,
  * as do a user's. Those transitions happen under {@link ConcurrentHashMap#compute}, so they are
  * atomic per key; so is the per-user connection limit ({@link #reserve} counts and keeps a place in
- * the same step). Opening a connection or a subscription returns when the node hears its topic,
+ * the same step, for an upgrade and for a bind alike). Opening a connection or a subscription returns when the node hears its topic,
  * which the gateway waits for before it tells the client ({@code init}, the subscribe {@code ack}).
  */
 public final class Hub implements Broker.Sink {
