@@ -495,6 +495,17 @@ describe('inbox sync and acks', () => {
     assert.deepEqual(done, { type: 'sync', synced: 0, count: 2 });
   });
 
+  test('sync() on open asks anyway when the end of the push on open does not come in time', async () => {
+    const ctx = setup({ requestTimeoutMs: 500 });
+    const socket = await connectAndOpen(ctx);
+    ctx.herald.sync().catch(() => {});
+    await ctx.clock.advance(499);
+    assert.equal(socket.frames('sync').length, 0);
+    await ctx.clock.advance(1);
+    await settle();
+    assert.equal(socket.frames('sync').length, 1);
+  });
+
   test('a sync() waiting for the push on open rejects when the link drops', async () => {
     const ctx = setup();
     const socket = await connectAndOpen(ctx);

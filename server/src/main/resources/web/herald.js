@@ -534,7 +534,19 @@ export class Herald {
       // The server is still pushing the backlog it sends on every open (its unread_count ends
       // it). Asking now would bring again what that push brings and the client has not acked yet,
       // so ask after it, from the last id it brought.
-      await new Promise((resolve, reject) => this.#afterPushOnOpen.add({ resolve, reject }));
+      // When that end does not come (the server could not read the inbox) it asks anyway after
+      // requestTimeoutMs; a push still running then answers in_progress, never a second copy.
+      await new Promise((resolve, reject) => {
+        const waiter = {
+          resolve: () => { this.#timers.clearTimeout(timer); resolve(); },
+          reject: (error) => { this.#timers.clearTimeout(timer); reject(error); },
+        };
+        const timer = this.#timers.setTimeout(() => {
+          this.#afterPushOnOpen.delete(waiter);
+          resolve();
+        }, this.#options.requestTimeoutMs);
+        this.#afterPushOnOpen.add(waiter);
+      });
     }
     for (;;) {
       const since = this.#lastNotificationId;
