@@ -399,6 +399,27 @@ describe('subscribe', () => {
     assert.deepEqual(errors, ['forbidden']);
   });
 
+  test('a channel the server leaves after a refresh reaches onError and is not joined again', async () => {
+    const ctx = setup();
+    const socket = await connectAndOpen(ctx);
+    const errors = [];
+    const received = [];
+    const left = [];
+    ctx.herald.on('unsubscribed', (d) => left.push(d.channel));
+    ctx.herald.subscribe('private-x', (d) => received.push(d), { onError: (e) => errors.push(e.code) });
+    ctx.herald.subscribe('news', () => {});
+    socket.receive({ type: 'unsubscribed', data: { channel: 'private-x', code: 'forbidden', message: 'not any more' } });
+    socket.receive({ type: 'message', channel: 'private-x', offset: 9, data: { late: true } });
+    assert.deepEqual(errors, ['forbidden']);
+    assert.deepEqual(left, ['private-x']);
+    assert.deepEqual(received, [], 'nothing of the channel after it was left');
+
+    socket.drop();
+    await ctx.clock.advance(100);
+    ctx.socket().open();
+    assert.deepEqual(ctx.socket().frames('subscribe').map((f) => f.data.channel), ['news']);
+  });
+
   test('channel publications do not reach type listeners', async () => {
     const ctx = setup();
     const socket = await connectAndOpen(ctx);
@@ -442,6 +463,7 @@ describe('inbox sync and acks', () => {
     const counts = [];
     ctx.herald.on('unread_count', (d) => counts.push(d.count));
     socket.receive({ type: 'notification', data: { id: 4 } });
+    socket.receive({ type: 'unread_count', data: { count: 5 } }); // the end of the push on open
     const done = ctx.herald.sync();
     await settle();
     assert.deepEqual(socket.last('sync').data, { since_id: 4 });
@@ -453,7 +475,57 @@ describe('inbox sync and acks', () => {
     socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 0, count: 5 } });
     assert.deepEqual(await done, { type: 'sync', synced: 0, count: 5 });
     assert.equal(socket.frames('sync').length, 2);
-    assert.deepEqual(counts, [5, 5]);
+    assert.deepEqual(counts, [5, 5, 5]);
+  });
+
+  test('sync() called right on open waits for the push on open to end, then asks from its last id', async () => {
+    const ctx = setup();
+    const socket = await connectAndOpen(ctx);
+    let done = null;
+    const waiting = ctx.herald.sync().then((reply) => (done = reply));
+    await settle();
+    assert.equal(socket.frames('sync').length, 0, 'nothing asked while the server pushes the backlog');
+    socket.receive({ type: 'notification', data: { id: 7 } });
+    socket.receive({ type: 'notification', data: { id: 9 } });
+    socket.receive({ type: 'unread_count', data: { count: 2 } });
+    await settle();
+    assert.deepEqual(socket.last('sync').data, { since_id: 9 });
+    socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 0, count: 2 } });
+    await waiting;
+    assert.deepEqual(done, { type: 'sync', synced: 0, count: 2 });
+  });
+
+  test('sync() on open asks anyway when the end of the push on open does not come in time', async () => {
+    const ctx = setup({ requestTimeoutMs: 500 });
+    const socket = await connectAndOpen(ctx);
+    ctx.herald.sync().catch(() => {});
+    await ctx.clock.advance(499);
+    assert.equal(socket.frames('sync').length, 0);
+    await ctx.clock.advance(1);
+    await settle();
+    assert.equal(socket.frames('sync').length, 1);
+  });
+
+  test('a sync() waiting for the push on open rejects when the link drops', async () => {
+    const ctx = setup();
+    const socket = await connectAndOpen(ctx);
+    const outcome = ctx.herald.sync().then(() => 'resolved', (e) => e.code);
+    socket.drop();
+    assert.equal(await outcome, 'closed');
+  });
+
+  test('sync() while the server still pushes (another sync): the in_progress reply ends it, no count', async () => {
+    const ctx = setup();
+    const socket = await connectAndOpen(ctx);
+    socket.receive({ type: 'unread_count', data: { count: 3 } });
+    const counts = [];
+    ctx.herald.on('unread_count', (d) => counts.push(d.count));
+    const done = ctx.herald.sync();
+    await settle();
+    socket.receive({ type: 'ack', id: socket.last('sync').id, data: { type: 'sync', synced: 0, in_progress: true } });
+    assert.deepEqual(await done, { type: 'sync', synced: 0, in_progress: true });
+    assert.equal(socket.frames('sync').length, 1, 'asked once');
+    assert.deepEqual(counts, [], 'the running push sends the count itself');
   });
 
   test('acks notifications in one batch per window', async () => {

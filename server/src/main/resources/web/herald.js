@@ -81,7 +81,8 @@
 /**
  * @typedef {object} SubscribeOptions
  * @property {(info: SubscribeInfo) => void} [onSubscribed] after every (re)subscription
- * @property {(error: HeraldError) => void} [onError] when the server refuses the subscription
+ * @property {(error: HeraldError) => void} [onError] when the server refuses the subscription, or
+ *   leaves the channel later (`unsubscribed`, e.g. after a refresh to a token without it)
  */
 
 const DEFAULTS = Object.freeze({
@@ -168,6 +169,10 @@ export class Herald {
   #generation = 0;
   #nextId = 1;
   #lastNotificationId = 0;
+  /** True from an open until the server's push on open ends (its `unread_count`). */
+  #pushOnOpen = false;
+  /** @type {Set<{resolve: Function, reject: Function}>} sync() calls waiting for that end */
+  #afterPushOnOpen = new Set();
   #reconnectTimer = null;
   #heartbeatTimer = null;
   #deadlineTimer = null;
@@ -346,6 +351,7 @@ export class Herald {
     const reconnected = this.#hasBeenOpen;
     this.#hasBeenOpen = true;
     this.#attempt = 0;
+    this.#pushOnOpen = true;
     this.#setState('open', { reconnected });
     this.#armHeartbeat();
     this.#scheduleTokenRefresh();
@@ -393,6 +399,9 @@ export class Herald {
       reject(new HeraldError('closed', reason));
     }
     this.#pending.clear();
+    this.#pushOnOpen = false;
+    for (const { reject } of this.#afterPushOnOpen) reject(new HeraldError('closed', reason));
+    this.#afterPushOnOpen.clear();
   }
 
   #setState(state, details = {}) {
@@ -441,7 +450,9 @@ export class Herald {
       this.#deliverToChannel(frame, data);
       return;
     }
+    if (frame.type === 'unsubscribed') this.#onUnsubscribed(data);
     if (frame.type === 'notification') this.#noteNotification(data);
+    if (frame.type === 'unread_count') this.#pushOnOpenEnded();
     if (frame.type === 'error' && data.code === 'token_expired') this.#tokenStale = true;
     this.#emit(frame.type, data, frame);
   }
@@ -492,22 +503,63 @@ export class Herald {
     );
   }
 
+  /**
+   * The server left a channel for us (a `refresh` to a token that no longer allows it): the
+   * channel is forgotten (no rejoin after a reconnect) and each of its handlers' `onError` gets a
+   * HeraldError with the server's code (`forbidden`). The frame also reaches `on('unsubscribed')`.
+   */
+  #onUnsubscribed(data) {
+    const entry = this.#channels.get(data.channel);
+    if (!entry) return;
+    this.#channels.delete(data.channel);
+    const error = new HeraldError(data.code ?? 'unsubscribed', data.message ?? `left ${data.channel}`);
+    for (const handler of [...entry.handlers]) if (handler.onError) call(handler.onError, error);
+  }
+
   // ---- inbox sync and acks ----
 
   /**
    * Asks for the undelivered notifications newer than the last one seen, page after page until a
    * page brings none; they arrive as `notification` events and the unread count of the last reply
    * as an `unread_count` event. Not needed after a (re)connect: the server pushes the backlog on
-   * every open by itself. Resolves with the last reply's data.
-   * @returns {Promise<{synced: number, count: number}>}
+   * every open by itself; called while that push runs (e.g. right on `open`), it waits for the
+   * push to end (its `unread_count`) and then asks from the last id the push brought, so nothing
+   * arrives twice. Should the server still be pushing (a push or a sync of another caller), it
+   * answers at once with `{synced: 0, in_progress: true}` and no count: the running push brings
+   * the same notifications, then the count. Resolves with the last reply's data.
+   * @returns {Promise<{synced: number, count?: number, in_progress?: boolean}>}
    */
   async sync() {
+    if (this.#pushOnOpen && this.#state === 'open') {
+      // The server is still pushing the backlog it sends on every open (its unread_count ends
+      // it). Asking now would bring again what that push brings and the client has not acked yet,
+      // so ask after it, from the last id it brought.
+      // When that end does not come (the server could not read the inbox) it asks anyway after
+      // requestTimeoutMs; a push still running then answers in_progress, never a second copy.
+      await new Promise((resolve, reject) => {
+        const waiter = {
+          resolve: () => { this.#timers.clearTimeout(timer); resolve(); },
+          reject: (error) => { this.#timers.clearTimeout(timer); reject(error); },
+        };
+        const timer = this.#timers.setTimeout(() => {
+          this.#afterPushOnOpen.delete(waiter);
+          resolve();
+        }, this.#options.requestTimeoutMs);
+        this.#afterPushOnOpen.add(waiter);
+      });
+    }
     for (;;) {
       const since = this.#lastNotificationId;
       const reply = await this.request('sync', since ? { since_id: since } : {});
       if (typeof reply.count === 'number') this.#emit('unread_count', { count: reply.count }, null);
       if (!(reply.synced > 0 && this.#lastNotificationId > since)) return reply;
     }
+  }
+
+  #pushOnOpenEnded() {
+    this.#pushOnOpen = false;
+    for (const { resolve } of this.#afterPushOnOpen) resolve();
+    this.#afterPushOnOpen.clear();
   }
 
   #noteNotification(data) {

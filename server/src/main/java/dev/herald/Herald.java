@@ -21,6 +21,7 @@ import dev.herald.cluster.RedisConnections;
 import dev.herald.cluster.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.gateway.CloseCodes;
+import dev.herald.gateway.ConnectionLimitException;
 import dev.herald.gateway.Gateway;
 import dev.herald.gateway.Hub;
 import dev.herald.gateway.OfflineChat;
@@ -100,13 +101,15 @@ public final class Herald implements AutoCloseable {
                 presence, metrics, settings.notifications());
         OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;
         Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, offline);
-        NotificationFrames inboxFrames = new NotificationFrames(notifications);
+        NotificationFrames inboxFrames = new NotificationFrames(notifications, settings.gateway().backlogPushBytes());
         inboxFrames.register(gateway.dispatcher());
         hub.addListener(inboxFrames);
 
         Router router = new Router(new Credentials(auth.apiKeys(), verifier));
         router.mapError(t -> t instanceof BrokerUnavailableException
                 ? ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes") : null);
+        router.mapError(t -> t instanceof ConnectionLimitException
+                ? new ApiException(429, t.getMessage() + " on its node; the connection was closed") : null);
         router.mapError(t -> t instanceof StoreUnavailableException
                 ? ApiException.unavailable("the database is unavailable; nothing was changed, try again") : null);
         this.health = new HealthApi(hub, broker, metrics);

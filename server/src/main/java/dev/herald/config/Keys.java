@@ -30,6 +30,8 @@ final class Keys {
         DEFAULTS.put("gateway.max-outbound-bytes", "1MiB");
         DEFAULTS.put("gateway.max-channels", "100");
         DEFAULTS.put("gateway.max-connections-per-user", "20");
+        DEFAULTS.put("gateway.backlog-push-bytes", "1MiB");
+        DEFAULTS.put("gateway.backlog-drain-timeout", "60s");
         DEFAULTS.put("channels.history-size", "100");
         DEFAULTS.put("channels.history-ttl", "10m");
         DEFAULTS.put("http.max-body-bytes", "1MiB");

@@ -47,7 +47,9 @@ public record Settings(
             int hardFrameBytes,
             int maxOutboundBytes,
             int maxChannels,
-            int maxConnectionsPerUser) {}
+            int maxConnectionsPerUser,
+            int backlogPushBytes,
+            Duration backlogDrainTimeout) {}
 
     /** Bounded per-channel history used to resume with {@code since}. */
     public record Channels(int historySize, Duration historyTtl) {}

@@ -85,9 +85,16 @@ public final class SettingsLoader {
                 duration("gateway.heartbeat-interval"), duration("gateway.idle-timeout"),
                 intValue("gateway.rate-limit", 1, 1_000_000), intValue("gateway.rate-limit-grace", 0, 1_000_000),
                 bytes("gateway.max-frame-bytes"), bytes("gateway.hard-frame-bytes"), bytes("gateway.max-outbound-bytes"),
-                intValue("gateway.max-channels", 1, 100_000), intValue("gateway.max-connections-per-user", 1, 10_000));
+                intValue("gateway.max-channels", 1, 100_000), intValue("gateway.max-connections-per-user", 1, 10_000),
+                bytes("gateway.backlog-push-bytes"), duration("gateway.backlog-drain-timeout"));
         if (gateway.hardFrameBytes() < gateway.maxFrameBytes()) {
             problem("gateway.hard-frame-bytes", "must be at least gateway.max-frame-bytes");
+        }
+        if (gateway.backlogPushBytes() < 1024) {
+            problem("gateway.backlog-push-bytes", "must be at least 1KiB");
+        }
+        if (gateway.backlogDrainTimeout().toMillis() < 1000) {
+            problem("gateway.backlog-drain-timeout", "must be at least 1s (the check runs once a second)");
         }
         var channels = new Settings.Channels(intValue("channels.history-size", 0, 1_000_000), duration("channels.history-ttl"));
         var http = new Settings.Http(bytes("http.max-body-bytes"), intValue("http.max-recipients", 1, 10_000_000));

@@ -59,8 +59,16 @@ final class ChannelFrames {
         // after it arrives live: acked offsets and replayed history leave no gap
         if (since < 0) {
             Hub.Joined joined = gateway.hub().subscribe(c, channel, false);
+            Subscription s = joined.subscription();
             joined.heard().thenCompose(v -> broker.position(channel))
-                    .whenComplete((h, err) -> reply(c, f, channel, h, err, null));
+                    .whenComplete((h, err) -> c.onLoop(() -> {
+                        if (err != null || (c.subscriptions != null && c.subscriptions.get(channel) == s)) {
+                            reply(c, f, channel, h, err, null);
+                        } else if (c.slot >= 0) {
+                            // an unsubscribe overtook the position read: say so, as for a recovering one
+                            c.send(Frames.reply("ack", f.id(), subscribeAck(channel, h, null, false)));
+                        }
+                    }));
             return;
         }
         Hub.Joined joined = gateway.hub().subscribe(c, channel, true);
@@ -73,9 +81,15 @@ final class ChannelFrames {
     /** Writes the recovered history, then the publications parked meanwhile; on the connection's loop. */
     private void recover(Connection c, InboundFrame f, Subscription s, Broker.History h, Throwable err) {
         if (s.pending == null) {
-            // unsubscribed (or closed) while the history was read: the subscribe still gets its answer
-            if (err == null && c.slot >= 0) {
+            // unsubscribed (or closed) while the history was read: the subscribe still gets its one
+            // answer, also when the read failed
+            if (c.slot < 0) {
+                return;
+            }
+            if (err == null) {
                 c.send(Frames.reply("ack", f.id(), subscribeAck(s.channel, h, false, false)));
+            } else {
+                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "channel history is unavailable right now; not subscribed");
             }
             return;
         }
@@ -101,7 +115,7 @@ final class ChannelFrames {
         c.send(Frames.reply("ack", f.id(), subscribeAck(channel, h, recovered, true)));
     }
 
-    /** {@code subscribed} is false only when an unsubscribe overtook a subscribe that was recovering. */
+    /** {@code subscribed} is false only when an unsubscribe overtook the subscribe before its ack. */
     private static Map<String, Object> subscribeAck(String channel, Broker.History h, Boolean recovered, boolean subscribed) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", "subscribe");

@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One WebSocket connection. Fields marked loop-confined are only touched on the channel's event
  * loop; {@code principal} is read from any thread. Sends may come from any thread: Netty hands them
- * to the loop. A connection whose unflushed output passes the high water mark is closed as a slow
- * consumer instead of buffering without bound.
+ * to the loop. A connection whose unsent output passes {@code gateway.max-outbound-bytes} is closed
+ * as a slow consumer instead of buffering without bound. The channel's write-buffer water marks are
+ * a half and a quarter of that limit: they pace the one {@link Paced} writer a connection may have
+ * (the inbox's backlog push), which writes only while the channel is writable and so never takes
+ * more than half of the limit, leaving the rest for live pushes.
  */
 public final class Connection {
     private static final long FORCE_CLOSE_MILLIS = 2000;
@@ -23,6 +26,7 @@ public final class Connection {
     private final long id;
     private final String clientId;
     private final long connectedNanos;
+    private final int outboundLimit;
     final LoopShard shard;
     final RateLimiter rateLimiter;
     private volatile Principal principal;
@@ -35,10 +39,25 @@ public final class Connection {
     long lastSeenNanos;
     long lastPingNanos;
     Map<String, Subscription> subscriptions;
+    private Paced paced;
+    /** Whether the paced writer waits for the client to read, and since when (System.nanoTime). */
+    boolean pacedWaiting;
+    long pacedWaitingSince;
+
+    /**
+     * A writer that sends more than a socket buffer holds (the inbox's backlog push): it writes
+     * while the channel is writable and, once it is not, waits for {@link #resume}. A connection
+     * runs at most one at a time ({@link #beginPaced}).
+     */
+    public interface Paced {
+        /** Called on the connection's loop when the channel became writable again. */
+        void resume();
+    }
 
     Connection(Channel channel, long id, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
-               long nowNanos) {
+               long nowNanos, int outboundLimit) {
         this.channel = channel;
+        this.outboundLimit = outboundLimit;
         this.id = id;
         this.clientId = clientId;
         this.principal = principal;
@@ -135,12 +154,62 @@ public final class Connection {
             wireFrame.release();
             return;
         }
-        if (!channel.isWritable()) {
+        if (overOutboundLimit()) {
             wireFrame.release();
             closeNow(CloseCodes.POLICY, "slow consumer");
             return;
         }
         channel.writeAndFlush(wireFrame, channel.voidPromise());
+    }
+
+    /**
+     * Whether the output waiting to be sent is over {@code gateway.max-outbound-bytes}. Below the
+     * high water mark (half of it) the channel is writable; above, Netty tells how far it is from
+     * the low water mark, which gives the exact amount waiting.
+     */
+    boolean overOutboundLimit() {
+        if (channel.isWritable()) {
+            return false;
+        }
+        long pending = channel.bytesBeforeWritable() + channel.config().getWriteBufferLowWaterMark() - 1;
+        return pending > outboundLimit;
+    }
+
+    /**
+     * Makes {@code p} this connection's paced writer; on its loop. False when another one runs (or
+     * the connection has closed): a connection never runs two.
+     */
+    public boolean beginPaced(Paced p) {
+        if (paced != null || slot < 0 || !channel.isActive()) {
+            return false;
+        }
+        paced = p;
+        return true;
+    }
+
+    /** {@code p} has finished (or given up); on the connection's loop. */
+    public void endPaced(Paced p) {
+        if (paced == p) {
+            paced = null;
+            pacedWaiting = false;
+        }
+    }
+
+    /**
+     * The paced writer waits for the client to read ({@code true}) or goes on ({@code false}); on
+     * the loop. A writer that waits longer than {@code gateway.backlog-drain-timeout} gets the
+     * connection closed by the loop's sweep (1008 {@code backlog not drained}).
+     */
+    public void pacedWaiting(boolean waiting) {
+        pacedWaiting = waiting;
+        pacedWaitingSince = System.nanoTime();
+    }
+
+    /** The channel became writable again; on the loop. */
+    void writable() {
+        if (paced != null) {
+            paced.resume();
+        }
     }
 
     /**

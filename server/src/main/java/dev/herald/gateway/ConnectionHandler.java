@@ -1,6 +1,5 @@
 package dev.herald.gateway;
 
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
@@ -54,35 +53,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (frame instanceof PongWebSocketFrame) {
             return;
         }
-        if (frame instanceof PingWebSocketFrame) {
-            // pongs bypass Connection.write, so check the outbound limit here: a client flooding pings
-            // without reading would otherwise make the server queue pongs without bound
-            if (!connection.channel().isWritable()) {
-                connection.closeNow(CloseCodes.POLICY, "slow consumer");
-                return;
-            }
-            connection.channel().writeAndFlush(new PongWebSocketFrame(frame.content().retain()),
-                    connection.channel().voidPromise());
-            return;
-        }
         if (frame instanceof CloseWebSocketFrame close) {
             if (connection.closeReason() != null) {
                 connection.channel().close(); // the client's answer to our close frame
             } else {
-                connection.channel().writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                // echo the client's status code (RFC 6455 §5.5.1); a close frame without one
+                // (statusCode() is -1) is answered with 1000, normal closure
+                int code = close.statusCode() < 0 ? CloseCodes.NORMAL : close.statusCode();
+                connection.channel().writeAndFlush(new CloseWebSocketFrame(code, ""))
                         .addListener(f -> connection.channel().close());
             }
             return;
         }
-        HeraldMetrics metrics = gateway.metrics();
+        // every data frame and every ping takes a token: a ping flood is abuse like a text flood
         if (!connection.rateLimiter.tryAcquire(now)) {
-            metrics.error(ErrorCode.RATE_LIMITED.wire());
+            gateway.metrics().error(ErrorCode.RATE_LIMITED.wire());
             if (connection.rateLimiter.abusive()) {
                 connection.closeNow(CloseCodes.POLICY, "rate limit exceeded");
             } else {
                 connection.sendError(idOf(frame), ErrorCode.RATE_LIMITED, "too many frames: at most "
                         + gateway.settings().gateway().rateLimitPerMinute() + " per minute");
             }
+            return;
+        }
+        if (frame instanceof PingWebSocketFrame) {
+            // pongs bypass Connection.write, so check the outbound limit here: a client sending pings
+            // without reading would otherwise make the server queue pongs without bound
+            if (connection.overOutboundLimit()) {
+                connection.closeNow(CloseCodes.POLICY, "slow consumer");
+                return;
+            }
+            connection.channel().writeAndFlush(new PongWebSocketFrame(frame.content().retain()),
+                    connection.channel().voidPromise());
             return;
         }
         if (frame instanceof BinaryWebSocketFrame) {
@@ -126,6 +128,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            connection.writable();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 

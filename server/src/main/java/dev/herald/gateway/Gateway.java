@@ -8,6 +8,7 @@ import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.Frames;
 import io.netty.channel.Channel;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +55,10 @@ public final class Gateway {
      * limit (null = none).
      */
     public Connection open(Channel channel, Principal principal, Hub.Seat seat) {
+        // writable up to half of the outbound limit, writable again under a quarter: the backlog
+        // push is paced by these marks, live pushes are cut off only at the limit itself
+        int limit = settings.gateway().maxOutboundBytes();
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 4, limit / 2));
         Hub.Opened opened = hub.open(channel, principal, seat);
         Connection c = opened.connection();
         channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, this));

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * channel's first local subscriber and last one leaving activate and deactivate its broker topic,
  * as do a user's. Those transitions happen under {@link ConcurrentHashMap#compute}, so they are
  * atomic per key; so is the per-user connection limit ({@link #reserve} counts and keeps a place in
- * the same step). Opening a connection or a subscription returns when the node hears its topic,
+ * the same step, for an upgrade and for a bind alike). Opening a connection or a subscription returns when the node hears its topic,
  * which the gateway waits for before it tells the client ({@code init}, the subscribe {@code ack}).
  */
 public final class Hub implements Broker.Sink {
@@ -165,7 +165,8 @@ public final class Hub implements Broker.Sink {
         LoopShard shard = shards.get(channel.eventLoop());
         long now = System.nanoTime();
         var limiter = new RateLimiter(settings.gateway().rateLimitPerMinute(), settings.gateway().rateLimitGrace(), now);
-        Connection c = new Connection(channel, id, nodeId + "-" + Long.toHexString(id), principal, shard, limiter, now);
+        Connection c = new Connection(channel, id, ClientIds.next(), principal, shard, limiter, now,
+                settings.gateway().maxOutboundBytes());
         shard.add(c);
         connections.incrementAndGet();
         if (principal != null) {
@@ -200,16 +201,18 @@ public final class Hub implements Broker.Sink {
     }
 
     /**
-     * Binds a connection that {@link #claimUnbound} took to a user; runs on its event loop. Returns
-     * null when it closed meanwhile, else a stage that completes when this node hears the user's
-     * topic.
+     * Binds a connection that {@link #claimUnbound} took to a user, in the place {@code seat} kept
+     * for it under the per-user limit; runs on its event loop. Returns null when it closed
+     * meanwhile (the place is given back), else a stage that completes when this node hears the
+     * user's topic.
      */
-    private CompletionStage<Void> bind(Connection c, Principal principal) {
+    private CompletionStage<Void> bind(Connection c, Principal principal, Seat seat) {
         if (c.bound() || c.slot < 0) {
+            release(seat);
             return null;
         }
         c.principal(principal);
-        return addUser(c, null);
+        return addUser(c, seat);
     }
 
     /**
@@ -342,10 +345,19 @@ public final class Hub implements Broker.Sink {
             }
         } else if (message instanceof Message.Bind b) {
             Connection c = claimUnbound(b.clientId());
-            if (c != null) {
-                c.onLoop(() -> bindUser(c, b.userId()));
-                return true;
+            if (c == null) {
+                return false;
             }
+            // a bound connection counts under the per-user limit like one that came with a token:
+            // the place is taken here, atomically with the user's other connections and upgrades
+            int max = settings.gateway().maxConnectionsPerUser();
+            Seat seat = reserve(b.userId(), max);
+            if (seat == null) {
+                c.onLoop(() -> c.close(CloseCodes.POLICY, "too many connections"));
+                throw new ConnectionLimitException(b.userId(), max);
+            }
+            c.onLoop(() -> bindUser(c, b.userId(), seat));
+            return true;
         }
         return false;
     }
@@ -375,9 +387,9 @@ public final class Hub implements Broker.Sink {
     }
 
     /** Completes the bind flow for an unbound local connection: it becomes {@code userId}'s. */
-    private void bindUser(Connection c, long userId) {
+    private void bindUser(Connection c, long userId, Seat seat) {
         Principal p = new Principal(Principal.Kind.USER, userId, java.util.List.of(), Instant.MAX);
-        CompletionStage<Void> heard = bind(c, p);
+        CompletionStage<Void> heard = bind(c, p, seat);
         if (heard != null) {
             // bind_success once pushes to the user reach this connection, as init for a token
             heard.whenComplete((v, e) -> c.onLoop(() -> {

@@ -136,16 +136,21 @@ final class LoopShard {
     }
 
     /**
-     * Once a second: closes idle, unbound-too-long and expired connections, and pings the others
-     * every heartbeat interval.
+     * Once a second: closes idle, unbound-too-long and expired connections and those whose backlog
+     * push has waited too long for them to read, and pings the others every heartbeat interval.
      */
     void sweep(long nowNanos, Instant now) {
         long idle = limits.idleTimeout().toNanos();
         long ping = limits.heartbeatInterval().toNanos();
+        long drain = limits.backlogDrainTimeout().toNanos();
         for (int i = size - 1; i >= 0; i--) {
             Connection c = connections[i];
             if (nowNanos - c.lastSeenNanos > idle) {
                 c.close(CloseCodes.GOING_AWAY, "idle timeout");
+            } else if (c.pacedWaiting && nowNanos - c.pacedWaitingSince > drain) {
+                // the client reads nothing of its backlog (though it may keep sending): its close
+                // frame would wait behind the unread output, so the connection is dropped at once
+                c.closeNow(CloseCodes.POLICY, "backlog not drained");
             } else if (!c.bound() && bindAllowed && nowNanos - c.connectedNanos() > bindGraceNanos) {
                 c.close(CloseCodes.POLICY, "bind timeout");
             } else if (c.bound() && c.principal().expiresAt().isBefore(now.minus(clockSkew))) {

@@ -7,6 +7,7 @@ import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frames;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
+import java.util.List;
 import java.util.Map;
 
 /** {@code ping}, {@code heartbeat}, {@code presence} and {@code refresh}: the connection's own upkeep. */
@@ -61,6 +62,24 @@ final class SessionFrames {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "the new token is for another user");
         }
         c.principal(next);
+        dropForbiddenChannels(c, next);
         c.send(Frames.reply("ack", f.id(), Map.of("type", "refresh", "expires_at", next.expiresAt().toString())));
+    }
+
+    /**
+     * After a refresh the connection keeps only the channels the new token allows: each other one
+     * is left and the client told with an {@code unsubscribed} frame (before the refresh ack).
+     */
+    private void dropForbiddenChannels(Connection c, Principal p) {
+        if (c.subscriptions == null) {
+            return;
+        }
+        for (String channel : List.copyOf(c.subscriptions.keySet())) {
+            if (!p.mayJoin(channel)) {
+                gateway.hub().unsubscribe(c, channel);
+                c.send(Frames.push("unsubscribed", Map.of("channel", channel, "code", ErrorCode.FORBIDDEN.wire(),
+                        "message", "the refreshed token does not allow " + channel)));
+            }
+        }
     }
 }

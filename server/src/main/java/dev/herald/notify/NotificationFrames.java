@@ -17,16 +17,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The inbox over WebSocket: {@code sync}, {@code ack} and {@code read} frames, and the push of a
  * user's undelivered notifications (oldest first, all of them, paced by the connection's
- * outbound buffer) plus their unread count when a connection opens.
- * Database work runs on the SQL workers; replies go back through the connection.
+ * outbound buffer) plus their unread count when a connection opens. A connection runs one backlog
+ * push at a time ({@link PacedPush}): a {@code sync} while one runs is answered at once with
+ * {@code ack {type: "sync", synced: 0, in_progress: true}}, since the running push brings the same
+ * notifications. Database work runs on the SQL workers; replies go back through the connection.
  */
 public final class NotificationFrames implements ConnectionListener {
     private static final Logger log = LoggerFactory.getLogger(NotificationFrames.class);
 
     private final NotificationService service;
+    private final int pushBytes;
 
-    public NotificationFrames(NotificationService service) {
+    /** {@code pushBytes}: what one backlog push holds at most ({@code gateway.backlog-push-bytes}). */
+    public NotificationFrames(NotificationService service, int pushBytes) {
         this.service = Objects.requireNonNull(service);
+        this.pushBytes = pushBytes;
     }
 
     public void register(FrameDispatcher d) {
@@ -37,46 +42,76 @@ public final class NotificationFrames implements ConnectionListener {
 
     @Override
     public void opened(Connection c) {
+        PacedPush push = PacedPush.claim(c);
+        if (push == null) {
+            return; // closed already
+        }
         service.connected(c.userId()).whenComplete((page, err) -> {
             if (err != null) {
                 log.warn("could not load undelivered notifications {}: {}", c, err.toString());
+                push.end();
                 return;
             }
-            pushBacklog(c, page);
+            pushBacklog(c, push, page, NotificationService.SYNC_LIMIT);
         });
     }
 
     /**
-     * The push on connect: every undelivered notification, a page at a time (the next page is read
-     * when the previous one has been written), then the unread count.
+     * The push on connect: every undelivered notification, a batch at a time (the next page is
+     * read when the previous batch has been written; a page over the byte cap is cut and read again
+     * from where it was cut, the next read asking for as many as fitted), then the unread count.
      */
-    private void pushBacklog(Connection c, Backlog page) {
+    private void pushBacklog(Connection c, PacedPush push, Backlog page, int limit) {
         List<Notification> notifications = page.notifications();
-        PacedPush.start(c, notifications, () -> {
-            if (notifications.size() < NotificationService.SYNC_LIMIT) {
-                c.send(Frames.push("unread_count", Map.of("count", page.unreadCount())));
+        PacedPush.Batch batch = PacedPush.encode(notifications, pushBytes);
+        boolean cut = batch.count() < notifications.size();
+        boolean more = cut || notifications.size() == limit;
+        long last = batch.count() == 0 ? 0 : notifications.get(batch.count() - 1).id();
+        long unread = page.unreadCount();
+        int nextLimit = cut ? batch.count() : Math.min(NotificationService.SYNC_LIMIT, limit * 2);
+        // the step below holds only these numbers, not the page: the push holds its frames alone
+        push.write(batch.frames(), () -> {
+            if (!more) {
+                push.end();
+                c.send(Frames.push("unread_count", Map.of("count", unread)));
                 return;
             }
-            long last = notifications.get(notifications.size() - 1).id();
-            service.backlog(c.userId(), last).whenComplete((next, err) -> {
+            service.backlog(c.userId(), last, nextLimit).whenComplete((next, err) -> {
                 if (err != null) {
                     log.warn("could not load undelivered notifications {}: {}", c, err.toString());
+                    push.end();
                     return;
                 }
-                pushBacklog(c, next);
+                pushBacklog(c, push, next, nextLimit);
             });
         });
     }
 
+    /**
+     * One page of the undelivered notifications after {@code since_id} — at most
+     * {@link NotificationService#SYNC_LIMIT} and at most the byte cap (at least one) — then the ack
+     * with how many were pushed and the unread count.
+     */
     private void sync(Connection c, InboundFrame f) throws ProtocolException {
         long since = f.optionalNonNegativeLong("since_id");
+        PacedPush push = PacedPush.claim(c);
+        if (push == null) {
+            c.send(Frames.reply("ack", f.id(), Map.of("type", "sync", "synced", 0, "in_progress", true)));
+            return;
+        }
         service.backlog(c.userId(), Math.max(0, since)).whenComplete((u, err) -> {
             if (err != null) {
+                push.end();
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");
                 return;
             }
-            PacedPush.start(c, u.notifications(), () -> c.send(Frames.reply("ack", f.id(),
-                    Map.of("type", "sync", "synced", u.notifications().size(), "count", u.unreadCount()))));
+            PacedPush.Batch batch = PacedPush.encode(u.notifications(), pushBytes);
+            int synced = batch.count();
+            long unread = u.unreadCount();
+            push.write(batch.frames(), () -> {
+                push.end();
+                c.send(Frames.reply("ack", f.id(), Map.of("type", "sync", "synced", synced, "count", unread)));
+            });
         });
     }
 

@@ -234,7 +234,12 @@ public final class NotificationService {
      * {@code sinceId}, oldest first, with the unread count: one query.
      */
     public CompletionStage<Backlog> backlog(long userId, long sinceId) {
-        return sql.submit(() -> store.backlog(userId, sinceId, SYNC_LIMIT));
+        return backlog(userId, sinceId, SYNC_LIMIT);
+    }
+
+    /** {@link #backlog(long, long)} with a smaller page ({@code limit} ≤ {@value #SYNC_LIMIT}). */
+    public CompletionStage<Backlog> backlog(long userId, long sinceId, int limit) {
+        return sql.submit(() -> store.backlog(userId, sinceId, limit));
     }
 
     /**

@@ -6,77 +6,126 @@ import dev.herald.gateway.Connection;
 import dev.herald.gateway.WireFrames;
 import dev.herald.protocol.Frames;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import java.util.Iterator;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a user's backlog (the push on connect, a {@code sync}) to one connection no faster than
- * the client reads it, then runs a last step (the {@code unread_count} push, the {@code sync}
- * reply).
+ * the client reads it, a batch of encoded frames at a time, running a step after each batch (the
+ * next page, the {@code unread_count} push, the {@code sync} reply).
  *
- * <p>Invariant: the backlog alone never fills more than half of the connection's outbound buffer
- * (the high water mark, {@code gateway.max-outbound-bytes}); a frame is written only while the
- * bytes waiting to go out plus that frame stay within half of it (or nothing is waiting at all,
- * so one frame larger than that still goes). Otherwise the push waits until its own last frame
- * has reached the socket, or polls every {@value #POLL_MILLIS} ms when other writes fill the
- * buffer. A backlog of any size therefore reaches a client that reads, without tripping the
- * slow-consumer close, and leaves room for live pushes written meanwhile. Frames are encoded one
- * at a time as they are written. Runs on the connection's event loop; stops when the connection
- * closes.
+ * <p>Bounds: a connection runs one push at a time ({@link #claim}; a second {@code sync} is
+ * answered without starting another). A push holds at most {@code gateway.backlog-push-bytes} of
+ * encoded frames ({@link #encode}: the rest of a page is read again from the database when these
+ * have been written), plus at most half of the connection's outbound limit in its socket buffer:
+ * frames are written only while the channel is writable (below the high water mark, half of
+ * {@code gateway.max-outbound-bytes}), and once it is not, the push waits for
+ * {@code channelWritabilityChanged} (below the low water mark, a quarter) — no polling. The rest
+ * of the outbound limit stays free for live pushes written meanwhile. A push that waits longer than
+ * {@code gateway.backlog-drain-timeout} for the client to read gets the connection closed (1008
+ * {@code backlog not drained}, by the loop's sweep). Everything but {@link #encode} runs on the
+ * connection's event loop; the push stops when the connection closes.
  */
-final class PacedPush {
-    static final long POLL_MILLIS = 10;
-
+final class PacedPush implements Connection.Paced {
+    private final Connection connection;
     private final Channel channel;
-    private final Iterator<Notification> rest;
-    private final Runnable then;
-    private byte[] next;
-    private ChannelFuture lastWrite;
+    private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+    private Runnable then;
+    private boolean waiting;
 
-    private PacedPush(Channel channel, List<Notification> backlog, Runnable then) {
-        this.channel = channel;
-        this.rest = backlog.iterator();
-        this.then = then;
+    private PacedPush(Connection connection) {
+        this.connection = connection;
+        this.channel = connection.channel();
     }
 
-    /** Pushes {@code backlog} in order as {@code notification} frames, then runs {@code then}. */
-    static void start(Connection c, List<Notification> backlog, Runnable then) {
+    /** Frames encoded from the first {@code count} notifications of a page. */
+    record Batch(List<byte[]> frames, int count) {}
+
+    /**
+     * Encodes the page's notifications, oldest first, as {@code notification} frames until their
+     * size reaches {@code capBytes} (always at least one). Runs on any thread.
+     */
+    static Batch encode(List<Notification> page, int capBytes) {
+        List<byte[]> out = new ArrayList<>(Math.min(page.size(), 64));
+        long bytes = 0;
+        for (Notification n : page) {
+            if (!out.isEmpty() && bytes >= capBytes) {
+                break;
+            }
+            byte[] frame = Frames.push("notification", NotificationJson.of(n));
+            if (!out.isEmpty() && bytes + frame.length > capBytes) {
+                break;
+            }
+            out.add(frame);
+            bytes += frame.length;
+        }
+        return new Batch(out, out.size());
+    }
+
+    /**
+     * Makes a push the connection's one paced writer; on its loop. Null when one runs already (or
+     * the connection closed).
+     */
+    static PacedPush claim(Connection c) {
+        PacedPush push = new PacedPush(c);
+        return c.beginPaced(push) ? push : null;
+    }
+
+    /** Writes {@code batch} in order, then runs {@code then} on the loop (not when the connection closed). */
+    void write(List<byte[]> batch, Runnable then) {
         requireNonNull(then, "then");
-        PacedPush push = new PacedPush(c.channel(), requireNonNull(backlog, "backlog"), then);
-        c.onLoop(push::pump);
+        connection.onLoop(() -> {
+            frames.addAll(batch);
+            this.then = then;
+            pump();
+        });
+    }
+
+    /** The push is over: the connection may start another. Any thread. */
+    void end() {
+        connection.onLoop(() -> connection.endPaced(this));
+    }
+
+    /**
+     * The channel became writable. This may happen inside {@link #pump}'s own flush (the socket
+     * took everything at once), so the pump runs as a task of its own, once per wait.
+     */
+    @Override
+    public void resume() {
+        if (waiting) {
+            waiting = false;
+            channel.eventLoop().execute(this::pump);
+        }
     }
 
     private void pump() {
-        long high = channel.config().getWriteBufferHighWaterMark();
-        long budget = high / 2;
-        while (next != null || rest.hasNext()) {
-            if (!channel.isActive()) {
+        waiting = false;
+        if (!channel.isActive()) {
+            frames.clear();
+            then = null;
+            return;
+        }
+        boolean wrote = false;
+        while (!frames.isEmpty()) {
+            if (!channel.isWritable()) {
+                // waiting before the flush: the flush itself may bring writability back
+                waiting = true;
+                connection.pacedWaiting(true);
+                if (wrote) {
+                    channel.flush();
+                }
                 return;
             }
-            if (next == null) {
-                next = Frames.push("notification", NotificationJson.of(rest.next()));
-            }
-            // Netty: bytesBeforeUnwritable = high - pending + 1 while writable, 0 once not
-            long waiting = Math.max(0, high + 1 - channel.bytesBeforeUnwritable());
-            if (waiting > 0 && waiting + next.length > budget) {
-                waitForDrain();
-                return;
-            }
-            lastWrite = channel.writeAndFlush(WireFrames.text(next));
-            next = null;
+            channel.write(WireFrames.text(frames.poll()), channel.voidPromise());
+            wrote = true;
         }
-        if (channel.isActive()) {
-            then.run();
+        if (wrote) {
+            channel.flush();
         }
-    }
-
-    private void waitForDrain() {
-        if (lastWrite != null && !lastWrite.isDone()) {
-            lastWrite.addListener(f -> channel.eventLoop().execute(this::pump));
-        } else {
-            channel.eventLoop().schedule(this::pump, POLL_MILLIS, TimeUnit.MILLISECONDS);
-        }
+        connection.pacedWaiting(false);
+        Runnable next = then;
+        then = null;
+        next.run();
     }
 }

@@ -185,6 +185,17 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void backlogLimits_haveDefaultsAndRefuseUselessValues() {
+        Settings s = load(Map.of(), Map.of());
+        assertThat(s.gateway().backlogPushBytes()).isEqualTo(1024 * 1024);
+        assertThat(s.gateway().backlogDrainTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        ConfigException e = failure(Optional.empty(), Map.of(),
+                Map.of("gateway.backlog-push-bytes", "100", "gateway.backlog-drain-timeout", "10ms"));
+        assertThat(e.problems()).anySatisfy(m -> assertThat(m).startsWith("gateway.backlog-push-bytes"));
+        assertThat(e.problems()).anySatisfy(m -> assertThat(m).startsWith("gateway.backlog-drain-timeout"));
+    }
+
+    @Test
     void unknownFileKey_isReportedWithTheFile() throws Exception {
         Path f = file("server.prot=8080", "gateway.idle-timeout=30s");
         ConfigException e = failure(Optional.of(f), Map.of(), Map.of());

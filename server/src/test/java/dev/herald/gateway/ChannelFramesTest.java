@@ -196,6 +196,63 @@ class ChannelFramesTest {
         }
     }
 
+    /**
+     * Without {@code since} the position is read once the node hears the channel (a round trip to
+     * Redis, slowed down here): an unsubscribe sent right after is answered first, and the
+     * subscribe's one ack then says it no longer holds.
+     */
+    @Test
+    void unsubscribeOvertakingAPlainSubscribe_bothAreAnswered_theAckSaysNotSubscribed() throws Exception {
+        try (dev.herald.testing.TcpForwarder slowRedis = new dev.herald.testing.TcpForwarder(6379, 50)) {
+            Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:" + slowRedis.port(),
+                    "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+            try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(214)) {
+                String ch = channel();
+                String sub = c.send("subscribe", Map.of("channel", ch));
+                String unsub = c.send("unsubscribe", Map.of("channel", ch));
+                List<JsonNode> replies = new ArrayList<>();
+                for (JsonNode f; (f = c.maybeNext(Duration.ofSeconds(2))) != null; ) {
+                    replies.add(f);
+                }
+                List<JsonNode> subReplies = replies.stream().filter(f -> sub.equals(f.path("id").asText())).toList();
+                assertThat(subReplies).as("%s", replies).hasSize(1);
+                assertThat(replies).filteredOn(f -> unsub.equals(f.path("id").asText())).hasSize(1);
+                JsonNode subscribed = subReplies.get(0).at("/data/subscribed");
+                assertThat(subscribed.isBoolean() && !subscribed.asBoolean()).as("%s", subReplies.get(0)).isTrue();
+                publish(node, ch, 1);
+                c.expectNoFrame(Duration.ofMillis(300));
+            }
+        }
+    }
+
+    /**
+     * A subscribe with {@code since} whose history read fails (Redis out of reach) after an
+     * unsubscribe of the same channel overtook it: both frames still get exactly one reply each.
+     * The link to Redis is slow (300 ms each way), so the unsubscribe is handled while the
+     * channel's SUBSCRIBE is on its way, and then cut, so the read that follows fails.
+     */
+    @Test
+    void unsubscribeOvertakingASubscribeWhoseHistoryReadFails_bothGetExactlyOneReply() throws Exception {
+        String ch = channel();
+        try (dev.herald.testing.TcpForwarder redisLink = new dev.herald.testing.TcpForwarder(6379, 300)) {
+            Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:" + redisLink.port(), "redis.timeout", "3s",
+                    "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+            try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(213)) {
+                String sub = c.send("subscribe", since(ch, 0));
+                String unsub = c.send("unsubscribe", Map.of("channel", ch));
+                JsonNode unsubAck = c.awaitReply(unsub);
+                assertThat(unsubAck.at("/data/subscribed").asBoolean()).as("answered while the subscribe waits").isTrue();
+                redisLink.cut();
+                List<JsonNode> replies = new ArrayList<>(List.of(unsubAck));
+                for (JsonNode f; (f = c.maybeNext(Duration.ofSeconds(8))) != null; ) {
+                    replies.add(f);
+                }
+                assertThat(replies).as("replies to the subscribe").filteredOn(f -> sub.equals(f.path("id").asText())).hasSize(1);
+                assertThat(replies).as("replies to the unsubscribe").filteredOn(f -> unsub.equals(f.path("id").asText())).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void sinceTheLatestOffset_recoversNothingMissed() {
         String ch = channel();
@@ -242,14 +299,15 @@ class ChannelFramesTest {
 
     @Test
     void historyPastItsTtl_isNotRecovered() throws Exception {
-        try (TestServer shortLived = TestServer.start(Map.of("channels.history-ttl", "200ms"))) {
+        // long enough for a connect on a loaded machine to fall within it
+        try (TestServer shortLived = TestServer.start(Map.of("channels.history-ttl", "2s"))) {
             publish(shortLived, "ticker", 1);
             publish(shortLived, "ticker", 2);
             try (WsClient c = shortLived.connectQuiet(212)) {
                 assertThat(c.request("subscribe", since("ticker", 1)).at("/data/recovered").asBoolean()).isTrue();
                 assertThat(c.awaitType("update").get("offset").asLong()).isEqualTo(2);
             }
-            Thread.sleep(300);
+            Thread.sleep(2100);
             try (WsClient c = shortLived.connectQuiet(212)) {
                 JsonNode ack = c.request("subscribe", since("ticker", 1));
                 assertThat(ack.at("/data/recovered").asBoolean()).isFalse();

@@ -33,7 +33,8 @@ class SessionFramesTest {
             JsonNode init = c.next();
             assertThat(init.get("type").asText()).isEqualTo("init");
             JsonNode d = init.get("data");
-            assertThat(d.get("client_id").asText()).startsWith(server.herald().settings().nodeId() + "-");
+            assertThat(d.get("client_id").asText()).as("128 random bits, URL-safe base64").matches("[A-Za-z0-9_-]{22}")
+                    .doesNotContain(server.herald().settings().nodeId());
             assertThat(d.get("user_id").asLong()).isEqualTo(101);
             assertThat(d.get("heartbeat_interval").asLong()).isEqualTo(20_000);
             assertThat(d.get("server_time").asLong()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
@@ -114,6 +115,34 @@ class SessionFramesTest {
             assertThat(ack.get("type").asText()).isEqualTo("ack");
             assertThat(ack.at("/data/type").asText()).isEqualTo("refresh");
             assertThat(Instant.parse(ack.at("/data/expires_at").asText())).isAfter(Instant.now().plus(Duration.ofMinutes(90)));
+        }
+    }
+
+    @Test
+    void refreshToATokenWithoutAPrivateChannel_dropsThatSubscription() {
+        String kept = "private-kept-" + System.nanoTime();
+        String dropped = "private-dropped-" + System.nanoTime();
+        try (WsClient c = server.connectQuiet(server.token(112, false, List.of(kept, dropped), Duration.ofHours(1)))) {
+            c.request("subscribe", Map.of("channel", kept));
+            c.request("subscribe", Map.of("channel", "public-" + kept));
+            c.request("subscribe", Map.of("channel", dropped));
+            String id = c.send("refresh", Map.of("token", server.token(112, false, List.of(kept), Duration.ofHours(1))));
+            JsonNode gone = c.next();
+            assertThat(gone.get("type").asText()).as("%s", gone).isEqualTo("unsubscribed");
+            assertThat(gone.at("/data/channel").asText()).isEqualTo(dropped);
+            assertThat(gone.at("/data/code").asText()).isEqualTo("forbidden");
+            JsonNode ack = c.next();
+            assertThat(ack.get("id").asText()).as("then the refresh ack, and nothing else").isEqualTo(id);
+
+            for (String ch : List.of(dropped, kept, "public-" + kept)) {
+                server.api("POST", "/admin/websocket/send-to-channel", "{\"channel\":\"" + ch + "\",\"type\":\"m\",\"data\":{}}");
+            }
+            assertThat(c.awaitType("m").get("channel").asText()).isEqualTo(kept);
+            assertThat(c.awaitType("m").get("channel").asText()).isEqualTo("public-" + kept);
+            c.expectNoFrame(Duration.ofMillis(300));
+            assertThat(c.request("unsubscribe", Map.of("channel", dropped)).at("/data/subscribed").asBoolean())
+                    .as("no longer subscribed").isFalse();
+            assertThat(c.requestError("subscribe", Map.of("channel", dropped))).isEqualTo("forbidden");
         }
     }
 
