@@ -48,6 +48,15 @@ final class Keys {
         DEFAULTS.put("notifications.max-retries", "3");
         DEFAULTS.put("notifications.retention-days", "30");
         DEFAULTS.put("notifications.store-offline-chat", "true");
+        // connection and request limits (transport)
+        DEFAULTS.put("server.max-connections", "100000");
+        DEFAULTS.put("server.max-connections-per-ip", "1000");
+        DEFAULTS.put("server.connect-rate-per-user", "60");
+        DEFAULTS.put("http.read-timeout", "10s");
+        DEFAULTS.put("http.max-in-flight", "16");
+        DEFAULTS.put("http.rate-limit", "100");
+        DEFAULTS.put("http.api-key-rate-limit", "10000");
+        DEFAULTS.put("metrics.access", "admin");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();
