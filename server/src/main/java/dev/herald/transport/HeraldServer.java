@@ -50,10 +50,10 @@ public final class HeraldServer implements AutoCloseable {
     public int start(Settings settings, Gateway gateway, Router router, TokenVerifier tokens) throws InterruptedException {
         Objects.requireNonNull(settings);
         var metrics = gateway.metrics();
-        var upgrade = new WebSocketUpgrade(gateway, tokens, settings);
+        var admission = new HttpAdmission(settings.http(), metrics, System::nanoTime);
+        var upgrade = new WebSocketUpgrade(gateway, tokens, settings, admission);
         var handler = new HttpHandler(router, upgrade, settings.http().maxInFlight(), metrics);
         var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), metrics);
-        var admission = new HttpAdmission(settings.http(), metrics, System::nanoTime);
         router.admission(admission);
         workers.next().scheduleAtFixedRate(() -> {
             admission.sweep();

@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
  * bad or expired token is refused before the upgrade with 401 and a JSON body; a {@code user_id}
  * parameter that is not the token's {@code sub} with 403; an upgrade without {@code Sec-WebSocket-Key}
  * with 400; a user past the per-user connection limit, or connecting more often than
- * {@code server.connect-rate-per-user} a minute, with 429. After the handshake the HTTP stages leave
- * the pipeline and the gateway takes over.
+ * {@code server.connect-rate-per-user} a minute, with 429. A refused credential counts against the
+ * client address's HTTP rate limit ({@link HttpAdmission}), so guessing tokens over {@code /ws} is
+ * limited like guessing them on the API: past it the refusal is 429. After the handshake the HTTP
+ * stages leave the pipeline and the gateway takes over.
  */
 final class WebSocketUpgrade {
     static final String PATH = "/ws";
@@ -43,9 +45,11 @@ final class WebSocketUpgrade {
     private final WebSocketDecoderConfig decoderConfig;
     /** Connects per user; only users who connected lately are kept (swept by {@link #sweep()}). */
     private final KeyedRateLimiter<Long> connects;
+    private final HttpAdmission admission;
 
-    WebSocketUpgrade(Gateway gateway, TokenVerifier tokens, Settings settings) {
+    WebSocketUpgrade(Gateway gateway, TokenVerifier tokens, Settings settings, HttpAdmission admission) {
         this.gateway = Objects.requireNonNull(gateway);
+        this.admission = Objects.requireNonNull(admission);
         this.tokens = Objects.requireNonNull(tokens);
         this.settings = Objects.requireNonNull(settings);
         int perMinute = settings.server().userConnectsPerMinute();
@@ -65,7 +69,9 @@ final class WebSocketUpgrade {
         try {
             principal = authenticate(req, params);
         } catch (ApiException e) {
-            HttpResponses.write(ctx, Reply.error(e), false);
+            ApiException refused = e.status() == 401
+                    ? admission.admit(null, null, ClientAddress.key(ctx.channel().remoteAddress())) : null;
+            HttpResponses.write(ctx, Reply.error(refused != null ? refused : e), false);
             return;
         }
         if (!"13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {

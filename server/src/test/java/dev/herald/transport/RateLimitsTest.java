@@ -70,6 +70,27 @@ class RateLimitsTest {
     }
 
     @Test
+    void guessingTokensOverTheWebSocketEndpoint_countsAgainstTheAddress() {
+        try (TestServer server = TestServer.start(Map.of("http.rate-limit", "5"))) {
+            int tooMany = 0;
+            for (int i = 0; i < 60 && tooMany == 0; i++) {
+                try (RawSocket s = RawSocket.open(server.port())) {
+                    RawSocket.HttpReply r = s.upgrade("/ws?token=guess." + i + ".x", Map.of());
+                    assertThat(r.status()).isIn(401, 429);
+                    if (r.status() == 429) {
+                        tooMany++;
+                        assertThat(r.json().get("message").asText()).contains("too many requests from this address");
+                    }
+                }
+            }
+            assertThat(tooMany).as("a 429 after the burst of 10").isEqualTo(1);
+            try (var c = server.connectQuiet(8804)) {
+                assertThat(c.answersPing()).as("a valid token still connects from that address").isTrue();
+            }
+        }
+    }
+
+    @Test
     void aUserConnectingMoreThanSixtyTimesAMinute_isRefused429() {
         try (TestServer server = TestServer.start(Map.of())) {
             String token = server.token(8802);
