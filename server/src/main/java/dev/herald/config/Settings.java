@@ -97,10 +97,6 @@ public record Settings(
                 auth, gateway, channels, http, database, redis, demo, notifications);
     }
 
-    public Settings withHttp(Http h) {
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, h, database, redis, demo, notifications);
-    }
-
     public Settings withGateway(Gateway g) {
         return new Settings(dataDir, nodeId, server, auth, g, channels, http, database, redis, demo, notifications);
     }
