@@ -113,7 +113,7 @@ public final class Herald implements AutoCloseable {
         router.mapError(t -> t instanceof StoreUnavailableException
                 ? ApiException.unavailable("the database is unavailable; nothing was changed, try again") : null);
         this.health = new HealthApi(hub, broker, metrics);
-        health.register(router);
+        health.register(router, settings.http().publicMetrics());
         new WebSocketApi(gateway, settings.http().maxRecipients()).register(router);
         new NotificationApi(notifications, settings.http().maxRecipients()).register(router);
         this.databaseUp = new DatabaseHealth(database);

@@ -76,6 +76,13 @@ public final class ServerUnderTest implements AutoCloseable {
                 env.put("HERALD_SERVER_HOST", host);
                 env.put("HERALD_GATEWAY_RATE_LIMIT", "100000");
                 env.put("HERALD_GATEWAY_IDLE_TIMEOUT", "300s");
+                // the load comes from a few loopback addresses, tens of thousands of connections and
+                // thousands of requests a second: the per-address and per-user caps are for strangers
+                env.put("HERALD_SERVER_MAX_CONNECTIONS", "0");
+                env.put("HERALD_SERVER_MAX_CONNECTIONS_PER_IP", "0");
+                env.put("HERALD_SERVER_CONNECT_RATE_PER_USER", "0");
+                env.put("HERALD_HTTP_RATE_LIMIT", "0");
+                env.put("HERALD_HTTP_API_KEY_RATE_LIMIT", "0");
             }
             case NETTY -> {
                 cmd.add(java);

@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /health} (JSON: status up, degraded or stopping, with each dependency's state) and
- * {@code GET /metrics} (Prometheus text). Health is 200 while the node serves its connections, even
+ * {@code GET /metrics} (Prometheus text; behind an API key or admin token unless {@code metrics.access=public}). Health is 200 while the node serves its connections, even
  * degraded (e.g. Redis down: local delivery still works); 503 once it is shutting down.
  */
 public final class HealthApi {
@@ -45,9 +45,13 @@ public final class HealthApi {
         stopping = true;
     }
 
-    public void register(Router r) {
+    /**
+     * @param publicMetrics {@code metrics.access=public}: anyone may read {@code /metrics}; otherwise it
+     *                      takes an API key or an admin token, like the server API
+     */
+    public void register(Router r, boolean publicMetrics) {
         r.get("/health", Access.PUBLIC, this::health);
-        r.get("/metrics", Access.PUBLIC, this::metrics);
+        r.get("/metrics", publicMetrics ? Access.PUBLIC : Access.ADMIN, this::metrics);
     }
 
     private CompletionStage<Reply> health(Request req) {

@@ -31,12 +31,24 @@ public final class Router {
         CompletionStage<Reply> handle(Request request);
     }
 
+    /**
+     * Whether a caller may make one more request now (the HTTP rate limits): null to go on, or the
+     * refusal (429). {@code principal} is null for public routes and for callers whose credential was
+     * refused; {@code authorization} is the request's header (it names the API key of a backend
+     * principal); {@code client} is the key of the client's address.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        ApiException admit(Principal principal, String authorization, String client);
+    }
+
     private record Route(String method, String[] segments, Access access, Handler handler) {}
 
     private final Map<String, Route> literal = new HashMap<>();
     private final List<Route> patterns = new ArrayList<>();
     private final Credentials credentials;
     private final List<Function<Throwable, ApiException>> errorMappers = new ArrayList<>();
+    private volatile Admission admission = (principal, authorization, client) -> null;
 
     public Router(Credentials credentials) {
         this.credentials = Objects.requireNonNull(credentials);
@@ -59,6 +71,11 @@ public final class Router {
         errorMappers.add(mapper);
     }
 
+    /** Sets the check every request passes once its caller is known (by default everyone is let in). */
+    public void admission(Admission admission) {
+        this.admission = Objects.requireNonNull(admission);
+    }
+
     private void add(String method, String path, Access access, Handler handler) {
         Route route = new Route(method, path.split("/"), access, handler);
         if (path.contains("{")) {
@@ -79,8 +96,12 @@ public final class Router {
         return patterns.stream().anyMatch(r -> match(r, segments) != null);
     }
 
+    /**
+     * Routes one request. Every request is counted by {@link Admission} exactly once, also those
+     * that end in 404, 405, 401 or 403, so probing unknown paths or guessing credentials is limited too.
+     */
     public CompletionStage<Reply> route(String method, String path, Map<String, List<String>> query,
-                                        String authorization, byte[] body) {
+                                        String authorization, byte[] body, String client) {
         try {
             Route route = literal.get(method + " " + path);
             Map<String, String> params = Map.of();
@@ -96,14 +117,29 @@ public final class Router {
                 }
             }
             if (route == null) {
+                admit(null, authorization, client);
                 throw serves(path) ? new ApiException(405, method + " is not allowed on " + path)
                         : new ApiException(404, "no such endpoint: " + path);
             }
-            Principal principal = authorize(route.access, authorization);
+            Principal principal;
+            try {
+                principal = authorize(route.access, authorization);
+            } catch (ApiException e) {
+                admit(null, authorization, client);
+                throw e;
+            }
+            admit(principal, authorization, client);
             Request request = new Request(method, path, query, params, body, principal);
             return route.handler.handle(request).exceptionally(this::failure);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failure(e));
+        }
+    }
+
+    private void admit(Principal principal, String authorization, String client) {
+        ApiException refused = admission.admit(principal, authorization, client);
+        if (refused != null) {
+            throw refused;
         }
     }
 

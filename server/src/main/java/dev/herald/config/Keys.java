@@ -52,6 +52,15 @@ final class Keys {
         DEFAULTS.put("notifications.store-offline-chat", "true");
         DEFAULTS.put("notifications.offline-chats-per-sender-hour", "100");
         DEFAULTS.put("notifications.offline-chats-per-recipient", "200");
+        // connection and request limits (transport)
+        DEFAULTS.put("server.max-connections", "100000");
+        DEFAULTS.put("server.max-connections-per-ip", "1000");
+        DEFAULTS.put("server.connect-rate-per-user", "60");
+        DEFAULTS.put("http.read-timeout", "10s");
+        DEFAULTS.put("http.max-in-flight", "16");
+        DEFAULTS.put("http.rate-limit", "100");
+        DEFAULTS.put("http.api-key-rate-limit", "10000");
+        DEFAULTS.put("metrics.access", "admin");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

@@ -22,8 +22,13 @@ public record Settings(
         boolean demo,
         Notifications notifications) {
 
-    /** The listening socket. {@code ioThreads} 0 means one per core. */
-    public record Server(String host, int port, int ioThreads, String publicUrl) {}
+    /**
+     * The listening socket. {@code ioThreads} 0 means one per core. The connection caps are counted at
+     * accept: {@code maxConnections} in all, {@code maxConnectionsPerIp} per client address (IPv6 by
+     * /64), 0 = no cap; {@code userConnectsPerMinute} bounds WebSocket connects per user.
+     */
+    public record Server(String host, int port, int ioThreads, String publicUrl,
+                         int maxConnections, int maxConnectionsPerIp, int userConnectsPerMinute) {}
 
     /**
      * Token and key checks. {@code jwtSecret} signs and verifies HS256; {@code jwtPublicKeyPem}, when
@@ -54,7 +59,14 @@ public record Settings(
     /** Bounded per-channel history used to resume with {@code since}. */
     public record Channels(int historySize, Duration historyTtl) {}
 
-    public record Http(int maxBodyBytes, int maxRecipients) {}
+    /**
+     * HTTP requests. {@code readTimeout}: a request's head and body must arrive within it from its first
+     * byte; {@code maxInFlight}: answers waiting on one connection before it stops reading;
+     * {@code rateLimit}: requests per second per client address, {@code apiKeyRateLimit} per API key
+     * (0 = no limit); {@code publicMetrics}: {@code /metrics} without a credential.
+     */
+    public record Http(int maxBodyBytes, int maxRecipients,
+                       Duration readTimeout, int maxInFlight, int rateLimit, int apiKeyRateLimit, boolean publicMetrics) {}
 
     /** An empty url means the embedded H2 database under {@code dataDir}. */
     public record Database(String url, String user, String password, int poolSize) {
@@ -88,7 +100,8 @@ public record Settings(
             int offlineChatsPerSenderHour, int offlineChatsPerRecipient) {}
 
     public Settings withPort(int port) {
-        return new Settings(dataDir, nodeId, new Server(server.host, port, server.ioThreads, server.publicUrl),
+        return new Settings(dataDir, nodeId, new Server(server.host, port, server.ioThreads, server.publicUrl,
+                        server.maxConnections, server.maxConnectionsPerIp, server.userConnectsPerMinute),
                 auth, gateway, channels, http, database, redis, demo, notifications);
     }
 

@@ -64,7 +64,9 @@ public final class SettingsLoader {
             problem("node-id", "expected 1-32 letters, digits, '-' or '_'");
         }
         var server = new Settings.Server(text("server.host"), intValue("server.port", 0, 65535),
-                intValue("server.io-threads", 0, 256), text("server.public-url"));
+                intValue("server.io-threads", 0, 256), text("server.public-url"),
+                intValue("server.max-connections", 0, 10_000_000), intValue("server.max-connections-per-ip", 0, 10_000_000),
+                intValue("server.connect-rate-per-user", 0, 1_000_000));
         var db = new Settings.Database(text("db.url"), text("db.user"), text("db.password"), intValue("db.pool-size", 1, 200));
         if (!db.url().isEmpty() && !db.url().startsWith("jdbc:")) {
             problem("db.url", "expected a JDBC URL such as jdbc:postgresql://host:5432/herald");
@@ -97,7 +99,10 @@ public final class SettingsLoader {
             problem("gateway.backlog-drain-timeout", "must be at least 1s (the check runs once a second)");
         }
         var channels = new Settings.Channels(intValue("channels.history-size", 0, 1_000_000), duration("channels.history-ttl"));
-        var http = new Settings.Http(bytes("http.max-body-bytes"), intValue("http.max-recipients", 1, 10_000_000));
+        var http = new Settings.Http(bytes("http.max-body-bytes"), intValue("http.max-recipients", 1, 10_000_000),
+                duration("http.read-timeout"), intValue("http.max-in-flight", 1, 10_000),
+                intValue("http.rate-limit", 0, 10_000_000), intValue("http.api-key-rate-limit", 0, 10_000_000),
+                metricsAccess());
         var notifications = new Settings.Notifications(duration("notifications.retry-interval"),
                 intValue("notifications.retry-batch", 1, 100_000), intValue("notifications.max-retries", 0, 1000),
                 intValue("notifications.retention-days", 1, 36_500), bool("notifications.store-offline-chat"),
@@ -167,6 +172,15 @@ public final class SettingsLoader {
             problem("data-dir", "cannot keep the demo JWT secret in " + file + " (" + e.getMessage() + ")");
             return new byte[MIN_SECRET_BYTES];
         }
+    }
+
+    /** {@code metrics.access}: public (anyone may scrape) or admin (an API key or admin token). */
+    private boolean metricsAccess() {
+        String v = text("metrics.access").toLowerCase();
+        if (!v.equals("public") && !v.equals("admin")) {
+            problem("metrics.access", "expected public or admin, got '" + text("metrics.access") + "'");
+        }
+        return v.equals("public");
     }
 
     private String text(String key) {

@@ -30,6 +30,7 @@ public final class HeraldMetrics {
     private final ConcurrentHashMap<String, Counter> pushes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> disconnects = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> refused = new ConcurrentHashMap<>();
     private final Timer publishToWrite;
     private final Timer sqlWait;
     private final Timer sqlRun;
@@ -81,6 +82,14 @@ public final class HeraldMetrics {
 
     public void disconnect(String reason) {
         counter(disconnects, "herald_disconnects", "reason", reason).increment();
+    }
+
+    /**
+     * A connection, upgrade or request turned away (or cut) by a limit: connections, connections_per_ip,
+     * connect_rate, rate_limit, read_timeout, http_backlog. Reasons are fixed strings, never client input.
+     */
+    public void refused(String reason) {
+        counter(refused, "herald_refused", "reason", reason).increment();
     }
 
     public void publishToWrite(long nanos) {

@@ -49,8 +49,16 @@ public final class HeraldServer implements AutoCloseable {
     /** Binds the port and starts serving; returns the bound port (useful with port 0). */
     public int start(Settings settings, Gateway gateway, Router router, TokenVerifier tokens) throws InterruptedException {
         Objects.requireNonNull(settings);
-        var upgrade = new WebSocketUpgrade(gateway, tokens, settings);
-        var handler = new HttpHandler(router, upgrade);
+        var metrics = gateway.metrics();
+        var admission = new HttpAdmission(settings.http(), metrics, System::nanoTime);
+        var upgrade = new WebSocketUpgrade(gateway, tokens, settings, admission);
+        var handler = new HttpHandler(router, upgrade, settings.http().maxInFlight(), metrics);
+        var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), metrics);
+        router.admission(admission);
+        workers.next().scheduleAtFixedRate(() -> {
+            admission.sweep();
+            upgrade.sweep();
+        }, 10, 10, TimeUnit.SECONDS);
         int outbound = settings.gateway().maxOutboundBytes();
         Class<? extends ServerChannel> channelType =
                 Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -62,7 +70,7 @@ public final class HeraldServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(outbound / 2, outbound))
-                .childHandler(new HttpInitializer(handler, settings.http().maxBodyBytes(), settings.gateway().idleTimeout()));
+                .childHandler(new HttpInitializer(handler, limits, settings, metrics));
         listener = b.bind(new InetSocketAddress(settings.server().host(), settings.server().port())).sync().channel();
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }

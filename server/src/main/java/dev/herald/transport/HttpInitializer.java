@@ -1,6 +1,8 @@
 package dev.herald.transport;
 
 import dev.herald.api.Reply;
+import dev.herald.config.Settings;
+import dev.herald.metrics.HeraldMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -9,15 +11,17 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline every accepted socket starts with: HTTP/1.1 codec, a body aggregator that answers
- * an oversized body with 413 in the JSON envelope, and the dispatching handler. A WebSocket upgrade
- * replaces the HTTP stages with frame codecs.
+ * The pipeline every accepted socket starts with: the idle cut-off, the request read deadline
+ * around the HTTP/1.1 codec, the connection caps (counted once, at accept), a body aggregator that
+ * answers an oversized body with 413 in the JSON envelope, a flow-control stage that holds back
+ * decoded requests while the connection is not reading, and the dispatching handler. A WebSocket
+ * upgrade replaces the HTTP stages with frame codecs.
  */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String HTTP_HANDLER = "http-handler";
@@ -25,23 +29,35 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HEADERS = 16384;
 
     static final String HTTP_IDLE = "http-idle";
+    static final String HTTP_FLOW = "http-flow";
 
     private final HttpHandler handler;
+    private final ConnectionLimits limits;
     private final int maxBodyBytes;
     private final long idleMillis;
+    private final long readTimeoutNanos;
+    private final HeraldMetrics metrics;
 
-    HttpInitializer(HttpHandler handler, int maxBodyBytes, Duration idleTimeout) {
+    HttpInitializer(HttpHandler handler, ConnectionLimits limits, Settings settings, HeraldMetrics metrics) {
         this.handler = handler;
-        this.maxBodyBytes = maxBodyBytes;
-        this.idleMillis = idleTimeout.toMillis();
+        this.limits = limits;
+        this.maxBodyBytes = settings.http().maxBodyBytes();
+        this.idleMillis = settings.gateway().idleTimeout().toMillis();
+        this.readTimeoutNanos = settings.http().readTimeout().toNanos();
+        this.metrics = metrics;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        ReadDeadline deadline = new ReadDeadline(readTimeoutNanos, metrics);
         ch.pipeline()
                 .addLast(HTTP_IDLE, new CloseWhenIdle(idleMillis))
+                .addLast(ReadDeadline.START, deadline.start())
                 .addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
+                .addLast(ConnectionLimits.NAME, limits)
+                .addLast(ReadDeadline.END, deadline.end())
                 .addLast("http-aggregator", new BodyLimit(maxBodyBytes))
+                .addLast(HTTP_FLOW, new FlowControlHandler())
                 .addLast(HTTP_HANDLER, handler);
     }
 

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The web pages and {@code herald.js}, read once from the classpath folder {@code web/} and kept
  * in memory. Paths are checked against a strict pattern, so nothing outside that folder is reachable.
+ * Only files that exist are kept: a miss is looked up again each time, so made-up paths cannot grow
+ * the cache (it holds at most the files under {@code web/}).
  */
 final class StaticFiles {
     record Asset(byte[] bytes, String contentType) {}
@@ -25,7 +27,7 @@ final class StaticFiles {
             "ico", "image/x-icon",
             "json", "application/json; charset=utf-8");
 
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
     /** Maps a request path to a file under {@code web/}, if it is one of the pages. */
     Optional<Asset> find(String path) {
@@ -38,7 +40,18 @@ final class StaticFiles {
         if (file == null || !SAFE.matcher(file).matches()) {
             return Optional.empty();
         }
-        return cache.computeIfAbsent(file, StaticFiles::load);
+        Asset cached = cache.get(file);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Asset> loaded = load(file);
+        loaded.ifPresent(a -> cache.putIfAbsent(file, a));
+        return loaded;
+    }
+
+    /** How many files are kept in memory (for tests). */
+    int cachedFiles() {
+        return cache.size();
     }
 
     private static Optional<Asset> load(String file) {

@@ -14,22 +14,27 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Authenticates a {@code GET /ws} request and upgrades it. A missing (unless the bind flow is on),
  * bad or expired token is refused before the upgrade with 401 and a JSON body; a {@code user_id}
- * parameter that is not the token's {@code sub} with 403; a user past the per-user connection limit
- * with 429. After the handshake the HTTP stages leave the pipeline and the gateway takes over.
+ * parameter that is not the token's {@code sub} with 403; an upgrade without {@code Sec-WebSocket-Key}
+ * with 400; a user past the per-user connection limit, or connecting more often than
+ * {@code server.connect-rate-per-user} a minute, with 429. A refused credential counts against the
+ * client address's HTTP rate limit ({@link HttpAdmission}), so guessing tokens over {@code /ws} is
+ * limited like guessing them on the API: past it the refusal is 429. After the handshake the HTTP
+ * stages leave the pipeline and the gateway takes over.
  */
 final class WebSocketUpgrade {
     static final String PATH = "/ws";
@@ -38,11 +43,19 @@ final class WebSocketUpgrade {
     private final TokenVerifier tokens;
     private final Settings settings;
     private final WebSocketDecoderConfig decoderConfig;
+    /** Connects per user; only users who connected lately are kept (swept by {@link #sweep()}). */
+    private final KeyedRateLimiter<Long> connects;
+    private final HttpAdmission admission;
 
-    WebSocketUpgrade(Gateway gateway, TokenVerifier tokens, Settings settings) {
+    WebSocketUpgrade(Gateway gateway, TokenVerifier tokens, Settings settings, HttpAdmission admission) {
         this.gateway = Objects.requireNonNull(gateway);
+        this.admission = Objects.requireNonNull(admission);
         this.tokens = Objects.requireNonNull(tokens);
         this.settings = Objects.requireNonNull(settings);
+        int perMinute = settings.server().userConnectsPerMinute();
+        this.connects = perMinute > 0
+                ? new KeyedRateLimiter<>(perMinute, TimeUnit.MINUTES.toNanos(1), perMinute, 1_000_000, System::nanoTime)
+                : null;
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(settings.gateway().hardFrameBytes())
                 .allowExtensions(false)
@@ -51,18 +64,25 @@ final class WebSocketUpgrade {
                 .build();
     }
 
-    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> params) {
         Principal principal;
         try {
-            principal = authenticate(req, uri.parameters());
+            principal = authenticate(req, params);
         } catch (ApiException e) {
-            HttpResponses.write(ctx, Reply.error(e), false);
+            ApiException refused = e.status() == 401
+                    ? admission.admit(null, null, ClientAddress.key(ctx.channel().remoteAddress())) : null;
+            HttpResponses.write(ctx, Reply.error(refused != null ? refused : e), false);
             return;
         }
         if (!"13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
             // RFC 6455 only: the drafts Netty also speaks (hixie-76 = no version header, 7, 8) are
             // refused with 426 and "Sec-WebSocket-Version: 13" (RFC 6455 §4.4)
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        String key = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isBlank()) {
+            HttpResponses.write(ctx, Reply.envelope(400, "the upgrade has no Sec-WebSocket-Key header", null), false);
             return;
         }
         Hub.Seat seat = null;
@@ -76,6 +96,14 @@ final class WebSocketUpgrade {
                         "this user already has the maximum of " + max + " connections")), false);
                 return;
             }
+            // counted only for connects that get a place: a client refused above loses nothing by retrying
+            if (connects != null && !connects.tryAcquire(principal.userId())) {
+                gateway.hub().release(seat);
+                gateway.metrics().refused("connect_rate");
+                HttpResponses.write(ctx, Reply.error(new ApiException(429, "this user connects too often: more than "
+                        + settings.server().userConnectsPerMinute() + " connections a minute")), false);
+                return;
+            }
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, null, decoderConfig);
@@ -83,6 +111,10 @@ final class WebSocketUpgrade {
         ChannelFuture handshake;
         try {
             handshake = handshaker.handshake(ctx.channel(), req);
+        } catch (WebSocketHandshakeException e) {
+            gateway.hub().release(kept);
+            HttpResponses.write(ctx, Reply.envelope(400, "not a valid WebSocket upgrade", null), false);
+            return;
         } catch (RuntimeException e) {
             gateway.hub().release(kept);
             throw e;
@@ -96,12 +128,22 @@ final class WebSocketUpgrade {
             ChannelPipeline p = ctx.pipeline();
             p.remove(HttpInitializer.HTTP_HANDLER);
             p.remove(HttpInitializer.HTTP_IDLE);
+            p.remove(HttpInitializer.HTTP_FLOW);
+            p.remove(ReadDeadline.START);
+            p.remove(ReadDeadline.END);
             // the handshaker's decoder does not check UTF-8 itself (only WebSocketServerProtocolHandler
             // adds this stage), so without it invalid text frames were silently decoded with U+FFFD
             p.addLast("ws-utf8", new Utf8FrameValidator(true));
             p.addLast("ws-aggregator", new WebSocketFrameAggregator(settings.gateway().hardFrameBytes()));
             gateway.open(ctx.channel(), principal, kept);
         });
+    }
+
+    /** Forgets the users whose connect budget has filled up again. */
+    void sweep() {
+        if (connects != null) {
+            connects.sweep();
+        }
     }
 
     private Principal authenticate(FullHttpRequest req, Map<String, List<String>> params) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /health} and {@code GET /metrics}: public, JSON and Prometheus text. */
+/** {@code GET /health} (public, JSON) and {@code GET /metrics} (Prometheus text, with the API key by default). */
 class HealthApiTest {
     static TestServer server;
 
@@ -68,10 +68,10 @@ class HealthApiTest {
             b.awaitClose();
             // the server counts the disconnect when the socket is gone, a moment after the client saw the close
             long deadline = System.nanoTime() + 5_000_000_000L;
-            TestServer.Response r = server.call("GET", "/metrics", null, null);
+            TestServer.Response r = server.api("GET", "/metrics", null);
             while (!r.body().contains("reason=\"disconnected_by_server\"") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
-                r = server.call("GET", "/metrics", null, null);
+                r = server.api("GET", "/metrics", null);
             }
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.contentType()).startsWith("text/plain");

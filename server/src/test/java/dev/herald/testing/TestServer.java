@@ -144,9 +144,9 @@ public final class TestServer implements AutoCloseable {
         return c;
     }
 
-    /** The Prometheus text of {@code GET /metrics}. */
+    /** The Prometheus text of {@code GET /metrics} (read with the API key: by default it needs a credential). */
     public String metricsText() {
-        Response r = call("GET", "/metrics", null, null);
+        Response r = call("GET", "/metrics", API_KEY, null);
         if (r.status() != 200) {
             throw new AssertionError("/metrics answered " + r.status());
         }

@@ -76,7 +76,7 @@ async function start() {
   mountSendForm({ inbox, knownUsers: users });
   mountPushForm({ gateway });
   mountRetryForm({ inbox });
-  stops.push(mountMetrics());
+  stops.push(mountMetrics({ credentials: () => session.token }));
   reloadStats();
   byId('send-form').addEventListener('submit', () => setTimeout(reloadStats, 500));
 

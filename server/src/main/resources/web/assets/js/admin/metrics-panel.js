@@ -9,8 +9,11 @@ import { connectionGauge, headlineMetrics, parsePrometheus } from './prometheus.
 const POLL_MS = 3000;
 const HISTORY = 100;
 
-/** @param {{fetch?: typeof fetch}} [deps] */
-export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(...args) } = {}) {
+/**
+ * /metrics takes the console's credential unless the server runs with `metrics.access=public`.
+ * @param {{credentials?: () => (string | null), fetch?: typeof fetch}} [deps]
+ */
+export function mountMetrics({ credentials = () => null, fetch: fetchFn = (...args) => globalThis.fetch(...args) } = {}) {
   const list = byId('metrics-list');
   const updated = byId('metrics-updated');
   const sparkline = /** @type {SVGElement} */ (/** @type {unknown} */ (byId('metrics-sparkline')));
@@ -19,7 +22,7 @@ export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(..
   async function poll() {
     const [health, text] = await Promise.all([
       fetchFn('/health').then((r) => r.json()).catch(() => null),
-      fetchFn('/metrics').then((r) => (r.ok ? r.text() : '')).catch(() => ''),
+      fetchFn('/metrics', { headers: authorization(credentials()) }).then((r) => (r.ok ? r.text() : '')).catch(() => ''),
     ]);
     const metrics = parsePrometheus(text);
     const node = health?.data ?? {};
@@ -41,6 +44,10 @@ export function mountMetrics({ fetch: fetchFn = (...args) => globalThis.fetch(..
   }
 
   return every(POLL_MS, poll);
+}
+
+function authorization(token) {
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 function tile(name, value) {
