@@ -154,7 +154,8 @@ public final class Main {
             }
             Settings settings = settings(Map.of());
             Duration lifetime = parseTtl(ttl);
-            TokenIssuer issuer = new TokenIssuer(settings.auth().jwtSecret(), Clock.systemUTC());
+            var auth = settings.auth();
+            TokenIssuer issuer = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience());
             System.out.println(issuer.issue(user, admin, channels, lifetime));
             return 0;
         }
@@ -195,7 +196,8 @@ public final class Main {
         String call(String pathAndQuery) {
             Settings settings = settings(Map.of());
             String base = url != null ? url : "http://127.0.0.1:" + settings.server().port();
-            String admin = new TokenIssuer(settings.auth().jwtSecret(), Clock.systemUTC())
+            var auth = settings.auth();
+            String admin = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())
                     .issue(1, true, List.of(), Duration.ofMinutes(5));
             return AdminCall.post(base + pathAndQuery, admin);
         }

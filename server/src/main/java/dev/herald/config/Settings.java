@@ -26,8 +26,11 @@ public record Settings(
     public record Server(String host, int port, int ioThreads, String publicUrl) {}
 
     /**
-     * Token and key checks. {@code jwtSecret} signs and verifies HS256; {@code jwtPublicKeyPem}, when
-     * present, verifies RS256/ES256 tokens minted elsewhere.
+     * Token and key checks. {@code jwtSecret} signs and verifies HS256 (in demo mode it is the demo
+     * key kept in the data dir); {@code jwtPublicKeyPem}, when present, verifies RS256/ES256 tokens
+     * minted elsewhere. {@code issuer} and {@code audience}, when present, must match a token's
+     * {@code iss} and be among its {@code aud}. {@code demoAdmin} lets {@code POST /demo/token} hand
+     * out admin tokens.
      */
     public record Auth(
             byte[] jwtSecret,
@@ -35,7 +38,10 @@ public record Settings(
             List<String> apiKeys,
             boolean allowBind,
             Duration bindGrace,
-            Duration clockSkew) {}
+            Duration clockSkew,
+            Optional<String> issuer,
+            Optional<String> audience,
+            boolean demoAdmin) {}
 
     /** Per-connection limits and timers. */
     public record Gateway(
