@@ -119,7 +119,8 @@ public final class Herald implements AutoCloseable {
         this.jobs = new InboxJobs(notifications, settings.notifications(), jobLock);
         jobs.start();
         if (settings.demo()) {
-            new DemoApi(issuer.orElseThrow()).register(router);
+            new DemoApi(issuer.orElseThrow(), auth.demoAdmin()).register(router);
+            health.demoMode(DemoApi.WARNING);
         }
         if (local != null) {
             LocalBroker sweeping = local;
