@@ -10,6 +10,7 @@ import dev.herald.notify.NotificationFilter;
 import dev.herald.notify.NotificationJson;
 import dev.herald.notify.NotificationService;
 import dev.herald.notify.NotificationStore;
+import dev.herald.protocol.Values;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -235,17 +236,13 @@ public final class NotificationApi {
         String raw = req.param("user_id");
         long named = 0;
         if (raw != null) {
-            try {
-                named = Long.parseLong(raw);
-            } catch (NumberFormatException e) {
-                named = -1;
-            }
+            named = Values.id(raw);
         } else if (body != null && body.has("user_id")) {
             named = body.positiveId("user_id");
             body.validate();
         }
-        if (named < 0 || (raw != null && named == 0)) {
-            throw new ApiException(422, "validation failed", Map.of("user_id", "must be a positive integer"));
+        if (named < 0) {
+            throw new ApiException(422, "validation failed", Map.of("user_id", Values.ID_RULE));
         }
         if (named > 0) {
             if (!p.admin() && named != p.userId()) {
@@ -265,16 +262,13 @@ public final class NotificationApi {
         return java.util.Arrays.stream(ids).boxed().toList();
     }
 
+    /** The {@code {id}} of the path; anything but an id (see {@link Values#id(String)}) is a notification that does not exist. */
     private static long pathId(Request req) {
-        try {
-            long id = Long.parseLong(req.pathParam("id"));
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to 404
+        long id = Values.id(req.pathParam("id"));
+        if (id < 0) {
+            throw ApiException.notFound("notification");
         }
-        throw ApiException.notFound("notification");
+        return id;
     }
 
     private static String actionData(JsonBody b) {
