@@ -100,7 +100,10 @@ public final class JsonBody {
         return Arrays.stream(out).distinct().toArray();
     }
 
-    /** A string of 1..maxLength characters; null when absent and not required. */
+    /**
+     * A string of 1..maxLength characters without NUL (no database stores it alike); null when
+     * absent and not required.
+     */
     public String string(String field, int maxLength, boolean required) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
@@ -122,10 +125,14 @@ public final class JsonBody {
             error(field, "must be at most " + maxLength + " characters");
             return null;
         }
+        if (Values.hasNul(s)) {
+            error(field, Values.NUL_RULE);
+            return null;
+        }
         return s;
     }
 
-    /** An optional JSON object (null when absent). */
+    /** An optional JSON object (null when absent) with no NUL in any of its strings or field names. */
     public ObjectNode object(String field) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
@@ -133,6 +140,10 @@ public final class JsonBody {
         }
         if (!n.isObject()) {
             error(field, "must be a JSON object");
+            return null;
+        }
+        if (Values.hasNul(n)) {
+            error(field, Values.NUL_RULE);
             return null;
         }
         return (ObjectNode) n;

@@ -12,9 +12,6 @@ import dev.herald.notify.NotificationService;
 import dev.herald.notify.NotificationStore;
 import dev.herald.protocol.Values;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +63,8 @@ public final class NotificationApi {
         String keyword = req.param("keyword");
         if (keyword != null && keyword.length() > KEYWORD_MAX) {
             errors.put("keyword", "must be at most " + KEYWORD_MAX + " characters");
+        } else if (Values.hasNul(keyword)) {
+            errors.put("keyword", Values.NUL_RULE);
         }
         Boolean isRead = bool(req.param("is_read"), "is_read", errors);
         String type = oneOf(req.param("type"), Kinds.TYPES, "type", errors);
@@ -276,6 +275,10 @@ public final class NotificationApi {
         if (v == null) {
             return null;
         }
+        if (Values.hasNul(v)) {
+            b.error("action_data", Values.NUL_RULE);
+            return null;
+        }
         String text = v.isTextual() ? v.asText() : v.toString();
         if (text.length() > Kinds.CONTENT_MAX) {
             b.error("action_data", "must be at most " + Kinds.CONTENT_MAX + " characters");
@@ -329,22 +332,15 @@ public final class NotificationApi {
         return fallback;
     }
 
-    /**
-     * A UTC day, inclusive: {@code 2024-01-31}, or an ISO-8601 time with offset, which counts as its
-     * UTC day.
-     */
+    /** A UTC day, inclusive, within the bounds every database holds (see {@link Values#day}). */
     private static LocalDate date(String v, String field, Map<String, String> errors) {
         if (v == null || v.isEmpty()) {
             return null;
         }
-        try {
-            if (v.length() == 10) {
-                return LocalDate.parse(v);
-            }
-            return OffsetDateTime.parse(v).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-        } catch (DateTimeParseException e) {
-            errors.put(field, "must be a date like 2024-01-31 or an ISO-8601 time like 2024-01-31T10:00:00+08:00");
-            return null;
+        LocalDate day = Values.day(v);
+        if (day == null) {
+            errors.put(field, Values.DAY_RULE);
         }
+        return day;
     }
 }

@@ -125,6 +125,9 @@ public record InboundFrame(String type, ObjectNode data, String id) {
         if (value.length() > maxLength) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be at most " + maxLength + " characters");
         }
+        if (Values.hasNul(value)) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " " + Values.NUL_RULE);
+        }
         return value;
     }
 
