@@ -89,9 +89,10 @@ public final class Herald implements AutoCloseable {
             this.jobLock = JobLock.LOCAL;
         }
         var auth = settings.auth();
-        TokenVerifier verifier = new TokenVerifier(auth.jwtSecret(), auth.jwtPublicKeyPem(), auth.clockSkew(), Clock.systemUTC());
+        TokenVerifier verifier = new TokenVerifier(auth.jwtSecret(), auth.jwtPublicKeyPem(), auth.clockSkew(), Clock.systemUTC(),
+                auth.issuer(), auth.audience());
         this.issuer = auth.jwtSecret().length >= 32
-                ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC())) : Optional.empty();
+                ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())) : Optional.empty();
         this.hub = new Hub(settings.nodeId(), server.workers(), broker, presence, metrics, settings);
         broker.start(hub);
         this.database = Database.open(databaseConfig(settings));
@@ -121,7 +122,8 @@ public final class Herald implements AutoCloseable {
         this.jobs = new InboxJobs(notifications, settings.notifications(), jobLock);
         jobs.start();
         if (settings.demo()) {
-            new DemoApi(issuer.orElseThrow()).register(router);
+            new DemoApi(issuer.orElseThrow(), auth.demoAdmin()).register(router);
+            health.demoMode(DemoApi.WARNING);
         }
         if (local != null) {
             LocalBroker sweeping = local;

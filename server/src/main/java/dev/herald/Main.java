@@ -110,12 +110,13 @@ public final class Main {
                 herald.close();
                 stopped.countDown();
             }, "herald-shutdown"));
-            printBanner(herald);
+            System.out.println(banner(herald));
             stopped.await();
             return 0;
         }
 
-        private static void printBanner(Herald herald) {
+        /** What {@code serve} prints to the operator's terminal once the node is up. */
+        static String banner(Herald herald) {
             Settings s = herald.settings();
             String host = s.server().publicUrl().isEmpty()
                     ? "http://localhost:" + herald.port() : s.server().publicUrl().replaceAll("/+$", "");
@@ -126,10 +127,15 @@ public final class Main {
                     .append("  websocket: ").append(host.replaceFirst("^http", "ws")).append("/ws?token=JWT\n")
                     .append("  health:    ").append(host).append("/health\n");
             if (s.demo() && herald.issuer().isPresent()) {
-                out.append("  demo mode: pick a user on the page, or use this token for user 1:\n    ")
-                        .append(herald.issuer().get().issue(1, false, List.of(), Duration.ofHours(12))).append('\n');
+                // this terminal is the operator's own: the one place an admin demo token may be shown
+                TokenIssuer issuer = herald.issuer().get();
+                out.append("  DEMO MODE: anyone who can reach this port can get a token for any user; never expose it.\n")
+                        .append("  admin console (demo admin, user 1):\n    ").append(host).append("/admin?token=")
+                        .append(issuer.issue(1, true, List.of(), Duration.ofHours(12))).append('\n')
+                        .append("  inbox: pick a user on the page, or use this token for user 1:\n    ")
+                        .append(issuer.issue(1, false, List.of(), Duration.ofHours(12))).append('\n');
             }
-            System.out.println(out);
+            return out.toString();
         }
     }
 
@@ -154,7 +160,8 @@ public final class Main {
             }
             Settings settings = settings(Map.of());
             Duration lifetime = parseTtl(ttl);
-            TokenIssuer issuer = new TokenIssuer(settings.auth().jwtSecret(), Clock.systemUTC());
+            var auth = settings.auth();
+            TokenIssuer issuer = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience());
             System.out.println(issuer.issue(user, admin, channels, lifetime));
             return 0;
         }
@@ -195,7 +202,8 @@ public final class Main {
         String call(String pathAndQuery) {
             Settings settings = settings(Map.of());
             String base = url != null ? url : "http://127.0.0.1:" + settings.server().port();
-            String admin = new TokenIssuer(settings.auth().jwtSecret(), Clock.systemUTC())
+            var auth = settings.auth();
+            String admin = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())
                     .issue(1, true, List.of(), Duration.ofMinutes(5));
             return AdminCall.post(base + pathAndQuery, admin);
         }

@@ -27,6 +27,7 @@ public final class HealthApi {
     private final long startedAt = System.currentTimeMillis();
     private final Map<String, BooleanSupplier> checks = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile String demoWarning;
 
     public HealthApi(Hub hub, Broker broker, HeraldMetrics metrics) {
         this.hub = Objects.requireNonNull(hub);
@@ -39,6 +40,11 @@ public final class HealthApi {
     /** Adds a dependency to the health report (e.g. the database). */
     public void check(String name, BooleanSupplier up) {
         checks.put(name, up);
+    }
+
+    /** Demo mode is on: the report says so ({@code demo: true}) with this warning. */
+    public void demoMode(String warning) {
+        demoWarning = Objects.requireNonNull(warning);
     }
 
     public void stopping() {
@@ -75,6 +81,10 @@ public final class HealthApi {
         data.put("connections", hub.connectionCount());
         data.put("users", hub.localUserCount());
         data.put("checks", deps);
+        data.put("demo", demoWarning != null);
+        if (demoWarning != null) {
+            data.put("warning", demoWarning);
+        }
         int code = stopping ? 503 : 200;
         return CompletableFuture.completedFuture(Reply.envelope(code, status, data));
     }

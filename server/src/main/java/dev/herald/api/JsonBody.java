@@ -2,6 +2,7 @@ package dev.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.protocol.Values;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class JsonBody {
         }
     }
 
-    /** A required positive 64-bit user id (or other id). */
+    /** A required user id (or other id): positive and at most {@link Values#MAX_ID}. */
     public long positiveId(String field) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
@@ -56,16 +57,17 @@ public final class JsonBody {
     }
 
     private long positive(String field, JsonNode n) {
-        if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.asLong() <= 0) {
-            error(field, "must be a positive integer");
+        long id = Values.id(n);
+        if (id < 0) {
+            error(field, Values.ID_RULE);
             return 0;
         }
-        return n.asLong();
+        return id;
     }
 
     /**
-     * An array of positive ids, de-duplicated in order. Absent counts as empty when
-     * {@code required} is false.
+     * An array of ids (each as {@link #positiveId}), de-duplicated in order. Absent counts as empty
+     * when {@code required} is false.
      */
     public long[] ids(String field, int max, boolean required) {
         JsonNode n = root.get(field);
@@ -89,17 +91,19 @@ public final class JsonBody {
         }
         long[] out = new long[n.size()];
         for (int i = 0; i < out.length; i++) {
-            JsonNode e = n.get(i);
-            if (!e.canConvertToExactIntegral() || !e.canConvertToLong() || e.asLong() <= 0) {
-                error(field, "entry " + i + " must be a positive integer");
+            out[i] = Values.id(n.get(i));
+            if (out[i] < 0) {
+                error(field, "entry " + i + " " + Values.ID_RULE);
                 return new long[0];
             }
-            out[i] = e.asLong();
         }
         return Arrays.stream(out).distinct().toArray();
     }
 
-    /** A string of 1..maxLength characters; null when absent and not required. */
+    /**
+     * A string of 1..maxLength characters without NUL (no database stores it alike); null when
+     * absent and not required.
+     */
     public String string(String field, int maxLength, boolean required) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
@@ -121,10 +125,14 @@ public final class JsonBody {
             error(field, "must be at most " + maxLength + " characters");
             return null;
         }
+        if (Values.hasNul(s)) {
+            error(field, Values.NUL_RULE);
+            return null;
+        }
         return s;
     }
 
-    /** An optional JSON object (null when absent). */
+    /** An optional JSON object (null when absent) with no NUL in any of its strings or field names. */
     public ObjectNode object(String field) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
@@ -132,6 +140,10 @@ public final class JsonBody {
         }
         if (!n.isObject()) {
             error(field, "must be a JSON object");
+            return null;
+        }
+        if (Values.hasNul(n)) {
+            error(field, Values.NUL_RULE);
             return null;
         }
         return (ObjectNode) n;

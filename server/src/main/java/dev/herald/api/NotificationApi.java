@@ -10,10 +10,8 @@ import dev.herald.notify.NotificationFilter;
 import dev.herald.notify.NotificationJson;
 import dev.herald.notify.NotificationService;
 import dev.herald.notify.NotificationStore;
+import dev.herald.protocol.Values;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +63,8 @@ public final class NotificationApi {
         String keyword = req.param("keyword");
         if (keyword != null && keyword.length() > KEYWORD_MAX) {
             errors.put("keyword", "must be at most " + KEYWORD_MAX + " characters");
+        } else if (Values.hasNul(keyword)) {
+            errors.put("keyword", Values.NUL_RULE);
         }
         Boolean isRead = bool(req.param("is_read"), "is_read", errors);
         String type = oneOf(req.param("type"), Kinds.TYPES, "type", errors);
@@ -235,17 +235,13 @@ public final class NotificationApi {
         String raw = req.param("user_id");
         long named = 0;
         if (raw != null) {
-            try {
-                named = Long.parseLong(raw);
-            } catch (NumberFormatException e) {
-                named = -1;
-            }
+            named = Values.id(raw);
         } else if (body != null && body.has("user_id")) {
             named = body.positiveId("user_id");
             body.validate();
         }
-        if (named < 0 || (raw != null && named == 0)) {
-            throw new ApiException(422, "validation failed", Map.of("user_id", "must be a positive integer"));
+        if (named < 0) {
+            throw new ApiException(422, "validation failed", Map.of("user_id", Values.ID_RULE));
         }
         if (named > 0) {
             if (!p.admin() && named != p.userId()) {
@@ -265,21 +261,22 @@ public final class NotificationApi {
         return java.util.Arrays.stream(ids).boxed().toList();
     }
 
+    /** The {@code {id}} of the path; anything but an id (see {@link Values#id(String)}) is a notification that does not exist. */
     private static long pathId(Request req) {
-        try {
-            long id = Long.parseLong(req.pathParam("id"));
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to 404
+        long id = Values.id(req.pathParam("id"));
+        if (id < 0) {
+            throw ApiException.notFound("notification");
         }
-        throw ApiException.notFound("notification");
+        return id;
     }
 
     private static String actionData(JsonBody b) {
         JsonNode v = b.value("action_data");
         if (v == null) {
+            return null;
+        }
+        if (Values.hasNul(v)) {
+            b.error("action_data", Values.NUL_RULE);
             return null;
         }
         String text = v.isTextual() ? v.asText() : v.toString();
@@ -335,22 +332,15 @@ public final class NotificationApi {
         return fallback;
     }
 
-    /**
-     * A UTC day, inclusive: {@code 2024-01-31}, or an ISO-8601 time with offset, which counts as its
-     * UTC day.
-     */
+    /** A UTC day, inclusive, within the bounds every database holds (see {@link Values#day}). */
     private static LocalDate date(String v, String field, Map<String, String> errors) {
         if (v == null || v.isEmpty()) {
             return null;
         }
-        try {
-            if (v.length() == 10) {
-                return LocalDate.parse(v);
-            }
-            return OffsetDateTime.parse(v).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-        } catch (DateTimeParseException e) {
-            errors.put(field, "must be a date like 2024-01-31 or an ISO-8601 time like 2024-01-31T10:00:00+08:00");
-            return null;
+        LocalDate day = Values.day(v);
+        if (day == null) {
+            errors.put(field, Values.DAY_RULE);
         }
+        return day;
     }
 }

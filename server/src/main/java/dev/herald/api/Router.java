@@ -151,7 +151,9 @@ public final class Router {
         try {
             p = credentials.authenticate(authorization);
         } catch (TokenException e) {
-            throw new ApiException(401, e.getMessage());
+            // a refused token names its reason like the WebSocket upgrade does: data.errors.token
+            throw e.code().startsWith("token_") ? new ApiException(401, e.getMessage(), Map.of("token", e.code()))
+                    : new ApiException(401, e.getMessage());
         }
         if (access == Access.ADMIN && !p.admin()) {
             throw new ApiException(403, "this endpoint needs an API key or an admin token");

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Mints HS256 user tokens. Herald never issues tokens to clients in production: only the CLI
@@ -20,9 +21,18 @@ import java.util.Objects;
 public final class TokenIssuer {
     private final MACSigner signer;
     private final Clock clock;
+    private final Optional<String> issuer;
+    private final Optional<String> audience;
 
     public TokenIssuer(byte[] secret, Clock clock) {
+        this(secret, clock, Optional.empty(), Optional.empty());
+    }
+
+    /** Tokens that name {@code issuer} as {@code iss} and {@code audience} as {@code aud}, when present. */
+    public TokenIssuer(byte[] secret, Clock clock, Optional<String> issuer, Optional<String> audience) {
         this.clock = Objects.requireNonNull(clock);
+        this.issuer = Objects.requireNonNull(issuer);
+        this.audience = Objects.requireNonNull(audience);
         try {
             this.signer = new MACSigner(secret);
         } catch (JOSEException e) {
@@ -36,6 +46,8 @@ public final class TokenIssuer {
                 .subject(Long.toString(userId))
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)));
+        issuer.ifPresent(claims::issuer);
+        audience.ifPresent(claims::audience);
         if (admin) {
             claims.claim("roles", List.of("admin"));
         }

@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.herald.protocol.Values;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -34,7 +35,9 @@ import java.util.regex.Pattern;
 /**
  * Verifies user tokens: HS256 with the shared secret, and RS256/ES256 when a public key is
  * configured. Unsigned ({@code alg: none}) tokens, other algorithms, bad signatures, a missing or
- * non-numeric {@code sub} and expired tokens are refused. Thread-safe.
+ * non-numeric {@code sub} (or one above {@link Values#MAX_ID}), expired tokens and tokens before
+ * their {@code nbf} (both with the clock skew) are refused, and so are tokens whose {@code iss} or
+ * {@code aud} does not match the configured issuer or audience, when those are set. Thread-safe.
  */
 public final class TokenVerifier {
     private static final Pattern PEM_BLOCK =
@@ -46,16 +49,34 @@ public final class TokenVerifier {
     private final JWSAlgorithm.Family asymmetricFamily;
     private final Duration clockSkew;
     private final Clock clock;
+    private final Optional<String> issuer;
+    private final Optional<String> audience;
 
     public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock) {
-        this(secret, publicKeyPem, clockSkew, clock, true);
+        this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), true);
+    }
+
+    /**
+     * @param issuer   when present, a token's {@code iss} must equal it
+     * @param audience when present, a token's {@code aud} (a string or a list) must contain it
+     */
+    public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock,
+                         Optional<String> issuer, Optional<String> audience) {
+        this(secret, publicKeyPem, clockSkew, clock, issuer, audience, true);
     }
 
     /** {@code fastHs256} false checks every token the general way (tests compare the two). */
     TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock, boolean fastHs256) {
+        this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), fastHs256);
+    }
+
+    TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock,
+                  Optional<String> issuer, Optional<String> audience, boolean fastHs256) {
         this.hs256 = fastHs256 && secret.length >= 32 ? new Hs256Check(secret) : null;
         this.clockSkew = Objects.requireNonNull(clockSkew);
         this.clock = Objects.requireNonNull(clock);
+        this.issuer = Objects.requireNonNull(issuer);
+        this.audience = Objects.requireNonNull(audience);
         try {
             this.hmac = secret.length >= 32 ? new MACVerifier(secret) : null;
             if (publicKeyPem.isPresent()) {
@@ -140,7 +161,9 @@ public final class TokenVerifier {
             throw new TokenException("token_invalid", "the token signature cannot be checked");
         }
         Date exp = claims.getExpirationTime();
-        return principal(claims.getSubject(), exp == null ? null : exp.toInstant(),
+        Date nbf = claims.getNotBeforeTime();
+        return principal(claims.getSubject(), exp == null ? null : exp.toInstant(), nbf == null ? null : nbf.toInstant(),
+                claims.getIssuer(), Objects.requireNonNullElse(claims.getAudience(), List.of()),
                 stringList(claims, "roles"), stringList(claims, "channels"));
     }
 
@@ -164,7 +187,12 @@ public final class TokenVerifier {
         if (!checked.signatureMatches()) {
             throw new TokenException("token_invalid", "the token signature does not match");
         }
+        JsonNode nbf = claims.get("nbf");
+        JsonNode iss = claims.get("iss");
+        JsonNode aud = claims.get("aud");
         return principal(sub == null ? null : sub.textValue(), exp == null ? null : Instant.ofEpochSecond(exp.longValue()),
+                nbf == null ? null : Instant.ofEpochSecond(nbf.longValue()), iss == null ? null : iss.textValue(),
+                aud == null ? List.of() : aud.isTextual() ? List.of(aud.textValue()) : fastStringList(aud),
                 roles, channels);
     }
 
@@ -219,22 +247,34 @@ public final class TokenVerifier {
         throw new TokenException("token_invalid", "tokens signed with " + alg + " are not accepted");
     }
 
-    private Principal principal(String subject, Instant expiresAt, List<String> roles, List<String> channels)
-            throws TokenException {
+    /** Checks the claims both paths read, in one place, and builds the principal. */
+    private Principal principal(String subject, Instant expiresAt, Instant notBefore, String iss, List<String> aud,
+                                List<String> roles, List<String> channels) throws TokenException {
         long userId;
         try {
             userId = Long.parseLong(Objects.requireNonNullElse(subject, ""));
         } catch (NumberFormatException e) {
             throw new TokenException("token_invalid", "the token's sub must be a positive user id");
         }
-        if (userId <= 0) {
-            throw new TokenException("token_invalid", "the token's sub must be a positive user id");
+        if (!Values.isId(userId)) {
+            throw new TokenException("token_invalid", "the token's sub must be a positive user id no larger than "
+                    + Values.MAX_ID);
         }
         if (expiresAt == null) {
             throw new TokenException("token_invalid", "the token has no exp claim");
         }
-        if (expiresAt.plus(clockSkew).isBefore(clock.instant())) {
+        Instant now = clock.instant();
+        if (expiresAt.plus(clockSkew).isBefore(now)) {
             throw new TokenException("token_expired", "the token has expired");
+        }
+        if (notBefore != null && notBefore.minus(clockSkew).isAfter(now)) {
+            throw new TokenException("token_not_yet_valid", "the token is not valid before its nbf time " + notBefore);
+        }
+        if (issuer.isPresent() && !issuer.get().equals(iss)) {
+            throw new TokenException("token_wrong_issuer", "the token's iss must be '" + issuer.get() + "'");
+        }
+        if (audience.isPresent() && !aud.contains(audience.get())) {
+            throw new TokenException("token_wrong_audience", "the token's aud must include '" + audience.get() + "'");
         }
         Principal.Kind kind = roles.contains("admin") ? Principal.Kind.ADMIN : Principal.Kind.USER;
         return new Principal(kind, userId, channels, expiresAt);

@@ -21,6 +21,9 @@ final class Keys {
         DEFAULTS.put("auth.allow-bind", "false");
         DEFAULTS.put("auth.bind-grace", "30s");
         DEFAULTS.put("auth.clock-skew", "30s");
+        DEFAULTS.put("auth.issuer", "");
+        DEFAULTS.put("auth.audience", "");
+        DEFAULTS.put("demo.admin", "false");
         DEFAULTS.put("gateway.heartbeat-interval", "25s");
         DEFAULTS.put("gateway.idle-timeout", "60s");
         DEFAULTS.put("gateway.rate-limit", "60");

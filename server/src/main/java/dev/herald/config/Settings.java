@@ -31,8 +31,11 @@ public record Settings(
                          int maxConnections, int maxConnectionsPerIp, int userConnectsPerMinute) {}
 
     /**
-     * Token and key checks. {@code jwtSecret} signs and verifies HS256; {@code jwtPublicKeyPem}, when
-     * present, verifies RS256/ES256 tokens minted elsewhere.
+     * Token and key checks. {@code jwtSecret} signs and verifies HS256 (in demo mode it is the demo
+     * key kept in the data dir); {@code jwtPublicKeyPem}, when present, verifies RS256/ES256 tokens
+     * minted elsewhere. {@code issuer} and {@code audience}, when present, must match a token's
+     * {@code iss} and be among its {@code aud}. {@code demoAdmin} lets {@code POST /demo/token} hand
+     * out admin tokens.
      */
     public record Auth(
             byte[] jwtSecret,
@@ -40,7 +43,10 @@ public record Settings(
             List<String> apiKeys,
             boolean allowBind,
             Duration bindGrace,
-            Duration clockSkew) {}
+            Duration clockSkew,
+            Optional<String> issuer,
+            Optional<String> audience,
+            boolean demoAdmin) {}
 
     /** Per-connection limits and timers. */
     public record Gateway(

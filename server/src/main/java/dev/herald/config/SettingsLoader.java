@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 public final class SettingsLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|KB|K|MiB|MB|M|GiB|GB|G)?", Pattern.CASE_INSENSITIVE);
-    private static final String SECRET_FILE = "jwt-secret";
+    /** The demo key's file: not the {@code jwt-secret} earlier versions kept, so their demo tokens die too. */
+    private static final String DEMO_KEY_FILE = "demo-jwt-key";
     static final int MIN_SECRET_BYTES = 32;
 
     private final ConfigSource source = new ConfigSource();
@@ -82,7 +83,7 @@ public final class SettingsLoader {
         if (redis.presenceTtl().toMillis() < 300) {
             problem("redis.presence-ttl", "must be at least 300ms (nodes refresh presence every third of it)");
         }
-        boolean demo = text("demo.enabled").isEmpty() ? db.embedded() && !redis.enabled() : bool("demo.enabled");
+        boolean demo = demo(db, redis);
         var gateway = new Settings.Gateway(
                 duration("gateway.heartbeat-interval"), duration("gateway.idle-timeout"),
                 intValue("gateway.rate-limit", 1, 1_000_000), intValue("gateway.rate-limit-grace", 0, 1_000_000),
@@ -115,6 +116,28 @@ public final class SettingsLoader {
         return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications);
     }
 
+    /**
+     * Demo mode hands out tokens to anyone, so it only turns itself on when nothing was configured
+     * that a production node has: no credential at all (JWT secret, public key or API key), the
+     * embedded database and no Redis. Asked for explicitly it must not sit beside a real token key
+     * (its tokens would then be as good as real ones): with API keys alone it is allowed.
+     */
+    private boolean demo(Settings.Database db, Settings.Redis redis) {
+        boolean secret = !text("auth.jwt-secret").isEmpty();
+        boolean publicKey = !text("auth.jwt-public-key").isEmpty();
+        boolean apiKeys = !text("auth.api-keys").isBlank();
+        if (text("demo.enabled").isEmpty()) {
+            return !secret && !publicKey && !apiKeys && db.embedded() && !redis.enabled();
+        }
+        boolean demo = bool("demo.enabled");
+        if (demo && (secret || publicKey)) {
+            problem("demo.enabled", "demo mode cannot be combined with " + (secret ? "auth.jwt-secret" : "auth.jwt-public-key")
+                    + ": anyone may get a demo token, so demo tokens must never be valid next to real ones."
+                    + " Remove the key to run the demo, or set demo.enabled=false");
+        }
+        return demo;
+    }
+
     private Settings.Auth auth(Path dataDir, boolean demo) {
         Optional<String> publicKey = Optional.empty();
         String keyFile = text("auth.jwt-public-key");
@@ -130,11 +153,13 @@ public final class SettingsLoader {
             }
         }
         byte[] secret = text("auth.jwt-secret").getBytes(StandardCharsets.UTF_8);
-        if (secret.length == 0 && demo) {
-            secret = demoSecret(dataDir);
-        } else if (secret.length == 0 && publicKey.isEmpty()) {
+        if (secret.length == 0 && demo && keyFile.isEmpty()) {
+            secret = demoKey(dataDir);
+        } else if (secret.length == 0 && publicKey.isEmpty() && keyFile.isEmpty()) {
             problem("auth.jwt-secret", "required outside demo mode; set a random string of at least "
-                    + MIN_SECRET_BYTES + " bytes (e.g. `openssl rand -hex 32`)");
+                    + MIN_SECRET_BYTES + " bytes (e.g. `openssl rand -hex 32`)"
+                    + (text("auth.api-keys").isBlank() ? "" : ". Demo mode is off because auth.api-keys is set;"
+                    + " to try the demo with API keys, set HERALD_DEMO=true (demo.enabled=true)"));
         } else if (secret.length > 0 && secret.length < MIN_SECRET_BYTES) {
             problem("auth.jwt-secret", "too short: HS256 needs at least " + MIN_SECRET_BYTES + " bytes, got " + secret.length);
         }
@@ -147,12 +172,15 @@ public final class SettingsLoader {
             }
         }
         return new Settings.Auth(secret, publicKey, apiKeys, bool("auth.allow-bind"), duration("auth.bind-grace"),
-                duration("auth.clock-skew"));
+                duration("auth.clock-skew"), optional("auth.issuer"), optional("auth.audience"), bool("demo.admin"));
     }
 
-    /** Demo mode keeps one generated secret in the data dir so tokens survive restarts. */
-    private byte[] demoSecret(Path dataDir) {
-        Path file = dataDir.resolve(SECRET_FILE);
+    /**
+     * Demo mode signs with a key of its own, generated once and kept in the data dir so demo tokens
+     * survive restarts; it is never used once a real key is configured.
+     */
+    private byte[] demoKey(Path dataDir) {
+        Path file = dataDir.resolve(DEMO_KEY_FILE);
         try {
             if (Files.exists(file)) {
                 return Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
@@ -169,7 +197,7 @@ public final class SettingsLoader {
             }
             return hex.getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            problem("data-dir", "cannot keep the demo JWT secret in " + file + " (" + e.getMessage() + ")");
+            problem("data-dir", "cannot keep the demo key in " + file + " (" + e.getMessage() + ")");
             return new byte[MIN_SECRET_BYTES];
         }
     }
@@ -185,6 +213,10 @@ public final class SettingsLoader {
 
     private String text(String key) {
         return source.get(key).text();
+    }
+
+    private Optional<String> optional(String key) {
+        return text(key).isEmpty() ? Optional.empty() : Optional.of(text(key));
     }
 
     private void problem(String key, String message) {

@@ -84,26 +84,28 @@ public record InboundFrame(String type, ObjectNode data, String id) {
         return null;
     }
 
-    /** A required positive 64-bit id. */
+    /** A required id: positive and at most {@link Values#MAX_ID}. */
     public long requirePositiveLong(String field) throws ProtocolException {
         JsonNode node = data.get(field);
         if (node == null || node.isNull()) {
             throw new ProtocolException(ErrorCode.MISSING_FIELD, field + " is required");
         }
-        if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() <= 0) {
-            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be a positive integer");
+        long id = Values.id(node);
+        if (id < 0) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " " + Values.ID_RULE);
         }
-        return node.asLong();
+        return id;
     }
 
-    /** An optional non-negative integer, or -1 when absent. */
+    /** An optional integer from 0 to {@link Values#MAX_ID} (an id or an offset), or -1 when absent. */
     public long optionalNonNegativeLong(String field) throws ProtocolException {
         JsonNode node = data.get(field);
         if (node == null || node.isNull()) {
             return -1;
         }
-        if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0) {
-            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be a non-negative integer");
+        if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0 || node.asLong() > Values.MAX_ID) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD,
+                    field + " must be a non-negative integer no larger than " + Values.MAX_ID);
         }
         return node.asLong();
     }
@@ -123,10 +125,13 @@ public record InboundFrame(String type, ObjectNode data, String id) {
         if (value.length() > maxLength) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be at most " + maxLength + " characters");
         }
+        if (Values.hasNul(value)) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " " + Values.NUL_RULE);
+        }
         return value;
     }
 
-    /** A required array of positive ids, without duplicates, at most {@code max} entries. */
+    /** A required array of ids (each as {@link #requirePositiveLong}), without duplicates, at most {@code max} entries. */
     public long[] requireIdArray(String field, int max) throws ProtocolException {
         JsonNode node = data.get(field);
         if (node == null || node.isNull()) {
@@ -140,11 +145,10 @@ public record InboundFrame(String type, ObjectNode data, String id) {
         }
         long[] ids = new long[node.size()];
         for (int i = 0; i < ids.length; i++) {
-            JsonNode e = node.get(i);
-            if (!e.canConvertToExactIntegral() || !e.canConvertToLong() || e.asLong() <= 0) {
-                throw new ProtocolException(ErrorCode.INVALID_FIELD, field + "[" + i + "] must be a positive integer");
+            ids[i] = Values.id(node.get(i));
+            if (ids[i] < 0) {
+                throw new ProtocolException(ErrorCode.INVALID_FIELD, field + "[" + i + "] " + Values.ID_RULE);
             }
-            ids[i] = e.asLong();
         }
         return java.util.Arrays.stream(ids).distinct().toArray();
     }

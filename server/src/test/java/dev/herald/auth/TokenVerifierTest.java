@@ -186,6 +186,73 @@ class TokenVerifierTest {
     }
 
     @Test
+    void subjectAboveTheLargestJavaScriptSafeInteger_isRefusedNamingSub() throws Exception {
+        assertThat(hmacOnly().verify(hs256(claims("9007199254740991", Duration.ofHours(1)).build())).userId())
+                .isEqualTo(9007199254740991L);
+        for (String sub : new String[] {"9007199254740992", "9223372036854775807"}) {
+            TokenException e = refusal(hmacOnly(), hs256(claims(sub, Duration.ofHours(1)).build()));
+            assertThat(e.code()).as("sub %s", sub).isEqualTo("token_invalid");
+            assertThat(e.getMessage()).as("sub %s", sub).contains("sub").contains("9007199254740991");
+        }
+    }
+
+    @Test
+    void notBeforeInTheFuture_isRefusedUntilThenLessTheClockSkew() throws Exception {
+        TokenException e = refusal(hmacOnly(), hs256(claims("1", Duration.ofHours(1))
+                .notBeforeTime(Date.from(NOW.plusSeconds(120))).build()));
+        assertThat(e.code()).isEqualTo("token_not_yet_valid");
+        assertThat(e.getMessage()).contains("nbf");
+        assertThat(hmacOnly().verify(hs256(claims("1", Duration.ofHours(1))
+                .notBeforeTime(Date.from(NOW.plusSeconds(20))).build())).userId()).as("within the skew").isEqualTo(1);
+        assertThat(hmacOnly().verify(hs256(claims("1", Duration.ofHours(1))
+                .notBeforeTime(Date.from(NOW.minusSeconds(60))).build())).userId()).as("already valid").isEqualTo(1);
+    }
+
+    @Test
+    void notBeforeInTheFuture_isRefusedForAsymmetricTokensToo() throws Exception {
+        TokenVerifier v = new TokenVerifier(SECRET, Optional.of(pem(rsa.toPublicKey())), SKEW, CLOCK);
+        String token = sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), claims("3", Duration.ofHours(1))
+                .notBeforeTime(Date.from(NOW.plusSeconds(600))).build());
+        assertThat(refusal(v, token).code()).isEqualTo("token_not_yet_valid");
+    }
+
+    private static TokenVerifier expecting(String issuer, String audience) {
+        return new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, Optional.ofNullable(issuer), Optional.ofNullable(audience));
+    }
+
+    @Test
+    void configuredIssuer_mustMatchTheIssClaim() throws Exception {
+        TokenVerifier v = expecting("https://app.example.com", null);
+        assertThat(v.verify(hs256(claims("1", Duration.ofHours(1)).issuer("https://app.example.com").build())).userId())
+                .isEqualTo(1);
+        assertThat(refusal(v, hs256(claims("1", Duration.ofHours(1)).build())).code()).isEqualTo("token_wrong_issuer");
+        TokenException other = refusal(v, hs256(claims("1", Duration.ofHours(1)).issuer("https://evil.example").build()));
+        assertThat(other.code()).isEqualTo("token_wrong_issuer");
+        assertThat(other.getMessage()).contains("iss");
+        assertThat(hmacOnly().verify(hs256(claims("1", Duration.ofHours(1)).issuer("anyone").build())).userId())
+                .as("no issuer configured: iss is not checked").isEqualTo(1);
+    }
+
+    @Test
+    void configuredAudience_mustBeAmongTheAudClaim() throws Exception {
+        TokenVerifier v = expecting(null, "herald");
+        assertThat(v.verify(hs256(claims("1", Duration.ofHours(1)).audience("herald").build())).userId()).isEqualTo(1);
+        assertThat(v.verify(hs256(claims("1", Duration.ofHours(1)).audience(List.of("billing", "herald")).build())).userId())
+                .isEqualTo(1);
+        assertThat(refusal(v, hs256(claims("1", Duration.ofHours(1)).build())).code()).isEqualTo("token_wrong_audience");
+        TokenException other = refusal(v, hs256(claims("1", Duration.ofHours(1)).audience(List.of("billing")).build()));
+        assertThat(other.code()).isEqualTo("token_wrong_audience");
+        assertThat(other.getMessage()).contains("aud");
+    }
+
+    @Test
+    void tokenIssuer_withIssuerAndAudience_mintsWhatSuchAVerifierAccepts() throws Exception {
+        TokenIssuer issuer = new TokenIssuer(SECRET, CLOCK, Optional.of("herald-cli"), Optional.of("herald"));
+        assertThat(expecting("herald-cli", "herald").verify(issuer.issue(9, false, List.of(), Duration.ofMinutes(5))).userId())
+                .isEqualTo(9);
+    }
+
+    @Test
     void missingOrGarbageToken_isRefused() {
         assertThat(refusal(hmacOnly(), null).code()).isEqualTo("token_missing");
         assertThat(refusal(hmacOnly(), " ").code()).isEqualTo("token_missing");
@@ -316,9 +383,22 @@ class TokenVerifierTest {
                 "{\"sub\":\"42\",\"exp\":" + exp + ",\"nbf\":" + past + ",\"iss\":\"app\",\"jti\":\"j\"}",
                 "{\"sub\":\"42\",\"exp\":" + exp + ",\"aud\":5}",
                 "{\"sub\":\"42\",\"exp\":" + exp + ",\"aud\":[\"a\",\"b\"],\"custom\":{\"x\":[1,2]}}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"nbf\":" + exp + "}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"nbf\":" + (NOW.getEpochSecond() + 10) + "}",
+                "{\"sub\":\"9007199254740992\",\"exp\":" + exp + "}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":\"herald-app\",\"aud\":\"herald\"}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":\"other\",\"aud\":[\"x\",\"herald\"]}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":\"herald-app\",\"aud\":[\"x\"]}",
                 "[\"sub\"]", "not json");
-        TokenVerifier fast = hmacOnly();
-        TokenVerifier general = new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, false);
+        assertSameAnswers(headers, claimSets, hmacOnly(), new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, false));
+        Optional<String> iss = Optional.of("herald-app");
+        Optional<String> aud = Optional.of("herald");
+        assertSameAnswers(headers, claimSets, new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, iss, aud),
+                new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, iss, aud, false));
+    }
+
+    private static void assertSameAnswers(List<String> headers, List<String> claimSets, TokenVerifier fast,
+                                          TokenVerifier general) throws Exception {
         byte[] otherKey = "another-secret-another-secret-another".getBytes(StandardCharsets.UTF_8);
         int accepted = 0;
         for (String header : headers) {

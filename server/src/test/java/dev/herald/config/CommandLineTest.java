@@ -45,14 +45,14 @@ class CommandLineTest {
     }
 
     @Test
-    void token_printsOnlyAJwtThatTheDemoSecretVerifies() throws Exception {
+    void token_printsOnlyAJwtThatTheDemoKeyVerifies() throws Exception {
         Run r = run("token", "--user", "42", "--admin", "--ttl", "30m", "--channels", "private-a,private-team-*",
                 "--data-dir", dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String token = r.out().strip();
         assertThat(r.out().lines()).hasSize(1);
         assertThat(token.split("\\.")).hasSize(3);
-        byte[] secret = Files.readString(dir.resolve("jwt-secret")).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] secret = Files.readString(dir.resolve("demo-jwt-key")).trim().getBytes(StandardCharsets.UTF_8);
         Principal p = new TokenVerifier(secret, Optional.empty(), Duration.ofSeconds(30), Clock.systemUTC()).verify(token);
         assertThat(p.userId()).isEqualTo(42);
         assertThat(p.kind()).isEqualTo(Principal.Kind.ADMIN);

@@ -224,9 +224,9 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void demoSecret_isGeneratedOnceKeptPrivateAndReused() throws Exception {
+    void demoKey_isGeneratedOnceKeptPrivateAndReused() throws Exception {
         Settings first = SettingsLoader.defaults(dir);
-        Path kept = dir.resolve("jwt-secret");
+        Path kept = dir.resolve("demo-jwt-key");
         assertThat(kept).exists();
         assertThat(first.auth().jwtSecret()).hasSizeGreaterThanOrEqualTo(32);
         assertThat(Files.readString(kept).trim().getBytes(StandardCharsets.UTF_8)).isEqualTo(first.auth().jwtSecret());
@@ -236,11 +236,86 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void configuredSecret_winsOverDemoGeneration() {
-        Settings s = load(Map.of("HERALD_JWT_SECRET", SECRET), Map.of());
+    void demoKey_isNotTheSecretEarlierVersionsKept() throws Exception {
+        Files.writeString(dir.resolve("jwt-secret"), SECRET);
+        Settings s = SettingsLoader.defaults(dir);
         assertThat(s.demo()).isTrue();
+        assertThat(new String(s.auth().jwtSecret(), StandardCharsets.UTF_8)).isNotEqualTo(SECRET);
+    }
+
+    @Test
+    void configuredSecret_keepsDemoModeOff() {
+        Settings s = load(Map.of("HERALD_JWT_SECRET", SECRET), Map.of());
+        assertThat(s.demo()).isFalse();
         assertThat(new String(s.auth().jwtSecret(), StandardCharsets.UTF_8)).isEqualTo(SECRET);
-        assertThat(dir.resolve("jwt-secret")).doesNotExist();
+        assertThat(dir.resolve("demo-jwt-key")).doesNotExist();
+    }
+
+    @Test
+    void productionCredentialsWithoutDatabaseOrRedis_keepDemoModeOff() {
+        Settings s = load(Map.of("HERALD_JWT_SECRET", SECRET, "HERALD_API_KEYS", "backend-key-1234"), Map.of());
+        assertThat(s.demo()).isFalse();
+        assertThat(dir.resolve("demo-jwt-key")).doesNotExist();
+    }
+
+    @Test
+    void apiKeysAlone_keepDemoModeOff_andThenASecretIsRequired() {
+        ConfigException e = failure(Optional.empty(), Map.of("HERALD_API_KEYS", "backend-key-1234"), Map.of());
+        assertThat(e.problems()).singleElement().satisfies(m ->
+                assertThat(m).startsWith("auth.jwt-secret").contains("required outside demo mode").contains("HERALD_DEMO=true"));
+    }
+
+    @Test
+    void aPublicKeyAlone_keepsDemoModeOff() throws Exception {
+        Path pem = dir.resolve("key.pem");
+        Files.writeString(pem, dev.herald.testing.Pem.publicKey(
+                new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate().toPublicKey()));
+        assertThat(load(Map.of(), Map.of("auth.jwt-public-key", pem.toString())).demo()).isFalse();
+    }
+
+    @Test
+    void explicitDemo_withASecret_isAConfigurationError() {
+        ConfigException e = failure(Optional.empty(), Map.of("HERALD_DEMO", "true", "HERALD_JWT_SECRET", SECRET), Map.of());
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().satisfies(m ->
+                assertThat(m).startsWith("demo.enabled (from env HERALD_DEMO)").contains("auth.jwt-secret"));
+    }
+
+    @Test
+    void explicitDemo_withAPublicKey_isAConfigurationError() throws Exception {
+        Path pem = dir.resolve("key.pem");
+        Files.writeString(pem, dev.herald.testing.Pem.publicKey(
+                new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate().toPublicKey()));
+        ConfigException e = failure(Optional.empty(), Map.of("HERALD_DEMO", "true"), Map.of("auth.jwt-public-key", pem.toString()));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().satisfies(m ->
+                assertThat(m).startsWith("demo.enabled").contains("auth.jwt-public-key"));
+    }
+
+    @Test
+    void explicitDemo_withApiKeys_signsWithTheDemoKey() throws Exception {
+        Settings s = load(Map.of("HERALD_DEMO", "true", "HERALD_API_KEYS", "backend-key-1234"), Map.of());
+        assertThat(s.demo()).isTrue();
+        assertThat(s.auth().apiKeys()).containsExactly("backend-key-1234");
+        assertThat(Files.readString(dir.resolve("demo-jwt-key")).trim().getBytes(StandardCharsets.UTF_8))
+                .isEqualTo(s.auth().jwtSecret());
+    }
+
+    @Test
+    void demoAdmin_isOffUnlessAskedFor() {
+        assertThat(SettingsLoader.defaults(dir).auth().demoAdmin()).isFalse();
+        assertThat(load(Map.of("HERALD_DEMO_ADMIN", "true"), Map.of()).auth().demoAdmin()).isTrue();
+    }
+
+    @Test
+    void issuerAndAudience_areOptional() {
+        Settings none = load(Map.of("HERALD_JWT_SECRET", SECRET), Map.of());
+        assertThat(none.auth().issuer()).isEmpty();
+        assertThat(none.auth().audience()).isEmpty();
+        Settings both = load(Map.of("HERALD_JWT_SECRET", SECRET, "HERALD_AUTH_ISSUER", "https://app.example.com",
+                "HERALD_AUTH_AUDIENCE", "herald"), Map.of());
+        assertThat(both.auth().issuer()).contains("https://app.example.com");
+        assertThat(both.auth().audience()).contains("herald");
     }
 
     @Test
@@ -248,7 +323,7 @@ class SettingsLoaderTest {
         ConfigException e = failure(Optional.empty(), Map.of("HERALD_DEMO", "false"), Map.of());
         assertThat(e.problems()).singleElement().satisfies(m ->
                 assertThat(m).startsWith("auth.jwt-secret").contains("required outside demo mode"));
-        assertThat(dir.resolve("jwt-secret")).doesNotExist();
+        assertThat(dir.resolve("demo-jwt-key")).doesNotExist();
     }
 
     @Test

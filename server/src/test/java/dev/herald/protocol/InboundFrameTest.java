@@ -102,15 +102,16 @@ class InboundFrameTest {
     }
 
     @Test
-    void requirePositiveLong_checksPresenceTypeAndSign() throws Exception {
+    void requirePositiveLong_checksPresenceTypeSignAndTheSafeIntegerRange() throws Exception {
         InboundFrame f = decode("{\"type\":\"t\",\"data\":{\"a\":5,\"b\":\"5\",\"c\":-1,\"d\":0,\"e\":1.5,\"g\":99999999999999999999,"
-                + "\"h\":true,\"i\":9223372036854775807,\"j\":null,\"k\":3.0}}");
+                + "\"h\":true,\"i\":9223372036854775807,\"j\":null,\"k\":3.0,\"m\":9007199254740991,\"n\":9007199254740992}}");
         assertThat(f.requirePositiveLong("a")).isEqualTo(5);
-        assertThat(f.requirePositiveLong("i")).isEqualTo(Long.MAX_VALUE);
+        assertThat(f.requirePositiveLong("m")).isEqualTo(9007199254740991L);
         assertThat(f.requirePositiveLong("k")).isEqualTo(3);
         assertThat(fieldError(() -> f.requirePositiveLong("missing")).code()).isEqualTo(ErrorCode.MISSING_FIELD);
         assertThat(fieldError(() -> f.requirePositiveLong("j")).code()).isEqualTo(ErrorCode.MISSING_FIELD);
-        for (String field : new String[] {"b", "c", "d", "e", "g", "h"}) {
+        assertThat(fieldError(() -> f.requirePositiveLong("n")).getMessage()).isEqualTo("n must be a positive integer no larger than 9007199254740991");
+        for (String field : new String[] {"b", "c", "d", "e", "g", "h", "i", "n"}) {
             ProtocolException e = fieldError(() -> f.requirePositiveLong(field));
             assertThat(e.code()).as(field).isEqualTo(ErrorCode.INVALID_FIELD);
             assertThat(e.getMessage()).startsWith(field + " ");
@@ -119,8 +120,9 @@ class InboundFrameTest {
 
     @Test
     void optionalNonNegativeLong_allowsZeroAndAbsence() throws Exception {
-        InboundFrame f = decode("{\"type\":\"t\",\"data\":{\"zero\":0,\"seven\":7,\"neg\":-2,\"text\":\"1\"}}");
+        InboundFrame f = decode("{\"type\":\"t\",\"data\":{\"zero\":0,\"seven\":7,\"neg\":-2,\"text\":\"1\",\"big\":9007199254740992}}");
         assertThat(f.optionalNonNegativeLong("zero")).isZero();
+        assertThat(fieldError(() -> f.optionalNonNegativeLong("big")).getMessage()).contains("big").contains("9007199254740991");
         assertThat(f.optionalNonNegativeLong("seven")).isEqualTo(7);
         assertThat(f.optionalNonNegativeLong("absent")).isEqualTo(-1);
         assertThat(fieldError(() -> f.optionalNonNegativeLong("neg")).code()).isEqualTo(ErrorCode.INVALID_FIELD);
@@ -141,7 +143,8 @@ class InboundFrameTest {
     @Test
     void requireIdArray_validatesAndDeduplicates() throws Exception {
         InboundFrame f = decode("{\"type\":\"t\",\"data\":{\"ok\":[3,1,3,2],\"neg\":[1,-1],\"str\":[\"1\"],"
-                + "\"obj\":{\"a\":1},\"big\":[1,2,3,4],\"empty\":[]}}");
+                + "\"obj\":{\"a\":1},\"big\":[1,2,3,4],\"empty\":[],\"unsafe\":[1,9007199254740992]}}");
+        assertThat(fieldError(() -> f.requireIdArray("unsafe", 10)).getMessage()).contains("unsafe[1]").contains("9007199254740991");
         assertThat(f.requireIdArray("ok", 10)).containsExactly(3, 1, 2);
         assertThat(f.requireIdArray("empty", 10)).isEmpty();
         assertThat(fieldError(() -> f.requireIdArray("neg", 10)).getMessage()).contains("neg[1]");

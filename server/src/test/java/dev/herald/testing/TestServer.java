@@ -37,7 +37,8 @@ public final class TestServer implements AutoCloseable {
     private TestServer(Herald herald, Path dataDir) {
         this.herald = herald;
         this.dataDir = dataDir;
-        this.issuer = new TokenIssuer(SECRET.getBytes(), Clock.systemUTC());
+        // the node's own minter: the test secret, or the demo key on a demo-mode node
+        this.issuer = herald.issuer().orElseGet(() -> new TokenIssuer(SECRET.getBytes(), Clock.systemUTC()));
     }
 
     public static TestServer start() {

@@ -29,6 +29,20 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void demoAdminButton_withoutTheDemoAdminSetting_explainsWhatToDo() {
+        try (TestServer server = TestServer.start(Map.of("demo.enabled", "true", "auth.jwt-secret", ""));
+             Browser browser = Browser.start()) {
+            browser.open(server.baseUrl() + "/admin");
+            By enter = By.xpath("//ul[@class='demo-users']//button[starts-with(normalize-space(.), 'Enter as demo admin')]");
+            browser.await("the demo admin button", () -> browser.find(enter).isDisplayed(), shown -> shown);
+            browser.find(enter).click();
+            browser.await("the explanation", () -> browser.find(By.cssSelector(".form-status")).getText(),
+                    t -> t.contains("demo.admin=true") && t.contains("start banner"));
+            assertThat(browser.find(By.id("console")).isDisplayed()).as("the console stays closed").isFalse();
+        }
+    }
+
+    @Test
     void dataUpdate_isPublishedToTheChannel() {
         try (TestServer server = WebServers.start();
              Browser browser = Browser.start();

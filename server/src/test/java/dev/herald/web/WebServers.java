@@ -7,20 +7,25 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Starting (and restarting) Herald for the browser tests: demo mode on, like the embedded default,
- * and a 1 s clock skew so the tests' short-lived tokens expire promptly.
+ * Starting (and restarting) Herald for the browser tests: demo mode on, like the embedded default
+ * (no JWT secret: tokens are signed with the demo key; the API key stays, for the tests' own
+ * calls), with demo admin tokens allowed, and a 1 s clock skew so the tests' short-lived tokens
+ * expire promptly.
  */
 final class WebServers {
+    private static final Map<String, String> DEMO = Map.of("demo.enabled", "true", "demo.admin", "true",
+            "auth.jwt-secret", "", "auth.clock-skew", "1s");
+
     private WebServers() {}
 
     static TestServer start() {
-        return TestServer.start(Map.of("demo.enabled", "true", "auth.clock-skew", "1s"));
+        return TestServer.start(DEMO);
     }
 
     /** Starts a node on an existing data dir and a fixed port, so open pages can reconnect to it. */
     static TestServer startOn(Path dataDir, int port) {
-        Map<String, String> settings = Map.of("demo.enabled", "true", "auth.clock-skew", "1s",
-                "server.port", String.valueOf(port));
+        Map<String, String> settings = new java.util.HashMap<>(DEMO);
+        settings.put("server.port", String.valueOf(port));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             try {
