@@ -103,7 +103,7 @@ public record InboundFrame(String type, ObjectNode data, String id) {
         if (node == null || node.isNull()) {
             return -1;
         }
-        if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0 || node.asLong() > Values.MAX_ID) {
+        if (Values.integer(node) < 0 || node.asLong() > Values.MAX_ID) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD,
                     field + " must be a non-negative integer no larger than " + Values.MAX_ID);
         }

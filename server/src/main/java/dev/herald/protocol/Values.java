@@ -33,13 +33,19 @@ public final class Values {
         return id > 0 && id <= MAX_ID;
     }
 
-    /** A JSON integer that is a valid id, or -1. */
+    /**
+     * A JSON integer that is a valid id, or -1. Only integer tokens count: the parser reads {@code 1.0}
+     * or {@code 9007199254740993.0} as a double, already rounded, so an id written with a fraction or
+     * exponent could name a different user than the client wrote.
+     */
     public static long id(JsonNode n) {
-        if (n == null || !n.canConvertToExactIntegral() || !n.canConvertToLong()) {
-            return -1;
-        }
-        long v = n.asLong();
+        long v = integer(n);
         return isId(v) ? v : -1;
+    }
+
+    /** A JSON integer token that fits a non-negative long, or -1 (also for fractions and exponents). */
+    public static long integer(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0 ? n.asLong() : -1;
     }
 
     /** An id written as decimal text (a query or path parameter), or -1. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.protocol.JsonArbitraries;
+import dev.herald.protocol.Values;
 import dev.herald.protocol.JsonArbitraries.Mutation;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -245,9 +246,9 @@ class JsonBodyPropertyTest {
         Read<ObjectNode> o = read(value, b -> b.object(FIELD));
         if (absent(value)) {
             assertThat(o).isEqualTo(new Read<ObjectNode>(null, null));
-        } else if (value.isObject()) {
+        } else if (value.isObject() && !Values.hasNul(value)) {
             assertThat(o.value()).isSameAs(value);
-        } else {
+        } else { // not an object, or one with a NUL character somewhere (stored data must not hold it)
             assertThat(o.value()).isNull();
             assertThat(o.error()).isNotNull();
         }
@@ -339,7 +340,8 @@ class JsonBodyPropertyTest {
         Arbitrary<String> titles = JsonArbitraries.awkwardStrings(100)
                 .map(s -> "t" + s.replace('\u0000', ' ')); // not blank; no NUL, which the API may refuse
         return Combinators.combine(Arbitraries.longs().between(1, MAX_SAFE_ID).list().ofMinSize(1).ofMaxSize(20),
-                titles, JsonArbitraries.objects(2), Arbitraries.of(true, false)).as(Valid::new);
+                titles, JsonArbitraries.objects(2).filter(o -> !Values.hasNul(o)), Arbitraries.of(true, false))
+                .as(Valid::new);
     }
 
     @Property(tries = 1000)

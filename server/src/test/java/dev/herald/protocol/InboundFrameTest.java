@@ -107,11 +107,11 @@ class InboundFrameTest {
                 + "\"h\":true,\"i\":9223372036854775807,\"j\":null,\"k\":3.0,\"m\":9007199254740991,\"n\":9007199254740992}}");
         assertThat(f.requirePositiveLong("a")).isEqualTo(5);
         assertThat(f.requirePositiveLong("m")).isEqualTo(9007199254740991L);
-        assertThat(f.requirePositiveLong("k")).isEqualTo(3);
         assertThat(fieldError(() -> f.requirePositiveLong("missing")).code()).isEqualTo(ErrorCode.MISSING_FIELD);
         assertThat(fieldError(() -> f.requirePositiveLong("j")).code()).isEqualTo(ErrorCode.MISSING_FIELD);
         assertThat(fieldError(() -> f.requirePositiveLong("n")).getMessage()).isEqualTo("n must be a positive integer no larger than 9007199254740991");
-        for (String field : new String[] {"b", "c", "d", "e", "g", "h", "i", "n"}) {
+        // 3.0 too: the parser reads fractions as doubles, already rounded (9007199254740993.0 would be …992)
+        for (String field : new String[] {"b", "c", "d", "e", "g", "h", "i", "k", "n"}) {
             ProtocolException e = fieldError(() -> f.requirePositiveLong(field));
             assertThat(e.code()).as(field).isEqualTo(ErrorCode.INVALID_FIELD);
             assertThat(e.getMessage()).startsWith(field + " ");
