@@ -8,6 +8,7 @@ import dev.herald.auth.TokenVerifier;
 import dev.herald.config.Settings;
 import dev.herald.gateway.Gateway;
 import dev.herald.gateway.Hub;
+import dev.herald.protocol.Values;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Authenticates a {@code GET /ws} request and upgrades it. A missing (unless the bind flow is on),
  * bad or expired token is refused before the upgrade with 401 and a JSON body; a {@code user_id}
- * parameter that is not the token's {@code sub} with 403; an upgrade without {@code Sec-WebSocket-Key}
+ * parameter that is no valid id with 422, one that is not the token's {@code sub} with 403; an upgrade without {@code Sec-WebSocket-Key}
  * with 400; a user past the per-user connection limit, or connecting more often than
  * {@code server.connect-rate-per-user} a minute, with 429. A refused credential counts against the
  * client address's HTTP rate limit ({@link HttpAdmission}), so guessing tokens over {@code /ws} is
@@ -171,6 +172,9 @@ final class WebSocketUpgrade {
             throw new ApiException(401, e.getMessage(), Map.of("token", e.code()));
         }
         String userId = first(params, "user_id");
+        if (userId != null && Values.id(userId) < 0) {
+            throw new ApiException(422, "user_id " + Values.ID_RULE, Map.of("user_id", Values.ID_RULE));
+        }
         if (userId != null && !userId.equals(Long.toString(principal.userId()))) {
             throw new ApiException(403, "user_id does not match the token's subject");
         }

@@ -155,7 +155,15 @@ class WebSocketUpgradeTest {
         RawSocket.HttpReply r = upgrade("/ws?user_id=2&token=" + server.token(606));
         assertRefused(r, 403, null);
         assertThat(r.json().get("message").asText()).contains("user_id");
-        assertRefused(upgrade("/ws?user_id=abc&token=" + server.token(606)), 403, null);
+    }
+
+    @Test
+    void userIdThatIsNoSafeId_is422NamingTheField() {
+        for (String bad : new String[] {"abc", "0", "-1", "9007199254740992", "9223372036854775807"}) {
+            RawSocket.HttpReply r = upgrade("/ws?user_id=" + bad + "&token=" + server.token(606));
+            assertRefused(r, 422, null);
+            assertThat(r.json().at("/data/errors/user_id").asText()).as(bad).contains("9007199254740991");
+        }
     }
 
     @Test
