@@ -219,6 +219,18 @@ public final class ServerUnderTest implements AutoCloseable {
         return m;
     }
 
+    /** {@code kill -9}: the process dies at once, its sockets are closed by the kernel, nothing runs on exit. */
+    public void kill() throws InterruptedException {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        if (process != null) {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public boolean alive() {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     @Override
     public void close() {
         if (process == null) {
