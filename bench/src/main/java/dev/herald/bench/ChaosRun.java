@@ -78,7 +78,8 @@ abstract class ChaosRun implements Callable<Integer> {
     final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
     final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     final String prefix = "chaos-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3)) + ":";
-    final long t0 = System.nanoTime();
+    /** The zero of the times a run prints and records: set when its load starts. */
+    volatile long t0 = System.nanoTime();
     OwnPostgres pg;
     OwnRedis redis;
     final List<ServerUnderTest> nodes = new ArrayList<>();
@@ -179,7 +180,7 @@ abstract class ChaosRun implements Callable<Integer> {
         return nodes.stream().map(n -> n.host() + ":" + n.port()).toList();
     }
 
-    /** Seconds since the run started. */
+    /** Seconds since the load started. */
     double at(long nanos) {
         return Scenario.round((nanos - t0) / 1e9, 2);
     }

@@ -133,6 +133,7 @@ abstract class InboxChaos extends ChaosRun {
             }, "fault");
             System.out.printf("  sending %d at %.0f/s through %d nodes, fault at %s%n", total, rate, nodes.size(), faultAt);
             long sendStart = System.nanoTime();
+            t0 = sendStart;
             fault.start();
             RateSchedule schedule = new RateSchedule(sendStart, rate, total);
             schedule.run((k, intended) -> {
@@ -256,6 +257,7 @@ abstract class InboxChaos extends ChaosRun {
         long deliveredInDb = 0;
         List<String> lostSamples = new ArrayList<>();
         List<String> failureSamples = new ArrayList<>();
+        Map<String, Map<Long, Long>> noAnswerKinds = new TreeMap<>();
         Map<Long, long[]> perSecond = new TreeMap<>(); // second -> {2xx, 503, other, unanswered}
         for (Op op : ops) {
             String st = op.status == -1 ? "no answer" : Integer.toString(op.status);
@@ -263,6 +265,10 @@ abstract class InboxChaos extends ChaosRun {
             long sec = (op.startNanos - sendStart) / 1_000_000_000L;
             long[] b = perSecond.computeIfAbsent(sec, x -> new long[4]);
             b[op.status == 200 ? 0 : op.status == 503 ? 1 : op.status == -1 ? 3 : 2]++;
+            if (op.status == -1 && op.failure != null) {
+                String kind = op.failure.replaceAll(":.*", "").replaceAll(".*\\.", "");
+                noAnswerKinds.computeIfAbsent(kind, x -> new TreeMap<>()).merge(sec, 1L, Long::sum);
+            }
             if (op.status != 200 && op.failure != null && failureSamples.size() < 5 && !failureSamples.contains(st + ": " + op.failure)) {
                 failureSamples.add(st + ": " + op.failure);
             }
@@ -313,6 +319,12 @@ abstract class InboxChaos extends ChaosRun {
         }
         // deliveries and their lag: from the 2xx answer if the recipient had a connection then,
         // otherwise from the recipient's next connection
+        Histogram http2xx = new Histogram();
+        for (Op op : ops) {
+            if (op.status == 200) {
+                http2xx.record(op.endNanos - op.startNanos);
+            }
+        }
         Histogram lagConnected = new Histogram();
         Histogram lagReconnected = new Histogram();
         long deliveredPairs = 0;
@@ -385,7 +397,9 @@ abstract class InboxChaos extends ChaosRun {
         r.put("attempted", attempted);
         r.put("statuses", statuses);
         r.put("failure_samples", failureSamples);
+        r.put("no_answer_kinds_per_second", noAnswerKinds);
         r.put("acked_2xx", acked);
+        r.put("http_2xx_latency", http2xx.summaryMillis());
         r.put("rows_expected_for_2xx", expectedAckedRows);
         r.put("rows_found_for_2xx", foundAckedRows);
         r.put("rows_in_database", dbRows);
@@ -421,6 +435,7 @@ abstract class InboxChaos extends ChaosRun {
         s.put("rate", rate);
         s.put("attempted", attempted);
         s.put("acked_2xx", acked);
+        s.put("http_2xx_p50/p99_ms", http2xx.summaryMillis().get("p50_ms") + "/" + http2xx.summaryMillis().get("p99_ms"));
         s.put("status_counts", statuses.toString().replace("=", ": "));
         s.put("rows_found_for_2xx", foundAckedRows + "/" + expectedAckedRows);
         s.put("lost", lostOps);
@@ -483,7 +498,38 @@ abstract class InboxChaos extends ChaosRun {
                 + "the presence check (they are the users who must vanish from presence; default ${DEFAULT-VALUE})")
         double stayAway = 0.1;
 
-        private final Set<Long> awayUsers = new HashSet<>();
+        private final Set<Long> awayUsers = ConcurrentHashMap.newKeySet();
+        private Thread watcher;
+        private volatile long awayGoneAt = -1;
+        private volatile int awayListedAtTtl = -1;
+        private final List<String> watch = new ArrayList<>();
+
+        /** From the kill on: polls a survivor's online-users until the TTL (+5 s) has passed. */
+        private void watchPresence() {
+            ServerUnderTest survivor = nodes.get(victim() == 0 ? 1 : 0);
+            long ttl = Scenario.parseDuration(presenceTtl);
+            while (System.nanoTime() - faultStart < ttl + 5_000_000_000L) {
+                Set<Long> online = onlineUsers(survivor);
+                Set<Long> g = new HashSet<>(awayUsers);
+                g.retainAll(online);
+                long now = System.nanoTime();
+                synchronized (watch) {
+                    watch.add(seconds(now - faultStart) + "s: " + g.size() + " of " + awayUsers.size() + " away users listed, "
+                            + online.size() + " online");
+                }
+                if (g.isEmpty() && awayGoneAt < 0) {
+                    awayGoneAt = now;
+                }
+                if (now - faultStart >= ttl && awayListedAtTtl < 0) {
+                    awayListedAtTtl = g.size();
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
 
         @Override
         String name() {
@@ -509,6 +555,8 @@ abstract class InboxChaos extends ChaosRun {
             }
             faultStart = System.nanoTime();
             nodes.get(v).kill();
+            watcher = new Thread(this::watchPresence, "presence-watch");
+            watcher.start();
             faultInfo.put("killed_node", nodeIds.get(v));
             faultInfo.put("killed_at_s", at(faultStart));
             faultInfo.put("clients_on_killed_node", onVictim);
@@ -530,23 +578,7 @@ abstract class InboxChaos extends ChaosRun {
         @Override
         void after(ChaosClients cs, List<Op> ops, Map<String, Object> r, Map<String, Object> s) throws Exception {
             ServerUnderTest survivor = nodes.get(victim() == 0 ? 1 : 0);
-            // presence: the users who stayed away must vanish within the TTL of the kill
-            long ttl = Scenario.parseDuration(presenceTtl);
-            long clearAt = -1;
-            Set<Long> ghosts = Set.of();
-            while (true) {
-                Set<Long> online = onlineUsers(survivor);
-                Set<Long> g = new HashSet<>(awayUsers);
-                g.retainAll(online);
-                ghosts = g;
-                if (g.isEmpty() && clearAt < 0) {
-                    clearAt = System.nanoTime();
-                }
-                if (System.nanoTime() - faultStart > ttl + 2_000_000_000L) {
-                    break;
-                }
-                Thread.sleep(500);
-            }
+            watcher.join();
             Set<Long> online = onlineUsers(survivor);
             Set<Long> open = cs.openUsers();
             Set<Long> ghostsAll = new HashSet<>(online);
@@ -556,8 +588,11 @@ abstract class InboxChaos extends ChaosRun {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("ghosts_after_ttl", ghostsAll.size());
             p.put("ghost_sample", ghostsAll.stream().limit(10).toList());
-            p.put("away_users_listed_after_ttl", ghosts.size());
-            p.put("away_users_gone_after_s", clearAt < 0 ? "never" : seconds(clearAt - faultStart));
+            p.put("away_users_listed_at_ttl", awayListedAtTtl);
+            p.put("away_users_gone_after_s", awayGoneAt < 0 ? "never" : seconds(awayGoneAt - faultStart));
+            synchronized (watch) {
+                p.put("watch", new ArrayList<>(watch));
+            }
             p.put("open_users_missing_from_presence", missing.size());
             p.put("redis_presence_keys", presenceKeys());
             r.put("presence", p);
