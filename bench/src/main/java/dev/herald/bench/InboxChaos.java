@@ -46,7 +46,7 @@ abstract class InboxChaos extends ChaosRun {
     int maxRecipients = 3;
 
     @Option(names = "--http-connections", description = "keep-alive API connections per node (default ${DEFAULT-VALUE})")
-    int httpConnections = 16;
+    int httpConnections = 64;
 
     @Option(names = "--request-timeout", description = "a send without an answer after this counts as unanswered (default ${DEFAULT-VALUE})")
     String requestTimeout = "40s";
@@ -166,6 +166,7 @@ abstract class InboxChaos extends ChaosRun {
             answered.await(timeoutMs + 5000, TimeUnit.MILLISECONDS);
             fault.join(600_000);
             System.out.printf("  sends done at %.1f s (%d unanswered after the wait)%n", at(System.nanoTime()), answered.getCount());
+            r.put("bench_api_client_max_queued_per_node", apis.stream().map(ApiClient::maxQueued).toList());
             apis.forEach(ApiClient::close);
 
             // deliveries: every acked send's recipients that have a connection
@@ -259,12 +260,16 @@ abstract class InboxChaos extends ChaosRun {
         List<String> failureSamples = new ArrayList<>();
         Map<String, Map<Long, Long>> noAnswerKinds = new TreeMap<>();
         Map<Long, long[]> perSecond = new TreeMap<>(); // second -> {2xx, 503, other, unanswered}
+        Map<Long, Histogram> latencyPerSecond = new TreeMap<>();
         for (Op op : ops) {
             String st = op.status == -1 ? "no answer" : Integer.toString(op.status);
             statuses.merge(st, 1L, Long::sum);
             long sec = (op.startNanos - sendStart) / 1_000_000_000L;
             long[] b = perSecond.computeIfAbsent(sec, x -> new long[4]);
             b[op.status == 200 ? 0 : op.status == 503 ? 1 : op.status == -1 ? 3 : 2]++;
+            if (op.status > 0) {
+                latencyPerSecond.computeIfAbsent(sec, x -> new Histogram()).record(op.endNanos - op.startNanos);
+            }
             if (op.status == -1 && op.failure != null) {
                 String kind = op.failure.replaceAll(":.*", "").replaceAll(".*\\.", "");
                 noAnswerKinds.computeIfAbsent(kind, x -> new TreeMap<>()).merge(sec, 1L, Long::sum);
@@ -392,7 +397,12 @@ abstract class InboxChaos extends ChaosRun {
             }
         }
         List<Map<String, Object>> timeline = new ArrayList<>();
-        perSecond.forEach((sec, b) -> timeline.add(Map.of("s", sec, "ok", b[0], "503", b[1], "other", b[2], "no_answer", b[3])));
+        perSecond.forEach((sec, b) -> {
+            Histogram h = latencyPerSecond.get(sec);
+            timeline.add(Map.of("s", sec, "ok", b[0], "503", b[1], "other", b[2], "no_answer", b[3],
+                    "answered_p50_ms", h == null ? "-" : h.summaryMillis().get("p50_ms"),
+                    "answered_max_ms", h == null ? "-" : h.summaryMillis().get("max_ms")));
+        });
 
         r.put("attempted", attempted);
         r.put("statuses", statuses);
