@@ -71,7 +71,7 @@ final class ChaosClients implements AutoCloseable {
     final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
     final LongAdder connectFailures = new LongAdder();
     /** Replies to requests sent with {@link Client#request}, by id prefix: round trip times. */
-    final Histogram requestLatency = new Histogram();
+    volatile Histogram requestLatency = new Histogram();
     volatile boolean stopping;
 
     /** {@code nodes}: "host:port" of each node, in load balancer order. */

@@ -233,7 +233,7 @@ abstract class ChaosRun implements Callable<Integer> {
             description = "Fault runs: real load through real Herald nodes (own PostgreSQL and Redis) while a fault is "
                     + "injected; counts what was acknowledged, stored, delivered, lost and duplicated. See RELIABILITY.md.",
             subcommands = {InboxChaos.NodeKill.class, InboxChaos.DbRestart.class, InboxChaos.DbCut.class,
-                    ChannelChaos.class})
+                    ChannelChaos.class, FuzzChaos.class})
     static final class Chaos implements Callable<Integer> {
         @Override
         public Integer call() {
