@@ -98,6 +98,9 @@ final class FuzzChaos extends ChaosRun {
     @Option(names = "--phase", description = "length of each phase: quiet, fuzzing, quiet (default ${DEFAULT-VALUE})")
     String phase = "30s";
 
+    @Option(names = "--warmup", description = "well-behaved requests before the first measured phase (JIT) (default ${DEFAULT-VALUE})")
+    String warmup = "20s";
+
     @Option(names = "--api-doc", description = "where the endpoint list is read from (default ${DEFAULT-VALUE})")
     Path apiDoc = Path.of("docs/api.md");
 
@@ -146,6 +149,7 @@ final class FuzzChaos extends ChaosRun {
         volatile boolean open;
         final Map<String, Long> pending = new ConcurrentHashMap<>();
         final Set<String> answered = ConcurrentHashMap.newKeySet();
+        final Map<String, String> samples = new ConcurrentHashMap<>();
         long counter;
         ScheduledFuture<?> ticker;
         volatile String lastSample;
@@ -219,6 +223,7 @@ final class FuzzChaos extends ChaosRun {
                                     ch = null;
                                     if (wasOpen && closeCode == null) {
                                         count(closes, "TCP closed without a close frame");
+                                        finding("TCP closed without a close frame after: " + lastSample);
                                     }
                                     int n = pending.size();
                                     if (closeCode != null && DOCUMENTED_CLOSE.contains(Integer.parseInt(closeCode))) {
@@ -227,6 +232,7 @@ final class FuzzChaos extends ChaosRun {
                                         pendingAtOtherClose.add(n);
                                     }
                                     pending.clear();
+                                    samples.clear();
                                     if (fuzzing) {
                                         ctx.channel().eventLoop().schedule(() -> dial(group, bootstrap, host, port, tokens), 200,
                                                 TimeUnit.MILLISECONDS);
@@ -266,6 +272,7 @@ final class FuzzChaos extends ChaosRun {
                     finalAnswered = true;
                     return;
                 }
+                samples.remove(id);
                 if (pending.remove(id) != null) {
                     answered.add(id);
                     trackedAnswered.increment();
@@ -287,6 +294,7 @@ final class FuzzChaos extends ChaosRun {
             count(kinds, p.kind());
             if (p.trackedId() != null) {
                 pending.put(p.trackedId(), System.nanoTime());
+                samples.put(p.trackedId(), p.sample());
                 trackedSent.increment();
             }
             for (WebSocketFrame f : p.frames()) {
@@ -570,6 +578,9 @@ final class FuzzChaos extends ChaosRun {
     final Map<String, LongAdder> httpStatuses = new ConcurrentHashMap<>();
     final Map<String, Map<String, Long>> httpByEndpoint = new ConcurrentHashMap<>();
     final LongAdder httpSent = new LongAdder();
+    final Map<String, LongAdder> noAnswerWhy = new ConcurrentHashMap<>();
+    /** A '%' not followed by two hex digits. */
+    static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private static final String[] ODD_IDS = {"1", "0", "-1", "9223372036854775807", "9223372036854775808",
             "99999999999999999999999", "abc", "%zz", "1.5", "%00", "1%2F2", "%", "1e3", "+1", "%C0%AF", "9007199254740993"};
@@ -764,8 +775,9 @@ final class FuzzChaos extends ChaosRun {
                 }
             }, "well-behaved");
             Map<String, Object> phases = new LinkedHashMap<>();
-            t0 = System.nanoTime();
             requester.start();
+            Thread.sleep(Scenario.parseDuration(warmup) / 1_000_000);
+            t0 = System.nanoTime();
             for (String name : List.of("quiet_before", "fuzzing", "quiet_after")) {
                 Histogram h = new Histogram();
                 cs.requestLatency = h;
@@ -818,6 +830,7 @@ final class FuzzChaos extends ChaosRun {
             r.put("ws_error_codes", ChaosClients.snapshot(errorCodes));
             Map<String, Long> hs = new TreeMap<>(ChaosClients.snapshot(httpStatuses));
             r.put("http_sent", httpSent.sum());
+            r.put("http_no_answer_why", ChaosClients.snapshot(noAnswerWhy));
             r.put("http_statuses", hs);
             r.put("http_by_endpoint", new TreeMap<>(httpByEndpoint));
             r.put("findings", new ArrayList<>(findings));
@@ -843,7 +856,8 @@ final class FuzzChaos extends ChaosRun {
                     + closes.entrySet().stream().filter(e -> e.getKey().startsWith("1011")).mapToLong(e -> e.getValue().sum()).sum());
             s.put("http_requests", httpSent.sum());
             s.put("http_5xx_not_503", http5xx);
-            s.put("http_no_answer", hs.getOrDefault("no answer", 0L) + hs.getOrDefault("timeout", 0L));
+            s.put("http_no_answer", hs.getOrDefault("no answer", 0L) + hs.getOrDefault("timeout", 0L) + " "
+                    + ChaosClients.snapshot(noAnswerWhy).toString().replace("=", ": "));
             s.put("wb_p50/p99_quiet_ms", q1.get("p50_ms") + "/" + q1.get("p99_ms"));
             s.put("wb_p50/p99_fuzzing_ms", f1.get("p50_ms") + "/" + f1.get("p99_ms"));
             Map<?, ?> q2 = (Map<?, ?>) phases.get("quiet_after");
@@ -866,6 +880,13 @@ final class FuzzChaos extends ChaosRun {
             int status = sendRaw(node.host(), node.port(), req.getKey());
             httpSent.increment();
             String st = status == -1 ? "no answer" : status == -2 ? "timeout" : Integer.toString(status);
+            String[] parts0 = req.getValue().split("\u0000", 2);
+            if (status < 0) {
+                String line = parts0[1].split(" body ")[0];
+                String why = BAD_ESCAPE.matcher(line).find() ? "bad %-escape in the URL"
+                        : req.getKey().length > 1_000_000 ? "body over 1 MiB" : "other";
+                count(noAnswerWhy, why);
+            }
             count(httpStatuses, st);
             String[] parts = req.getValue().split("\u0000", 2);
             httpByEndpoint.computeIfAbsent(parts[0], x -> new ConcurrentHashMap<>()).merge(st, 1L, Long::sum);
@@ -905,7 +926,7 @@ final class FuzzChaos extends ChaosRun {
                     if (e.getValue() < old) {
                         unanswered++;
                         if (samples.size() < 10) {
-                            samples.add(e.getKey());
+                            samples.add(e.getKey() + ": " + f.samples.get(e.getKey()));
                         }
                     }
                 }
