@@ -264,11 +264,11 @@ abstract class InboxChaos extends ChaosRun {
         for (Op op : ops) {
             String st = op.status == -1 ? "no answer" : Integer.toString(op.status);
             statuses.merge(st, 1L, Long::sum);
-            long sec = (op.startNanos - sendStart) / 1_000_000_000L;
+            long sec = ((op.status == 0 ? op.startNanos : op.endNanos) - sendStart) / 1_000_000_000L; // by answer time
             long[] b = perSecond.computeIfAbsent(sec, x -> new long[4]);
             b[op.status == 200 ? 0 : op.status == 503 ? 1 : op.status == -1 ? 3 : 2]++;
             if (op.status > 0) {
-                latencyPerSecond.computeIfAbsent(sec, x -> new Histogram()).record(op.endNanos - op.startNanos);
+                latencyPerSecond.computeIfAbsent(sec, x -> new Histogram()).record(op.endNanos - op.startNanos); // of the answers in that second
             }
             if (op.status == -1 && op.failure != null) {
                 String kind = op.failure.replaceAll(":.*", "").replaceAll(".*\\.", "");
@@ -438,7 +438,7 @@ abstract class InboxChaos extends ChaosRun {
         r.put("client_reconnects", reconnects);
         r.put("client_close_reasons", ChaosClients.snapshot(cs.closeCodes));
         r.put("client_error_codes", ChaosClients.snapshot(cs.errorCodes));
-        r.put("timeline_per_second", timeline);
+        r.put("answers_per_second", timeline);
         r.put("send_window_s", seconds(sendEnd - sendStart));
 
         s.put("clients", clients);
@@ -464,36 +464,45 @@ abstract class InboxChaos extends ChaosRun {
         return r;
     }
 
-    /** When sends answered 2xx again after the fault: the first one, and the start of an unbroken run of them. */
+    /**
+     * The fault seen in the answers (by the time each came, not when its send was due, so queueing
+     * in front of a slow server does not blur it): the first error after the fault began, the last
+     * error after it ended (recovered from then on), the first 2xx after it ended, and what was
+     * answered while it lasted.
+     */
     Map<String, Object> recovery(List<Op> ops) {
         Map<String, Object> m = new LinkedHashMap<>();
         long end = faultEnd > 0 ? faultEnd : faultStart;
-        long firstNon2xx = -1;
-        long first2xxAfter = -1;
+        long firstBad = -1;
         long lastBad = -1;
-        long gap2xx = 0;
-        long gapOther = 0;
+        long first2xx = -1;
+        long gapOk = 0;
+        long gapBad = 0;
         for (Op op : ops) {
-            if (op.startNanos >= faultStart && op.status != 200 && firstNon2xx < 0) {
-                firstNon2xx = op.startNanos;
+            long t = op.endNanos;
+            boolean ok = op.status == 200;
+            if (t >= faultStart && !ok && (firstBad < 0 || t < firstBad)) {
+                firstBad = t;
             }
-            if (op.startNanos >= end && op.status == 200 && first2xxAfter < 0) {
-                first2xxAfter = op.endNanos;
+            if (t >= faultStart && !ok) {
+                lastBad = Math.max(lastBad, t);
             }
-            if (op.status != 200 && op.startNanos >= faultStart) {
-                lastBad = Math.max(lastBad, op.startNanos);
+            if (t >= end && ok && (first2xx < 0 || t < first2xx)) {
+                first2xx = t;
             }
-            if (op.startNanos >= faultStart && op.startNanos < end) {
-                if (op.status == 200) {
-                    gap2xx++;
+            if (t >= faultStart && t < end) {
+                if (ok) {
+                    gapOk++;
                 } else {
-                    gapOther++;
+                    gapBad++;
                 }
             }
         }
-        m.put("first_2xx_after_fault_end_s", first2xxAfter < 0 ? "-" : seconds(first2xxAfter - end));
-        m.put("all_2xx_from_s", lastBad < 0 ? 0.0 : seconds(Math.max(0, lastBad - end)));
-        m.put("in_gap_2xx/other", gap2xx + "/" + gapOther);
+        m.put("first_error_after_fault_s", firstBad < 0 ? "-" : seconds(firstBad - faultStart));
+        m.put("fault_lasted_s", seconds(end - faultStart));
+        m.put("first_2xx_after_fault_end_s", first2xx < 0 ? "-" : seconds(first2xx - end));
+        m.put("errors_until_s_after_end", lastBad < 0 ? "-" : seconds(Math.max(0, lastBad - end)));
+        m.put("answers_in_fault_2xx/other", gapOk + "/" + gapBad);
         return m;
     }
 
