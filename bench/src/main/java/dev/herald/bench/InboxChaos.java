@@ -345,34 +345,31 @@ abstract class InboxChaos extends ChaosRun {
             for (long u : op.users) {
                 ChaosClients.Client c = cs.clients.get((int) u - 1);
                 synchronized (c) {
-                    long base = -1;
-                    boolean reconnected = false;
-                    for (long[] conn : c.connections) {
-                        if (conn[0] <= op.endNanos && (conn[1] == 0 || conn[1] > op.endNanos)) {
-                            base = op.endNanos;
-                            break;
-                        }
-                        if (conn[0] > op.endNanos) {
-                            base = conn[0];
-                            reconnected = true;
-                            break;
-                        }
-                    }
                     Long got = c.seqFirstNanos.get(op.seq);
-                    if (base < 0) {
-                        if (got == null) {
-                            recipientNeverBack++;
-                            continue;
-                        }
-                        base = got;
-                    }
-                    pairsConnected++;
                     if (got == null) {
-                        notDeliveredConnected++;
+                        boolean connectedSince = false;
+                        for (long[] conn : c.connections) {
+                            connectedSince |= conn[1] == 0 || conn[1] > op.endNanos;
+                        }
+                        if (connectedSince) {
+                            pairsConnected++;
+                            notDeliveredConnected++;
+                        } else {
+                            recipientNeverBack++;
+                        }
                         continue;
                     }
+                    // the connection it came on: opened after the 2xx = delivered after a reconnect
+                    long openedAt = Long.MIN_VALUE;
+                    for (long[] conn : c.connections) {
+                        if (conn[0] <= got) {
+                            openedAt = conn[0];
+                        }
+                    }
+                    boolean reconnected = openedAt > op.endNanos;
+                    long lag = Math.max(0, got - (reconnected ? openedAt : op.endNanos));
+                    pairsConnected++;
                     deliveredPairs++;
-                    long lag = Math.max(0, got - base);
                     (reconnected ? lagReconnected : lagConnected).record(lag);
                     if (lag > within) {
                         lateOver++;
