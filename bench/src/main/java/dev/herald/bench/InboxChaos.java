@@ -73,6 +73,9 @@ abstract class InboxChaos extends ChaosRun {
         }
     }
 
+    /** Sequence numbers whose idempotency key is in the database after the run. */
+    Set<Long> keysKept = Set.of();
+
     /** Fault times (nanos) as the run saw them. */
     long faultStart;
     long faultEnd;
@@ -194,6 +197,11 @@ abstract class InboxChaos extends ChaosRun {
                         .put(Long.parseLong(row[1]), new long[] {Long.parseLong(row[2]), Long.parseLong(row[3])});
             }
             long dbRows = pg.queryLong("SELECT count(*) FROM system_notifications");
+            keysKept = new HashSet<>();
+            for (String[] row : pg.query("SELECT idempotency_key FROM idempotency_keys")) {
+                String k = row[0];
+                keysKept.add(Long.parseLong(k.substring(k.lastIndexOf('-') + 1)));
+            }
             r.putAll(judge(cs, ops, rows, dbRows, sendStart, sendEnd, s));
         }
         r.put("fault", faultInfo);
@@ -257,6 +265,7 @@ abstract class InboxChaos extends ChaosRun {
         long partialNot2xxOps = 0;
         long deliveredInDb = 0;
         List<String> lostSamples = new ArrayList<>();
+        List<Map<String, Object>> storedNot2xxSamples = new ArrayList<>();
         List<String> failureSamples = new ArrayList<>();
         Map<String, Map<Long, Long>> noAnswerKinds = new TreeMap<>();
         Map<Long, long[]> perSecond = new TreeMap<>(); // second -> {2xx, 503, other, unanswered}
@@ -313,6 +322,13 @@ abstract class InboxChaos extends ChaosRun {
                 }
                 if (recipientsStored > 0) {
                     storedNot2xxOps++;
+                    if (storedNot2xxSamples.size() < 10) {
+                        storedNot2xxSamples.add(new LinkedHashMap<>(Map.of("seq", op.seq, "status", op.status,
+                                "answer", String.valueOf(op.failure), "node", nodeIds.get(op.node),
+                                "sent_at_s", at(op.startNanos), "answered_at_s", at(op.endNanos),
+                                "recipients", op.users.length, "rows_stored", recipientsStored,
+                                "idempotency_key_kept", keysKept.contains(op.seq))));
+                    }
                     if (op.status == 503) {
                         stored503Ops++;
                     }
@@ -417,6 +433,7 @@ abstract class InboxChaos extends ChaosRun {
         r.put("duplicated_rows", dupRows);
         r.put("not_2xx_but_stored_sends", storedNot2xxOps);
         r.put("answered_503_but_stored_sends", stored503Ops);
+        r.put("not_2xx_but_stored_samples", storedNot2xxSamples);
         r.put("not_2xx_partially_stored_sends", partialNot2xxOps);
         r.put("unanswered_sends", unanswered);
         r.put("delivery_pairs_with_connection", pairsConnected);
