@@ -41,7 +41,7 @@ for run in $RUNS; do
     db-restart)           "${B[@]}" db-restart $INBOX --gap 5s "${OPTS[@]}" ;;
     db-restart-immediate) "${B[@]}" db-restart $INBOX --gap 5s --stop-mode immediate --tag "$TAG-immediate" --server-opts "$HERALD_OPTS" ;;
     db-cut-reset)         "${B[@]}" db-cut $INBOX --gap 10s --cut-mode reset "${OPTS[@]}" ;;
-    db-cut-blackhole)     "${B[@]}" db-cut $INBOX --gap 10s --cut-mode blackhole "${OPTS[@]}" ;;
+    db-cut-blackhole)     "${B[@]}" db-cut $INBOX --gap 40s --cut-mode blackhole "${OPTS[@]}" ;;
     redis-restart)        "${B[@]}" redis-restart $CHANNELS --gap 5s "${OPTS[@]}" ;;
     fuzz)                 "${B[@]}" fuzz $FUZZ "${OPTS[@]}" ;;
     *) echo "unknown run $run" >&2; exit 2 ;;

@@ -124,21 +124,27 @@ final class FuzzChaos extends ChaosRun {
     final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
     final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
     final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
-    final List<String> findings = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Samples of what looked wrong, up to 10 per kind. */
+    final Map<String, List<String>> findings = new ConcurrentHashMap<>();
     volatile boolean fuzzing;
 
     private static void count(Map<String, LongAdder> m, String k) {
         m.computeIfAbsent(k, x -> new LongAdder()).increment();
     }
 
-    private void finding(String f) {
-        if (findings.size() < 40) {
-            findings.add(f);
+    private void finding(String kind, String f) {
+        List<String> l = findings.computeIfAbsent(kind, k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        if (l.size() < 10) {
+            l.add(f.length() > 20_000 ? f.substring(0, 20_000) + "…" : f);
         }
     }
 
     /** One planned message: the frames that carry it, the id to expect a reply for (or null), and its kind. */
-    record Plan(List<WebSocketFrame> frames, String trackedId, String kind, String sample) {}
+    record Plan(List<WebSocketFrame> frames, String trackedId, String kind, String sample, String full) {
+        Plan(List<WebSocketFrame> frames, String trackedId, String kind, String sample) {
+            this(frames, trackedId, kind, sample, null);
+        }
+    }
 
     /** One fuzzing connection (reconnects after a close while fuzzing goes on). */
     final class Fuzzer {
@@ -207,7 +213,7 @@ final class FuzzChaos extends ChaosRun {
                                         closeCode = Integer.toString(c.statusCode());
                                         count(closes, c.statusCode() + " " + c.reasonText());
                                         if (!DOCUMENTED_CLOSE.contains(c.statusCode()) || c.statusCode() == 1011) {
-                                            finding("WebSocket close " + c.statusCode() + " " + c.reasonText() + " after: " + lastSample);
+                                            finding("undocumented close or 1011", "WebSocket close " + c.statusCode() + " " + c.reasonText() + " after: " + lastSample);
                                         }
                                         ctx.close();
                                     }
@@ -223,7 +229,7 @@ final class FuzzChaos extends ChaosRun {
                                     ch = null;
                                     if (wasOpen && closeCode == null) {
                                         count(closes, "TCP closed without a close frame");
-                                        finding("TCP closed without a close frame after: " + lastSample);
+                                        finding("TCP closed without a close frame", "after: " + lastSample);
                                     }
                                     int n = pending.size();
                                     if (closeCode != null && DOCUMENTED_CLOSE.contains(Integer.parseInt(closeCode))) {
@@ -262,7 +268,7 @@ final class FuzzChaos extends ChaosRun {
                 if ("error".equals(f.path("type").asText())) {
                     count(errorCodes, f.path("data").path("code").asText("?"));
                     if ("internal".equals(f.path("data").path("code").asText())) {
-                        finding("error internal after: " + lastSample);
+                        finding("error internal", "after: " + lastSample);
                     }
                 }
                 if (id == null) {
@@ -278,7 +284,7 @@ final class FuzzChaos extends ChaosRun {
                     trackedAnswered.increment();
                 } else if (answered.contains(id)) {
                     extraReplies.increment();
-                    finding("second reply for id " + id + ": " + text);
+                    finding("second reply for an id", id + ": " + text);
                 }
             } catch (Exception e) {
                 count(errorCodes, "client: unparsable server frame");
@@ -294,7 +300,7 @@ final class FuzzChaos extends ChaosRun {
             count(kinds, p.kind());
             if (p.trackedId() != null) {
                 pending.put(p.trackedId(), System.nanoTime());
-                samples.put(p.trackedId(), p.sample());
+                samples.put(p.trackedId(), p.full() != null ? p.full() : p.sample());
                 trackedSent.increment();
             }
             for (WebSocketFrame f : p.frames()) {
@@ -487,7 +493,7 @@ final class FuzzChaos extends ChaosRun {
             trackable = false;
         }
         return new Plan(List.of(new TextWebSocketFrame(text)), trackable ? id : null, kind,
-                text.length() > 300 ? text.substring(0, 300) + "…(" + text.length() + ")" : text);
+                text.length() > 300 ? text.substring(0, 300) + "…(" + text.length() + ")" : text, trackable ? text : null);
     }
 
     /** Splits a message into 2–6 fragments, optionally with a ping between two of them. */
@@ -833,7 +839,7 @@ final class FuzzChaos extends ChaosRun {
             r.put("http_no_answer_why", ChaosClients.snapshot(noAnswerWhy));
             r.put("http_statuses", hs);
             r.put("http_by_endpoint", new TreeMap<>(httpByEndpoint));
-            r.put("findings", new ArrayList<>(findings));
+            r.put("findings", new TreeMap<>(findings));
             r.put("health_after", health.status());
             r.put("server_log_lines", logCounts());
 
@@ -891,7 +897,7 @@ final class FuzzChaos extends ChaosRun {
             String[] parts = req.getValue().split("\u0000", 2);
             httpByEndpoint.computeIfAbsent(parts[0], x -> new ConcurrentHashMap<>()).merge(st, 1L, Long::sum);
             if (status < 0 || status >= 500 && status != 503) {
-                finding("HTTP " + st + " for " + parts[1]);
+                finding(status < 0 ? "HTTP no answer" : "HTTP 5xx other than 503", st + " for " + parts[1]);
             }
             next += period;
             long wait = next - System.nanoTime();
@@ -926,7 +932,9 @@ final class FuzzChaos extends ChaosRun {
                     if (e.getValue() < old) {
                         unanswered++;
                         if (samples.size() < 10) {
-                            samples.add(e.getKey() + ": " + f.samples.get(e.getKey()));
+                            String text = String.valueOf(f.samples.get(e.getKey()));
+                            samples.add(e.getKey() + " (" + text.length() + " chars, nesting " + nesting(text) + "): "
+                                    + (text.length() > 20_000 ? text.substring(0, 20_000) + "…" : text));
                         }
                     }
                 }
@@ -944,6 +952,30 @@ final class FuzzChaos extends ChaosRun {
             }
         }
         return m;
+    }
+
+    /** The deepest nesting of brackets and braces outside strings. */
+    static int nesting(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     /** WARN/ERROR lines and stack traces in the nodes' logs. */
