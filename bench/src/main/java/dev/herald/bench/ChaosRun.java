@@ -215,17 +215,11 @@ abstract class ChaosRun implements Callable<Integer> {
         }
     }
 
-    /** The one-row Markdown table of a summary, for RELIABILITY.md. */
+    /** The summary as a Markdown table, one figure a row (a full-size run adds a column). */
     String markdown(Map<String, Object> summary) {
-        StringBuilder head = new StringBuilder("| run |");
-        StringBuilder sep = new StringBuilder("|---|");
-        StringBuilder row = new StringBuilder("| " + fullName() + " |");
-        summary.forEach((k, v) -> {
-            head.append(' ').append(k).append(" |");
-            sep.append("---|");
-            row.append(' ').append(v).append(" |");
-        });
-        return head + "\n" + sep + "\n" + row;
+        StringBuilder sb = new StringBuilder("| figure | " + fullName() + " (" + stamp + ") |\n|---|---|\n");
+        summary.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(String.valueOf(v).replace("|", "/")).append(" |\n"));
+        return sb.toString();
     }
 
     /** The {@code chaos} command: one subcommand per fault. */
