@@ -9,7 +9,7 @@
 #
 # Environment: RUNS (default: all), TAG (added to result names; default "full" or "trial"),
 # HERALD_OPTS (JVM options of the nodes), SKIP_BUILD=1.
-set -euo pipefail
+set -uo pipefail   # one failed run does not stop the others
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-"node-kill db-restart db-restart-immediate db-cut-reset db-cut-blackhole redis-restart fuzz"}

@@ -154,7 +154,7 @@ abstract class ChaosRun implements Callable<Integer> {
         env.put("HERALD_REDIS_PRESENCE_TTL", presenceTtl);
         env.putAll(serverEnv);
         return ServerUnderTest.launch(ServerUnderTest.Kind.HERALD, "127.0.0.1", 0, serverJar, Path.of("."),
-                ServerUnderTest.split(serverOpts), env, secret, apiKey, log("node-" + id));
+                ServerUnderTest.split(serverOpts), env, secret, apiKey, log("node-" + id), 300_000);
     }
 
     private synchronized void tearDown() {
