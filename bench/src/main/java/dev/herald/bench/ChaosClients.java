@@ -170,6 +170,8 @@ final class ChaosClients implements AutoCloseable {
         final Map<Long, Seen> byId = new HashMap<>();
         final Map<Long, Long> seqFirstNanos = new HashMap<>();
         long dupSameConnection;
+        /** For repeats on one connection: ms from the connection's open to the first copy, and to the repeat. */
+        final List<long[]> dupSameConnectionTimes = new ArrayList<>();
         long dupAfterReconnectUnacked;
         long dupAfterAckConfirmed;
         long ackRefused;
@@ -374,6 +376,10 @@ final class ChaosClients implements AutoCloseable {
                 s.times++;
                 if (s.generation == generation) {
                     dupSameConnection++;
+                    long opened = connections.get(connections.size() - 1)[0];
+                    if (dupSameConnectionTimes.size() < 5) {
+                        dupSameConnectionTimes.add(new long[] {nid, (s.firstNanos - opened) / 1_000_000, (now - opened) / 1_000_000});
+                    }
                 } else if (s.ackConfirmed) {
                     dupAfterAckConfirmed++;
                 } else {

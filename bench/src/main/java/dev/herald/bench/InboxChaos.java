@@ -398,10 +398,17 @@ abstract class InboxChaos extends ChaosRun {
         long dupAcked = 0;
         long ackRefused = 0;
         long reconnects = 0;
+        List<String> dupSameSamples = new ArrayList<>();
         long received = 0;
         for (ChaosClients.Client c : cs.clients) {
             synchronized (c) {
                 dupSame += c.dupSameConnection;
+                for (long[] d : c.dupSameConnectionTimes) {
+                    if (dupSameSamples.size() < 20) {
+                        dupSameSamples.add("user " + c.user + " id " + d[0] + ": first " + d[1] + " ms, again " + d[2]
+                                + " ms after the connection opened");
+                    }
+                }
                 dupUnacked += c.dupAfterReconnectUnacked;
                 dupAcked += c.dupAfterAckConfirmed;
                 ackRefused += c.ackRefused;
@@ -446,6 +453,7 @@ abstract class InboxChaos extends ChaosRun {
         r.put("deliveries_over_deadline", lateOver);
         r.put("client_notifications_received", received);
         r.put("client_dup_same_connection", dupSame);
+        r.put("client_dup_same_connection_samples", dupSameSamples);
         r.put("client_dup_after_reconnect_unacked", dupUnacked);
         r.put("client_dup_after_ack_confirmed", dupAcked);
         r.put("client_acks_refused", ackRefused);
