@@ -90,7 +90,7 @@ abstract class ChaosRun implements Callable<Integer> {
     /** Runs the scenario against the started environment; returns the result with a {@code summary}. */
     abstract Map<String, Object> run() throws Exception;
 
-    /** Whether the run needs PostgreSQL (the fuzz run does too: the inbox endpoints are fuzzed). */
+    /** The nodes' {@code HERALD_DB_URL}: the run's PostgreSQL (db-cut puts its forwarder in between). */
     String dbUrl() {
         return pg.jdbcUrl();
     }

@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -173,8 +172,6 @@ abstract class InboxChaos extends ChaosRun {
             apis.forEach(ApiClient::close);
 
             // deliveries: every acked send's recipients that have a connection
-            Map<Long, Op> bySeq = new HashMap<>();
-            ops.forEach(o -> bySeq.put(o.seq, o));
             long drainDeadline = System.nanoTime() + Scenario.parseDuration(drain);
             long missing;
             do {
