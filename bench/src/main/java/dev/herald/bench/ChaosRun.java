@@ -74,8 +74,8 @@ abstract class ChaosRun implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default ${DEFAULT-VALUE})")
     long seed = 7;
 
-    final String apiKey = "chaos-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-    final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+    String apiKey = "chaos-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
     final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     final String prefix = "chaos-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3)) + ":";
     /** The zero of the times a run prints and records: set when its load starts. */
@@ -227,7 +227,7 @@ abstract class ChaosRun implements Callable<Integer> {
             description = "Fault runs: real load through real Herald nodes (own PostgreSQL and Redis) while a fault is "
                     + "injected; counts what was acknowledged, stored, delivered, lost and duplicated. See RELIABILITY.md.",
             subcommands = {InboxChaos.NodeKill.class, InboxChaos.DbRestart.class, InboxChaos.DbCut.class,
-                    ChannelChaos.class, FuzzChaos.class})
+                    ChannelChaos.class, FuzzChaos.class, FuzzChaos.Load.class})
     static final class Chaos implements Callable<Integer> {
         @Override
         public Integer call() {

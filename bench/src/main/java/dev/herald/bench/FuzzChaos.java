@@ -73,7 +73,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = "Random and mutated WebSocket frames and HTTP requests while well-behaved clients measure latency.")
-final class FuzzChaos extends ChaosRun {
+class FuzzChaos extends ChaosRun {
     static final Set<Integer> DOCUMENTED_CLOSE = Set.of(1000, 1001, 1002, 1007, 1008, 1009, 1011, 1012, 4001, 4002);
 
     @Option(names = "--fuzzers", description = "WebSocket fuzzing connections (default ${DEFAULT-VALUE})")
@@ -748,14 +748,6 @@ final class FuzzChaos extends ChaosRun {
             }
             int open = cs.connectAll(connectInFlight, 180_000);
             System.out.printf("  %d/%d well-behaved clients connected%n", open, clients);
-            EventLoopGroup group = NetIo.group(clientThreads, "fuzz");
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(NetIo.socketChannel())
-                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
-            Tokens tokens = new Tokens(secret, 24 * 3600);
-            List<Fuzzer> fz = new ArrayList<>();
-            for (int i = 0; i < fuzzers; i++) {
-                fz.add(new Fuzzer(i, seed * 1_000_003 + i));
-            }
             // the well-behaved clients' requests, all phases
             AtomicLong reqSent = new AtomicLong();
             volatileStop = false;
@@ -780,33 +772,21 @@ final class FuzzChaos extends ChaosRun {
                 }
             }, "well-behaved");
             Map<String, Object> phases = new LinkedHashMap<>();
+            Map<String, Object> fuzz = Map.of();
             requester.start();
             Thread.sleep(Scenario.parseDuration(warmup) / 1_000_000);
             t0 = System.nanoTime();
             for (String name : List.of("quiet_before", "fuzzing", "quiet_after")) {
                 Histogram h = new Histogram();
                 cs.requestLatency = h;
-                long start = System.nanoTime();
-                List<Thread> httpThreads = new ArrayList<>();
                 if (name.equals("fuzzing")) {
-                    fuzzing = true;
-                    for (Fuzzer f : fz) {
-                        f.dial(group, bootstrap, node.host(), node.port(), tokens);
-                    }
-                    for (int t = 0; t < this.httpThreads; t++) {
-                        int ti = t;
-                        Thread th = new Thread(() -> httpLoop(eps, node, start + phaseNanos, ti), "http-fuzz-" + t);
-                        th.start();
-                        httpThreads.add(th);
-                    }
-                }
-                Thread.sleep(phaseNanos / 1_000_000);
-                if (name.equals("fuzzing")) {
-                    fuzzing = false;
-                    for (Thread th : httpThreads) {
-                        th.join(30_000);
-                    }
-                    r.put("fuzz_end", stuckCheck(fz));
+                    Runnable started = () -> cs.requestLatency = h;
+                    Runnable stopped = () -> cs.requestLatency = new Histogram(); // the stuck check is not fuzzing
+                    cs.requestLatency = new Histogram(); // until the fuzzers are connected and sending
+                    fuzz = fuzzProcess ? fuzzInChild(node, phaseNanos, started, stopped)
+                            : fuzzFor(eps, node.host(), node.port(), phaseNanos, started, stopped);
+                } else {
+                    Thread.sleep(phaseNanos / 1_000_000);
                 }
                 Map<String, Object> lat = h.summaryMillis();
                 phases.put(name, lat);
@@ -818,51 +798,45 @@ final class FuzzChaos extends ChaosRun {
             Thread.sleep(2000);
             long unansweredWellBehaved = cs.clients.stream().mapToLong(ChaosClients.Client::pendingRequests).sum();
             int stillOpen = cs.openCount();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             Answer health = http(node, "GET", "/health", null);
 
             r.put("phases", phases);
             r.put("well_behaved", Map.of("clients", clients, "requests_sent", reqSent.get(), "unanswered_at_end", unansweredWellBehaved,
                     "open_at_end", stillOpen, "close_reasons", ChaosClients.snapshot(cs.closeCodes)));
-            r.put("ws_frames_sent", framesSent.sum());
-            r.put("ws_kinds", ChaosClients.snapshot(kinds));
-            r.put("ws_tracked_ids_sent", trackedSent.sum());
-            r.put("ws_tracked_ids_answered", trackedAnswered.sum());
-            r.put("ws_extra_replies", extraReplies.sum());
-            r.put("ws_ids_pending_at_documented_close", pendingAtDocumentedClose.sum());
-            r.put("ws_ids_pending_at_other_close", pendingAtOtherClose.sum());
-            r.put("ws_closes", ChaosClients.snapshot(closes));
-            r.put("ws_error_codes", ChaosClients.snapshot(errorCodes));
-            Map<String, Long> hs = new TreeMap<>(ChaosClients.snapshot(httpStatuses));
-            r.put("http_sent", httpSent.sum());
-            r.put("http_no_answer_why", ChaosClients.snapshot(noAnswerWhy));
-            r.put("http_statuses", hs);
-            r.put("http_by_endpoint", new TreeMap<>(httpByEndpoint));
-            r.put("findings", new TreeMap<>(findings));
+            r.put("fuzz_in_own_process", fuzzProcess);
+            r.putAll(fuzz);
             r.put("health_after", health.status());
             r.put("server_log_lines", logCounts());
 
             Map<?, ?> q1 = (Map<?, ?>) phases.get("quiet_before");
             Map<?, ?> f1 = (Map<?, ?>) phases.get("fuzzing");
-            Map<?, ?> fe = (Map<?, ?>) r.get("fuzz_end");
-            long http5xx = hs.entrySet().stream().filter(e -> e.getKey().startsWith("5") && !e.getKey().equals("503"))
-                    .mapToLong(Map.Entry::getValue).sum();
+            Map<?, ?> fe = (Map<?, ?>) fuzz.getOrDefault("fuzz_end", Map.of());
+            Map<?, ?> hs = (Map<?, ?>) fuzz.getOrDefault("http_statuses", Map.of());
+            Map<?, ?> cl = (Map<?, ?>) fuzz.getOrDefault("ws_closes", Map.of());
+            Map<?, ?> ec = (Map<?, ?>) fuzz.getOrDefault("ws_error_codes", Map.of());
+            long http5xx = hs.entrySet().stream().filter(e -> e.getKey().toString().startsWith("5") && !e.getKey().equals("503"))
+                    .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
             s.put("fuzzers", fuzzers);
-            s.put("ws_frames", framesSent.sum());
-            s.put("tracked_ids_answered", trackedAnswered.sum() + "/" + trackedSent.sum());
-            s.put("ids_pending_at_close (documented/other)", pendingAtDocumentedClose.sum() + "/" + pendingAtOtherClose.sum());
-            s.put("extra_replies", extraReplies.sum());
+            s.put("fuzz_in_own_process", fuzzProcess);
+            s.put("ws_frames", fuzz.get("ws_frames_sent"));
+            s.put("tracked_ids_answered", fuzz.get("ws_tracked_ids_answered") + "/" + fuzz.get("ws_tracked_ids_sent"));
+            s.put("ids_pending_at_close (documented/other)", fuzz.get("ws_ids_pending_at_documented_close") + "/"
+                    + fuzz.get("ws_ids_pending_at_other_close"));
+            s.put("extra_replies", fuzz.get("ws_extra_replies"));
             s.put("stuck_connections", fe.get("stuck_connections"));
             s.put("unanswered_ids_on_open_connections", fe.get("unanswered_ids_on_open_connections"));
-            s.put("undocumented_closes", closes.entrySet().stream()
-                    .filter(e -> e.getKey().matches("\\d+ .*") && !DOCUMENTED_CLOSE.contains(Integer.parseInt(e.getKey().split(" ")[0])))
-                    .mapToLong(e -> e.getValue().sum()).sum());
-            s.put("internal_errors (frame/close 1011)", errorCodes.getOrDefault("internal", new LongAdder()).sum() + "/"
-                    + closes.entrySet().stream().filter(e -> e.getKey().startsWith("1011")).mapToLong(e -> e.getValue().sum()).sum());
-            s.put("http_requests", httpSent.sum());
+            s.put("undocumented_closes", cl.entrySet().stream()
+                    .filter(e -> e.getKey().toString().matches("\\d+ .*")
+                            && !DOCUMENTED_CLOSE.contains(Integer.parseInt(e.getKey().toString().split(" ")[0])))
+                    .mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+            s.put("internal_errors (frame/close 1011)", (ec.get("internal") == null ? 0 : ec.get("internal")) + "/"
+                    + cl.entrySet().stream().filter(e -> e.getKey().toString().startsWith("1011"))
+                    .mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+            s.put("http_requests", fuzz.get("http_sent"));
             s.put("http_5xx_not_503", http5xx);
-            s.put("http_no_answer", hs.getOrDefault("no answer", 0L) + hs.getOrDefault("timeout", 0L) + " "
-                    + ChaosClients.snapshot(noAnswerWhy).toString().replace("=", ": "));
+            long noAnswer = ((Number) (hs.get("no answer") == null ? 0 : hs.get("no answer"))).longValue()
+                    + ((Number) (hs.get("timeout") == null ? 0 : hs.get("timeout"))).longValue();
+            s.put("http_no_answer", noAnswer + " " + String.valueOf(fuzz.get("http_no_answer_why")).replace("=", ": "));
             s.put("wb_p50/p99_quiet_ms", q1.get("p50_ms") + "/" + q1.get("p99_ms"));
             s.put("wb_p50/p99_fuzzing_ms", f1.get("p50_ms") + "/" + f1.get("p99_ms"));
             Map<?, ?> q2 = (Map<?, ?>) phases.get("quiet_after");
@@ -876,13 +850,137 @@ final class FuzzChaos extends ChaosRun {
 
     private volatile boolean volatileStop;
 
-    private void httpLoop(List<Endpoint> eps, ServerUnderTest node, long until, int thread) {
+    @Option(names = "--fuzz-process", negatable = true, description = "fuzz from a JVM of its own, so the fuzzers' work "
+            + "(frames of megabytes, GC) does not delay the well-behaved clients that measure (default ${DEFAULT-VALUE})")
+    boolean fuzzProcess = true;
+
+    /**
+     * Fuzzes {@code host:port} for {@code phaseNanos} (WebSocket fuzzers and HTTP threads), then
+     * checks for stuck connections; {@code started}/{@code stopped} run when the fuzzing starts and
+     * stops. Returns every counter and the findings.
+     */
+    Map<String, Object> fuzzFor(List<Endpoint> eps, String host, int port, long phaseNanos, Runnable started,
+                                Runnable stopped) throws InterruptedException {
+        EventLoopGroup group = NetIo.group(clientThreads, "fuzz");
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NetIo.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        Tokens tokens = new Tokens(secret, 24 * 3600);
+        List<Fuzzer> fz = new ArrayList<>();
+        for (int i = 0; i < fuzzers; i++) {
+            fz.add(new Fuzzer(i, seed * 1_000_003 + i));
+        }
+        fuzzing = true;
+        for (Fuzzer f : fz) {
+            f.dial(group, bootstrap, host, port, tokens);
+        }
+        long start = System.nanoTime();
+        started.run();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < httpThreads; t++) {
+            int ti = t;
+            Thread th = new Thread(() -> httpLoop(eps, host, port, start + phaseNanos, ti), "http-fuzz-" + t);
+            th.start();
+            threads.add(th);
+        }
+        Thread.sleep(phaseNanos / 1_000_000);
+        fuzzing = false;
+        stopped.run();
+        for (Thread th : threads) {
+            th.join(30_000);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("fuzz_end", stuckCheck(fz));
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        r.put("ws_frames_sent", framesSent.sum());
+        r.put("ws_kinds", ChaosClients.snapshot(kinds));
+        r.put("ws_tracked_ids_sent", trackedSent.sum());
+        r.put("ws_tracked_ids_answered", trackedAnswered.sum());
+        r.put("ws_extra_replies", extraReplies.sum());
+        r.put("ws_ids_pending_at_documented_close", pendingAtDocumentedClose.sum());
+        r.put("ws_ids_pending_at_other_close", pendingAtOtherClose.sum());
+        r.put("ws_closes", ChaosClients.snapshot(closes));
+        r.put("ws_error_codes", ChaosClients.snapshot(errorCodes));
+        r.put("http_sent", httpSent.sum());
+        r.put("http_no_answer_why", ChaosClients.snapshot(noAnswerWhy));
+        r.put("http_statuses", new TreeMap<>(ChaosClients.snapshot(httpStatuses)));
+        r.put("http_by_endpoint", new TreeMap<>(httpByEndpoint));
+        r.put("findings", new TreeMap<>(findings));
+        return r;
+    }
+
+    /** {@link #fuzzFor} in a child JVM ({@code chaos fuzz-load}); its lines say when it starts and stops. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> fuzzInChild(ServerUnderTest node, long phaseNanos, Runnable started, Runnable stopped)
+            throws Exception {
+        Path jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", jar.toString(), Bench.class.getName(), "chaos", "fuzz-load",
+                "--target", node.host() + ":" + node.port(), "--secret", secret, "--key", apiKey,
+                "--fuzzers", Integer.toString(fuzzers), "--frame-rate", Double.toString(frameRate),
+                "--http-rate", Double.toString(httpRate), "--http-threads", Integer.toString(httpThreads),
+                "--clients", Integer.toString(clients), "--phase", (phaseNanos / 1_000_000) + "ms",
+                "--seed", Long.toString(seed), "--api-doc", apiDoc.toString(), "--client-threads", Integer.toString(clientThreads)));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, Object> out = Map.of();
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals("FUZZING")) {
+                    started.run();
+                } else if (line.equals("STOPPED")) {
+                    stopped.run();
+                } else if (line.startsWith("{")) {
+                    out = Worker.JSON.readValue(line, LinkedHashMap.class);
+                }
+            }
+        }
+        p.waitFor(60, TimeUnit.SECONDS);
+        if (out.isEmpty()) {
+            throw new IllegalStateException("the fuzzing process gave no result (exit " + p.exitValue() + ")");
+        }
+        return out;
+    }
+
+    /** The fuzzing half of {@code chaos fuzz}, in a process of its own (started by it). */
+    @Command(name = "fuzz-load", hidden = true, description = "child of chaos fuzz: fuzzes a running node, prints JSON")
+    static final class Load extends FuzzChaos {
+        @Option(names = "--target", required = true, description = "host:port")
+        String target;
+
+        @Option(names = "--secret", required = true)
+        String targetSecret;
+
+        @Option(names = "--key", required = true)
+        String targetKey;
+
+        @Override
+        public Integer call() throws Exception {
+            secret = targetSecret;
+            apiKey = targetKey;
+            java.io.PrintStream out = System.out;
+            System.setOut(System.err);
+            int i = target.lastIndexOf(':');
+            Map<String, Object> r = fuzzFor(endpoints(apiDoc), target.substring(0, i), Integer.parseInt(target.substring(i + 1)),
+                    Scenario.parseDuration(phase), () -> {
+                        out.println("FUZZING");
+                        out.flush();
+                    }, () -> {
+                        out.println("STOPPED");
+                        out.flush();
+                    });
+            out.println(Worker.JSON.writeValueAsString(r));
+            out.flush();
+            return 0;
+        }
+    }
+
+    private void httpLoop(List<Endpoint> eps, String host, int port, long until, int thread) {
         SplittableRandom r = new SplittableRandom(seed * 7919 + thread);
         long period = (long) (1e9 * httpThreads / httpRate);
         long next = System.nanoTime();
         while (System.nanoTime() < until) {
-            Map.Entry<byte[], String> req = httpRequest(r, eps, node.host() + ":" + node.port());
-            int status = sendRaw(node.host(), node.port(), req.getKey());
+            Map.Entry<byte[], String> req = httpRequest(r, eps, host + ":" + port);
+            int status = sendRaw(host, port, req.getKey());
             httpSent.increment();
             String st = status == -1 ? "no answer" : status == -2 ? "timeout" : Integer.toString(status);
             String[] parts0 = req.getValue().split("\u0000", 2);
