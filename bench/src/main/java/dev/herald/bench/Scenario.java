@@ -145,10 +145,18 @@ abstract class Scenario implements Callable<Integer> {
         StringBuilder line = new StringBuilder(fullName() + " [" + lbl + "]");
         summary.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println(line);
-        Path out = resultsDir.resolve(fullName() + "-" + lbl + "-" + stamp + ".json");
+        writeResult(resultsDir, fullName(), lbl, stamp, result);
+        return 0;
+    }
+
+    /** Writes {@code result} as bench/results/NAME-LABEL-STAMP.json (the form {@code bench report} reads). */
+    static Path writeResult(Path dir, String name, String label, String stamp, Map<String, Object> result)
+            throws java.io.IOException {
+        Files.createDirectories(dir);
+        Path out = dir.resolve(name + "-" + label + "-" + stamp + ".json");
         Files.writeString(out, Worker.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
         System.out.println("  -> " + out);
-        return 0;
+        return out;
     }
 
     /** The workers for {@code n} connections, initialised for {@code server}. */

@@ -54,6 +54,13 @@ public final class ServerUnderTest implements AutoCloseable {
     public static ServerUnderTest launch(Kind kind, String host, int port, Path serverJar, Path nodeDir,
                                          List<String> jvmOptions, Map<String, String> extraEnv, String secret,
                                          String apiKey, Path log) throws Exception {
+        return launch(kind, host, port, serverJar, nodeDir, jvmOptions, extraEnv, secret, apiKey, log, 60_000);
+    }
+
+    /** As above, waiting up to {@code healthyWithinMs} for the first 200 from /health. */
+    public static ServerUnderTest launch(Kind kind, String host, int port, Path serverJar, Path nodeDir,
+                                         List<String> jvmOptions, Map<String, String> extraEnv, String secret,
+                                         String apiKey, Path log, long healthyWithinMs) throws Exception {
         int p = port > 0 ? port : freePort();
         List<String> cmd = new ArrayList<>();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -108,7 +115,7 @@ public final class ServerUnderTest implements AutoCloseable {
         Process process = pb.start();
         ServerUnderTest s = new ServerUnderTest(kind, host, p, process.pid(), process, secret, apiKey, jvmOptions);
         try {
-            s.awaitHealthy(60_000);
+            s.awaitHealthy(healthyWithinMs);
         } catch (Exception e) {
             s.close();
             throw new IllegalStateException("server did not become healthy; see " + log + ": " + e.getMessage(), e);
@@ -224,6 +231,18 @@ public final class ServerUnderTest implements AutoCloseable {
             // gone
         }
         return m;
+    }
+
+    /** {@code kill -9}: the process dies at once, its sockets are closed by the kernel, nothing runs on exit. */
+    public void kill() throws InterruptedException {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        if (process != null) {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public boolean alive() {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     @Override
