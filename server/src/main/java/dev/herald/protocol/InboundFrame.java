@@ -24,7 +24,9 @@ public record InboundFrame(String type, ObjectNode data, String id) {
         try {
             root = Json.MAPPER.readTree(text);
         } catch (IOException e) {
-            throw new FrameException(null, new ProtocolException(ErrorCode.INVALID_JSON, "the frame is not valid JSON"));
+            // the reply still carries the id when a streaming read finds it before the fault (a frame
+            // nested too deep or with a duplicate field is JSON the tree parser refuses, not garbage)
+            throw new FrameException(peekId(text), new ProtocolException(ErrorCode.INVALID_JSON, "the frame is not valid JSON"));
         }
         if (root == null || !root.isObject()) {
             throw new FrameException(null, new ProtocolException(ErrorCode.INVALID_FRAME,

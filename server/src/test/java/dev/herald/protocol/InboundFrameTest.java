@@ -59,6 +59,17 @@ class InboundFrameTest {
     }
 
     @Test
+    void jsonTheTreeParserRefuses_isAnsweredWithTheIdWhenItComesFirst() {
+        String deep = "{\"id\":\"r1\",\"type\":\"ping\",\"data\":{\"x\":" + "[".repeat(100) + "]".repeat(100) + "}}";
+        String duplicate = "{\"id\":\"r2\",\"type\":\"ping\",\"data\":{\"a\":1,\"a\":2}}";
+        assertThat(refusal(deep).error().code()).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(refusal(deep).id()).isEqualTo("r1");
+        assertThat(refusal(duplicate).error().code()).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(refusal(duplicate).id()).isEqualTo("r2");
+        assertThat(refusal("not json").id()).isNull();
+    }
+
+    @Test
     void deepNesting_isRefusedWithoutBlowingTheStack() {
         String deep = "{\"type\":\"ping\",\"data\":{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}}";
         assertThat(refusal(deep).error().code()).isEqualTo(ErrorCode.INVALID_JSON);
