@@ -171,7 +171,7 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
-                c.commit();
+                commit(c, action);
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(c, e);
@@ -221,6 +221,22 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException("database pool is closed (" + description + ")");
         }
         return pool.getConnection();
+    }
+
+    /**
+     * Commits; a connection lost during the COMMIT leaves as {@link StoreUnavailableException} that
+     * says the change may have been kept (the database may have committed before the link broke).
+     */
+    private void commit(Connection c, String action) throws SQLException {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            StoreException translated = SqlErrors.translate(dialect, action, e);
+            if (translated instanceof StoreUnavailableException) {
+                throw new StoreUnavailableException("the answer to COMMIT (" + action + ") was lost: " + e.getMessage(), e, true);
+            }
+            throw e;
+        }
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {
