@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link RedisBroker#activate}'s stage completes only once Redis has taken the node's SUBSCRIBE, so
  * a push published anywhere after it (after {@code init}) reaches the node. Node b reaches a private
- * Redis over a link that delays each direction by 100 ms; node a publishes over a direct link, so a
+ * Redis over a link that delays each direction by 200 ms; node a publishes over a direct link, so a
  * push a sends the moment b's stage completes overtakes any SUBSCRIBE of b that is still on its way.
  * Two oracles: a's PUBLISH must count b as a receiver (the API's {@code is_online}), and b must hear
  * the push.
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RedisSubscribeConfirmTest {
     private static final String PREFIX = "confirm-test:";
-    private static final long DELAY_MS = 100;
+    private static final long DELAY_MS = 200;
 
     private RedisProcess redis;
     private TcpForwarder slow;
