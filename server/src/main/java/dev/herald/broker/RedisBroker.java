@@ -75,7 +75,10 @@ public final class RedisBroker implements Broker {
      * node among the receivers, which {@link #publish} must not take for a receiver.
      */
     private final ConcurrentHashMap<String, Integer> leaving = new ConcurrentHashMap<>();
-    /** Orders SUBSCRIBE/UNSUBSCRIBE dispatch with changes to {@link #active}. */
+    /**
+     * Orders SUBSCRIBE/UNSUBSCRIBE dispatch with changes to {@link #active}, {@link #subscribing}
+     * and the counts in {@link #leaving}, and with what a SUBSCRIBE's confirmation completes.
+     */
     private final Object subscriptions = new Object();
     private volatile Sink sink;
 
@@ -103,6 +106,16 @@ public final class RedisBroker implements Broker {
             public void message(byte[] channel, byte[] message) {
                 receive(channel, message);
             }
+
+            @Override
+            public void subscribed(byte[] channel, long count) {
+                confirmed(new String(channel, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void unsubscribed(byte[] channel, long count) {
+                left(new String(channel, StandardCharsets.UTF_8));
+            }
         });
         active.put(name(Topic.ALL), Topic.ALL);
         try {
@@ -122,7 +135,7 @@ public final class RedisBroker implements Broker {
             // a subscription Lettuce restored for a topic deactivated meanwhile: drop it
             synchronized (subscriptions) {
                 if (!active.containsKey(name)) {
-                    redis.pubsub().async().unsubscribe(channel);
+                    sendUnsubscribe(name);
                 }
             }
             return;
@@ -300,14 +313,19 @@ public final class RedisBroker implements Broker {
                 sendSubscribe(name);
                 return HEARD;
             }
+            // completed by Redis's confirmation of this very topic (see confirmed), not by the
+            // command's future: Lettuce completes the oldest pending SUBSCRIBE with whichever
+            // confirmation comes next, and a SUBSCRIBE of many channels (Lettuce's resubscription
+            // after a reconnect, and this broker's) gets one per channel, so the surplus completes
+            // later SUBSCRIBEs before Redis has even read them
             CompletableFuture<Void> heard = new CompletableFuture<>();
             subscribing.put(name, heard);
             heard.whenComplete((v, e) -> subscribing.remove(name, heard));
             sendSubscribe(name).whenComplete((v, e) -> {
                 if (e != null) {
                     log.debug("subscribe {} not confirmed ({}); the reconnect resubscribes it", name, e.getMessage());
+                    heard.complete(null);
                 }
-                heard.complete(null);
             });
             heard.completeOnTimeout(null, redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
             return heard.minimalCompletionStage();
@@ -338,14 +356,45 @@ public final class RedisBroker implements Broker {
                 if (topic instanceof Topic.Client client) {
                     deleteClaimKey(client);
                 }
-                leaving.merge(name, 1, Integer::sum);
-                try {
-                    redis.pubsub().async().unsubscribe(bytes(name)).whenComplete((v, e) -> left(name));
-                } catch (RuntimeException e) {
+                sendUnsubscribe(name);
+            }
+        }
+    }
+
+    /**
+     * UNSUBSCRIBE {@code name}; under {@link #subscriptions}. Counted in {@link #leaving} until Redis
+     * confirms it ({@link #left}), or the command fails (it may then never be confirmed; should its
+     * confirmation still come, the count only reaches zero early).
+     */
+    private void sendUnsubscribe(String name) {
+        leaving.merge(name, 1, Integer::sum);
+        try {
+            redis.pubsub().async().unsubscribe(bytes(name)).whenComplete((v, e) -> {
+                if (e != null) {
                     log.debug("unsubscribe {} failed: {}", name, e.getMessage());
                     left(name);
                 }
-            }
+            });
+        } catch (RuntimeException e) {
+            log.debug("unsubscribe {} failed: {}", name, e.getMessage());
+            left(name);
+        }
+    }
+
+    /**
+     * Redis confirmed a SUBSCRIBE of {@code name} (on the Lettuce thread, in the order Redis ran
+     * the commands). When no UNSUBSCRIBE of it is unconfirmed, that SUBSCRIBE ran after every
+     * UNSUBSCRIBE sent so far, so the node hears the topic now: the activation waiting for it
+     * completes. While one is, the confirmation may be of a SUBSCRIBE that the UNSUBSCRIBE undoes;
+     * the waiting activation's own confirmation comes after it.
+     */
+    private void confirmed(String name) {
+        CompletableFuture<Void> waiting;
+        synchronized (subscriptions) {
+            waiting = leaving.containsKey(name) ? null : subscribing.get(name);
+        }
+        if (waiting != null) {
+            waiting.complete(null);
         }
     }
 
@@ -430,7 +479,7 @@ public final class RedisBroker implements Broker {
                 (old, now) -> new Known(now.epoch(), Math.max(old.offset(), now.offset())));
     }
 
-    /** One UNSUBSCRIBE of {@code name} was answered (or failed). */
+    /** One UNSUBSCRIBE of {@code name} was confirmed (or failed). */
     private void left(String name) {
         leaving.computeIfPresent(name, (n, count) -> count > 1 ? count - 1 : null);
     }

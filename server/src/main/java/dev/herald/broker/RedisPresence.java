@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * deadline and the set's expiry (two cheap commands in one script, whatever the number of users).
  * Online = the union of the sets of nodes whose deadline has not passed, computed in one script, so
  * count, list and check agree on every node; a node that dies stops beating, and its users are gone
- * from every answer within the TTL.
+ * from every answer within the TTL. The set never exists without an expiry: whatever creates it
+ * (a user's SADD after it emptied, a rewrite) sets the expiry in the same script, so a node killed
+ * before its next heartbeat leaves nothing behind in Redis for good.
  *
  * <p>The node also keeps its users in memory. When a command could not reach Redis, or Redis lost the
  * set (restart without persistence), the next heartbeat or reconnect rewrites the set from memory.
@@ -41,6 +43,7 @@ public final class RedisPresence implements Presence {
     private final RedisScript beatScript = RedisScript.load("presence_beat");
     private final RedisScript queryScript = RedisScript.load("presence_query");
     private final RedisScript syncScript = RedisScript.load("presence_sync");
+    private final RedisScript addScript = RedisScript.load("presence_add");
     private final Set<Long> local = ConcurrentHashMap.newKeySet();
     /** Orders this node's SADD/SREM and full rewrites on the one command connection. */
     private final Object writes = new Object();
@@ -74,7 +77,10 @@ public final class RedisPresence implements Presence {
     public void userOnline(long userId) {
         synchronized (writes) {
             local.add(userId);
-            write(() -> redis.async().sadd(myKey, id(userId)).toCompletableFuture());
+            // SADD and, when it creates the set, its expiry in one script; EVAL, not EVALSHA, to
+            // keep its place among the SREMs and rewrites (see resync)
+            write(() -> addScript.<Long>runInOrder(redis.async(), ScriptOutputType.INTEGER, new byte[][] {myKey},
+                    num(ttlMs), id(userId)));
         }
     }
 
