@@ -348,7 +348,9 @@ public final class RedisBroker implements Broker {
             return;
         }
         String name = name(topic);
+        CompletableFuture<Void> overtaken;
         synchronized (subscriptions) {
+            overtaken = subscribing.remove(name);
             if (active.remove(name) != null) {
                 if (topic instanceof Topic.Channel ch) {
                     known.remove(ch.name());
@@ -358,6 +360,12 @@ public final class RedisBroker implements Broker {
                 }
                 sendUnsubscribe(name);
             }
+        }
+        if (overtaken != null) {
+            // its last subscriber left before Redis confirmed the SUBSCRIBE, and the UNSUBSCRIBE now
+            // outstanding makes confirmed() ignore that confirmation: whoever waits (a subscribe the
+            // unsubscribe overtook) is answered now instead of at redis.timeout
+            overtaken.complete(null);
         }
     }
 
