@@ -34,11 +34,18 @@ public final class Database implements AutoCloseable {
     /** Longest wait for a server that stopped answering in the middle of a statement. */
     public static final long SOCKET_TIMEOUT_MS = 30_000;
 
+    /**
+     * After a failed connection attempt, how long callers are refused at once before the next
+     * attempt ({@link ConnectionGate}): a dead database costs 503s, not a connection timeout each.
+     */
+    static final long GATE_PAUSE_MS = 500;
+
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
     private final Dialect dialect;
     private final String description;
+    private final ConnectionGate gate = new ConnectionGate(GATE_PAUSE_MS, System::nanoTime);
 
     private Database(HikariDataSource pool, Dialect dialect, String description) {
         this.pool = requireNonNull(pool, "pool");
@@ -220,7 +227,7 @@ public final class Database implements AutoCloseable {
         if (pool.isClosed()) {
             throw new StoreUnavailableException("database pool is closed (" + description + ")");
         }
-        return pool.getConnection();
+        return gate.open(pool::getConnection, description);
     }
 
     /**
