@@ -139,7 +139,12 @@ public final class Herald implements AutoCloseable {
     /** Builds a node and binds its port. */
     public static Herald start(Settings settings) throws InterruptedException {
         Herald h = new Herald(settings);
-        h.port = h.server.start(settings, h.gateway, h.router, h.verifier);
+        try {
+            h.port = h.server.start(settings, h.gateway, h.router, h.verifier);
+        } catch (RuntimeException | InterruptedException e) {
+            h.close(); // the port is taken (or the host wrong): release the database, loops and jobs
+            throw e;
+        }
         log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
                 settings.redis().enabled() ? "redis" : "local");
         return h;

@@ -25,6 +25,11 @@ import picocli.CommandLine.Option;
         subcommands = {Main.Serve.class, Main.Token.class, Main.Migrate.class, Main.RetryUnsent.class, Main.Cleanup.class})
 public final class Main {
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: known failures print one line and an exit code. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
@@ -35,9 +40,25 @@ public final class Main {
                 cmd.getErr().println("herald: " + e.getMessage());
                 return 3;
             }
+            if (portTaken(e)) {
+                cmd.getErr().println("herald: cannot listen: the address is already in use (another process has the port;"
+                        + " choose another with --port or HERALD_PORT)");
+                return 4;
+            }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
+    }
+
+    /** Whether {@code e} is the listening socket's bind failing on a port another process holds. */
+    static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Options every command shares: where the configuration and data live. */

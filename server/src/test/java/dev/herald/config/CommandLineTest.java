@@ -34,13 +34,22 @@ class CommandLineTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cli = new CommandLine(new Main());
+            CommandLine cli = Main.commandLine();
             cli.setErr(new PrintWriter(System.err, true));
             int exit = cli.execute(args);
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void serve_onAPortAnotherProcessHolds_saysSoInOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Run r = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--data-dir", dir.toString());
+            assertThat(r.exit()).as(r.err()).isEqualTo(4);
+            assertThat(r.err()).contains("already in use").contains("--port").doesNotContain("\tat ");
         }
     }
 
