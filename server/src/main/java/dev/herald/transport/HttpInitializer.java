@@ -79,6 +79,9 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The aggregator, answering a body over the limit with the envelope instead of a bare 413. */
     private static final class BodyLimit extends HttpObjectAggregator {
+        /** How long a connection answered 413 and closing keeps reading (and dropping) the body. */
+        private static final long LINGER_MILLIS = 2_000;
+
         private final int max;
 
         BodyLimit(int max) {
@@ -95,7 +98,14 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             boolean keepOpen = !(oversized instanceof FullHttpMessage)
                     && (HttpUtil.is100ContinueExpected(oversized) || HttpUtil.isKeepAlive(oversized));
-            HttpResponses.write(ctx, Reply.envelope(413, "the request body is larger than " + max + " bytes", null), keepOpen)
+            Reply tooLarge = Reply.envelope(413, "the request body is larger than " + max + " bytes", null);
+            if (!keepOpen) {
+                // closing now would reset the connection under a client still uploading: it would
+                // never read the 413 (a fuzz run saw exactly that)
+                HttpResponses.writeAndLinger(ctx, tooLarge, LINGER_MILLIS);
+                return;
+            }
+            HttpResponses.write(ctx, tooLarge, true)
                     .addListener(f -> {
                         if (!f.isSuccess()) {
                             ctx.close();

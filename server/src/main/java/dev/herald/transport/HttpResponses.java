@@ -2,15 +2,18 @@ package dev.herald.transport;
 
 import dev.herald.api.Reply;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a {@link Reply} as an HTTP/1.1 response, keeping the connection open when the client asked to.
@@ -29,6 +32,15 @@ final class HttpResponses {
     }
 
     static ChannelFuture write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, String contentSecurityPolicy) {
+        FullHttpResponse res = response(reply, contentSecurityPolicy);
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            return ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+        return ctx.writeAndFlush(res);
+    }
+
+    private static FullHttpResponse response(Reply reply, String contentSecurityPolicy) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
@@ -38,11 +50,30 @@ final class HttpResponses {
         res.headers().set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
         res.headers().set("Referrer-Policy", "no-referrer");
         res.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, contentSecurityPolicy);
-        if (!keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            return ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
-        return ctx.writeAndFlush(res);
+        return res;
+    }
+
+    /**
+     * Answers a request whose body is still arriving and closes without the reset a plain close
+     * would cause: the kernel resets a socket closed with unread input, and a reset discards the
+     * answer the client has not read yet. So the answer goes out, the sending side is shut down
+     * (the client reads the answer, then end of stream), what still arrives is read and dropped
+     * (the body aggregator discards it), and the connection closes when the client closes it or
+     * after {@code lingerMillis}.
+     */
+    static void writeAndLinger(ChannelHandlerContext ctx, Reply reply, long lingerMillis) {
+        FullHttpResponse res = response(reply, NOTHING_POLICY);
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(res).addListener(f -> {
+            Channel ch = ctx.channel();
+            if (!f.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+                ctx.close();
+                return;
+            }
+            duplex.shutdownOutput();
+            ch.config().setAutoRead(true);
+            ch.eventLoop().schedule(() -> ch.close(), lingerMillis, TimeUnit.MILLISECONDS);
+        });
     }
 
     /**

@@ -121,6 +121,26 @@ class ApiAuthAndLimitsTest {
     }
 
     @Test
+    void oversizedBodySentWholeWithConnectionClose_stillGetsThe413() throws Exception {
+        // a close right after the 413 while the body is still arriving makes the kernel reset the
+        // connection, and the reset throws away the 413 before the client reads it
+        byte[] body = new byte[8 * 1024 * 1024];
+        Arrays.fill(body, (byte) 'a');
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            String head = "POST /admin/websocket/send-to-user HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Authorization: Bearer " + TestServer.API_KEY + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n";
+            var out = s.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("larger than");
+        }
+    }
+
+    @Test
     void oversizedBodyOnAKeepAliveConnection_isDiscardedAndTheConnectionServesTheNextRequest() {
         byte[] body = new byte[2 * 1024 * 1024];
         Arrays.fill(body, (byte) 'a');
