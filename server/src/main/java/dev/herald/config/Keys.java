@@ -59,6 +59,7 @@ final class Keys {
         DEFAULTS.put("server.max-connections", "100000");
         DEFAULTS.put("server.max-connections-per-ip", "1000");
         DEFAULTS.put("server.connect-rate-per-user", "60");
+        DEFAULTS.put("server.trusted-proxies", "");
         DEFAULTS.put("http.read-timeout", "10s");
         DEFAULTS.put("http.max-in-flight", "16");
         DEFAULTS.put("http.rate-limit", "100");

@@ -28,7 +28,8 @@ public record Settings(
      * /64), 0 = no cap; {@code userConnectsPerMinute} bounds WebSocket connects per user.
      */
     public record Server(String host, int port, int ioThreads, String publicUrl,
-                         int maxConnections, int maxConnectionsPerIp, int userConnectsPerMinute) {}
+                         int maxConnections, int maxConnectionsPerIp, int userConnectsPerMinute,
+                         List<String> trustedProxies) {}
 
     /**
      * Token and key checks. {@code jwtSecret} signs and verifies HS256 (in demo mode it is the demo
@@ -107,7 +108,7 @@ public record Settings(
 
     public Settings withPort(int port) {
         return new Settings(dataDir, nodeId, new Server(server.host, port, server.ioThreads, server.publicUrl,
-                        server.maxConnections, server.maxConnectionsPerIp, server.userConnectsPerMinute),
+                        server.maxConnections, server.maxConnectionsPerIp, server.userConnectsPerMinute, server.trustedProxies),
                 auth, gateway, channels, http, database, redis, demo, notifications);
     }
 

@@ -67,7 +67,7 @@ public final class SettingsLoader {
         var server = new Settings.Server(text("server.host"), intValue("server.port", 0, 65535),
                 intValue("server.io-threads", 0, 256), text("server.public-url"),
                 intValue("server.max-connections", 0, 10_000_000), intValue("server.max-connections-per-ip", 0, 10_000_000),
-                intValue("server.connect-rate-per-user", 0, 1_000_000));
+                intValue("server.connect-rate-per-user", 0, 1_000_000), trustedProxies());
         var db = new Settings.Database(text("db.url"), text("db.user"), text("db.password"), intValue("db.pool-size", 1, 200));
         if (!db.url().isEmpty() && !db.url().startsWith("jdbc:")) {
             problem("db.url", "expected a JDBC URL such as jdbc:postgresql://host:5432/herald");
@@ -209,6 +209,22 @@ public final class SettingsLoader {
             problem("metrics.access", "expected public or admin, got '" + text("metrics.access") + "'");
         }
         return v.equals("public");
+    }
+
+    /** {@code server.trusted-proxies}: comma-separated IP addresses or CIDR ranges (literals only). */
+    private List<String> trustedProxies() {
+        List<String> entries = Arrays.stream(text("server.trusted-proxies").split(","))
+                .map(String::strip).filter(e -> !e.isEmpty()).toList();
+        for (String entry : entries) {
+            String[] parts = entry.split("/", 2);
+            byte[] address = io.netty.util.NetUtil.createByteArrayFromIpAddressString(parts[0]);
+            boolean prefixOk = parts.length == 1
+                    || (address != null && parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= address.length * 8);
+            if (address == null || !prefixOk) {
+                problem("server.trusted-proxies", "'" + entry + "' is not an IP address or CIDR range such as 10.0.0.0/8");
+            }
+        }
+        return entries;
     }
 
     private String text(String key) {

@@ -22,25 +22,29 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
     private final int max;
     private final int maxPerAddress;
+    private final TrustedProxies proxies;
     private final HeraldMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionLimits(int max, int maxPerAddress, HeraldMetrics metrics) {
+    ConnectionLimits(int max, int maxPerAddress, TrustedProxies proxies, HeraldMetrics metrics) {
         this.max = max;
         this.maxPerAddress = maxPerAddress;
+        this.proxies = proxies;
         this.metrics = metrics;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        String address = ClientAddress.key(ctx.channel().remoteAddress());
+        // a trusted reverse proxy carries many clients' connections: only the global cap holds it
+        boolean counted = maxPerAddress > 0 && !fromTrustedProxy(ctx);
+        String address = counted ? ClientAddress.key(ctx.channel().remoteAddress()) : null;
         if (max > 0 && open.incrementAndGet() > max) {
             open.decrementAndGet();
             refuse(ctx, "connections", "the server has the maximum of " + max + " connections; try again later");
             return;
         }
-        if (maxPerAddress > 0 && !takePlace(address)) {
+        if (counted && !takePlace(address)) {
             if (max > 0) {
                 open.decrementAndGet();
             }
@@ -50,6 +54,11 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(f -> release(address));
         ctx.fireChannelActive();
         ctx.pipeline().remove(this);
+    }
+
+    private boolean fromTrustedProxy(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                && proxies.contains(inet.getAddress());
     }
 
     private boolean takePlace(String address) {
@@ -69,7 +78,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
         if (max > 0) {
             open.decrementAndGet();
         }
-        if (maxPerAddress > 0) {
+        if (address != null) {
             perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
         }
     }

@@ -52,8 +52,9 @@ public final class HeraldServer implements AutoCloseable {
         var metrics = gateway.metrics();
         var admission = new HttpAdmission(settings.http(), metrics, System::nanoTime);
         var upgrade = new WebSocketUpgrade(gateway, tokens, settings, admission);
-        var handler = new HttpHandler(router, upgrade, settings.http().maxInFlight(), metrics);
-        var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), metrics);
+        var proxies = TrustedProxies.of(settings.server().trustedProxies());
+        var handler = new HttpHandler(router, upgrade, settings.http().maxInFlight(), proxies, metrics);
+        var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), proxies, metrics);
         router.admission(admission);
         workers.next().scheduleAtFixedRate(() -> {
             admission.sweep();

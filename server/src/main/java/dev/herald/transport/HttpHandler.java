@@ -50,11 +50,13 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final WebSocketUpgrade upgrade;
     private final StaticFiles files = new StaticFiles();
     private final int maxInFlight;
+    private final TrustedProxies proxies;
     private final HeraldMetrics metrics;
 
-    HttpHandler(Router router, WebSocketUpgrade upgrade, int maxInFlight, HeraldMetrics metrics) {
+    HttpHandler(Router router, WebSocketUpgrade upgrade, int maxInFlight, TrustedProxies proxies, HeraldMetrics metrics) {
         this.router = Objects.requireNonNull(router);
         this.upgrade = Objects.requireNonNull(upgrade);
+        this.proxies = Objects.requireNonNull(proxies);
         this.maxInFlight = maxInFlight;
         this.metrics = Objects.requireNonNull(metrics);
     }
@@ -77,8 +79,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.write(ctx, Reply.envelope(400, "malformed URI: bad %-escape in the path or query", null), false);
             return;
         }
+        String client = proxies.clientKey(ctx.channel().remoteAddress(), req.headers().get("X-Forwarded-For"));
         if (path.equals(WebSocketUpgrade.PATH)) {
-            upgrade.upgrade(ctx, req, query);
+            upgrade.upgrade(ctx, req, query, client);
             return;
         }
         if (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method())) {
@@ -93,7 +96,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
         respondInOrder(ctx, router.route(req.method().name(), path, query,
-                req.headers().get(HttpHeaderNames.AUTHORIZATION), body, ClientAddress.key(ctx.channel().remoteAddress())),
+                req.headers().get(HttpHeaderNames.AUTHORIZATION), body, client),
                 keepAlive, HttpResponses.NOTHING_POLICY);
     }
 

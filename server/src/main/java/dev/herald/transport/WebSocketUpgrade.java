@@ -65,13 +65,14 @@ final class WebSocketUpgrade {
                 .build();
     }
 
-    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> params) {
+    /** {@code client}: the key the request counts against ({@link TrustedProxies#clientKey}). */
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> params, String client) {
         Principal principal;
         try {
             principal = authenticate(req, params);
         } catch (ApiException e) {
             ApiException refused = e.status() == 401
-                    ? admission.admit(null, null, ClientAddress.key(ctx.channel().remoteAddress())) : null;
+                    ? admission.admit(null, null, client) : null;
             HttpResponses.write(ctx, Reply.error(refused != null ? refused : e), false);
             return;
         }
