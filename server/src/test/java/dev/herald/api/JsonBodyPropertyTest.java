@@ -262,22 +262,12 @@ class JsonBodyPropertyTest {
 
     @Provide
     Arbitrary<JsonNode> fieldValues() {
-        return Arbitraries.oneOf(Arbitraries.just((JsonNode) null), JsonArbitraries.lossyValues(2),
-                JsonArbitraries.edgeIntegers().map(NODES::numberNode),
-                JsonArbitraries.awkwardStrings(70).map(NODES::textNode));
+        return JsonArbitraries.fieldValues();
     }
 
     @Provide
     Arbitrary<JsonNode> idArrays() {
-        Arbitrary<JsonNode> element = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(1, MAX_SAFE_ID).map(NODES::numberNode)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 5).map(NODES::numberNode)),
-                net.jqwik.api.Tuple.of(1, JsonArbitraries.lossyValues(1)));
-        return Arbitraries.oneOf(fieldValues(), element.list().ofMaxSize(10).map(list -> {
-            ArrayNode a = NODES.arrayNode();
-            list.forEach(a::add);
-            return (JsonNode) a;
-        }));
+        return JsonArbitraries.idArrays();
     }
 
     // ---------------------------------------------------------------- ids as JSON numbers

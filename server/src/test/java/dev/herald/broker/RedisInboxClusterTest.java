@@ -18,12 +18,16 @@ import org.junit.jupiter.api.Test;
  * pushed to the recipient on another; one stored for an offline user is synced from a third.
  */
 class RedisInboxClusterTest {
+    /** Three nodes sharing one Redis and {@code db}. */
+    private static RedisTestNodes threeNodesOn(TestDatabase db) {
+        var cfg = db.config();
+        return RedisTestNodes.start(3, Map.of("db.url", cfg.url(), "db.user", cfg.user(), "db.password", cfg.password()));
+    }
+
     @Test
     void notificationSentOnOneNode_pushedOnAnother_syncedOnAThird() {
         try (TestDatabase db = TestDatabase.create(Dialect.POSTGRESQL)) {
-            var cfg = db.config();
-            try (RedisTestNodes cluster = RedisTestNodes.start(3,
-                    Map.of("db.url", cfg.url(), "db.user", cfg.user(), "db.password", cfg.password()))) {
+            try (RedisTestNodes cluster = threeNodesOn(db)) {
                 TestServer a = cluster.node(0);
                 TestServer b = cluster.node(1);
                 TestServer c = cluster.node(2);
@@ -54,9 +58,7 @@ class RedisInboxClusterTest {
     @Test
     void chatToAUserSeenOnlyByAnotherNode_isKept_aMadeUpOneIsRefused() {
         try (TestDatabase db = TestDatabase.create(Dialect.POSTGRESQL)) {
-            var cfg = db.config();
-            try (RedisTestNodes cluster = RedisTestNodes.start(3,
-                    Map.of("db.url", cfg.url(), "db.user", cfg.user(), "db.password", cfg.password()))) {
+            try (RedisTestNodes cluster = threeNodesOn(db)) {
                 TestServer a = cluster.node(0);
                 TestServer b = cluster.node(1);
                 TestServer c = cluster.node(2);

@@ -137,6 +137,25 @@ public final class JsonArbitraries {
     }
 
     /** JSON objects (keys awkward too) whose values are any JSON up to {@code depth} levels. */
+    /** A field's value as a client might send it: absent, any JSON (lossy numbers too), an edge integer, an awkward string. */
+    public static Arbitrary<JsonNode> fieldValues() {
+        return Arbitraries.oneOf(Arbitraries.just((JsonNode) null), lossyValues(2),
+                edgeIntegers().map(NODES::numberNode), awkwardStrings(70).map(NODES::textNode));
+    }
+
+    /** What an id-array field might hold: any field value, or a list mostly of valid ids with a few of anything. */
+    public static Arbitrary<JsonNode> idArrays() {
+        Arbitrary<JsonNode> element = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(1, MAX_SAFE_ID).map(NODES::numberNode)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 5).map(NODES::numberNode)),
+                net.jqwik.api.Tuple.of(1, lossyValues(1)));
+        return Arbitraries.oneOf(fieldValues(), element.list().ofMaxSize(10).map(list -> {
+            ArrayNode a = NODES.arrayNode();
+            list.forEach(a::add);
+            return (JsonNode) a;
+        }));
+    }
+
     public static Arbitrary<ObjectNode> objects(int depth) {
         return objects(values(depth));
     }
