@@ -3,13 +3,13 @@ package dev.herald.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Router.Access;
 import dev.herald.auth.Principal;
-import dev.herald.notify.Kinds;
-import dev.herald.notify.NewNotification;
-import dev.herald.notify.Notification;
-import dev.herald.notify.NotificationFilter;
-import dev.herald.notify.NotificationJson;
-import dev.herald.notify.NotificationService;
-import dev.herald.notify.NotificationStore;
+import dev.herald.inbox.InboxLimits;
+import dev.herald.inbox.NewNotification;
+import dev.herald.inbox.Notification;
+import dev.herald.inbox.NotificationFilter;
+import dev.herald.inbox.NotificationJson;
+import dev.herald.inbox.InboxService;
+import dev.herald.inbox.sql.NotificationStore;
 import dev.herald.protocol.Values;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -30,11 +30,11 @@ public final class NotificationApi {
     private static final int KEYWORD_MAX = 100;
     private static final int IDEMPOTENCY_KEY_MAX = 128;
 
-    private final NotificationService service;
+    private final InboxService service;
     private final NotificationStore store;
     private final int maxRecipients;
 
-    public NotificationApi(NotificationService service, int maxRecipients) {
+    public NotificationApi(InboxService service, int maxRecipients) {
         this.service = Objects.requireNonNull(service);
         this.store = service.store();
         this.maxRecipients = maxRecipients;
@@ -67,8 +67,8 @@ public final class NotificationApi {
             errors.put("keyword", Values.NUL_RULE);
         }
         Boolean isRead = bool(req.param("is_read"), "is_read", errors);
-        String type = oneOf(req.param("type"), Kinds.TYPES, "type", errors);
-        String category = oneOf(req.param("category"), Kinds.CATEGORIES, "category", errors);
+        String type = oneOf(req.param("type"), InboxLimits.TYPES, "type", errors);
+        String category = oneOf(req.param("category"), InboxLimits.CATEGORIES, "category", errors);
         LocalDate start = date(req.param("start_date"), "start_date", errors);
         LocalDate end = date(req.param("end_date"), "end_date", errors);
         if (start != null && end != null && start.isAfter(end)) {
@@ -178,25 +178,25 @@ public final class NotificationApi {
             users = java.util.stream.LongStream.concat(java.util.Arrays.stream(users), java.util.stream.LongStream.of(recipient))
                     .distinct().toArray();
         }
-        String title = b.string("title", Kinds.TITLE_MAX, true);
-        String content = b.string("content", Kinds.CONTENT_MAX, true);
-        if (content != null && content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Kinds.CONTENT_MAX) {
-            b.error("content", "must be at most " + Kinds.CONTENT_MAX + " bytes of UTF-8 (64 KiB)");
+        String title = b.string("title", InboxLimits.TITLE_MAX, true);
+        String content = b.string("content", InboxLimits.CONTENT_MAX, true);
+        if (content != null && content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > InboxLimits.CONTENT_MAX) {
+            b.error("content", "must be at most " + InboxLimits.CONTENT_MAX + " bytes of UTF-8 (64 KiB)");
         }
         String type = b.has("type") ? b.string("type", 50, true) : "info";
-        if (type != null && !Kinds.TYPES.contains(type)) {
-            b.error("type", "must be one of " + String.join(", ", Kinds.TYPES));
+        if (type != null && !InboxLimits.TYPES.contains(type)) {
+            b.error("type", "must be one of " + String.join(", ", InboxLimits.TYPES));
         }
         String category = b.has("category") ? b.string("category", 50, true) : "system";
-        if (category != null && !Kinds.CATEGORIES.contains(category)) {
-            b.error("category", "must be one of " + String.join(", ", Kinds.CATEGORIES));
+        if (category != null && !InboxLimits.CATEGORIES.contains(category)) {
+            b.error("category", "must be one of " + String.join(", ", InboxLimits.CATEGORIES));
         }
         String level = b.has("level") ? b.string("level", 20, true) : "urgent";
-        if (level != null && !Kinds.LEVELS.contains(level)) {
+        if (level != null && !InboxLimits.LEVELS.contains(level)) {
             b.error("level", "must be urgent (store and push) or normal (store only)");
         }
         JsonNode data = b.object("data");
-        String actionType = b.string("action_type", Kinds.ACTION_TYPE_MAX, false);
+        String actionType = b.string("action_type", InboxLimits.ACTION_TYPE_MAX, false);
         String actionData = actionData(b);
         String key = b.string("idempotency_key", IDEMPOTENCY_KEY_MAX, false);
         if (key != null && key.isBlank()) {
@@ -256,7 +256,7 @@ public final class NotificationApi {
     }
 
     private static List<Long> ids(JsonBody b) {
-        long[] ids = b.ids("ids", Kinds.IDS_MAX, true);
+        long[] ids = b.ids("ids", InboxLimits.IDS_MAX, true);
         b.validate();
         return java.util.Arrays.stream(ids).boxed().toList();
     }
@@ -280,8 +280,8 @@ public final class NotificationApi {
             return null;
         }
         String text = v.isTextual() ? v.asText() : v.toString();
-        if (text.length() > Kinds.CONTENT_MAX) {
-            b.error("action_data", "must be at most " + Kinds.CONTENT_MAX + " characters");
+        if (text.length() > InboxLimits.CONTENT_MAX) {
+            b.error("action_data", "must be at most " + InboxLimits.CONTENT_MAX + " characters");
             return null;
         }
         return text;

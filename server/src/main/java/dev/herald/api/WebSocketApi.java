@@ -6,11 +6,11 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Presence;
 import dev.herald.broker.Topic;
-import dev.herald.gateway.CloseCodes;
+import dev.herald.protocol.CloseCodes;
 import dev.herald.gateway.Gateway;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.ChannelName;
-import dev.herald.protocol.Frames;
+import dev.herald.protocol.OutboundFrames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class WebSocketApi {
         JsonNode data = b.value("data");
         b.validate();
         metrics.push("user");
-        return toUsers(new long[] {userId}, type, Frames.push(type, data))
+        return toUsers(new long[] {userId}, type, OutboundFrames.push(type, data))
                 .thenApply(online -> Reply.ok(Map.of("user_id", userId, "is_online", !online.isEmpty())));
     }
 
@@ -99,7 +99,7 @@ public final class WebSocketApi {
         JsonNode data = b.value("data");
         b.validate();
         metrics.push("users");
-        return toUsers(ids, type, Frames.push(type, data)).thenApply(online -> Reply.ok(Map.of("sent_to", online)));
+        return toUsers(ids, type, OutboundFrames.push(type, data)).thenApply(online -> Reply.ok(Map.of("sent_to", online)));
     }
 
     private CompletionStage<Reply> broadcast(Request req) {
@@ -109,7 +109,7 @@ public final class WebSocketApi {
         long exclude = b.optionalPositiveId("exclude_user_id");
         b.validate();
         metrics.push("broadcast");
-        return everyone(type, Frames.push(type, data), exclude).thenApply(n -> Reply.ok(Map.of("count", n)));
+        return everyone(type, OutboundFrames.push(type, data), exclude).thenApply(n -> Reply.ok(Map.of("count", n)));
     }
 
     private CompletionStage<Reply> sendToChannel(Request req) {
@@ -127,7 +127,7 @@ public final class WebSocketApi {
         Map<String, Object> data = notification(b);
         b.validate();
         metrics.push("broadcast");
-        return everyone("notification", Frames.push("notification", data), 0).thenApply(n -> Reply.ok(Map.of("count", n)));
+        return everyone("notification", OutboundFrames.push("notification", data), 0).thenApply(n -> Reply.ok(Map.of("count", n)));
     }
 
     private CompletionStage<Reply> sendNotificationToUsers(Request req) {
@@ -136,7 +136,7 @@ public final class WebSocketApi {
         Map<String, Object> data = notification(b);
         b.validate();
         metrics.push("users");
-        return toUsers(ids, "notification", Frames.push("notification", data))
+        return toUsers(ids, "notification", OutboundFrames.push("notification", data))
                 .thenApply(online -> Reply.ok(Map.of("sent_to", online)));
     }
 
@@ -146,7 +146,7 @@ public final class WebSocketApi {
         Map<String, Object> data = dataUpdate(b, null);
         b.validate();
         metrics.push("data_update");
-        return toUsers(ids, "data_update", Frames.push("data_update", data))
+        return toUsers(ids, "data_update", OutboundFrames.push("data_update", data))
                 .thenApply(online -> Reply.ok(Map.of("sent_to", online)));
     }
 
@@ -190,7 +190,7 @@ public final class WebSocketApi {
      * who was online: the broker answers that with the publication, no presence look-up.
      */
     private CompletionStage<List<Long>> toUsers(long[] ids, String type, byte[] frame) {
-        Message.Frame message = new Message.Frame(type, frame);
+        Message.Push message = new Message.Push(type, frame);
         List<CompletableFuture<Boolean>> sends = new ArrayList<>(ids.length);
         for (long id : ids) {
             sends.add(broker.publish(new Topic.User(id), message).toCompletableFuture());
@@ -209,13 +209,13 @@ public final class WebSocketApi {
 
     /** Publishes to everyone; completes with the number of online users it was meant for. */
     private CompletionStage<Long> everyone(String type, byte[] frame, long exclude) {
-        return broker.publish(Topic.ALL, new Message.Frame(type, frame, exclude, -1))
+        return broker.publish(Topic.ALL, new Message.Push(type, frame, exclude, -1))
                 .thenCompose(v -> exclude == 0 ? presence.onlineCount()
                         : presence.isOnline(exclude).thenCombine(presence.onlineCount(), (ex, n) -> ex ? n - 1 : n));
     }
 
     private CompletionStage<Reply> publish(String channel, String type, Object data) {
-        return broker.publishToChannel(channel, type, offset -> Frames.publication(type, channel, offset, data))
+        return broker.publishToChannel(channel, type, offset -> OutboundFrames.publication(type, channel, offset, data))
                 .thenApply(offset -> Reply.ok(Map.of("channel", channel, "offset", offset)));
     }
 

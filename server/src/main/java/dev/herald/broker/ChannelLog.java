@@ -41,7 +41,7 @@ final class ChannelLog {
                 entries.removeFirst();
             }
         }
-        sink.deliver(new Topic.Channel(channel), new Message.Frame(type, frame, 0, next));
+        sink.deliver(new Topic.Channel(channel), new Message.Push(type, frame, 0, next));
         return next;
     }
 

@@ -6,11 +6,11 @@ package dev.herald.broker;
  */
 public sealed interface Message {
     /**
-     * A text frame to write. {@code excludeUserId} (0 = none) skips one user's connections;
+     * An encoded frame to write to the target's connections. {@code excludeUserId} (0 = none) skips one user's connections;
      * {@code offset} is the channel offset of a publication, or -1.
      */
-    record Frame(String type, byte[] bytes, long excludeUserId, long offset) implements Message {
-        public Frame(String type, byte[] bytes) {
+    record Push(String type, byte[] bytes, long excludeUserId, long offset) implements Message {
+        public Push(String type, byte[] bytes) {
             this(type, bytes, 0, -1);
         }
     }

@@ -1,8 +1,9 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.CloseCodes;
 import dev.herald.auth.Principal;
 import dev.herald.protocol.ErrorCode;
-import dev.herald.protocol.Frames;
+import dev.herald.protocol.OutboundFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -129,11 +130,11 @@ public final class Connection {
 
     /** Sends one encoded frame to this connection only. */
     public void send(byte[] frame) {
-        write(WireFrames.text(frame));
+        write(WebSocketFraming.text(frame));
     }
 
     public void sendError(String id, ErrorCode code, String message) {
-        send(Frames.error(id, code, message));
+        send(OutboundFrames.error(id, code, message));
     }
 
     /**
@@ -146,7 +147,7 @@ public final class Connection {
     }
 
     /**
-     * Writes a whole text frame as built by {@link WireFrames} (ownership passes here) unless the
+     * Writes a whole text frame as built by {@link WebSocketFraming} (ownership passes here) unless the
      * client is not reading, in which case the connection is closed with 1008 {@code slow consumer}.
      */
     void write(ByteBuf wireFrame) {

@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;

@@ -1,12 +1,13 @@
 package dev.herald.gateway;
 
+import dev.herald.inbox.OfflineChat;
 import dev.herald.auth.Principal;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.broker.Broker;
 import dev.herald.broker.Presence;
 import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
-import dev.herald.protocol.Frames;
+import dev.herald.protocol.OutboundFrames;
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.LinkedHashMap;
@@ -41,9 +42,9 @@ public final class Gateway {
         this.metrics = Objects.requireNonNull(metrics);
         this.tokens = Objects.requireNonNull(tokens);
         this.dispatcher = new FrameDispatcher(metrics);
-        new SessionFrames(this).register(dispatcher);
-        new ChannelFrames(this).register(dispatcher);
-        new ChatFrames(this, Objects.requireNonNull(offlineChat)).register(dispatcher);
+        new SessionHandlers(this).register(dispatcher);
+        new ChannelHandlers(this).register(dispatcher);
+        new ChatHandlers(this, Objects.requireNonNull(offlineChat)).register(dispatcher);
     }
 
     /**
@@ -92,7 +93,7 @@ public final class Gateway {
         }
         init.put("heartbeat_interval", settings.gateway().heartbeatInterval().toMillis());
         init.put("server_time", System.currentTimeMillis());
-        c.start(Frames.push("init", init));
+        c.start(OutboundFrames.push("init", init));
         log.debug("connection opened {}", c);
         if (c.bound()) {
             hub.fireOpened(c);

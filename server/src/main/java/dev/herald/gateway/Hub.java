@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.CloseCodes;
 import dev.herald.auth.Principal;
 import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
@@ -330,7 +331,7 @@ public final class Hub implements Broker.Sink {
     @Override
     public boolean deliver(Topic topic, Message message) {
         long start = System.nanoTime();
-        if (message instanceof Message.Frame f) {
+        if (message instanceof Message.Push f) {
             return deliverFrame(topic, f, start);
         } else if (message instanceof Message.Disconnect d) {
             if (topic instanceof Topic.User u) {
@@ -362,13 +363,13 @@ public final class Hub implements Broker.Sink {
         return false;
     }
 
-    private boolean deliverFrame(Topic topic, Message.Frame f, long start) {
+    private boolean deliverFrame(Topic topic, Message.Push f, long start) {
         if (topic instanceof Topic.User u) {
             Connection[] targets = connectionsOf(u.userId());
             if (targets.length == 0) {
                 return false;
             }
-            ByteBuf shared = WireFrames.text(f.bytes());
+            ByteBuf shared = WebSocketFraming.text(f.bytes());
             for (Connection c : targets) {
                 c.write(shared.retainedDuplicate());
             }
@@ -394,7 +395,7 @@ public final class Hub implements Broker.Sink {
             // bind_success once pushes to the user reach this connection, as init for a token
             heard.whenComplete((v, e) -> c.onLoop(() -> {
                 if (c.slot >= 0) {
-                    c.send(dev.herald.protocol.Frames.push("bind_success", java.util.Map.of("user_id", userId)));
+                    c.send(dev.herald.protocol.OutboundFrames.push("bind_success", java.util.Map.of("user_id", userId)));
                     fireOpened(c);
                 }
             }));
@@ -406,8 +407,8 @@ public final class Hub implements Broker.Sink {
     }
 
     /** One task per event loop, all writing the same direct buffer; the last one out releases it. */
-    private void fanOut(Message.Frame f, long start, ShardWrite write) {
-        ByteBuf shared = WireFrames.text(f.bytes());
+    private void fanOut(Message.Push f, long start, ShardWrite write) {
+        ByteBuf shared = WebSocketFraming.text(f.bytes());
         shared.retain(shardList.size() - 1);
         for (LoopShard shard : shardList) {
             shard.loop().execute(() -> {

@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.CloseCodes;
 import dev.herald.broker.Message;
 import dev.herald.config.Settings;
 import dev.herald.protocol.ErrorCode;
@@ -98,7 +99,7 @@ final class LoopShard {
     }
 
     /** Writes a channel publication to this loop's subscribers, parking it for recovering ones. */
-    int writeChannel(String channel, Message.Frame frame, ByteBuf shared) {
+    int writeChannel(String channel, Message.Push frame, ByteBuf shared) {
         SubscriberList list = channels.get(channel);
         if (list == null) {
             return 0;

@@ -14,7 +14,7 @@ final class Subscription {
     final String channel;
     int slot = -1;
     long lastOffset;
-    ArrayDeque<Message.Frame> pending;
+    ArrayDeque<Message.Push> pending;
 
     Subscription(Connection connection, String channel, boolean recovering) {
         this.connection = connection;

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class ChannelLogTest {
     private static final long SECOND = 1_000_000_000L;
-    private final List<Message.Frame> delivered = new ArrayList<>();
+    private final List<Message.Push> delivered = new ArrayList<>();
     private final List<Topic> topics = new ArrayList<>();
     private final Broker.Sink sink = (topic, message) -> {
         topics.add(topic);
-        return delivered.add((Message.Frame) message);
+        return delivered.add((Message.Push) message);
     };
 
     private long append(ChannelLog log, long at) {
@@ -32,7 +32,7 @@ class ChannelLogTest {
         assertThat(append(log, 0)).isEqualTo(2);
         assertThat(append(log, 0)).isEqualTo(3);
         assertThat(log.position().offset()).isEqualTo(3);
-        assertThat(delivered).extracting(Message.Frame::offset).containsExactly(1L, 2L, 3L);
+        assertThat(delivered).extracting(Message.Push::offset).containsExactly(1L, 2L, 3L);
         assertThat(delivered).extracting(f -> new String(f.bytes(), StandardCharsets.UTF_8)).containsExactly("m1", "m2", "m3");
         assertThat(delivered).allSatisfy(f -> assertThat(f.type()).isEqualTo("message"));
         assertThat(topics).containsOnly(new Topic.Channel("news"));

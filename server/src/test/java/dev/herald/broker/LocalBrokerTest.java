@@ -26,7 +26,7 @@ class LocalBrokerTest {
     @Test
     void publish_goesStraightToTheSink() {
         LocalBroker b = broker(10, Duration.ofMinutes(1));
-        Message.Frame f = new Message.Frame("notification", "{}".getBytes(StandardCharsets.UTF_8));
+        Message.Push f = new Message.Push("notification", "{}".getBytes(StandardCharsets.UTF_8));
         now(b.publish(new Topic.User(3), f));
         now(b.publish(Topic.ALL, new Message.Disconnect(4001, "bye")));
         assertThat(deliveries).containsExactly(new Delivery(new Topic.User(3), f),
@@ -38,7 +38,7 @@ class LocalBrokerTest {
     void publish_answersWhetherTheSinkHadAReceiver() {
         LocalBroker b = new LocalBroker(10, Duration.ofMinutes(1));
         b.start((topic, message) -> topic.equals(new Topic.User(3)));
-        Message.Frame f = new Message.Frame("notification", "{}".getBytes(StandardCharsets.UTF_8));
+        Message.Push f = new Message.Push("notification", "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(now(b.publish(new Topic.User(3), f))).isTrue();
         assertThat(now(b.publish(new Topic.User(4), f))).isFalse();
     }
@@ -74,7 +74,7 @@ class LocalBrokerTest {
             t.join();
         }
         assertThat(now(b.position("c")).offset()).isEqualTo(2000);
-        List<Long> delivered = deliveries.stream().map(d -> ((Message.Frame) d.message()).offset()).toList();
+        List<Long> delivered = deliveries.stream().map(d -> ((Message.Push) d.message()).offset()).toList();
         assertThat(delivered).as("delivered in offset order").isSorted().hasSize(2000).doesNotHaveDuplicates();
     }
 

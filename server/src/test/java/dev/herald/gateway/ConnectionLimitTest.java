@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.CloseCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Await;

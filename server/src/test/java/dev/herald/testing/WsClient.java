@@ -114,7 +114,7 @@ public final class WsClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
-    /** Sends {@code {"type", "data", "id"}} and returns the id used. */
+    /** SendTransaction {@code {"type", "data", "id"}} and returns the id used. */
     public String send(String type, Object data) {
         String id = "c" + ids.incrementAndGet();
         var frame = Json.MAPPER.createObjectNode().put("type", type).put("id", id);

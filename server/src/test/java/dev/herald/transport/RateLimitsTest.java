@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * burst of 200; 10,000 a second per API key) and the per-user WebSocket connect rate (60 a minute).
  */
 class RateLimitsTest {
-    /** Sends {@code n} copies of {@code request} at once on one connection (written while the answers are read). */
+    /** SendTransaction {@code n} copies of {@code request} at once on one connection (written while the answers are read). */
     private static List<RawSocket.HttpReply> pipeline(TestServer server, int n, String request) throws IOException {
         List<RawSocket.HttpReply> replies = new ArrayList<>(n);
         try (RawSocket s = RawSocket.open(server.port())) {

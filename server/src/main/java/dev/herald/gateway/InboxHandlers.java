@@ -1,0 +1,154 @@
+package dev.herald.gateway;
+
+import dev.herald.inbox.Backlog;
+import dev.herald.inbox.InboxLimits;
+import dev.herald.inbox.InboxService;
+import dev.herald.inbox.Notification;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.gateway.Connection;
+import dev.herald.gateway.ConnectionListener;
+import dev.herald.gateway.FrameDispatcher;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.OutboundFrames;
+import dev.herald.protocol.InboundFrame;
+import dev.herald.protocol.ProtocolException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox over WebSocket: {@code sync}, {@code ack} and {@code read} frames, and the push of a
+ * user's undelivered notifications (oldest first, all of them, paced by the connection's
+ * outbound buffer) plus their unread count when a connection opens. A connection runs one backlog
+ * push at a time ({@link PacedPush}): a {@code sync} while one runs is answered at once with
+ * {@code ack {type: "sync", synced: 0, in_progress: true}}, since the running push brings the same
+ * notifications. Database work runs on the SQL workers; replies go back through the connection.
+ */
+public final class InboxHandlers implements ConnectionListener {
+    private static final Logger log = LoggerFactory.getLogger(InboxHandlers.class);
+
+    private final InboxService service;
+    private final int pushBytes;
+
+    /** {@code pushBytes}: what one backlog push holds at most ({@code gateway.backlog-push-bytes}). */
+    public InboxHandlers(InboxService service, int pushBytes) {
+        this.service = Objects.requireNonNull(service);
+        this.pushBytes = pushBytes;
+    }
+
+    public void register(FrameDispatcher d) {
+        d.register("sync", this::sync);
+        d.register("ack", this::ack);
+        d.register("read", this::read);
+    }
+
+    @Override
+    public void opened(Connection c) {
+        PacedPush push = PacedPush.claim(c);
+        if (push == null) {
+            return; // closed already
+        }
+        service.connected(c.userId()).whenComplete((page, err) -> {
+            if (err != null) {
+                log.warn("could not load undelivered notifications {}: {}", c, err.toString());
+                push.end();
+                return;
+            }
+            pushBacklog(c, push, page, InboxService.SYNC_LIMIT);
+        });
+    }
+
+    /**
+     * The push on connect: every undelivered notification, a batch at a time (the next page is
+     * read when the previous batch has been written; a page over the byte cap is cut and read again
+     * from where it was cut, the next read asking for as many as fitted), then the unread count.
+     */
+    private void pushBacklog(Connection c, PacedPush push, Backlog page, int limit) {
+        List<Notification> notifications = page.notifications();
+        PacedPush.Batch batch = PacedPush.encode(notifications, pushBytes);
+        boolean cut = batch.count() < notifications.size();
+        boolean more = cut || notifications.size() == limit;
+        long last = batch.count() == 0 ? 0 : notifications.get(batch.count() - 1).id();
+        long unread = page.unreadCount();
+        int nextLimit = cut ? batch.count() : Math.min(InboxService.SYNC_LIMIT, limit * 2);
+        // the step below holds only these numbers, not the page: the push holds its frames alone
+        push.write(batch.frames(), () -> {
+            if (!more) {
+                push.end();
+                c.send(OutboundFrames.push("unread_count", Map.of("count", unread)));
+                return;
+            }
+            service.backlog(c.userId(), last, nextLimit).whenComplete((next, err) -> {
+                if (err != null) {
+                    log.warn("could not load undelivered notifications {}: {}", c, err.toString());
+                    push.end();
+                    return;
+                }
+                pushBacklog(c, push, next, nextLimit);
+            });
+        });
+    }
+
+    /**
+     * One page of the undelivered notifications after {@code since_id} — at most
+     * {@link InboxService#SYNC_LIMIT} and at most the byte cap (at least one) — then the ack
+     * with how many were pushed and the unread count.
+     */
+    private void sync(Connection c, InboundFrame f) throws ProtocolException {
+        long since = f.optionalNonNegativeLong("since_id");
+        PacedPush push = PacedPush.claim(c);
+        if (push == null) {
+            c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "sync", "synced", 0, "in_progress", true)));
+            return;
+        }
+        service.backlog(c.userId(), Math.max(0, since)).whenComplete((u, err) -> {
+            if (err != null) {
+                push.end();
+                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");
+                return;
+            }
+            PacedPush.Batch batch = PacedPush.encode(u.notifications(), pushBytes);
+            int synced = batch.count();
+            long unread = u.unreadCount();
+            push.write(batch.frames(), () -> {
+                push.end();
+                c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "sync", "synced", synced, "count", unread)));
+            });
+        });
+    }
+
+    private void ack(Connection c, InboundFrame f) throws ProtocolException {
+        long[] ids = f.requireIdArray("notification_ids", InboxLimits.IDS_MAX);
+        service.acknowledge(c.userId(), ids).whenComplete((n, err) -> {
+            if (err != null) {
+                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; ack again later");
+                return;
+            }
+            c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "ack", "acknowledged", n)));
+        });
+    }
+
+    private void read(Connection c, InboundFrame f) throws ProtocolException {
+        long user = c.userId();
+        JsonNode all = f.data().get("all");
+        var store = service.store();
+        java.util.concurrent.CompletionStage<Integer> change;
+        if (all != null && all.isBoolean() && all.asBoolean()) {
+            change = service.change(user, () -> store.markAllRead(user));
+        } else if (all != null && !all.isBoolean()) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, "all must be true or false");
+        } else {
+            long[] ids = f.requireIdArray("ids", InboxLimits.IDS_MAX);
+            change = service.change(user, () -> store.markRead(user, InboxService.boxed(ids)));
+        }
+        change.whenComplete((n, err) -> {
+            if (err != null) {
+                c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");
+                return;
+            }
+            c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "read", "updated", n)));
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package dev.herald.inbox;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One stored notification: a row of {@code system_notifications} (seed 000) as the API and
+ * the {@code notification} frame show it. {@code deleted_at} is not part of it: soft-deleted
+ * rows are never returned.
+ *
+ * <p>Invariants: {@code id} and {@code userId} are positive; {@code readAt} is set once
+ * {@code read} is; {@code sentAt} is set once {@code sentViaWebsocket} is; instants are UTC
+ * with millisecond precision. {@code data} is a JSON value or null (absent); treat it as
+ * immutable, it may be shared between the records of one send. {@code level} is {@code urgent}
+ * (pushed) or {@code normal} (store only, never pushed).
+ */
+public record Notification(
+        long id,
+        long userId,
+        String title,
+        String content,
+        String type,
+        String category,
+        JsonNode data,
+        String actionType,
+        String actionData,
+        boolean read,
+        Instant readAt,
+        boolean sentViaWebsocket,
+        Instant sentAt,
+        int retryCount,
+        Instant createdAt,
+        Instant updatedAt,
+        String level) {
+
+    public Notification {
+        if (id <= 0 || userId <= 0) {
+            throw new IllegalArgumentException("id and userId must be positive: " + id + ", " + userId);
+        }
+        requireNonNull(title, "title");
+        requireNonNull(content, "content");
+        requireNonNull(type, "type");
+        requireNonNull(category, "category");
+        requireNonNull(createdAt, "createdAt");
+        requireNonNull(updatedAt, "updatedAt");
+        requireNonNull(level, "level");
+    }
+
+    /** The record of a row just inserted for {@code userId}: unread, undelivered, no retries. */
+    public static Notification fresh(long id, long userId, NewNotification n, Instant now) {
+        return new Notification(id, userId, n.title(), n.content(), n.type(), n.category(), n.data(),
+                n.actionType(), n.actionData(), false, null, false, null, 0, now, now, n.level());
+    }
+}

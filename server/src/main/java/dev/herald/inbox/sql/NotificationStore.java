@@ -1,0 +1,546 @@
+package dev.herald.inbox.sql;
+
+import dev.herald.inbox.Backlog;
+import dev.herald.inbox.ChatRecipient;
+import dev.herald.inbox.GroupedSend;
+import dev.herald.inbox.InboxLimits;
+import dev.herald.inbox.NewNotification;
+import dev.herald.inbox.Notification;
+import dev.herald.inbox.NotificationFilter;
+import dev.herald.inbox.Page;
+import dev.herald.inbox.Statistics;
+import dev.herald.inbox.StoredSend;
+import static dev.herald.inbox.sql.NotificationSql.SELECT;
+import static java.util.Objects.requireNonNull;
+
+import dev.herald.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongPredicate;
+
+/**
+ * The notification inbox in SQL (thin JDBC over {@link Database}): sending, reading, changing,
+ * delivery bookkeeping and retention of {@code system_notifications} rows.
+ *
+ * <p>Contract for every method:
+ * <ul>
+ *   <li>Methods taking a {@code userId} touch only that user's rows: another user's id, a
+ *       missing id and a soft-deleted id all behave the same (not found, not counted).
+ *   <li>Soft-deleted rows are never returned or counted.
+ *   <li>Every change sets {@code updated_at} of the rows it changes, and only of those; a row
+ *       already in the requested state is not changed and not counted.
+ *   <li>Batch methods accept duplicate ids (counted once) and run in one transaction.
+ *   <li>Times come from the injected {@link Clock}, truncated to milliseconds.
+ *   <li>Failures are unchecked: {@code StoreUnavailableException} when the database is down or
+ *       read-only (nothing committed), {@code StoreException} otherwise;
+ *       {@link IllegalArgumentException} for arguments outside the documented ranges.
+ * </ul>
+ * Calls block on JDBC: run them on the SQL executor, never on an event loop. Thread-safe.
+ */
+public final class NotificationStore {
+
+    /** Most rows {@link #unread}, {@link #undelivered} and {@link #retryCandidates} return at once. */
+    public static final int MAX_LIMIT = 10_000;
+    /** Longest idempotency key accepted. */
+    public static final int MAX_KEY_LENGTH = 255;
+
+    static final int ID_CHUNK = NotificationSql.ID_CHUNK;
+    private static final LongPredicate UNKNOWN = user -> false;
+    static final int PURGE_CHUNK = 5_000;
+
+    static final String UNREAD_COUNT = "SELECT COUNT(*) FROM system_notifications"
+            + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL";
+    static final String STATISTICS = "SELECT type, category, is_read, COUNT(*)"
+            + " FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL"
+            + " GROUP BY type, category, is_read";
+
+    /** Whether the user is known, and their unread kept chats up to a limit: one round trip. */
+    static final String CHAT_RECIPIENT = "SELECT (SELECT COUNT(*) FROM known_users WHERE user_id = ?),"
+            + " (SELECT COUNT(*) FROM (SELECT 1 FROM system_notifications WHERE user_id = ? AND is_read = FALSE"
+            + " AND deleted_at IS NULL AND category = ? AND action_type = ? LIMIT ?) q)";
+
+    private static final String READ = "is_read = TRUE, read_at = ?, updated_at = ?";
+    private static final String DELETE = "deleted_at = ?, updated_at = ?";
+    private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
+    private static final String RETRY = "retry_count = retry_count + 1, updated_at = ?";
+    /** Only urgent notifications are pushed; normal ones (store only) never are. */
+    private static final String PUSHED = "level = 'urgent'";
+
+    private final Database db;
+    private final Clock clock;
+    private final NotificationSql sql;
+    private final SendTransaction sends;
+    // The hot reads, with the dialect's ORDER BY; package-visible for QueryPlanTest.
+    final String unreadSql;
+    final String undeliveredSql;
+    final String retrySql;
+    final String backlogSql;
+    final String unreadCountsSql;
+
+    public NotificationStore(Database db) {
+        this(db, Clock.systemUTC());
+    }
+
+    public NotificationStore(Database db, Clock clock) {
+        this(db, clock, IdTable.MAX_IDS);
+    }
+
+    /** {@code insertChunk}: recipients per INSERT statement (tests use small ones). */
+    NotificationStore(Database db, Clock clock, int insertChunk) {
+        this.db = requireNonNull(db, "db");
+        this.clock = requireNonNull(clock, "clock");
+        this.sql = new NotificationSql(db);
+        this.sends = new SendTransaction(db, sql, insertChunk);
+        this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
+                + Orderings.unreadNewestFirst(db.dialect()) + " LIMIT ?";
+        this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
+                + " AND deleted_at IS NULL AND " + PUSHED + " AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
+        this.backlogSql = backlogSql(undeliveredSql);
+        this.unreadCountsSql = "SELECT n.user_id, COUNT(*) FROM " + IdTable.from(db.dialect())
+                + " JOIN system_notifications n ON n.user_id = ids.user_id"
+                + " WHERE n.is_read = FALSE AND n.deleted_at IS NULL GROUP BY n.user_id";
+        this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL AND " + PUSHED
+                + " AND retry_count < ?" + Orderings.retryOrder(db.dialect()) + " LIMIT ?";
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * Stores {@code n} once for each distinct user of {@code userIds} and marks them known, all in
+     * ONE transaction: on any failure nothing is stored. Rows are written with one statement per
+     * chunk of 10,000 users (sorted by id), so 100,000 recipients take ten statements.
+     *
+     * @param userIds positive user ids; duplicates get one notification; empty stores nothing
+     * @return the stored records, ordered by id
+     */
+    public List<Notification> insertForUsers(List<Long> userIds, NewNotification n) {
+        return insertForUsers(userIds, n, UNKNOWN);
+    }
+
+    /**
+     * {@link #insertForUsers(List, NewNotification)}, skipping the {@code known_users} insert for
+     * the recipients {@code alreadyKnown} vouches for (the caller knows their rows exist: they
+     * came from {@link #knownUserIds()}, or a committed write added them).
+     */
+    public List<Notification> insertForUsers(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
+        requireNonNull(n, "notification");
+        requireNonNull(alreadyKnown, "alreadyKnown");
+        return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown);
+    }
+
+    /**
+     * {@link #insertForUsers} under an idempotency key: the first call with a key stores and
+     * returns its notifications; every later or concurrent call with the same key stores nothing
+     * and returns the first call's notifications (those not deleted since) with
+     * {@code replayed = true}, even if its recipients or content differ. Keys are kept until
+     * {@link #purgeIdempotencyKeys} removes them (the service keeps them at least 24 h).
+     *
+     * @param key 1-{@value #MAX_KEY_LENGTH} characters, compared exactly (case-sensitive)
+     */
+    public StoredSend insertIdempotent(String key, List<Long> userIds, NewNotification n) {
+        return insertIdempotent(key, userIds, n, UNKNOWN);
+    }
+
+    /** {@link #insertIdempotent(String, List, NewNotification)} with {@code alreadyKnown} as above. */
+    public StoredSend insertIdempotent(String key, List<Long> userIds, NewNotification n,
+                                             LongPredicate alreadyKnown) {
+        requireNonNull(key, "key");
+        GroupedSend s = grouped(key, userIds, n, alreadyKnown);
+        return sends.insertIdempotent(key, s.users(), n, now(), alreadyKnown);
+    }
+
+    /**
+     * A send checked as {@link #insertForUsers} (key null) or {@link #insertIdempotent} check
+     * theirs, ready for {@link #insertGroup}.
+     */
+    public GroupedSend grouped(String key, List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
+        requireNonNull(alreadyKnown, "alreadyKnown");
+        requireNonNull(n, "notification");
+        if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
+            throw new IllegalArgumentException("idempotency key must be 1-" + MAX_KEY_LENGTH + " characters");
+        }
+        return new GroupedSend(key, SendTransaction.recipients(userIds), n, alreadyKnown);
+    }
+
+    /**
+     * Stores several sends in one transaction (group commit, see {@link GroupCommit}), each with
+     * an idempotency key under its own savepoint. Per member, in order: what it stored, or null
+     * when it (a keyed send) failed and was rolled back alone; the caller then runs it on its own
+     * ({@link #insertAlone}) for the answer a lone send gets. Throws when the whole group failed
+     * — the database is down ({@code StoreUnavailableException}), or a send without a key
+     * failed —; nothing of it is then committed.
+     */
+    public List<StoredSend> insertGroup(List<GroupedSend> group) {
+        return sends.insertGroup(group, now());
+    }
+
+    /** One send of {@link #grouped} in its own transaction, as {@link #insertForUsers} or {@link #insertIdempotent}. */
+    public StoredSend insertAlone(GroupedSend s) {
+        if (s.key() == null) {
+            return new StoredSend(sends.insert(s.users(), s.notification(), now(), s.known()), false);
+        }
+        return sends.insertIdempotent(s.key(), s.users(), s.notification(), now(), s.known());
+    }
+
+    /** Marks {@code userId} known and seen now (on connect): one upsert. */
+    public void touchKnownUser(long userId) {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("userId must be positive: " + userId);
+        }
+        sends.touch(userId, now());
+    }
+
+    /** Known user ids above {@code afterUserId}, ascending, at most {@code limit} (keyset paging). */
+    public List<Long> knownUserIds(long afterUserId, int limit) {
+        requireLimit(limit);
+        return db.withConnection("list known users", c -> sends.knownUsers().page(c, afterUserId, limit));
+    }
+
+    /** Every known user id, ascending, read {@value #MAX_LIMIT} at a time (1,000,000 ids ≈ 20 MB). */
+    public List<Long> knownUserIds() {
+        List<Long> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<Long> page = knownUserIds(after, MAX_LIMIT);
+            all.addAll(page);
+            if (page.size() < MAX_LIMIT) {
+                return all;
+            }
+            after = page.get(page.size() - 1);
+        }
+    }
+
+    /**
+     * For a chat to an offline user: whether {@code userId} is in {@code known_users} (rows are
+     * never deleted, so a yes stays true), and how many unread, undeleted chats kept for them
+     * ({@code category} {@value InboxLimits#CHAT_CATEGORY}, {@code action_type} {@value InboxLimits#CHAT_ACTION})
+     * they have, counted up to {@code limit}. One statement: the first is a primary-key lookup,
+     * the second reads the user's unread rows through sn_user_read.
+     */
+    public ChatRecipient chatRecipient(long userId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return db.withConnection("check chat recipient", c -> {
+            try (PreparedStatement ps = c.prepareStatement(CHAT_RECIPIENT)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, userId);
+                ps.setString(3, InboxLimits.CHAT_CATEGORY);
+                ps.setString(4, InboxLimits.CHAT_ACTION);
+                ps.setInt(5, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new ChatRecipient(rs.getLong(1) > 0, rs.getLong(2));
+                }
+            }
+        });
+    }
+
+    public long knownUserCount() {
+        return sql.count("count known users", "SELECT COUNT(*) FROM known_users");
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** One page of {@code filter.userId()}'s notifications, newest first, with the total. */
+    public Page<Notification> list(NotificationFilter filter) {
+        ListQuery query = ListQuery.of(filter, db.dialect());
+        return db.withConnection("list notifications", c -> query.run(c, sql.rows()));
+    }
+
+    /** The user's unread notifications, newest first, at most {@code limit}. */
+    public List<Notification> unread(long userId, int limit) {
+        requireLimit(limit);
+        return sql.query("list unread", unreadSql, userId, limit);
+    }
+
+    /** How many of the user's notifications are unread (answered from an index). */
+    public long unreadCount(long userId) {
+        return sql.count("count unread", UNREAD_COUNT, userId);
+    }
+
+    /**
+     * Unread counts of many users at once (one grouped query per {@value IdTable#MAX_IDS} users,
+     * on one connection), for pushing {@code unread_count} after a many-recipient send; users
+     * with none are absent from the map. The users are one array parameter joined to the table
+     * ({@link IdTable}), so each is one lookup in sn_user_read: an {@code IN (…)} list made H2
+     * compare every matching row with every listed id.
+     */
+    public Map<Long, Long> unreadCounts(Collection<Long> userIds) {
+        long[] users = distinct(userIds);
+        Map<Long, Long> counts = new HashMap<>();
+        if (users.length == 0) {
+            return counts;
+        }
+        return db.withConnection("count unread", c -> {
+            try (PreparedStatement ps = c.prepareStatement(unreadCountsSql)) {
+                for (long[] chunk : IdChunks.split(users, IdTable.MAX_IDS)) {
+                    IdTable.bind(db.dialect(), ps, 1, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            counts.put(rs.getLong(1), rs.getLong(2));
+                        }
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** The notification {@code id} if it belongs to {@code userId}. */
+    public Optional<Notification> find(long userId, long id) {
+        return sql.query("find notification", SELECT
+                + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId).stream().findFirst();
+    }
+
+    /** The notification {@code id} of any user (admin). */
+    public Optional<Notification> find(long id) {
+        return sql.query("find notification", SELECT + " WHERE id = ? AND deleted_at IS NULL", id)
+                .stream().findFirst();
+    }
+
+    /** Totals of the user's notifications: all, unread, read, per type, per category. */
+    public Statistics statistics(long userId) {
+        return db.withConnection("notification statistics", c -> {
+            try (PreparedStatement ps = c.prepareStatement(STATISTICS)) {
+                ps.setLong(1, userId);
+                long unread = 0;
+                long read = 0;
+                Map<String, Long> byType = new HashMap<>();
+                Map<String, Long> byCategory = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long count = rs.getLong(4);
+                        byType.merge(rs.getString(1), count, Long::sum);
+                        byCategory.merge(rs.getString(2), count, Long::sum);
+                        if (rs.getBoolean(3)) {
+                            read += count;
+                        } else {
+                            unread += count;
+                        }
+                    }
+                }
+                return new Statistics(unread + read, unread, read, byType, byCategory);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- changing
+
+    /**
+     * Marks one notification read.
+     *
+     * @return true if it exists for this user (now read, whether or not it already was); false
+     *     when it is missing, deleted or another user's
+     */
+    public boolean markRead(long userId, long id) {
+        Instant now = now();
+        return db.withConnection("mark read", c ->
+                sql.update(c, READ, "is_read = FALSE", userId, new long[] {id}, now) == 1
+                        || NotificationSql.count(c, "SELECT COUNT(*) FROM system_notifications"
+                                + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId) > 0);
+    }
+
+    /** Marks the user's unread notifications among {@code ids} read; returns how many changed. */
+    public int markRead(long userId, Collection<Long> ids) {
+        return sql.updateIds("mark read", READ, "is_read = FALSE", userId, distinct(ids), now());
+    }
+
+    /** Marks all the user's unread notifications read in one statement; returns how many. */
+    public int markAllRead(long userId) {
+        return sql.updateAll("mark all read", READ, "is_read = FALSE", userId, now());
+    }
+
+    /** Soft-deletes one notification; false when it is missing, already deleted or another user's. */
+    public boolean delete(long userId, long id) {
+        return sql.updateIds("delete notification", DELETE, null, userId, new long[] {id}, now()) == 1;
+    }
+
+    /** Soft-deletes the user's notifications among {@code ids}; returns how many. */
+    public int delete(long userId, Collection<Long> ids) {
+        return sql.updateIds("delete notifications", DELETE, null, userId, distinct(ids), now());
+    }
+
+    /** Soft-deletes all the user's read notifications; returns how many. */
+    public int clearRead(long userId) {
+        return sql.updateAll("clear read", DELETE, "is_read = TRUE", userId, now());
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    /**
+     * The user's urgent notifications not yet acknowledged by a client, with id above
+     * {@code sinceId}, oldest first (id order), at most {@code limit}. Read ones are included:
+     * delivery and reading are tracked separately. Normal ones (store only) are never pushed, so
+     * never listed here.
+     */
+    public List<Notification> undelivered(long userId, long sinceId, int limit) {
+        requireLimit(limit);
+        return sql.query("list undelivered", undeliveredSql, userId, sinceId, limit);
+    }
+
+    /**
+     * {@link #undelivered} and {@link #unreadCount} in ONE statement (one round trip, one pooled
+     * connection): the count is an uncorrelated subquery, LEFT JOINed to the page of undelivered
+     * rows so it comes back even when that page is empty. For the push on connect and {@code sync}.
+     */
+    public Backlog backlog(long userId, long sinceId, int limit) {
+        requireLimit(limit);
+        return db.withConnection("read backlog", c -> {
+            try (PreparedStatement ps = c.prepareStatement(backlogSql)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, userId);
+                ps.setLong(3, sinceId);
+                ps.setInt(4, limit);
+                List<Notification> page = new ArrayList<>();
+                long unread = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        unread = rs.getLong(NotificationRows.COLUMN_COUNT + 1);
+                        rs.getLong(1);
+                        if (!rs.wasNull()) {
+                            page.add(sql.rows().read(rs));
+                        }
+                    }
+                }
+                return new Backlog(page, unread);
+            }
+        });
+    }
+
+    private static String backlogSql(String undeliveredSql) {
+        return "SELECT " + NotificationRows.columnsOf("n") + ", c.unread FROM (SELECT COUNT(*) AS unread"
+                + " FROM system_notifications WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL) c"
+                + " LEFT JOIN (" + undeliveredSql + ") n ON 1 = 1 ORDER BY n.id";
+    }
+
+    /**
+     * Records that a client of {@code userId} acknowledged {@code ids}: sets
+     * {@code sent_via_websocket} and {@code sent_at} (the first acknowledgement wins). Ids of other
+     * users are ignored. Returns how many rows changed.
+     */
+    public int markDelivered(long userId, Collection<Long> ids) {
+        return sql.updateIds("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now());
+    }
+
+    /**
+     * The retry job's work list over all users: undelivered urgent notifications whose
+     * {@code retry_count} is below {@code maxRetries}, least-retried first and oldest first among
+     * equals ({@code ORDER BY retry_count, id}), at most {@code limit}. That is the index order,
+     * so the query stops after {@code limit} rows however many rows are pending, and rows that
+     * used up their retries are never scanned; every pending row gets its first retry before any
+     * gets its second.
+     */
+    public List<Notification> retryCandidates(int limit, int maxRetries) {
+        requireLimit(limit);
+        requireRetries(maxRetries);
+        return sql.query("list retry candidates", retrySql, maxRetries, limit);
+    }
+
+    /**
+     * Like {@link #retryCandidates(int, int)} but only for {@code userIds} (the online ones, say),
+     * oldest first (id order), at most {@code limit}; reads each user's undelivered rows through
+     * the per-user index, {@value #ID_CHUNK} users per query.
+     */
+    public List<Notification> retryCandidates(Collection<Long> userIds, int limit, int maxRetries) {
+        requireLimit(limit);
+        requireRetries(maxRetries);
+        List<Notification> found = new ArrayList<>();
+        for (long[] users : IdChunks.split(distinct(userIds), ID_CHUNK)) {
+            Object[] params = new Object[users.length + 2];
+            for (int i = 0; i < users.length; i++) {
+                params[i] = users[i];
+            }
+            params[users.length] = maxRetries;
+            params[users.length + 1] = limit;
+            found.addAll(sql.query("list retry candidates", SELECT + " WHERE user_id IN ("
+                    + IdChunks.placeholders(users.length) + ") AND sent_via_websocket = FALSE"
+                    + " AND deleted_at IS NULL AND " + PUSHED + " AND retry_count < ? ORDER BY id LIMIT ?", params));
+        }
+        found.sort(Comparator.comparingLong(Notification::id));
+        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+    }
+
+    /**
+     * Counts one retry for each of {@code ids} that is still undelivered, not deleted and below
+     * {@code maxRetries}, and returns the ids it counted (ascending, duplicates once). The
+     * condition is checked by each row's UPDATE, so runs that overlap (the job and
+     * {@code POST /retry-unsent} at the same moment) can never take a row past the maximum; a
+     * caller pushes only the ids returned. One transaction.
+     */
+    public List<Long> incrementRetry(Collection<Long> ids, int maxRetries) {
+        requireRetries(maxRetries);
+        long[] distinct = distinct(ids);
+        if (distinct.length == 0) {
+            return List.of();
+        }
+        Object ts = db.dialect().timestamp(now());
+        return db.inTransaction("count retry", c -> {
+            List<Long> counted = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET " + RETRY
+                    + " WHERE id = ? AND retry_count < ? AND sent_via_websocket = FALSE AND deleted_at IS NULL"
+                    + " AND " + PUSHED)) {
+                for (long id : distinct) {
+                    ps.setObject(1, ts);
+                    ps.setLong(2, id);
+                    ps.setInt(3, maxRetries);
+                    if (ps.executeUpdate() == 1) {
+                        counted.add(id);
+                    }
+                }
+            }
+            return counted;
+        });
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /**
+     * Removes for good (hard delete) read notifications created before {@code olderThan}, and
+     * soft-deleted notifications deleted before {@code olderThan}. Unread, undeleted rows are
+     * never removed. Works in chunks of {@value #PURGE_CHUNK} rows, each its own transaction, so
+     * a large purge does not hold locks for long; returns how many rows were removed.
+     */
+    public long purgeRead(Instant olderThan) {
+        requireNonNull(olderThan, "olderThan");
+        return Retention.purge(db, olderThan, PURGE_CHUNK);
+    }
+
+    /** Removes idempotency keys created before {@code olderThan}; returns how many. */
+    public int purgeIdempotencyKeys(Instant olderThan) {
+        requireNonNull(olderThan, "olderThan");
+        return db.withConnection("purge idempotency keys", c -> sends.keys().purge(c, olderThan));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static long[] distinct(Collection<Long> ids) {
+        return IdChunks.distinctSorted(requireNonNull(ids, "ids"));
+    }
+
+    private static void requireLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ": " + limit);
+        }
+    }
+
+    private static void requireRetries(int maxRetries) {
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
+        }
+    }
+}

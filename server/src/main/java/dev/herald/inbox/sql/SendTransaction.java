@@ -1,0 +1,237 @@
+package dev.herald.inbox.sql;
+
+import dev.herald.inbox.GroupedSend;
+import dev.herald.inbox.NewNotification;
+import dev.herald.inbox.Notification;
+import dev.herald.inbox.StoredSend;
+import static java.util.Objects.requireNonNull;
+
+import dev.herald.store.Database;
+import dev.herald.store.DuplicateKeyException;
+import dev.herald.store.StoreConflictException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
+
+/**
+ * The write path of a send behind {@link NotificationStore#insertForUsers} and
+ * {@link NotificationStore#insertIdempotent}: recipients de-duplicated and sorted, one
+ * {@link RecipientInsert} per chunk, missing recipients added to {@code known_users}, all in one
+ * transaction; the idempotency key claimed first in that same transaction.
+ */
+final class SendTransaction {
+
+    private final Database db;
+    private final NotificationSql sql;
+    private final int chunk;
+    private final RecipientInsert recipientInsert;
+    private final RowsInsert rowsInsert;
+    private final KnownUsers knownUsers;
+    private final IdempotencyKeys keys;
+
+    SendTransaction(Database db, NotificationSql sql, int chunk) {
+        this.db = requireNonNull(db, "db");
+        this.sql = requireNonNull(sql, "sql");
+        if (chunk < 1 || chunk > IdTable.MAX_IDS) {
+            throw new IllegalArgumentException("insert chunk must be 1-" + IdTable.MAX_IDS + ": " + chunk);
+        }
+        this.chunk = chunk;
+        this.recipientInsert = new RecipientInsert(db.dialect());
+        this.rowsInsert = new RowsInsert(db.dialect());
+        this.knownUsers = new KnownUsers(db.dialect());
+        this.keys = new IdempotencyKeys(db.dialect());
+    }
+
+    KnownUsers knownUsers() {
+        return knownUsers;
+    }
+
+    IdempotencyKeys keys() {
+        return keys;
+    }
+
+    List<Notification> insert(long[] users, NewNotification n, Instant now, LongPredicate known) {
+        if (users.length == 0) {
+            return List.of();
+        }
+        return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now, known)));
+    }
+
+    StoredSend insertIdempotent(String key, long[] users, NewNotification n, Instant now, LongPredicate known) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.inTransaction("insert notifications (idempotent)", c -> new StoredSend(
+                        insertOne(c, new GroupedSend(key, users, n, known), now), false));
+            } catch (StoreConflictException e) {
+                if (attempt > 1) {
+                    throw e;
+                }
+            } catch (DuplicateKeyException e) {
+                Optional<long[]> first = db.withConnection("read idempotency key", c -> keys.result(c, key));
+                if (first.isPresent()) {
+                    return new StoredSend(sql.findAll(first.get()), true);
+                }
+                if (attempt > 1) {
+                    throw e; // the conflict was not on the key, and it persists
+                }
+            }
+        }
+    }
+
+    /**
+     * Stores several small sends in ONE transaction (one commit, so one WAL flush). A send with an
+     * idempotency key runs under its own savepoint: when it fails it is rolled back to it alone
+     * and gets {@code null} in the result, which tells the caller to run it again on its own
+     * (through {@link #insertIdempotent}, which answers as a lone send would: a replay for a key
+     * that another send, also one of this group, claimed first, or the error). The sends without
+     * a key are stored first, together ({@link #insertKeyless}); when one of them fails, the group
+     * fails. Throws when the group as a whole failed; then nothing of it is committed.
+     *
+     * @return per member, in order: what it stored, or null where it must run alone
+     */
+    List<StoredSend> insertGroup(List<GroupedSend> group, Instant now) {
+        return db.inTransaction("insert notifications (group of " + group.size() + ")", c -> {
+            List<StoredSend> out = new ArrayList<>(Collections.nCopies(group.size(), null));
+            // the members without a key, together and with no savepoint. Such a send fails only on
+            // a bad row, a conflict or a lost connection, rarely; its failure fails the whole group
+            // (nothing committed), whose members then run alone
+            try {
+                insertKeyless(c, group, now, out);
+            } catch (SQLException e) {
+                if (db.isConflict(e)) {
+                    // H2 reports a lock timeout as HYT00, which would read as "database
+                    // unavailable" and fail every member with 503: a conflict it is
+                    throw new StoreConflictException("insert notifications (group of " + group.size()
+                            + ") met a concurrent transaction: " + e.getMessage(), e);
+                }
+                throw e;
+            }
+            for (int m = 0; m < group.size(); m++) {
+                GroupedSend s = group.get(m);
+                if (s.key() == null) {
+                    continue;
+                }
+                // a key may be taken (a retried request): that send alone is rolled back. Not
+                // released after success: that would be one more round trip per send, and the
+                // next member's savepoint nests inside; the commit ends them all
+                Savepoint sp = c.setSavepoint();
+                try {
+                    out.set(m, new StoredSend(insertOne(c, s, now), false));
+                } catch (SQLException e) {
+                    if (db.isUnavailable(e) && !db.isConflict(e)) {
+                        // the connection or the database is gone: the whole group fails. A lock
+                        // timeout (H2 reports it as HYT00) is a conflict: this member alone
+                        throw e;
+                    }
+                    // throws when the database dropped the whole transaction; else out[m] stays null
+                    c.rollback(sp);
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Stores every member without a key: the single-recipient ones with one multi-row insert, each
+     * send to several users with its own {@link RecipientInsert} (which binds the shared content
+     * once instead of once a row), then one upsert of all their new known users.
+     */
+    private void insertKeyless(Connection c, List<GroupedSend> group, Instant now, List<StoredSend> out)
+            throws SQLException {
+        List<RowsInsert.Row> rows = new ArrayList<>();
+        List<Integer> rowMembers = new ArrayList<>();
+        TreeSet<Long> unknown = new TreeSet<>();
+        for (int m = 0; m < group.size(); m++) {
+            GroupedSend s = group.get(m);
+            if (s.key() != null) {
+                continue;
+            }
+            for (long user : s.users()) {
+                if (!s.known().test(user)) {
+                    unknown.add(user);
+                }
+            }
+            if (s.users().length == 1) {
+                rows.add(new RowsInsert.Row(s.users()[0], s.notification()));
+                rowMembers.add(m);
+            } else {
+                out.set(m, new StoredSend(insertRows(c, s.users(), s.notification(), now, user -> true), false));
+            }
+        }
+        List<Notification> created = rowsInsert.insert(c, rows, now);
+        for (int i = 0; i < created.size(); i++) {
+            out.set(rowMembers.get(i), new StoredSend(List.of(created.get(i)), false));
+        }
+        if (!unknown.isEmpty()) {
+            long[] ids = unknown.stream().mapToLong(Long::longValue).toArray();
+            for (long[] part : IdChunks.split(ids, chunk)) {
+                knownUsers.addMissing(c, part, now);
+            }
+        }
+    }
+
+    private List<Notification> insertOne(Connection c, GroupedSend s, Instant now) throws SQLException {
+        if (s.key() == null) {
+            return insertRows(c, s.users(), s.notification(), now, s.known());
+        }
+        keys.claim(c, s.key(), now);
+        List<Notification> created = insertRows(c, s.users(), s.notification(), now, s.known());
+        keys.complete(c, s.key(), created.stream().mapToLong(Notification::id).toArray());
+        return created;
+    }
+
+    void touch(long userId, Instant now) {
+        retryOnce(() -> db.withConnection("touch known user", c -> {
+            knownUsers.touch(c, userId, now);
+            return null;
+        }));
+    }
+
+    private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now,
+                                          LongPredicate known) throws SQLException {
+        List<Notification> created = new ArrayList<>(users.length);
+        for (long[] part : IdChunks.split(users, chunk)) {
+            created.addAll(recipientInsert.insert(c, part, n, now));
+            long[] unknown = Arrays.stream(part).filter(known.negate()).toArray();
+            if (unknown.length > 0) {
+                knownUsers.addMissing(c, unknown, now);
+            }
+        }
+        created.sort(Comparator.comparingLong(Notification::id));
+        return created;
+    }
+
+    /**
+     * Runs {@code work} again once when a concurrent transaction got in its way; the failed
+     * attempt committed nothing. Duplicate keys: H2 cannot upsert the same new known user from
+     * two transactions at once without one failing on the primary key (PostgreSQL and MariaDB
+     * wait and then skip), and the second attempt sees the committed row. Conflicts: a deadlock
+     * or serialization failure between two big sends.
+     */
+    private static <T> T retryOnce(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DuplicateKeyException | StoreConflictException first) {
+            return work.get();
+        }
+    }
+
+    /** The distinct recipients, ascending; rejects non-positive ids. */
+    static long[] recipients(List<Long> userIds) {
+        long[] users = IdChunks.distinctSorted(requireNonNull(userIds, "userIds"));
+        if (users.length > 0 && users[0] <= 0) {
+            throw new IllegalArgumentException("user ids must be positive: " + users[0]);
+        }
+        return users;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.herald.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Encodes server frames to UTF-8 JSON bytes, once; callers share the bytes among every connection
+ * the frame goes to. Field order is fixed: type, id, channel, offset, data.
+ */
+public final class OutboundFrames {
+    private OutboundFrames() {}
+
+    /** {@code {"type": type, "data": data}}, the shape of every push. */
+    public static byte[] push(String type, Object data) {
+        return encode(type, null, null, -1, data);
+    }
+
+    /** A reply to a client frame, echoing its {@code id} when it had one. */
+    public static byte[] reply(String type, String id, Object data) {
+        return encode(type, id, null, -1, data);
+    }
+
+    /** A channel publication: {@code {"type", "channel", "offset", "data"}}. */
+    public static byte[] publication(String type, String channel, long offset, Object data) {
+        return encode(type, null, channel, offset, data);
+    }
+
+    public static byte[] error(String id, ErrorCode code, String message) {
+        return encode("error", id, null, -1, Map.of("code", code.wire(), "message", message));
+    }
+
+    private static byte[] encode(String type, String id, String channel, long offset, Object data) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(128);
+             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", type);
+            if (id != null) {
+                g.writeStringField("id", id);
+            }
+            if (channel != null) {
+                g.writeStringField("channel", channel);
+                g.writeNumberField("offset", offset);
+            }
+            g.writeFieldName("data");
+            if (data == null) {
+                g.writeStartObject();
+                g.writeEndObject();
+            } else {
+                Json.MAPPER.writeValue(g, data);
+            }
+            g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a " + type + " frame", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.herald.redis;
+
+import dev.herald.broker.JobLock;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link JobLock} on Redis: a claim is {@code SET PREFIX job:<name>:<period number> <node> NX PX 2×period},
+ * the period number taken from Redis's clock inside one script. When Redis cannot be reached the
+ * answer is {@code false}: a job skipped for one period is safer than one run by every node.
+ */
+public final class RedisJobLock implements JobLock {
+    private static final Logger log = LoggerFactory.getLogger(RedisJobLock.class);
+
+    private final RedisConnections redis;
+    private final RedisScript claim = RedisScript.load("job_claim");
+
+    public RedisJobLock(RedisConnections redis) {
+        this.redis = Objects.requireNonNull(redis);
+    }
+
+    @Override
+    public boolean claim(String job, Duration period) {
+        if (period.toMillis() < 1) {
+            throw new IllegalArgumentException("period must be at least 1 ms");
+        }
+        try {
+            Long won = claim.<Long>run(redis.async(), ScriptOutputType.INTEGER,
+                    new byte[][] {redis.key("job:" + job)},
+                    Long.toString(period.toMillis()).getBytes(StandardCharsets.US_ASCII),
+                    redis.nodeId().getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            boolean mine = won != null && won == 1;
+            log.debug("job {} period {} claimed here: {}", job, period, mine);
+            return mine;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            log.warn("job {} skipped on node {}: Redis cannot be reached to claim it ({})", job, redis.nodeId(), e.getMessage());
+            return false;
+        }
+    }
+}

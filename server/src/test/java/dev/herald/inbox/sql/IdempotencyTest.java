@@ -1,0 +1,127 @@
+package dev.herald.inbox.sql;
+
+import dev.herald.inbox.Notification;
+import dev.herald.inbox.StoredSend;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class IdempotencyTest extends StoreTestBase {
+
+    @Test
+    void sameKeyTwice_secondReplaysFirstAndStoresNothing() {
+        StoredSend first = store.insertIdempotent("req-1", List.of(1L, 2L), note("once"));
+        StoredSend second = store.insertIdempotent("req-1", List.of(1L, 2L), note("once"));
+
+        assertThat(first.replayed()).isFalse();
+        assertThat(first.notifications()).hasSize(2);
+        assertThat(second.replayed()).isTrue();
+        assertThat(second.notifications()).isEqualTo(first.notifications());
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(2);
+    }
+
+    @Test
+    void sameKeyWithOtherContent_stillReturnsFirstResult() {
+        StoredSend first = store.insertIdempotent("req-2", List.of(1L), note("first"));
+        StoredSend second = store.insertIdempotent("req-2", List.of(1L, 2L, 3L), note("second"));
+        assertThat(second.replayed()).isTrue();
+        assertThat(titles(second.notifications())).containsExactly("first");
+        assertThat(second.notifications()).isEqualTo(first.notifications());
+    }
+
+    @Test
+    void differentKeys_orKeysDifferingInCase_storeSeparately() {
+        store.insertIdempotent("Key", List.of(1L), note("a"));
+        store.insertIdempotent("key", List.of(1L), note("b"));
+        store.insertIdempotent("KEY ", List.of(1L), note("c"));
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(3);
+    }
+
+    @Test
+    void sameKeyFromManyThreadsAtOnce_storesExactlyOneSet() throws Exception {
+        int threads = 6;
+        for (int round = 0; round < 3; round++) {
+            String key = "concurrent-" + round;
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<StoredSend>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    Callable<StoredSend> call = () -> {
+                        start.await();
+                        return store.insertIdempotent(key, LongStream.rangeClosed(1, 20).boxed().toList(), note(key));
+                    };
+                    results.add(pool.submit(call));
+                }
+                List<StoredSend> done = new ArrayList<>();
+                for (Future<StoredSend> f : results) {
+                    done.add(f.get());
+                }
+                assertThat(done).filteredOn(r -> !r.replayed()).hasSize(1);
+                StoredSend winner = done.stream().filter(r -> !r.replayed()).findFirst().orElseThrow();
+                assertThat(done).allSatisfy(r -> assertThat(r.notifications()).isEqualTo(winner.notifications()));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(count("SELECT COUNT(*) FROM system_notifications WHERE title = '" + key + "'")).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void replay_afterRecipientDeletedOne_returnsTheRest() {
+        StoredSend first = store.insertIdempotent("req-3", List.of(1L, 2L), note("x"));
+        Notification ofUser1 = first.notifications().stream().filter(n -> n.userId() == 1).findFirst().orElseThrow();
+        store.delete(1, ofUser1.id());
+        StoredSend replay = store.insertIdempotent("req-3", List.of(1L, 2L), note("x"));
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.notifications()).extracting(Notification::userId).containsExactly(2L);
+    }
+
+    @Test
+    void emptyRecipients_recordKeyWithEmptyResult() {
+        assertThat(store.insertIdempotent("nobody", List.of(), note("x")).notifications()).isEmpty();
+        StoredSend again = store.insertIdempotent("nobody", List.of(1L), note("x"));
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.notifications()).isEmpty();
+    }
+
+    @Test
+    void purgedKey_canBeUsedAgain_andRecentKeysSurvive() {
+        store.insertIdempotent("old", List.of(1L), note("old"));
+        clock.advance(Duration.ofHours(25));
+        store.insertIdempotent("fresh", List.of(1L), note("fresh"));
+
+        assertThat(store.purgeIdempotencyKeys(now().minus(Duration.ofHours(24)))).isEqualTo(1);
+
+        assertThat(store.insertIdempotent("old", List.of(1L), note("old")).replayed()).isFalse();
+        assertThat(store.insertIdempotent("fresh", List.of(1L), note("fresh")).replayed()).isTrue();
+    }
+
+    @Test
+    void badKeys_areRejected() {
+        assertThatThrownBy(() -> store.insertIdempotent(" ", List.of(1L), note("x")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.insertIdempotent("k".repeat(256), List.of(1L), note("x")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.insertIdempotent("k".repeat(255), List.of(1L), note("x")).replayed()).isFalse();
+    }
+
+    @Test
+    void keyWithQuotesAndWildcards_isStoredLiterally() {
+        String key = "'; DROP TABLE idempotency_keys; -- %_\\";
+        store.insertIdempotent(key, List.of(1L), note("x"));
+        assertThat(store.insertIdempotent(key, List.of(1L), note("x")).replayed()).isTrue();
+        assertThat(store.insertIdempotent("'; DROP TABLE idempotency_keys; -- %_", List.of(1L), note("x")).replayed())
+                .isFalse();
+    }
+}
