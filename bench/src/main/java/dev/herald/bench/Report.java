@@ -76,7 +76,8 @@ final class Report implements Callable<Integer> {
     String table(String scenario, Map<String, JsonNode> rows) {
         Set<String> cols = new LinkedHashSet<>();
         rows.values().forEach(r -> r.path("summary").fieldNames().forEachRemaining(cols::add));
-        String headline = HEADLINE.get(scenario);
+        // a tagged variant (connect-r2) has its scenario's headline
+        String headline = HEADLINE.getOrDefault(scenario, HEADLINE.get(scenario.replaceFirst("-[^-]+$", "")));
         StringBuilder sb = new StringBuilder("### " + scenario + "\n\n| server |");
         cols.forEach(c -> sb.append(' ').append(c).append(" |"));
         if (headline != null) {
