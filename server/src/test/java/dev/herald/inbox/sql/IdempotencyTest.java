@@ -1,5 +1,6 @@
 package dev.herald.inbox.sql;
 
+import dev.herald.inbox.InboxLimits;
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.StoredSend;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,9 +112,9 @@ class IdempotencyTest extends StoreTestBase {
     void badKeys_areRejected() {
         assertThatThrownBy(() -> store.insertIdempotent(" ", List.of(1L), note("x")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.insertIdempotent("k".repeat(256), List.of(1L), note("x")))
+        assertThatThrownBy(() -> store.insertIdempotent("k".repeat(InboxLimits.IDEMPOTENCY_KEY_MAX + 1), List.of(1L), note("x")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(store.insertIdempotent("k".repeat(255), List.of(1L), note("x")).replayed()).isFalse();
+        assertThat(store.insertIdempotent("k".repeat(InboxLimits.IDEMPOTENCY_KEY_MAX), List.of(1L), note("x")).replayed()).isFalse();
     }
 
     @Test
