@@ -220,7 +220,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
 
     @Test
     void insertGroup_keyAlreadyCommitted_memberFailsAlone_othersStored() {
-        StoredSend first = store.insertIdempotent("used", List.of(7L), note("first"));
+        StoredSend first = store.insertIdempotent("used", List.of(7L), note("first"), NOBODY_KNOWN);
         List<StoredSend> results = store.insertGroup(List.of(
                 grouped("used", "second", 8), grouped("fresh", "third", 9)));
         assertThat(results.get(0)).isNull();

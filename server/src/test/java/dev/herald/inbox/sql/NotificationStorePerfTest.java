@@ -34,13 +34,13 @@ class NotificationStorePerfTest extends StoreTestBase {
     void sendToHundredThousandKnownUsers() {
         NotificationStore real = new NotificationStore(db(), Clock.systemUTC());
         List<Long> users = LongStream.rangeClosed(1, RECIPIENTS).boxed().toList();
-        real.insertForUsers(users.subList(0, 1_000), note("warm-up"));
+        real.insertForUsers(users.subList(0, 1_000), note("warm-up"), NOBODY_KNOWN);
         long[] wall = new long[5];
         long[] cpu = new long[5];
         for (int round = 0; round < wall.length; round++) {
             long cpuStart = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            List<Notification> created = real.insertForUsers(users, note("broadcast " + round));
+            List<Notification> created = real.insertForUsers(users, note("broadcast " + round), NOBODY_KNOWN);
             wall[round] = System.nanoTime() - start;
             cpu[round] = THREADS.getCurrentThreadCpuTime() - cpuStart;
             assertThat(created).hasSize(RECIPIENTS);
@@ -78,7 +78,7 @@ class NotificationStorePerfTest extends StoreTestBase {
         List<Long> ids = LongStream.rangeClosed(1, users).boxed().toList();
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) {
-            real.insertForUsers(ids, note("n" + i, "content " + i, i % 3 == 0 ? "warning" : "info", "system"));
+            real.insertForUsers(ids, note("n" + i, "content " + i, i % 3 == 0 ? "warning" : "info", "system"), NOBODY_KNOWN);
         }
         report("setup: 1,000,000 rows in 100 sends", start);
         Random random = new Random(7);
