@@ -69,7 +69,7 @@ public final class Router {
         add("DELETE", path, access, handler);
     }
 
-    /** Teaches the router to answer a failure type (e.g. a store outage) with a proper status. */
+    /** Teaches the router to answer a failure type it does not know (e.g. a broker outage) with a proper status. */
     public void mapError(Function<Throwable, ApiException> mapper) {
         errorMappers.add(mapper);
     }
