@@ -34,7 +34,6 @@ import dev.herald.store.SqlWorkers;
 import dev.herald.store.Database;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
-import dev.herald.store.StoreUnavailableException;
 import dev.herald.transport.HeraldServer;
 import java.time.Clock;
 import java.util.Optional;
@@ -111,10 +110,6 @@ public final class Herald implements AutoCloseable {
                 ? ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes") : null);
         router.mapError(t -> t instanceof ConnectionLimitException
                 ? new ApiException(429, t.getMessage() + " on its node; the connection was closed") : null);
-        router.mapError(t -> t instanceof StoreUnavailableException e
-                ? ApiException.unavailable(e.maybeCommitted()
-                        ? "the database connection broke while committing; the change may have been kept: retry with the same idempotency key"
-                        : "the database is unavailable; nothing was changed, try again") : null);
         this.health = new HealthApi(hub, broker, metrics);
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(gateway, settings.http().maxRecipients()).register(router);

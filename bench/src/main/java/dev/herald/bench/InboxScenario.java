@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
  *   <li>a send to every known user (100,000) while some of them are connected: time to the HTTP
  *       reply (stored, pushes handed to the connections) and to the last online client's frame;
  *   <li>single-recipient sends at a fixed open-loop rate: HTTP latency from the scheduled time;
- *   <li>with 1,000,000 stored notifications: unread count and a filtered list page, one call at a
- *       time, client-side latency;
+ *   <li>with 1,000,000 stored notifications: unread count, a filtered list page, a keyword search
+ *       (page 3) and the statistics, one call at a time, client-side latency;
  *   <li>mark-all-read of 10,000 unread notifications of one user (after a pause of
  *       {@code --settle-ms} following the 10,000 sends that filled the inbox).
  * </ol>
@@ -276,8 +276,13 @@ final class InboxScenario extends Scenario {
         m.put("unread_count", timeGets(api, () -> BASE + "/unread-count?user_id=" + (1 + random.nextInt(users))));
         m.put("list_filtered", timeGets(api, () -> BASE + "?user_id=" + (1 + random.nextInt(users))
                 + "&is_read=false&type=info&page=1&page_size=20"));
+        // as the former NotificationStorePerfTest did: a keyword search further in, and the totals
+        m.put("list_keyword", timeGets(api, () -> BASE + "?user_id=" + (1 + random.nextInt(users))
+                + "&keyword=content%204&page=3&page_size=20"));
+        m.put("statistics", timeGets(api, () -> BASE + "/statistics?user_id=" + (1 + random.nextInt(users))));
         m.put("load_avg", Machine.loadAvg());
-        System.out.printf("  reads over %d rows: unread-count %s, list %s%n", rows, m.get("unread_count"), m.get("list_filtered"));
+        System.out.printf("  reads over %d rows: unread-count %s, list %s, keyword list %s, statistics %s%n", rows,
+                m.get("unread_count"), m.get("list_filtered"), m.get("list_keyword"), m.get("statistics"));
         return m;
     }
 

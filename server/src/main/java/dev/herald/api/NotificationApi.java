@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Router.Access;
 import dev.herald.auth.Principal;
 import dev.herald.inbox.InboxLimits;
+import dev.herald.inbox.InboxService;
 import dev.herald.inbox.NewNotification;
-import dev.herald.inbox.Notification;
 import dev.herald.inbox.NotificationFilter;
 import dev.herald.inbox.NotificationJson;
-import dev.herald.inbox.InboxService;
-import dev.herald.inbox.sql.NotificationStore;
 import dev.herald.protocol.Values;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +19,23 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
+import java.util.stream.LongStream;
 
 /**
- * The inbox API ({@code /admin/system/notifications…}, SPEC §5). A user token acts on its own
- * notifications only — another user's id answers 404 exactly like a missing one; an admin token or
- * API key may name {@code user_id} and may send and retry.
+ * The inbox API ({@code /admin/system/notifications…}, SPEC §5): validates a request against
+ * {@link InboxLimits}, calls the one {@link InboxService} use case it names and shapes the reply. A
+ * user token acts on its own notifications only — another user's id answers 404 exactly like a
+ * missing one (the service's {@code NoSuchNotificationException}, mapped by the {@link Router}); an
+ * admin token or API key may name {@code user_id} and may send and retry.
  */
 public final class NotificationApi {
     private static final String BASE = "/admin/system/notifications";
-    private static final int KEYWORD_MAX = 100;
-    private static final int IDEMPOTENCY_KEY_MAX = 128;
 
     private final InboxService service;
-    private final NotificationStore store;
     private final int maxRecipients;
 
     public NotificationApi(InboxService service, int maxRecipients) {
         this.service = Objects.requireNonNull(service);
-        this.store = service.store();
         this.maxRecipients = maxRecipients;
     }
 
@@ -61,8 +60,8 @@ public final class NotificationApi {
         long user = user(req, null);
         Map<String, String> errors = new LinkedHashMap<>();
         String keyword = req.param("keyword");
-        if (keyword != null && keyword.length() > KEYWORD_MAX) {
-            errors.put("keyword", "must be at most " + KEYWORD_MAX + " characters");
+        if (keyword != null && keyword.length() > InboxLimits.KEYWORD_MAX) {
+            errors.put("keyword", "must be at most " + InboxLimits.KEYWORD_MAX + " characters");
         } else if (Values.hasNul(keyword)) {
             errors.put("keyword", Values.NUL_RULE);
         }
@@ -74,13 +73,13 @@ public final class NotificationApi {
         if (start != null && end != null && start.isAfter(end)) {
             errors.put("start_date", "must not be after end_date");
         }
-        int page = intParam(req.param("page"), 1, 1, 1_000_000, "page", errors);
-        int pageSize = intParam(req.param("page_size"), 20, 1, 100, "page_size", errors);
+        int page = intParam(req.param("page"), 1, 1, InboxLimits.PAGE_MAX, "page", errors);
+        int pageSize = intParam(req.param("page_size"), InboxLimits.PAGE_SIZE_DEFAULT, 1, InboxLimits.PAGE_SIZE_MAX, "page_size", errors);
         if (!errors.isEmpty()) {
             throw new ApiException(422, "validation failed", errors);
         }
         var filter = new NotificationFilter(user, blankToNull(keyword), isRead, type, category, start, end, page, pageSize);
-        return service.query(() -> store.list(filter)).thenApply(p -> Reply.ok(Map.of(
+        return service.list(filter).thenApply(p -> Reply.ok(Map.of(
                 "list", p.list().stream().map(NotificationJson::of).toList(),
                 "total", p.total(), "page", p.page(), "page_size", p.pageSize())));
     }
@@ -88,22 +87,22 @@ public final class NotificationApi {
     private CompletionStage<Reply> unread(Request req) {
         long user = user(req, null);
         Map<String, String> errors = new LinkedHashMap<>();
-        int limit = intParam(req.param("limit"), 10, 1, 100, "limit", errors);
+        int limit = intParam(req.param("limit"), InboxLimits.UNREAD_DEFAULT, 1, InboxLimits.UNREAD_MAX, "limit", errors);
         if (!errors.isEmpty()) {
             throw new ApiException(422, "validation failed", errors);
         }
-        return service.query(() -> store.unread(user, limit))
+        return service.unread(user, limit)
                 .thenApply(list -> Reply.ok(Map.of("list", list.stream().map(NotificationJson::of).toList())));
     }
 
     private CompletionStage<Reply> unreadCount(Request req) {
         long user = user(req, null);
-        return service.query(() -> store.unreadCount(user)).thenApply(n -> Reply.ok(Map.of("count", n)));
+        return service.unreadCount(user).thenApply(n -> Reply.ok(Map.of("count", n)));
     }
 
     private CompletionStage<Reply> statistics(Request req) {
         long user = user(req, null);
-        return service.query(() -> store.statistics(user)).thenApply(s -> Reply.ok(Map.of(
+        return service.statistics(user).thenApply(s -> Reply.ok(Map.of(
                 "total", s.total(), "unread", s.unread(), "read", s.read(),
                 "by_type", s.byType(), "by_category", s.byCategory())));
     }
@@ -111,63 +110,53 @@ public final class NotificationApi {
     private CompletionStage<Reply> show(Request req) {
         long user = user(req, null);
         long id = pathId(req);
-        return service.query(() -> store.find(user, id))
-                .thenApply(n -> Reply.ok(NotificationJson.of(n.orElseThrow(() -> ApiException.notFound("notification")))));
+        return service.find(user, id).thenApply(n -> Reply.ok(NotificationJson.of(n)));
     }
 
     private CompletionStage<Reply> read(Request req) {
         long user = user(req, null);
         long id = pathId(req);
-        return service.change(user, () -> {
-            if (store.find(user, id).isEmpty()) {
-                throw ApiException.notFound("notification");
-            }
-            return store.markRead(user, List.of(id));
-        }).thenApply(n -> Reply.ok(Map.of("id", id, "is_read", true, "updated", n)));
+        return service.markOneRead(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "is_read", true, "updated", n)));
     }
 
     private CompletionStage<Reply> delete(Request req) {
         long user = user(req, null);
         long id = pathId(req);
-        return service.change(user, () -> {
-            int n = store.delete(user, List.of(id));
-            if (n == 0) {
-                throw ApiException.notFound("notification");
-            }
-            return n;
-        }).thenApply(n -> Reply.ok(Map.of("id", id, "deleted", n)));
+        return service.deleteOne(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "deleted", n)));
     }
 
     private CompletionStage<Reply> batchRead(Request req) {
-        return changeIds(req, "updated", store::markRead);
+        return changeIds(req, "updated", service::markRead);
     }
 
     private CompletionStage<Reply> readAll(Request req) {
-        return changeAll(req, "updated", store::markAllRead);
+        return changeAll(req, "updated", service::markAllRead);
     }
 
     private CompletionStage<Reply> batchDelete(Request req) {
-        return changeIds(req, "deleted", store::delete);
+        return changeIds(req, "deleted", service::delete);
     }
 
     private CompletionStage<Reply> clearRead(Request req) {
-        return changeAll(req, "deleted", store::clearRead);
+        return changeAll(req, "deleted", service::clearRead);
     }
 
     /** A change to the {@code ids} of the body's user; answers {@code {key: rows changed}}. */
-    private CompletionStage<Reply> changeIds(Request req, String key, BiFunction<Long, List<Long>, Integer> change) {
+    private CompletionStage<Reply> changeIds(Request req, String key,
+                                             BiFunction<Long, long[], CompletionStage<Integer>> change) {
         JsonBody b = req.json();
         long user = user(req, b);
-        List<Long> ids = ids(b);
-        return service.change(user, () -> change.apply(user, ids)).thenApply(n -> Reply.ok(Map.of(key, n)));
+        long[] ids = b.ids("ids", InboxLimits.IDS_MAX, true);
+        b.validate();
+        return change.apply(user, ids).thenApply(n -> Reply.ok(Map.of(key, n)));
     }
 
     /** A change to all the body's user's notifications; answers {@code {key: rows changed}}. */
-    private CompletionStage<Reply> changeAll(Request req, String key, LongFunction<Integer> change) {
+    private CompletionStage<Reply> changeAll(Request req, String key, LongFunction<CompletionStage<Integer>> change) {
         JsonBody b = req.json();
         long user = user(req, b);
         b.validate();
-        return service.change(user, () -> change.apply(user)).thenApply(n -> Reply.ok(Map.of(key, n)));
+        return change.apply(user).thenApply(n -> Reply.ok(Map.of(key, n)));
     }
 
     private CompletionStage<Reply> send(Request req) {
@@ -175,30 +164,30 @@ public final class NotificationApi {
         long[] users = b.ids("user_ids", maxRecipients, false);
         long recipient = b.optionalPositiveId("recipient_id");
         if (recipient > 0) {
-            users = java.util.stream.LongStream.concat(java.util.Arrays.stream(users), java.util.stream.LongStream.of(recipient))
+            users = LongStream.concat(Arrays.stream(users), LongStream.of(recipient))
                     .distinct().toArray();
         }
         String title = b.string("title", InboxLimits.TITLE_MAX, true);
         String content = b.string("content", InboxLimits.CONTENT_MAX, true);
-        if (content != null && content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > InboxLimits.CONTENT_MAX) {
+        if (content != null && content.getBytes(StandardCharsets.UTF_8).length > InboxLimits.CONTENT_MAX) {
             b.error("content", "must be at most " + InboxLimits.CONTENT_MAX + " bytes of UTF-8 (64 KiB)");
         }
-        String type = b.has("type") ? b.string("type", 50, true) : "info";
+        String type = b.has("type") ? b.string("type", InboxLimits.CODE_MAX, true) : "info";
         if (type != null && !InboxLimits.TYPES.contains(type)) {
             b.error("type", "must be one of " + String.join(", ", InboxLimits.TYPES));
         }
-        String category = b.has("category") ? b.string("category", 50, true) : "system";
+        String category = b.has("category") ? b.string("category", InboxLimits.CODE_MAX, true) : "system";
         if (category != null && !InboxLimits.CATEGORIES.contains(category)) {
             b.error("category", "must be one of " + String.join(", ", InboxLimits.CATEGORIES));
         }
-        String level = b.has("level") ? b.string("level", 20, true) : "urgent";
+        String level = b.has("level") ? b.string("level", InboxLimits.LEVEL_MAX, true) : "urgent";
         if (level != null && !InboxLimits.LEVELS.contains(level)) {
             b.error("level", "must be urgent (store and push) or normal (store only)");
         }
         JsonNode data = b.object("data");
         String actionType = b.string("action_type", InboxLimits.ACTION_TYPE_MAX, false);
         String actionData = actionData(b);
-        String key = b.string("idempotency_key", IDEMPOTENCY_KEY_MAX, false);
+        String key = b.string("idempotency_key", InboxLimits.IDEMPOTENCY_KEY_MAX, false);
         if (key != null && key.isBlank()) {
             b.error("idempotency_key", "must not be empty");
         }
@@ -253,12 +242,6 @@ public final class NotificationApi {
             throw new ApiException(422, "validation failed", Map.of("user_id", "is required when calling with an API key"));
         }
         return p.userId();
-    }
-
-    private static List<Long> ids(JsonBody b) {
-        long[] ids = b.ids("ids", InboxLimits.IDS_MAX, true);
-        b.validate();
-        return java.util.Arrays.stream(ids).boxed().toList();
     }
 
     /** The {@code {id}} of the path; anything but an id (see {@link Values#id(String)}) is a notification that does not exist. */

@@ -3,6 +3,9 @@ package dev.herald.api;
 import dev.herald.auth.Credentials;
 import dev.herald.auth.Principal;
 import dev.herald.auth.TokenException;
+import dev.herald.inbox.NoSuchNotificationException;
+import dev.herald.store.StoreBusyException;
+import dev.herald.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,7 +69,7 @@ public final class Router {
         add("DELETE", path, access, handler);
     }
 
-    /** Teaches the router to answer a failure type (e.g. a store outage) with a proper status. */
+    /** Teaches the router to answer a failure type it does not know (e.g. a broker outage) with a proper status. */
     public void mapError(Function<Throwable, ApiException> mapper) {
         errorMappers.add(mapper);
     }
@@ -182,6 +185,10 @@ public final class Router {
         if (cause instanceof ApiException e) {
             return Reply.error(e);
         }
+        ApiException lower = lowerLayer(cause);
+        if (lower != null) {
+            return Reply.error(lower);
+        }
         for (Function<Throwable, ApiException> mapper : errorMappers) {
             ApiException mapped = mapper.apply(cause);
             if (mapped != null) {
@@ -190,5 +197,21 @@ public final class Router {
         }
         log.error("API handler failed", cause);
         return Reply.error(new ApiException(500, "internal error"));
+    }
+
+    /** The status of a lower layer's failure (store, inbox), or null for one this list does not know. */
+    private static ApiException lowerLayer(Throwable t) {
+        if (t instanceof StoreBusyException) {
+            return ApiException.unavailable("the server is busy; try again shortly");
+        }
+        if (t instanceof StoreUnavailableException e) {
+            return ApiException.unavailable(e.maybeCommitted()
+                    ? "the database connection broke while committing; the change may have been kept: retry with the same idempotency key"
+                    : "the database is unavailable; nothing was changed, try again");
+        }
+        if (t instanceof NoSuchNotificationException) {
+            return ApiException.notFound("notification");
+        }
+        return null;
     }
 }

@@ -1,28 +1,31 @@
 package dev.herald.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.inbox.Backlog;
 import dev.herald.inbox.InboxLimits;
 import dev.herald.inbox.InboxService;
 import dev.herald.inbox.Notification;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.gateway.Connection;
-import dev.herald.gateway.ConnectionListener;
-import dev.herald.gateway.FrameDispatcher;
+import dev.herald.inbox.NotificationJson;
 import dev.herald.protocol.ErrorCode;
-import dev.herald.protocol.OutboundFrames;
 import dev.herald.protocol.InboundFrame;
+import dev.herald.protocol.OutboundFrames;
 import dev.herald.protocol.ProtocolException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The inbox over WebSocket: {@code sync}, {@code ack} and {@code read} frames, and the push of a
  * user's undelivered notifications (oldest first, all of them, paced by the connection's
- * outbound buffer) plus their unread count when a connection opens. A connection runs one backlog
- * push at a time ({@link PacedPush}): a {@code sync} while one runs is answered at once with
+ * outbound buffer) plus their unread count when a connection opens. Each frame calls one
+ * {@link InboxService} use case, the same the HTTP API calls. The paging is here (read a page,
+ * encode it up to {@code gateway.backlog-push-bytes}, write it, read the next, then the count or
+ * the reply); the paced writing is {@link PacedPush}'s. A connection runs one backlog push at a
+ * time: a {@code sync} while one runs is answered at once with
  * {@code ack {type: "sync", synced: 0, in_progress: true}}, since the running push brings the same
  * notifications. Database work runs on the SQL workers; replies go back through the connection.
  */
@@ -56,7 +59,7 @@ public final class InboxHandlers implements ConnectionListener {
                 push.end();
                 return;
             }
-            pushBacklog(c, push, page, InboxService.SYNC_LIMIT);
+            pushBacklog(c, push, page, InboxLimits.SYNC_LIMIT);
         });
     }
 
@@ -67,12 +70,12 @@ public final class InboxHandlers implements ConnectionListener {
      */
     private void pushBacklog(Connection c, PacedPush push, Backlog page, int limit) {
         List<Notification> notifications = page.notifications();
-        PacedPush.Batch batch = PacedPush.encode(notifications, pushBytes);
+        Batch batch = encode(notifications, pushBytes);
         boolean cut = batch.count() < notifications.size();
         boolean more = cut || notifications.size() == limit;
         long last = batch.count() == 0 ? 0 : notifications.get(batch.count() - 1).id();
         long unread = page.unreadCount();
-        int nextLimit = cut ? batch.count() : Math.min(InboxService.SYNC_LIMIT, limit * 2);
+        int nextLimit = cut ? batch.count() : Math.min(InboxLimits.SYNC_LIMIT, limit * 2);
         // the step below holds only these numbers, not the page: the push holds its frames alone
         push.write(batch.frames(), () -> {
             if (!more) {
@@ -93,7 +96,7 @@ public final class InboxHandlers implements ConnectionListener {
 
     /**
      * One page of the undelivered notifications after {@code since_id} — at most
-     * {@link InboxService#SYNC_LIMIT} and at most the byte cap (at least one) — then the ack
+     * {@value InboxLimits#SYNC_LIMIT} and at most the byte cap (at least one) — then the ack
      * with how many were pushed and the unread count.
      */
     private void sync(Connection c, InboundFrame f) throws ProtocolException {
@@ -109,7 +112,7 @@ public final class InboxHandlers implements ConnectionListener {
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");
                 return;
             }
-            PacedPush.Batch batch = PacedPush.encode(u.notifications(), pushBytes);
+            Batch batch = encode(u.notifications(), pushBytes);
             int synced = batch.count();
             long unread = u.unreadCount();
             push.write(batch.frames(), () -> {
@@ -130,18 +133,17 @@ public final class InboxHandlers implements ConnectionListener {
         });
     }
 
+    /** {@code read {ids}} is the HTTP API's batch-read, {@code read {all: true}} its read-all. */
     private void read(Connection c, InboundFrame f) throws ProtocolException {
         long user = c.userId();
         JsonNode all = f.data().get("all");
-        var store = service.store();
-        java.util.concurrent.CompletionStage<Integer> change;
+        CompletionStage<Integer> change;
         if (all != null && all.isBoolean() && all.asBoolean()) {
-            change = service.change(user, () -> store.markAllRead(user));
+            change = service.markAllRead(user);
         } else if (all != null && !all.isBoolean()) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD, "all must be true or false");
         } else {
-            long[] ids = f.requireIdArray("ids", InboxLimits.IDS_MAX);
-            change = service.change(user, () -> store.markRead(user, InboxService.boxed(ids)));
+            change = service.markRead(user, f.requireIdArray("ids", InboxLimits.IDS_MAX));
         }
         change.whenComplete((n, err) -> {
             if (err != null) {
@@ -150,5 +152,29 @@ public final class InboxHandlers implements ConnectionListener {
             }
             c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "read", "updated", n)));
         });
+    }
+
+    /** Frames encoded from the first {@code count} notifications of a page. */
+    private record Batch(List<byte[]> frames, int count) {}
+
+    /**
+     * Encodes the page's notifications, oldest first, as {@code notification} frames until their
+     * size reaches {@code capBytes} (always at least one): what one write of a backlog push holds.
+     */
+    private static Batch encode(List<Notification> page, int capBytes) {
+        List<byte[]> out = new ArrayList<>(Math.min(page.size(), 64));
+        long bytes = 0;
+        for (Notification n : page) {
+            if (!out.isEmpty() && bytes >= capBytes) {
+                break;
+            }
+            byte[] frame = OutboundFrames.push("notification", NotificationJson.of(n));
+            if (!out.isEmpty() && bytes + frame.length > capBytes) {
+                break;
+            }
+            out.add(frame);
+            bytes += frame.length;
+        }
+        return new Batch(out, out.size());
     }
 }

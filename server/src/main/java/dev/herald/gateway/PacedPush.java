@@ -1,33 +1,27 @@
 package dev.herald.gateway;
 
-import dev.herald.inbox.Notification;
-import dev.herald.inbox.NotificationJson;
 import static java.util.Objects.requireNonNull;
 
-import dev.herald.gateway.Connection;
-import dev.herald.gateway.WebSocketFraming;
-import dev.herald.protocol.OutboundFrames;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a user's backlog (the push on connect, a {@code sync}) to one connection no faster than
- * the client reads it, a batch of encoded frames at a time, running a step after each batch (the
- * next page, the {@code unread_count} push, the {@code sync} reply).
+ * Writes encoded frames to one connection no faster than the client reads them, a batch at a
+ * time, running a step after each batch (whoever pushes decides what comes next: another batch,
+ * a reply). It knows nothing of what the frames hold; the inbox's backlog push ({@link
+ * InboxHandlers}) is its user.
  *
- * <p>Bounds: a connection runs one push at a time ({@link #claim}; a second {@code sync} is
- * answered without starting another). A push holds at most {@code gateway.backlog-push-bytes} of
- * encoded frames ({@link #encode}: the rest of a page is read again from the database when these
- * have been written), plus at most half of the connection's outbound limit in its socket buffer:
- * frames are written only while the channel is writable (below the high water mark, half of
+ * <p>Bounds: a connection runs one paced push at a time ({@link #claim}: a second one is refused,
+ * and the caller answers without starting another). The caller keeps each batch bounded in bytes;
+ * beyond it at most half of the connection's outbound limit sits in its socket buffer: frames are
+ * written only while the channel is writable (below the high water mark, half of
  * {@code gateway.max-outbound-bytes}), and once it is not, the push waits for
  * {@code channelWritabilityChanged} (below the low water mark, a quarter) — no polling. The rest
  * of the outbound limit stays free for live pushes written meanwhile. A push that waits longer than
  * {@code gateway.backlog-drain-timeout} for the client to read gets the connection closed (1008
- * {@code backlog not drained}, by the loop's sweep). Everything but {@link #encode} runs on the
- * connection's event loop; the push stops when the connection closes.
+ * {@code backlog not drained}, by the loop's sweep). Everything runs on the connection's event
+ * loop ({@link #write} and {@link #end} hop onto it); the push stops when the connection closes.
  */
 final class PacedPush implements Connection.Paced {
     private final Connection connection;
@@ -39,30 +33,6 @@ final class PacedPush implements Connection.Paced {
     private PacedPush(Connection connection) {
         this.connection = connection;
         this.channel = connection.channel();
-    }
-
-    /** Frames encoded from the first {@code count} notifications of a page. */
-    record Batch(List<byte[]> frames, int count) {}
-
-    /**
-     * Encodes the page's notifications, oldest first, as {@code notification} frames until their
-     * size reaches {@code capBytes} (always at least one). Runs on any thread.
-     */
-    static Batch encode(List<Notification> page, int capBytes) {
-        List<byte[]> out = new ArrayList<>(Math.min(page.size(), 64));
-        long bytes = 0;
-        for (Notification n : page) {
-            if (!out.isEmpty() && bytes >= capBytes) {
-                break;
-            }
-            byte[] frame = OutboundFrames.push("notification", NotificationJson.of(n));
-            if (!out.isEmpty() && bytes + frame.length > capBytes) {
-                break;
-            }
-            out.add(frame);
-            bytes += frame.length;
-        }
-        return new Batch(out, out.size());
     }
 
     /**

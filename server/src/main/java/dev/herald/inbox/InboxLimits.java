@@ -2,7 +2,12 @@ package dev.herald.inbox;
 
 import java.util.List;
 
-/** The closed vocabularies of the inbox (SPEC §5): notification types, categories and levels. */
+/**
+ * The inbox's rules in one place (SPEC §5): its closed vocabularies (notification types,
+ * categories, levels) and every size a caller can run into. The HTTP API and the WebSocket
+ * handlers validate against these, {@link NewNotification} checks them again, and the SQL reads
+ * them; no other class keeps its own copy.
+ */
 public final class InboxLimits {
     public static final List<String> TYPES = List.of("info", "success", "warning", "error", "task", "system");
     public static final List<String> CATEGORIES = List.of("system", "task", "message", "reminder", "announcement");
@@ -13,10 +18,34 @@ public final class InboxLimits {
     /** A chat kept for an offline user is a {@code message} notification with this {@code action_type}. */
     public static final String CHAT_CATEGORY = "message";
     public static final String CHAT_ACTION = "chat";
+
+    /** Characters of a title (not blank). */
     public static final int TITLE_MAX = 255;
+    /** Bytes of UTF-8 of a content; characters of an {@code action_data}. */
     public static final int CONTENT_MAX = 64 * 1024;
-    public static final int ACTION_TYPE_MAX = 50;
+    /** Characters of a {@code type} or {@code category} as stored (the lists above are shorter). */
+    public static final int CODE_MAX = 50;
+    /** Characters of an {@code action_type}. */
+    public static final int ACTION_TYPE_MAX = CODE_MAX;
+    /** Characters of a {@code level} read before it is checked against {@link #LEVELS}. */
+    public static final int LEVEL_MAX = 20;
+    /** Characters of an idempotency key (1 to this many): the API refuses longer, the store too. */
+    public static final int IDEMPOTENCY_KEY_MAX = 128;
+    /** Ids in one batch (read, delete, ack). */
     public static final int IDS_MAX = 1000;
+    /** Ids a send answers with (the first this many; {@code count} says how many were stored). */
+    public static final int SEND_IDS_SHOWN = 1000;
+    /** Characters of a list's {@code keyword}. */
+    public static final int KEYWORD_MAX = 100;
+    /** List paging: {@code page} 1 to this, {@code page_size} 1 to {@link #PAGE_SIZE_MAX}. */
+    public static final int PAGE_MAX = 1_000_000;
+    public static final int PAGE_SIZE_DEFAULT = 20;
+    public static final int PAGE_SIZE_MAX = 100;
+    /** {@code GET …/unread}: {@code limit} default and maximum. */
+    public static final int UNREAD_DEFAULT = 10;
+    public static final int UNREAD_MAX = 100;
+    /** Undelivered notifications in one page of the backlog (the push on connect, a {@code sync}). */
+    public static final int SYNC_LIMIT = 500;
 
     private InboxLimits() {}
 }

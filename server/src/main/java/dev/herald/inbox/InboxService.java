@@ -1,20 +1,15 @@
 package dev.herald.inbox;
 
-import dev.herald.inbox.sql.GroupCommit;
-import dev.herald.inbox.sql.NotificationStore;
-import dev.herald.store.SqlWorkers;
 import dev.herald.broker.Broker;
-import dev.herald.broker.Message;
 import dev.herald.broker.Presence;
-import dev.herald.broker.Topic;
 import dev.herald.config.Settings;
-import dev.herald.inbox.OfflineChat;
+import dev.herald.inbox.sql.NotificationStore;
 import dev.herald.metrics.HeraldMetrics;
-import dev.herald.protocol.OutboundFrames;
+import dev.herald.protocol.Json;
+import dev.herald.store.SqlWorkers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,19 +19,24 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbox's behaviour: a notification is stored first (a many-recipient send in one transaction),
- * then pushed to the recipients' live connections; it counts as delivered only when a client acks
- * it. Every change to a user's unread count is pushed as {@code unread_count} to all of that user's
- * connections. A push failure never fails a send: what was stored will be delivered by the next
- * connect, {@code sync} or retry run.
+ * The inbox's use cases, one method each, called alike by the HTTP API and the WebSocket
+ * handlers so that one rule answers both. A notification is stored first (a many-recipient send
+ * in one transaction), then pushed to the recipients' live connections; it counts as delivered
+ * only when a client acks it. Every change to a user's unread count is pushed as
+ * {@code unread_count} to all of that user's connections. A push failure never fails a send or a
+ * change: what was stored will be delivered by the next connect, {@code sync} or retry run.
+ *
+ * <p>Every method returns at once; its SQL runs on the {@link SqlWorkers}. Failures complete the
+ * stage: {@link NoSuchNotificationException} for an id that is not the user's, the store's
+ * exceptions ({@code StoreBusyException}, {@code StoreUnavailableException}, …) for the database.
  */
 public final class InboxService {
     private static final Logger log = LoggerFactory.getLogger(InboxService.class);
-    public static final int SYNC_LIMIT = 500;
     private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
     /** Users whose known_users upsert a node remembers; 100,000 entries ≈ 10 MB of heap. */
     static final int KNOWN_USER_CACHE = 100_000;
@@ -44,47 +44,40 @@ public final class InboxService {
     static final Duration KNOWN_USER_REFRESH = Duration.ofHours(1);
     /** Sends to at most this many recipients add them to that cache (bigger ones would flush it). */
     static final int REMEMBER_RECIPIENTS = 1_000;
-    /** Sends to at most this many recipients share transactions ({@link GroupCommit}). */
+    /** Sends to at most this many recipients share transactions ({@link NotificationStore#groupCommit}). */
     static final int GROUP_RECIPIENTS = 100;
-    /**
-     * Up to this many recipients a send publishes to each of them and learns from the publication
-     * who is online (one broker command each); a bigger send asks presence first, so that offline
-     * recipients cost no encoding and no publication.
-     */
-    static final int PUBLISH_TO_EACH = 64;
     /** Senders whose offline-chat quota a node tracks; 100,000 entries ≈ 8 MB of heap. */
     static final int CHAT_SENDERS = 100_000;
 
     private final NotificationStore store;
     private final SqlWorkers sql;
-    private final Broker broker;
     private final Presence presence;
     private final HeraldMetrics metrics;
     private final int maxRetries;
     private final int chatsPerRecipient;
     private final SenderQuota chatSenders;
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
-    private final GroupCommit groups;
+    private final NotificationStore.SendQueue groups;
+    private final LivePush live;
 
     public InboxService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
                                HeraldMetrics metrics, Settings.Notifications settings) {
         this.store = Objects.requireNonNull(store);
         this.sql = Objects.requireNonNull(sql);
-        this.broker = Objects.requireNonNull(broker);
         this.presence = Objects.requireNonNull(presence);
         this.metrics = Objects.requireNonNull(metrics);
         this.maxRetries = settings.maxRetries();
         this.chatsPerRecipient = settings.offlineChatsPerRecipient();
         this.chatSenders = new SenderQuota(settings.offlineChatsPerSenderHour(), Duration.ofHours(1), CHAT_SENDERS,
                 System::nanoTime);
-        this.groups = new GroupCommit(store, sql);
+        this.groups = store.groupCommit(sql);
+        this.live = new LivePush(store, sql, broker, presence);
     }
 
-    public NotificationStore store() {
-        return store;
-    }
-
-    /** What a send did: how many were stored, their ids (up to 1000), and whether it was a replay. */
+    /**
+     * What a send did: how many were stored, their ids (the first {@value InboxLimits#SEND_IDS_SHOWN}),
+     * whether it was a replay, and which users it reached live.
+     */
     public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {}
 
     /**
@@ -95,14 +88,14 @@ public final class InboxService {
         boolean push = n.pushed();
         return insert(userIds, n, idempotencyKey).thenCompose(inserted -> {
             metrics.push("notification");
-            List<Long> ids = inserted.notifications().stream().limit(1000).map(Notification::id).toList();
+            List<Long> ids = inserted.notifications().stream().limit(InboxLimits.SEND_IDS_SHOWN).map(Notification::id).toList();
             if (inserted.replayed()) {
                 return CompletableFuture.completedFuture(
                         new SendResult(inserted.notifications().size(), ids, true, List.of()));
             }
             // level normal (store only) pushes no notification, but the badges still move
-            CompletionStage<List<Long>> delivery = push ? pushNew(inserted.notifications())
-                    : pushCountsOnly(inserted.notifications());
+            CompletionStage<List<Long>> delivery = push ? live.newlyStored(inserted.notifications())
+                    : live.countsOnly(inserted.notifications());
             return delivery.handle((pushed, err) -> {
                 if (err != null) {
                     log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
@@ -114,7 +107,7 @@ public final class InboxService {
     }
 
     /**
-     * Stores a send: up to {@value #GROUP_RECIPIENTS} recipients through {@link GroupCommit}
+     * Stores a send: up to {@value #GROUP_RECIPIENTS} recipients through the group commit
      * (together with the small sends that arrive meanwhile, in one transaction), bigger ones and
      * sends to everyone in their own transaction.
      */
@@ -150,75 +143,77 @@ public final class InboxService {
         return inserted;
     }
 
-    /** Pushes freshly stored notifications to whoever is online, then their new unread counts. */
-    private CompletionStage<List<Long>> pushNew(List<Notification> stored) {
-        CompletionStage<List<Notification>> targets;
-        if (stored.size() <= PUBLISH_TO_EACH) {
-            targets = CompletableFuture.completedFuture(stored); // the publications say who is online
-        } else {
-            long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
-            targets = presence.onlineAmong(users)
-                    .thenApply(online -> stored.stream().filter(n -> online.contains(n.userId())).toList());
-        }
-        return targets.thenCompose(this::publishAll)
-                .thenCompose(pushedTo -> pushUnreadCounts(pushedTo).thenApply(v -> pushedTo));
+    // ---------------------------------------------------------------- reading
+
+    /** One page of {@code filter.userId()}'s notifications, newest first, with the total. */
+    public CompletionStage<Page<Notification>> list(NotificationFilter filter) {
+        return sql.submit(() -> store.list(filter));
     }
 
-    /** Publishes each notification; completes with the users they reached, ascending. */
-    private CompletableFuture<List<Long>> publishAll(List<Notification> notifications) {
-        List<CompletableFuture<Boolean>> pushes = notifications.stream().map(this::publishNotification).toList();
-        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Set<Long> reached = new HashSet<>();
-            for (int i = 0; i < pushes.size(); i++) {
-                if (pushes.get(i).join()) {
-                    reached.add(notifications.get(i).userId());
-                }
+    /** The user's unread notifications, newest first, at most {@code limit}. */
+    public CompletionStage<List<Notification>> unread(long userId, int limit) {
+        return sql.submit(() -> store.unread(userId, limit));
+    }
+
+    public CompletionStage<Long> unreadCount(long userId) {
+        return sql.submit(() -> store.unreadCount(userId));
+    }
+
+    public CompletionStage<Statistics> statistics(long userId) {
+        return sql.submit(() -> store.statistics(userId));
+    }
+
+    /** The user's notification {@code id}; fails with {@link NoSuchNotificationException} if it is not theirs. */
+    public CompletionStage<Notification> find(long userId, long id) {
+        return sql.submit(() -> store.find(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    // ---------------------------------------------------------------- changing
+
+    /** Marks the user's unread notifications among {@code ids} read; completes with how many changed. */
+    public CompletionStage<Integer> markRead(long userId, long[] ids) {
+        return change(userId, () -> store.markRead(userId, boxed(ids)));
+    }
+
+    /**
+     * Marks one notification read; completes with 1, or 0 when it was read already, and fails with
+     * {@link NoSuchNotificationException} if it is not the user's.
+     */
+    public CompletionStage<Integer> markOneRead(long userId, long id) {
+        return change(userId, () -> store.markRead(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    public CompletionStage<Integer> markAllRead(long userId) {
+        return change(userId, () -> store.markAllRead(userId));
+    }
+
+    /** Soft-deletes the user's notifications among {@code ids}; completes with how many. */
+    public CompletionStage<Integer> delete(long userId, long[] ids) {
+        return change(userId, () -> store.delete(userId, boxed(ids)));
+    }
+
+    /** Soft-deletes one notification (completes with 1); fails with {@link NoSuchNotificationException} if it is not the user's. */
+    public CompletionStage<Integer> deleteOne(long userId, long id) {
+        return change(userId, () -> {
+            if (!store.delete(userId, id)) {
+                throw new NoSuchNotificationException(id);
             }
-            return reached.stream().sorted().toList();
+            return 1;
         });
     }
 
-    /** For store-only sends: the new unread counts of the online recipients, no notification. */
-    private CompletionStage<List<Long>> pushCountsOnly(List<Notification> stored) {
-        long[] users = stored.stream().mapToLong(Notification::userId).distinct().toArray();
-        if (users.length == 0) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        return presence.onlineAmong(users).thenCompose(online -> {
-            List<Long> targets = online.stream().sorted().toList();
-            return pushUnreadCounts(targets).thenApply(v -> targets);
-        });
-    }
-
-    /** Completes with whether the notification reached a connection of its user. */
-    private CompletableFuture<Boolean> publishNotification(Notification n) {
-        byte[] frame = OutboundFrames.push("notification", NotificationJson.of(n));
-        return broker.publish(new Topic.User(n.userId()), new Message.Push("notification", frame)).toCompletableFuture();
-    }
-
-    /** Pushes {@code unread_count} to every connection of each user (only online users matter). */
-    public CompletionStage<Void> pushUnreadCounts(Collection<Long> userIds) {
-        if (userIds.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return sql.submit(() -> store.unreadCounts(userIds)).thenCompose(counts -> {
-            List<CompletableFuture<Boolean>> pushes = new ArrayList<>();
-            for (Long user : userIds) {
-                long count = counts.getOrDefault(user, 0L);
-                byte[] frame = OutboundFrames.push("unread_count", Map.of("count", count));
-                pushes.add(broker.publish(new Topic.User(user), new Message.Push("unread_count", frame)).toCompletableFuture());
-            }
-            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new));
-        });
+    /** Soft-deletes all the user's read notifications; completes with how many. */
+    public CompletionStage<Integer> clearRead(long userId) {
+        return change(userId, () -> store.clearRead(userId));
     }
 
     /** Runs a change for {@code userId}; when it changed rows, pushes the user's new unread count. */
-    public <T extends Number> CompletionStage<T> change(long userId, java.util.function.Supplier<T> work) {
+    private CompletionStage<Integer> change(long userId, Supplier<Integer> work) {
         return sql.submit(work).thenCompose(changed -> {
-            if (changed.longValue() == 0) {
+            if (changed == 0) {
                 return CompletableFuture.completedFuture(changed);
             }
-            return pushUnreadCounts(List.of(userId)).handle((v, err) -> {
+            return live.unreadCounts(List.of(userId)).handle((v, err) -> {
                 if (err != null) {
                     log.warn("unread_count push failed user={}: {}", userId, err.toString());
                 }
@@ -227,20 +222,17 @@ public final class InboxService {
         });
     }
 
-    /** Runs a read-only query on the SQL workers. */
-    public <T> CompletionStage<T> query(java.util.function.Supplier<T> work) {
-        return sql.submit(work);
-    }
+    // ---------------------------------------------------------------- delivery
 
     /**
-     * One page (at most {@value #SYNC_LIMIT}) of the user's undelivered notifications after
+     * One page (at most {@value InboxLimits#SYNC_LIMIT}) of the user's undelivered notifications after
      * {@code sinceId}, oldest first, with the unread count: one query.
      */
     public CompletionStage<Backlog> backlog(long userId, long sinceId) {
-        return backlog(userId, sinceId, SYNC_LIMIT);
+        return backlog(userId, sinceId, InboxLimits.SYNC_LIMIT);
     }
 
-    /** {@link #backlog(long, long)} with a smaller page ({@code limit} ≤ {@value #SYNC_LIMIT}). */
+    /** {@link #backlog(long, long)} with a smaller page ({@code limit} ≤ {@value InboxLimits#SYNC_LIMIT}). */
     public CompletionStage<Backlog> backlog(long userId, long sinceId, int limit) {
         return sql.submit(() -> store.backlog(userId, sinceId, limit));
     }
@@ -256,7 +248,7 @@ public final class InboxService {
                 store.touchKnownUser(userId);
                 knownUsers.remember(userId);
             }
-            return store.backlog(userId, 0, SYNC_LIMIT);
+            return store.backlog(userId, 0, InboxLimits.SYNC_LIMIT);
         });
     }
 
@@ -264,6 +256,8 @@ public final class InboxService {
     public CompletionStage<Integer> acknowledge(long userId, long[] ids) {
         return sql.submit(() -> store.markDelivered(userId, boxed(ids)));
     }
+
+    // ---------------------------------------------------------------- jobs
 
     /**
      * The retry job: re-pushes unacked notifications of online users, counting each push in
@@ -285,7 +279,7 @@ public final class InboxService {
                 return sql.submit(() -> store.incrementRetry(due.stream().map(Notification::id).toList(), maxRetries))
                         .thenApply(counted -> {
                             Set<Long> claimed = new HashSet<>(counted);
-                            due.stream().filter(n -> claimed.contains(n.id())).forEach(this::publishNotification);
+                            due.stream().filter(n -> claimed.contains(n.id())).forEach(live::notification);
                             return claimed.size();
                         });
             });
@@ -301,6 +295,8 @@ public final class InboxService {
             return removed;
         });
     }
+
+    // ---------------------------------------------------------------- chat
 
     /**
      * Chat to an offline user, kept as a {@code message} notification with {@code action_type}
@@ -340,10 +336,10 @@ public final class InboxService {
         data.put("from_user_id", from);
         data.put("to_user_id", to);
         return new NewNotification("Message from user " + from, content, "info", InboxLimits.CHAT_CATEGORY,
-                dev.herald.protocol.Json.MAPPER.valueToTree(data), InboxLimits.CHAT_ACTION, null);
+                Json.MAPPER.valueToTree(data), InboxLimits.CHAT_ACTION, null);
     }
 
-    public static List<Long> boxed(long[] ids) {
+    private static List<Long> boxed(long[] ids) {
         List<Long> out = new ArrayList<>(ids.length);
         for (long id : ids) {
             out.add(id);

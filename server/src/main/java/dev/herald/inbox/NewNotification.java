@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * (lengths, presence); the API validates the allowed {@code type} and {@code category} values
  * and the content limit before it gets here.
  *
- * @param title 1–255 characters, not blank
+ * @param title 1–{@value InboxLimits#TITLE_MAX} characters, not blank
  * @param content the body, may be empty, never null
- * @param type e.g. {@code info}, 1–50 characters
- * @param category e.g. {@code system}, 1–50 characters
+ * @param type e.g. {@code info}, 1–{@value InboxLimits#CODE_MAX} characters
+ * @param category e.g. {@code system}, 1–{@value InboxLimits#CODE_MAX} characters
  * @param data extra JSON, or null for none (a JSON {@code null} literal is stored as none)
- * @param actionType at most 50 characters, or null
+ * @param actionType at most {@value InboxLimits#ACTION_TYPE_MAX} characters, or null
  * @param actionData free text for the action (often a URL or JSON), or null
  * @param level {@code urgent} (store and push) or {@code normal} (store only, never pushed)
  */
@@ -28,16 +28,13 @@ public record NewNotification(
         String actionData,
         String level) {
 
-    public static final int MAX_TITLE = 255;
-    public static final int MAX_CODE = 50;
-
     public NewNotification {
         requireNonNull(title, "title");
         requireNonNull(content, "content");
         requireNonNull(type, "type");
         requireNonNull(category, "category");
-        if (title.isBlank() || title.length() > MAX_TITLE) {
-            throw new IllegalArgumentException("title must be 1-" + MAX_TITLE + " characters and not blank");
+        if (title.isBlank() || title.length() > InboxLimits.TITLE_MAX) {
+            throw new IllegalArgumentException("title must be 1-" + InboxLimits.TITLE_MAX + " characters and not blank");
         }
         checkCode("type", type, false);
         checkCode("category", category, false);
@@ -79,8 +76,8 @@ public record NewNotification(
             }
             return;
         }
-        if (value.isEmpty() || value.length() > MAX_CODE) {
-            throw new IllegalArgumentException(field + " must be 1-" + MAX_CODE + " characters");
+        if (value.isEmpty() || value.length() > InboxLimits.CODE_MAX) {
+            throw new IllegalArgumentException(field + " must be 1-" + InboxLimits.CODE_MAX + " characters");
         }
     }
 }

@@ -18,7 +18,7 @@ import java.time.LocalDate;
  * @param startDate first UTC day included, or null
  * @param endDate last UTC day included, or null; not before {@code startDate}
  * @param page 1-based page number
- * @param pageSize rows per page, 1 to {@link #MAX_PAGE_SIZE}
+ * @param pageSize rows per page, 1 to {@value InboxLimits#PAGE_SIZE_MAX}
  */
 public record NotificationFilter(
         long userId,
@@ -31,8 +31,6 @@ public record NotificationFilter(
         int page,
         int pageSize) {
 
-    public static final int DEFAULT_PAGE_SIZE = 20;
-    public static final int MAX_PAGE_SIZE = 1_000;
 
     public NotificationFilter {
         if (userId <= 0) {
@@ -47,14 +45,14 @@ public record NotificationFilter(
         if (page < 1) {
             throw new IllegalArgumentException("page must be at least 1: " + page);
         }
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new IllegalArgumentException("pageSize must be 1-" + MAX_PAGE_SIZE + ": " + pageSize);
+        if (pageSize < 1 || pageSize > InboxLimits.PAGE_SIZE_MAX) {
+            throw new IllegalArgumentException("pageSize must be 1-" + InboxLimits.PAGE_SIZE_MAX + ": " + pageSize);
         }
     }
 
-    /** Everything of {@code userId}, first page of {@link #DEFAULT_PAGE_SIZE}. */
+    /** Everything of {@code userId}, first page of {@value InboxLimits#PAGE_SIZE_DEFAULT}. */
     public static NotificationFilter forUser(long userId) {
-        return new NotificationFilter(userId, null, null, null, null, null, null, 1, DEFAULT_PAGE_SIZE);
+        return new NotificationFilter(userId, null, null, null, null, null, null, 1, InboxLimits.PAGE_SIZE_DEFAULT);
     }
 
     public NotificationFilter withKeyword(String value) {

@@ -1,6 +1,5 @@
 package dev.herald.store;
 
-import dev.herald.api.ApiException;
 import dev.herald.metrics.HeraldMetrics;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -14,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The bounded pool that runs SQL, sized to the connection pool, so blocking JDBC never runs on an
- * event loop. When its queue is full new work is refused at once with 503 instead of piling up.
+ * event loop. When its queue is full new work is refused at once
+ * ({@link StoreBusyException}, which the HTTP layer answers with 503) instead of piling up.
  */
 public final class SqlWorkers implements AutoCloseable, Executor {
     private static final int QUEUE = 10_000;
@@ -45,7 +45,7 @@ public final class SqlWorkers implements AutoCloseable, Executor {
                 }
             }, pool);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(ApiException.unavailable("the server is busy; try again shortly"));
+            return CompletableFuture.failedFuture(new StoreBusyException());
         }
     }
 

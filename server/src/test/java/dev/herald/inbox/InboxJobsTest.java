@@ -15,6 +15,7 @@ import dev.herald.store.Database;
 import dev.herald.store.Dialect;
 import dev.herald.store.TestDatabase;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +47,7 @@ class InboxJobsTest {
         testDb = TestDatabase.create(Dialect.H2);
         db = Database.open(testDb.config());
         db.migrate();
-        sql = new SqlWorkers(2, new dev.herald.metrics.HeraldMetrics());
+        sql = new SqlWorkers(2, new HeraldMetrics());
         LocalBroker broker = new LocalBroker(10, Duration.ofMinutes(1));
         broker.start((Topic topic, Message message) -> published.add(topic));
         presence = new LocalPresence();
@@ -74,7 +75,15 @@ class InboxJobsTest {
     }
 
     private long retryCount(long id) {
-        return store.find(id).orElseThrow().retryCount();
+        return db.withConnection("read retry count", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT retry_count FROM system_notifications WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).as("notification %d exists", id).isTrue();
+                    return rs.getLong(1);
+                }
+            }
+        });
     }
 
     private void backdate(String sqlText, Instant when, Object key) {
@@ -89,7 +98,7 @@ class InboxJobsTest {
 
     @Test
     void retryJob_whenTheGateSaysNo_doesNothing() {
-        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
         presence.userOnline(7);
         try (InboxJobs jobs = jobs(false)) {
             jobs.retry();
@@ -101,8 +110,8 @@ class InboxJobsTest {
 
     @Test
     void retryJob_whenTheGateSaysYes_rePushesToOnlineUsersOnly() {
-        long online = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
-        long offline = store.insertForUsers(List.of(8L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        long online = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
+        long offline = store.insertForUsers(List.of(8L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
         presence.userOnline(7);
         try (InboxJobs jobs = jobs(true)) {
             jobs.retry();
@@ -114,7 +123,7 @@ class InboxJobsTest {
 
     @Test
     void retryUnsent_overlappingRuns_pushTheLastRetryOnce() {
-        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
         store.incrementRetry(List.of(id), 3);
         store.incrementRetry(List.of(id), 3);
         presence.userOnline(7);
@@ -135,7 +144,7 @@ class InboxJobsTest {
         assertThat(store.knownUserIds()).containsExactly(9L);
 
         db.withConnection(c -> c.createStatement().executeUpdate("DELETE FROM known_users"));
-        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
         Backlog again = service.connected(9).toCompletableFuture().join();
         assertThat(again.notifications()).isEmpty();
         assertThat(store.knownUserIds()).as("9 was not written again").containsExactly(7L);
@@ -163,40 +172,40 @@ class InboxJobsTest {
     @Test
     void cleanupJob_removesOldReadNotificationsAndExpiredIdempotencyKeys() {
         NewNotification n = NewNotification.of("t", "c", "info", "system");
-        long oldRead = store.insertForUsers(List.of(7L), n).get(0).id();
-        long oldUnread = store.insertForUsers(List.of(7L), n).get(0).id();
-        long newRead = store.insertForUsers(List.of(7L), n).get(0).id();
+        long oldRead = store.insertForUsers(List.of(7L), n, user -> false).get(0).id();
+        long oldUnread = store.insertForUsers(List.of(7L), n, user -> false).get(0).id();
+        long newRead = store.insertForUsers(List.of(7L), n, user -> false).get(0).id();
         store.markRead(7, List.of(oldRead, newRead));
         Instant old = Instant.now().minus(Duration.ofDays(31));
         backdate("UPDATE system_notifications SET created_at = ? WHERE id = ?", old, oldRead);
         backdate("UPDATE system_notifications SET created_at = ? WHERE id = ?", old, oldUnread);
-        store.insertIdempotent("day-old", List.of(9L), n);
-        store.insertIdempotent("fresh", List.of(9L), n);
+        store.insertIdempotent("day-old", List.of(9L), n, user -> false);
+        store.insertIdempotent("fresh", List.of(9L), n, user -> false);
         backdate("UPDATE idempotency_keys SET created_at = ? WHERE idempotency_key = ?",
                 Instant.now().minus(Duration.ofHours(25)), "day-old");
 
         try (InboxJobs jobs = jobs(true)) {
             jobs.cleanup();
-            await("the cleanup", Duration.ofSeconds(10), () -> store.find(oldRead).isEmpty());
+            await("the cleanup", Duration.ofSeconds(10), () -> store.find(7, oldRead).isEmpty());
         }
         assertThat(asked).containsExactly("notifications.cleanup");
-        assertThat(store.find(oldUnread)).as("unread is kept").isPresent();
-        assertThat(store.find(newRead)).as("recent read is kept").isPresent();
+        assertThat(store.find(7, oldUnread)).as("unread is kept").isPresent();
+        assertThat(store.find(7, newRead)).as("recent read is kept").isPresent();
         await("the keys purged", Duration.ofSeconds(10),
-                () -> !store.insertIdempotent("day-old", List.of(9L), n).replayed());
-        assertThat(store.insertIdempotent("fresh", List.of(9L), n).replayed()).as("kept at least 24 h").isTrue();
+                () -> !store.insertIdempotent("day-old", List.of(9L), n, user -> false).replayed());
+        assertThat(store.insertIdempotent("fresh", List.of(9L), n, user -> false).replayed()).as("kept at least 24 h").isTrue();
     }
 
     @Test
     void cleanupJob_whenTheGateSaysNo_removesNothing() {
-        long oldRead = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system")).get(0).id();
+        long oldRead = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
         store.markRead(7, List.of(oldRead));
         backdate("UPDATE system_notifications SET created_at = ? WHERE id = ?",
                 Instant.now().minus(Duration.ofDays(400)), oldRead);
         try (InboxJobs jobs = jobs(false)) {
             jobs.cleanup();
         }
-        assertThat(store.find(oldRead)).isPresent();
+        assertThat(store.find(7, oldRead)).isPresent();
     }
 
     @Test

@@ -280,7 +280,7 @@ class NotificationDeliveryTest {
     @Test
     void backlogOfMoreThanOnePage_isPushedWholeOnConnect() {
         long user = newUser();
-        int total = InboxService.SYNC_LIMIT + 20;
+        int total = InboxLimits.SYNC_LIMIT + 20;
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < total; i++) {
             ids.add(fx.sendOne(user, "n" + i));

@@ -3,6 +3,8 @@ package dev.herald.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.testing.EveryDatabase;
+import dev.herald.testing.FreshDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,54 +14,65 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DatabaseTest extends DatabaseTestBase {
+@EveryDatabase
+class DatabaseTest {
 
     private static final String INSERT_USER =
             "INSERT INTO known_users (user_id, first_seen, last_seen) VALUES (?, ?, ?)";
 
+    private FreshDatabase database;
+    private Dialect dialect;
+
+    @BeforeEach
+    void database(FreshDatabase database) {
+        this.database = database;
+        this.dialect = database.dialect();
+    }
+
     @Test
     void open_detectsDialectFromUrl() {
-        assertThat(db().dialect()).isEqualTo(dialect);
-        assertThat(db().toString()).contains(dialect.name()).doesNotContain("password");
+        assertThat(database.db().dialect()).isEqualTo(dialect);
+        assertThat(database.db().toString()).contains(dialect.name()).doesNotContain("password");
     }
 
     @Test
     void migrate_secondRun_appliesNothingAndKeepsTables() {
-        assertThat(db().migrate()).isZero();
-        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isZero();
+        assertThat(database.db().migrate()).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM system_notifications")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM idempotency_keys")).isZero();
     }
 
     @Test
     void inTransaction_returns_commitsEverything() {
-        int inserted = db().inTransaction(c -> insertUser(c, 1) + insertUser(c, 2));
+        int inserted = database.db().inTransaction(c -> insertUser(c, 1) + insertUser(c, 2));
         assertThat(inserted).isEqualTo(2);
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(2);
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isEqualTo(2);
     }
 
     @Test
     void inTransaction_throws_commitsNothing() {
-        assertThatThrownBy(() -> db().inTransaction(c -> {
+        assertThatThrownBy(() -> database.db().inTransaction(c -> {
             insertUser(c, 1);
             throw new IllegalStateException("boom");
         })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isZero();
     }
 
     @Test
     void inTransaction_duplicatePrimaryKey_throwsDuplicateKeyAndRollsBack() {
-        assertThatThrownBy(() -> db().inTransaction("add users", c -> insertUser(c, 7) + insertUser(c, 7)))
+        assertThatThrownBy(() -> database.db().inTransaction("add users", c -> insertUser(c, 7) + insertUser(c, 7)))
                 .isInstanceOf(DuplicateKeyException.class)
                 .hasMessageContaining("add users");
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isZero();
     }
 
     @Test
     void withConnection_badSql_throwsStoreExceptionNotUnavailable() {
-        assertThatThrownBy(() -> db().withConnection(c -> c.createStatement().execute("SELECT nope FROM nowhere")))
+        assertThatThrownBy(() -> database.db().withConnection(c -> c.createStatement().execute("SELECT nope FROM nowhere")))
                 .isInstanceOf(StoreException.class)
                 .isNotInstanceOf(StoreUnavailableException.class);
     }
@@ -67,7 +80,7 @@ class DatabaseTest extends DatabaseTestBase {
     @Test
     void open_serverDown_throwsUnavailableQuickly() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Database.open(testDatabase().unreachableConfig()))
+        assertThatThrownBy(() -> Database.open(database.location().unreachableConfig()))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("127.0.0.1");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -75,7 +88,7 @@ class DatabaseTest extends DatabaseTestBase {
 
     @Test
     void closedDatabase_anyCall_throwsUnavailable() {
-        Database other = Database.open(testDatabase().config());
+        Database other = Database.open(database.location().config());
         other.close();
         assertThatThrownBy(() -> other.withConnection(c -> 1)).isInstanceOf(StoreUnavailableException.class);
     }
@@ -85,12 +98,12 @@ class DatabaseTest extends DatabaseTestBase {
         // the COMMIT is the one step whose lost answer leaves the outcome open: a 503 for it must not
         // say "nothing was changed" (a chaos run found such a send stored)
         org.junit.jupiter.api.Assumptions.assumeTrue(dialect != Dialect.H2, "embedded H2 has no server connection to lose");
-        assertThatThrownBy(() -> db().inTransaction("insert user", c -> {
+        assertThatThrownBy(() -> database.db().inTransaction("insert user", c -> {
             insertUser(c, 7);
             killOwnSession(c);
             return 1;
         })).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.maybeCommitted()).isTrue());
-        assertThatThrownBy(() -> db().inTransaction("insert user", c -> {
+        assertThatThrownBy(() -> database.db().inTransaction("insert user", c -> {
             killOwnSession(c);
             return insertUser(c, 8);
         })).isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.maybeCommitted()).isFalse());
@@ -104,34 +117,34 @@ class DatabaseTest extends DatabaseTestBase {
             rs.next();
             id = rs.getLong(1);
         }
-        try (Connection other = db().dataSource().getConnection(); java.sql.Statement s = other.createStatement()) {
+        try (Connection other = database.db().dataSource().getConnection(); java.sql.Statement s = other.createStatement()) {
             s.execute(dialect == Dialect.POSTGRESQL ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id);
         }
     }
 
     @Test
     void readOnlyDatabase_write_throwsUnavailableAndCommitsNothing() {
-        db().inTransaction(c -> insertUser(c, 1));
+        database.db().inTransaction(c -> insertUser(c, 1));
         if (dialect == Dialect.H2) {
-            db().close(); // one process opens an H2 file either read-write or read-only
+            database.db().close(); // one process opens an H2 file either read-write or read-only
         }
-        try (Database readOnly = Database.open(testDatabase().readOnlyConfig())) {
+        try (Database readOnly = Database.open(database.location().readOnlyConfig())) {
             long before = readOnly.withConnection(DatabaseTest::countUsers);
             assertThat(before).isEqualTo(1);
             assertThatThrownBy(() -> readOnly.inTransaction(c -> insertUser(c, 2) + insertUser(c, 3)))
                     .isInstanceOf(StoreUnavailableException.class);
         } finally {
             if (dialect == Dialect.H2) {
-                reopen();
+                database.reopen();
             }
         }
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
     }
 
     @Test
     void poolExhausted_waitsAtMostConnectionTimeout_thenUnavailable() throws Exception {
         DatabaseConfig base = dialect == Dialect.H2
-                ? testDatabase().configVia(testDatabase().serverPort()) : testDatabase().config();
+                ? database.location().configVia(database.location().serverPort()) : database.location().config();
         DatabaseConfig one = new DatabaseConfig(base.url(), base.user(), base.password(), 1, null);
         try (Database tiny = Database.open(one)) {
             CountDownLatch holding = new CountDownLatch(1);
@@ -163,7 +176,7 @@ class DatabaseTest extends DatabaseTestBase {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             long base = t * 100L;
-            Thread thread = new Thread(() -> db().inTransaction(c -> {
+            Thread thread = new Thread(() -> database.db().inTransaction(c -> {
                 for (int i = 1; i <= 25; i++) {
                     insertUser(c, base + i);
                 }
@@ -175,7 +188,7 @@ class DatabaseTest extends DatabaseTestBase {
         for (Thread t : threads) {
             t.join();
         }
-        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(100);
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isEqualTo(100);
     }
 
     private int insertUser(Connection c, long id) throws SQLException {

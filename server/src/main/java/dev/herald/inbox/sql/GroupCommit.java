@@ -4,7 +4,8 @@ import dev.herald.inbox.GroupedSend;
 import dev.herald.inbox.StoredSend;
 import static java.util.Objects.requireNonNull;
 
-import dev.herald.api.ApiException;
+import dev.herald.store.StoreBusyException;
+import dev.herald.store.SqlWorkers;
 import dev.herald.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * database is unavailable (nothing was committed), and otherwise runs again on its own, so again
  * only the failing send fails. Futures are completed after the commit, never before.
  */
-public final class GroupCommit {
+final class GroupCommit implements NotificationStore.SendQueue {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
     /**
@@ -51,7 +52,7 @@ public final class GroupCommit {
     static final int MAX_GROUP = 32;
     /** Writers at once (see above why one). */
     static final int WRITERS = 1;
-    /** Sends waiting at most; beyond that a send is refused at once (503), as by {@link SqlWorkers}. */
+    /** Sends waiting at most; beyond that a send is refused at once ({@link StoreBusyException}), as by {@link SqlWorkers}. */
     static final int MAX_QUEUED = 10_000;
 
     private record Pending(GroupedSend send, CompletableFuture<StoredSend> result) {}
@@ -64,12 +65,13 @@ public final class GroupCommit {
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong grouped = new AtomicLong();
 
-    public GroupCommit(NotificationStore store, Executor executor) {
+    GroupCommit(NotificationStore store, Executor executor) {
         this.store = requireNonNull(store, "store");
         this.executor = requireNonNull(executor, "executor");
     }
 
     /** Queues {@code send}; the future completes once it is committed (or failed). */
+    @Override
     public CompletableFuture<StoredSend> submit(GroupedSend send) {
         requireNonNull(send, "send");
         if (queued.incrementAndGet() > MAX_QUEUED) {
@@ -180,7 +182,7 @@ public final class GroupCommit {
         return grouped.get();
     }
 
-    private static ApiException busy() {
-        return ApiException.unavailable("the server is busy; try again shortly");
+    private static StoreBusyException busy() {
+        return new StoreBusyException();
     }
 }

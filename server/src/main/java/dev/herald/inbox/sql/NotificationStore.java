@@ -26,6 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.LongPredicate;
 
 /**
@@ -51,11 +54,8 @@ public final class NotificationStore {
 
     /** Most rows {@link #unread}, {@link #undelivered} and {@link #retryCandidates} return at once. */
     public static final int MAX_LIMIT = 10_000;
-    /** Longest idempotency key accepted. */
-    public static final int MAX_KEY_LENGTH = 255;
 
     static final int ID_CHUNK = NotificationSql.ID_CHUNK;
-    private static final LongPredicate UNKNOWN = user -> false;
     static final int PURGE_CHUNK = 5_000;
 
     static final String UNREAD_COUNT = "SELECT COUNT(*) FROM system_notifications"
@@ -118,19 +118,13 @@ public final class NotificationStore {
     /**
      * Stores {@code n} once for each distinct user of {@code userIds} and marks them known, all in
      * ONE transaction: on any failure nothing is stored. Rows are written with one statement per
-     * chunk of 10,000 users (sorted by id), so 100,000 recipients take ten statements.
+     * chunk of 10,000 users (sorted by id), so 100,000 recipients take ten statements. The
+     * {@code known_users} insert is skipped for the recipients {@code alreadyKnown} vouches for
+     * (the caller knows their rows exist: they came from {@link #knownUserIds()}, or a committed
+     * write added them); {@code user -> false} vouches for none.
      *
      * @param userIds positive user ids; duplicates get one notification; empty stores nothing
      * @return the stored records, ordered by id
-     */
-    public List<Notification> insertForUsers(List<Long> userIds, NewNotification n) {
-        return insertForUsers(userIds, n, UNKNOWN);
-    }
-
-    /**
-     * {@link #insertForUsers(List, NewNotification)}, skipping the {@code known_users} insert for
-     * the recipients {@code alreadyKnown} vouches for (the caller knows their rows exist: they
-     * came from {@link #knownUserIds()}, or a committed write added them).
      */
     public List<Notification> insertForUsers(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(n, "notification");
@@ -144,14 +138,10 @@ public final class NotificationStore {
      * and returns the first call's notifications (those not deleted since) with
      * {@code replayed = true}, even if its recipients or content differ. Keys are kept until
      * {@link #purgeIdempotencyKeys} removes them (the service keeps them at least 24 h).
+     * {@code alreadyKnown} as there.
      *
-     * @param key 1-{@value #MAX_KEY_LENGTH} characters, compared exactly (case-sensitive)
+     * @param key 1-{@value InboxLimits#IDEMPOTENCY_KEY_MAX} characters, compared exactly (case-sensitive)
      */
-    public StoredSend insertIdempotent(String key, List<Long> userIds, NewNotification n) {
-        return insertIdempotent(key, userIds, n, UNKNOWN);
-    }
-
-    /** {@link #insertIdempotent(String, List, NewNotification)} with {@code alreadyKnown} as above. */
     public StoredSend insertIdempotent(String key, List<Long> userIds, NewNotification n,
                                              LongPredicate alreadyKnown) {
         requireNonNull(key, "key");
@@ -166,10 +156,28 @@ public final class NotificationStore {
     public GroupedSend grouped(String key, List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(alreadyKnown, "alreadyKnown");
         requireNonNull(n, "notification");
-        if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
-            throw new IllegalArgumentException("idempotency key must be 1-" + MAX_KEY_LENGTH + " characters");
+        if (key != null && (key.isBlank() || key.length() > InboxLimits.IDEMPOTENCY_KEY_MAX)) {
+            throw new IllegalArgumentException("idempotency key must be 1-" + InboxLimits.IDEMPOTENCY_KEY_MAX + " characters");
         }
         return new GroupedSend(key, SendTransaction.recipients(userIds), n, alreadyKnown);
+    }
+
+    /** Small sends waiting to be stored together, one transaction a group ({@link #groupCommit}). */
+    public interface SendQueue {
+        /**
+         * Queues {@code send} (from {@link #grouped}); completes once it is committed, or with its
+         * failure — at once with {@code StoreBusyException} when the queue is full.
+         */
+        CompletableFuture<StoredSend> submit(GroupedSend send);
+    }
+
+    /**
+     * A group-commit queue whose one writer runs on {@code writers} (the SQL workers): sends queued
+     * while a group is written go together in the next transaction (see {@link GroupCommit}). Make
+     * one per node: two queues would write two groups at once.
+     */
+    public SendQueue groupCommit(Executor writers) {
+        return new GroupCommit(this, writers);
     }
 
     /**
@@ -180,12 +188,12 @@ public final class NotificationStore {
      * — the database is down ({@code StoreUnavailableException}), or a send without a key
      * failed —; nothing of it is then committed.
      */
-    public List<StoredSend> insertGroup(List<GroupedSend> group) {
+    List<StoredSend> insertGroup(List<GroupedSend> group) {
         return sends.insertGroup(group, now());
     }
 
     /** One send of {@link #grouped} in its own transaction, as {@link #insertForUsers} or {@link #insertIdempotent}. */
-    public StoredSend insertAlone(GroupedSend s) {
+    StoredSend insertAlone(GroupedSend s) {
         if (s.key() == null) {
             return new StoredSend(sends.insert(s.users(), s.notification(), now(), s.known()), false);
         }
@@ -201,7 +209,7 @@ public final class NotificationStore {
     }
 
     /** Known user ids above {@code afterUserId}, ascending, at most {@code limit} (keyset paging). */
-    public List<Long> knownUserIds(long afterUserId, int limit) {
+    List<Long> knownUserIds(long afterUserId, int limit) {
         requireLimit(limit);
         return db.withConnection("list known users", c -> sends.knownUsers().page(c, afterUserId, limit));
     }
@@ -244,10 +252,6 @@ public final class NotificationStore {
                 }
             }
         });
-    }
-
-    public long knownUserCount() {
-        return sql.count("count known users", "SELECT COUNT(*) FROM known_users");
     }
 
     // ---------------------------------------------------------------- reading
@@ -303,12 +307,6 @@ public final class NotificationStore {
                 + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId).stream().findFirst();
     }
 
-    /** The notification {@code id} of any user (admin). */
-    public Optional<Notification> find(long id) {
-        return sql.query("find notification", SELECT + " WHERE id = ? AND deleted_at IS NULL", id)
-                .stream().findFirst();
-    }
-
     /** Totals of the user's notifications: all, unread, read, per type, per category. */
     public Statistics statistics(long userId) {
         return db.withConnection("notification statistics", c -> {
@@ -338,17 +336,19 @@ public final class NotificationStore {
     // ---------------------------------------------------------------- changing
 
     /**
-     * Marks one notification read.
-     *
-     * @return true if it exists for this user (now read, whether or not it already was); false
-     *     when it is missing, deleted or another user's
+     * Marks one notification read: how many rows changed (1, or 0 when it was read already), or
+     * empty when it is not the user's (missing, deleted or another user's). One connection.
      */
-    public boolean markRead(long userId, long id) {
+    public OptionalInt markRead(long userId, long id) {
         Instant now = now();
-        return db.withConnection("mark read", c ->
-                sql.update(c, READ, "is_read = FALSE", userId, new long[] {id}, now) == 1
-                        || NotificationSql.count(c, "SELECT COUNT(*) FROM system_notifications"
-                                + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId) > 0);
+        return db.withConnection("mark read", c -> {
+            if (sql.update(c, READ, "is_read = FALSE", userId, new long[] {id}, now) == 1) {
+                return OptionalInt.of(1);
+            }
+            return NotificationSql.count(c, "SELECT COUNT(*) FROM system_notifications"
+                    + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId) > 0
+                    ? OptionalInt.of(0) : OptionalInt.empty();
+        });
     }
 
     /** Marks the user's unread notifications among {@code ids} read; returns how many changed. */
@@ -384,7 +384,7 @@ public final class NotificationStore {
      * delivery and reading are tracked separately. Normal ones (store only) are never pushed, so
      * never listed here.
      */
-    public List<Notification> undelivered(long userId, long sinceId, int limit) {
+    List<Notification> undelivered(long userId, long sinceId, int limit) {
         requireLimit(limit);
         return sql.query("list undelivered", undeliveredSql, userId, sinceId, limit);
     }
@@ -441,7 +441,7 @@ public final class NotificationStore {
      * used up their retries are never scanned; every pending row gets its first retry before any
      * gets its second.
      */
-    public List<Notification> retryCandidates(int limit, int maxRetries) {
+    List<Notification> retryCandidates(int limit, int maxRetries) {
         requireLimit(limit);
         requireRetries(maxRetries);
         return sql.query("list retry candidates", retrySql, maxRetries, limit);

@@ -50,7 +50,7 @@ class DeliveryTest extends StoreTestBase {
         Backlog all = store.backlog(ME, 0, 10);
         assertThat(all.notifications()).isEqualTo(store.undelivered(ME, 0, 10));
         assertThat(titles(all.notifications())).containsExactly("a", "c");
-        assertThat(all.notifications().get(0)).isEqualTo(store.find(a.id()).orElseThrow());
+        assertThat(all.notifications().get(0)).isEqualTo(row(a.id()).orElseThrow());
         assertThat(all.unreadCount()).isEqualTo(2).isEqualTo(store.unreadCount(ME));
         assertThat(titles(store.backlog(ME, 0, 1).notifications())).containsExactly("a");
         assertThat(titles(store.backlog(ME, a.id(), 10).notifications())).containsExactly("c");
@@ -63,11 +63,11 @@ class DeliveryTest extends StoreTestBase {
 
     @Test
     void normalLevel_isStoredButNeverADeliveryOrRetryCandidate() {
-        Notification quiet = store.insertForUsers(List.of(ME), note("quiet").withLevel("normal")).get(0);
+        Notification quiet = store.insertForUsers(List.of(ME), note("quiet").withLevel("normal"), NOBODY_KNOWN).get(0);
         Notification loud = send(ME, "loud");
 
         assertThat(quiet.level()).isEqualTo("normal");
-        assertThat(store.find(quiet.id()).orElseThrow()).isEqualTo(quiet);
+        assertThat(row(quiet.id()).orElseThrow()).isEqualTo(quiet);
         assertThat(loud.level()).isEqualTo("urgent");
         assertThat(titles(store.undelivered(ME, 0, 10))).containsExactly("loud");
         assertThat(titles(store.retryCandidates(10, 3))).containsExactly("loud");
@@ -98,7 +98,7 @@ class DeliveryTest extends StoreTestBase {
     void markDelivered_otherUsersIds_areIgnored() {
         Notification theirs = send(OTHER, "x");
         assertThat(store.markDelivered(ME, List.of(theirs.id(), 777L))).isZero();
-        assertThat(store.find(theirs.id()).orElseThrow().sentViaWebsocket()).isFalse();
+        assertThat(row(theirs.id()).orElseThrow().sentViaWebsocket()).isFalse();
         assertThat(store.markDelivered(ME, List.of())).isZero();
     }
 
@@ -121,7 +121,7 @@ class DeliveryTest extends StoreTestBase {
         assertThat(titles(store.retryCandidates(10, 4))).containsExactly("b", "e", "a");
         assertThat(titles(store.retryCandidates(1, 4))).containsExactly("b");
         assertThat(store.retryCandidates(10, 0)).isEmpty();
-        assertThat(store.find(a.id()).orElseThrow().retryCount()).isEqualTo(3);
+        assertThat(row(a.id()).orElseThrow().retryCount()).isEqualTo(3);
         assertThat(b.retryCount()).isZero();
     }
 
@@ -147,7 +147,7 @@ class DeliveryTest extends StoreTestBase {
     @Test
     void retryCandidatesOfUsers_manyUsers_spansQueries() {
         List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK * 2L + 3).boxed().toList();
-        List<Notification> created = store.insertForUsers(users, note("x"));
+        List<Notification> created = store.insertForUsers(users, note("x"), NOBODY_KNOWN);
         assertThat(store.retryCandidates(users, NotificationStore.MAX_LIMIT, 3)).isEqualTo(created);
         assertThat(store.retryCandidates(users, 5, 3)).isEqualTo(created.subList(0, 5));
     }
@@ -171,10 +171,10 @@ class DeliveryTest extends StoreTestBase {
         assertThat(store.incrementRetry(List.of(c.id(), a.id(), a.id(), b.id(), d.id(), 5555L), 3))
                 .containsExactly(a.id(), c.id());
 
-        Notification retried = store.find(a.id()).orElseThrow();
+        Notification retried = row(a.id()).orElseThrow();
         assertThat(retried.retryCount()).isEqualTo(1);
         assertThat(retried.updatedAt()).isEqualTo(now());
-        assertThat(store.find(b.id()).orElseThrow().retryCount()).isZero();
+        assertThat(row(b.id()).orElseThrow().retryCount()).isZero();
         assertThat(store.incrementRetry(List.of(), 3)).isEmpty();
     }
 
@@ -187,13 +187,13 @@ class DeliveryTest extends StoreTestBase {
 
         assertThat(store.incrementRetry(List.of(a.id(), b.id()), 3)).containsExactly(a.id(), b.id());
         assertThat(store.incrementRetry(List.of(a.id(), b.id()), 3)).as("a used its 3").containsExactly(b.id());
-        assertThat(store.find(a.id()).orElseThrow().retryCount()).isEqualTo(3);
+        assertThat(row(a.id()).orElseThrow().retryCount()).isEqualTo(3);
         assertThat(store.incrementRetry(List.of(b.id()), 0)).isEmpty();
     }
 
     @Test
     void incrementRetry_overlappingRuns_neverPassTheMaximum() throws Exception {
-        List<Long> ids = store.insertForUsers(List.of(ME, OTHER, 3L, 4L, 5L), note("race")).stream()
+        List<Long> ids = store.insertForUsers(List.of(ME, OTHER, 3L, 4L, 5L), note("race"), NOBODY_KNOWN).stream()
                 .map(Notification::id).toList();
         int runs = 8;
         var start = new java.util.concurrent.CountDownLatch(1);
@@ -215,7 +215,7 @@ class DeliveryTest extends StoreTestBase {
             }
             for (long id : ids) {
                 assertThat(counted.get(id)).as("counted increments of %d", id).isEqualTo(3);
-                assertThat(store.find(id).orElseThrow().retryCount()).isEqualTo(3);
+                assertThat(row(id).orElseThrow().retryCount()).isEqualTo(3);
             }
         } finally {
             pool.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.herald.inbox.sql;
 
+import dev.herald.inbox.InboxLimits;
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.StoredSend;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +21,8 @@ class IdempotencyTest extends StoreTestBase {
 
     @Test
     void sameKeyTwice_secondReplaysFirstAndStoresNothing() {
-        StoredSend first = store.insertIdempotent("req-1", List.of(1L, 2L), note("once"));
-        StoredSend second = store.insertIdempotent("req-1", List.of(1L, 2L), note("once"));
+        StoredSend first = store.insertIdempotent("req-1", List.of(1L, 2L), note("once"), NOBODY_KNOWN);
+        StoredSend second = store.insertIdempotent("req-1", List.of(1L, 2L), note("once"), NOBODY_KNOWN);
 
         assertThat(first.replayed()).isFalse();
         assertThat(first.notifications()).hasSize(2);
@@ -32,8 +33,8 @@ class IdempotencyTest extends StoreTestBase {
 
     @Test
     void sameKeyWithOtherContent_stillReturnsFirstResult() {
-        StoredSend first = store.insertIdempotent("req-2", List.of(1L), note("first"));
-        StoredSend second = store.insertIdempotent("req-2", List.of(1L, 2L, 3L), note("second"));
+        StoredSend first = store.insertIdempotent("req-2", List.of(1L), note("first"), NOBODY_KNOWN);
+        StoredSend second = store.insertIdempotent("req-2", List.of(1L, 2L, 3L), note("second"), NOBODY_KNOWN);
         assertThat(second.replayed()).isTrue();
         assertThat(titles(second.notifications())).containsExactly("first");
         assertThat(second.notifications()).isEqualTo(first.notifications());
@@ -41,9 +42,9 @@ class IdempotencyTest extends StoreTestBase {
 
     @Test
     void differentKeys_orKeysDifferingInCase_storeSeparately() {
-        store.insertIdempotent("Key", List.of(1L), note("a"));
-        store.insertIdempotent("key", List.of(1L), note("b"));
-        store.insertIdempotent("KEY ", List.of(1L), note("c"));
+        store.insertIdempotent("Key", List.of(1L), note("a"), NOBODY_KNOWN);
+        store.insertIdempotent("key", List.of(1L), note("b"), NOBODY_KNOWN);
+        store.insertIdempotent("KEY ", List.of(1L), note("c"), NOBODY_KNOWN);
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(3);
     }
 
@@ -59,7 +60,7 @@ class IdempotencyTest extends StoreTestBase {
                 for (int t = 0; t < threads; t++) {
                     Callable<StoredSend> call = () -> {
                         start.await();
-                        return store.insertIdempotent(key, LongStream.rangeClosed(1, 20).boxed().toList(), note(key));
+                        return store.insertIdempotent(key, LongStream.rangeClosed(1, 20).boxed().toList(), note(key), NOBODY_KNOWN);
                     };
                     results.add(pool.submit(call));
                 }
@@ -79,49 +80,49 @@ class IdempotencyTest extends StoreTestBase {
 
     @Test
     void replay_afterRecipientDeletedOne_returnsTheRest() {
-        StoredSend first = store.insertIdempotent("req-3", List.of(1L, 2L), note("x"));
+        StoredSend first = store.insertIdempotent("req-3", List.of(1L, 2L), note("x"), NOBODY_KNOWN);
         Notification ofUser1 = first.notifications().stream().filter(n -> n.userId() == 1).findFirst().orElseThrow();
         store.delete(1, ofUser1.id());
-        StoredSend replay = store.insertIdempotent("req-3", List.of(1L, 2L), note("x"));
+        StoredSend replay = store.insertIdempotent("req-3", List.of(1L, 2L), note("x"), NOBODY_KNOWN);
         assertThat(replay.replayed()).isTrue();
         assertThat(replay.notifications()).extracting(Notification::userId).containsExactly(2L);
     }
 
     @Test
     void emptyRecipients_recordKeyWithEmptyResult() {
-        assertThat(store.insertIdempotent("nobody", List.of(), note("x")).notifications()).isEmpty();
-        StoredSend again = store.insertIdempotent("nobody", List.of(1L), note("x"));
+        assertThat(store.insertIdempotent("nobody", List.of(), note("x"), NOBODY_KNOWN).notifications()).isEmpty();
+        StoredSend again = store.insertIdempotent("nobody", List.of(1L), note("x"), NOBODY_KNOWN);
         assertThat(again.replayed()).isTrue();
         assertThat(again.notifications()).isEmpty();
     }
 
     @Test
     void purgedKey_canBeUsedAgain_andRecentKeysSurvive() {
-        store.insertIdempotent("old", List.of(1L), note("old"));
+        store.insertIdempotent("old", List.of(1L), note("old"), NOBODY_KNOWN);
         clock.advance(Duration.ofHours(25));
-        store.insertIdempotent("fresh", List.of(1L), note("fresh"));
+        store.insertIdempotent("fresh", List.of(1L), note("fresh"), NOBODY_KNOWN);
 
         assertThat(store.purgeIdempotencyKeys(now().minus(Duration.ofHours(24)))).isEqualTo(1);
 
-        assertThat(store.insertIdempotent("old", List.of(1L), note("old")).replayed()).isFalse();
-        assertThat(store.insertIdempotent("fresh", List.of(1L), note("fresh")).replayed()).isTrue();
+        assertThat(store.insertIdempotent("old", List.of(1L), note("old"), NOBODY_KNOWN).replayed()).isFalse();
+        assertThat(store.insertIdempotent("fresh", List.of(1L), note("fresh"), NOBODY_KNOWN).replayed()).isTrue();
     }
 
     @Test
     void badKeys_areRejected() {
-        assertThatThrownBy(() -> store.insertIdempotent(" ", List.of(1L), note("x")))
+        assertThatThrownBy(() -> store.insertIdempotent(" ", List.of(1L), note("x"), NOBODY_KNOWN))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.insertIdempotent("k".repeat(256), List.of(1L), note("x")))
+        assertThatThrownBy(() -> store.insertIdempotent("k".repeat(InboxLimits.IDEMPOTENCY_KEY_MAX + 1), List.of(1L), note("x"), NOBODY_KNOWN))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(store.insertIdempotent("k".repeat(255), List.of(1L), note("x")).replayed()).isFalse();
+        assertThat(store.insertIdempotent("k".repeat(InboxLimits.IDEMPOTENCY_KEY_MAX), List.of(1L), note("x"), NOBODY_KNOWN).replayed()).isFalse();
     }
 
     @Test
     void keyWithQuotesAndWildcards_isStoredLiterally() {
         String key = "'; DROP TABLE idempotency_keys; -- %_\\";
-        store.insertIdempotent(key, List.of(1L), note("x"));
-        assertThat(store.insertIdempotent(key, List.of(1L), note("x")).replayed()).isTrue();
-        assertThat(store.insertIdempotent("'; DROP TABLE idempotency_keys; -- %_", List.of(1L), note("x")).replayed())
+        store.insertIdempotent(key, List.of(1L), note("x"), NOBODY_KNOWN);
+        assertThat(store.insertIdempotent(key, List.of(1L), note("x"), NOBODY_KNOWN).replayed()).isTrue();
+        assertThat(store.insertIdempotent("'; DROP TABLE idempotency_keys; -- %_", List.of(1L), note("x"), NOBODY_KNOWN).replayed())
                 .isFalse();
     }
 }

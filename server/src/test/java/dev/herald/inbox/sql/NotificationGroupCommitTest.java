@@ -13,6 +13,7 @@ import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.testing.TcpForwarder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,6 @@ import org.junit.jupiter.api.Test;
  * A CHECK constraint that refuses the title {@code poison} makes a member fail in the database.
  */
 class NotificationGroupCommitTest extends StoreTestBase {
-
-    private static final LongPredicate UNKNOWN = user -> false;
 
     @BeforeEach
     void addPoison() {
@@ -74,7 +72,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
     }
 
     private GroupedSend grouped(String key, String title, long... users) {
-        return store.grouped(key, java.util.Arrays.stream(users).boxed().toList(), note(title), UNKNOWN);
+        return store.grouped(key, Arrays.stream(users).boxed().toList(), note(title), NOBODY_KNOWN);
     }
 
     @Test
@@ -136,7 +134,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
         int rows = (int) ((16L << 20) / big.length()) + 5;
         for (int m = 0; m < rows; m++) {
             group.add(store.grouped(null, List.of((long) m + 1), new NewNotification("big " + m, big + m, "info", "system",
-                    null, null, null), UNKNOWN));
+                    null, null, null), NOBODY_KNOWN));
         }
 
         List<StoredSend> results = store.insertGroup(group);
@@ -220,7 +218,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
 
     @Test
     void insertGroup_keyAlreadyCommitted_memberFailsAlone_othersStored() {
-        StoredSend first = store.insertIdempotent("used", List.of(7L), note("first"));
+        StoredSend first = store.insertIdempotent("used", List.of(7L), note("first"), NOBODY_KNOWN);
         List<StoredSend> results = store.insertGroup(List.of(
                 grouped("used", "second", 8), grouped("fresh", "third", 9)));
         assertThat(results.get(0)).isNull();
@@ -405,7 +403,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
             GroupCommit groups = new GroupCommit(viaProxy, writer);
             List<CompletableFuture<StoredSend>> sends = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
-                sends.add(groups.submit(viaProxy.grouped(i == 3 ? "k" : null, List.of((long) i), note("lost " + i), UNKNOWN)));
+                sends.add(groups.submit(viaProxy.grouped(i == 3 ? "k" : null, List.of((long) i), note("lost " + i), NOBODY_KNOWN)));
             }
             proxy.cut();
             writer.runAll();

@@ -42,7 +42,7 @@ class NotificationQueryTest extends StoreTestBase {
 
     @Test
     void list_sameCreatedAt_isOrderedByIdDescending() {
-        List<Notification> batch = store.insertForUsers(List.of(ME), note("a"));
+        List<Notification> batch = store.insertForUsers(List.of(ME), note("a"), NOBODY_KNOWN);
         Notification second = send(ME, "b");
         assertThat(titles(store.list(NotificationFilter.forUser(ME)).list())).containsExactly("b", "a");
         assertThat(second.id()).isGreaterThan(batch.get(0).id());
@@ -161,8 +161,8 @@ class NotificationQueryTest extends StoreTestBase {
     @Test
     void unreadCounts_manyUsersAtOnce_onlyThoseWithUnread() {
         List<Long> users = java.util.stream.LongStream.rangeClosed(1, IdTable.MAX_IDS + 10L).boxed().toList();
-        store.insertForUsers(users, note("a"));
-        store.insertForUsers(List.of(1L, 2L), note("b"));
+        store.insertForUsers(users, note("a"), NOBODY_KNOWN);
+        store.insertForUsers(List.of(1L, 2L), note("b"), NOBODY_KNOWN);
         store.markAllRead(3);
         Notification gone = store.unread(4, 1).get(0);
         store.delete(4, gone.id());
@@ -185,8 +185,8 @@ class NotificationQueryTest extends StoreTestBase {
         assertThat(store.find(ME, theirs.id())).isEmpty();
         assertThat(store.find(ME, gone.id())).isEmpty();
         assertThat(store.find(ME, 987654321L)).isEmpty();
-        assertThat(store.find(theirs.id())).contains(theirs);
-        assertThat(store.find(gone.id())).isEmpty();
+        assertThat(row(theirs.id())).contains(theirs);
+        assertThat(row(gone.id())).isEmpty();
     }
 
     @Test

@@ -22,7 +22,7 @@ class NotificationSendTest extends StoreTestBase {
         NewNotification n = new NewNotification("Order shipped", "Your order 42 is on its way", "success",
                 "task", data, "link", "/orders/42");
 
-        List<Notification> created = store.insertForUsers(List.of(3L, 1L, 2L), n);
+        List<Notification> created = store.insertForUsers(List.of(3L, 1L, 2L), n, NOBODY_KNOWN);
 
         assertThat(created).extracting(Notification::userId).containsExactlyInAnyOrder(1L, 2L, 3L);
         assertThat(ids(created)).isSorted().doesNotHaveDuplicates();
@@ -70,24 +70,24 @@ class NotificationSendTest extends StoreTestBase {
 
     @Test
     void insertForUsers_duplicateRecipients_storesOnePerUser() {
-        List<Notification> created = store.insertForUsers(List.of(7L, 7L, 8L, 7L, 8L), note("dup"));
+        List<Notification> created = store.insertForUsers(List.of(7L, 7L, 8L, 7L, 8L), note("dup"), NOBODY_KNOWN);
         assertThat(created).extracting(Notification::userId).containsExactly(7L, 8L);
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(2);
     }
 
     @Test
     void insertForUsers_emptyRecipients_storesNothing() {
-        assertThat(store.insertForUsers(List.of(), note("nobody"))).isEmpty();
+        assertThat(store.insertForUsers(List.of(), note("nobody"), NOBODY_KNOWN)).isEmpty();
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
     }
 
     @Test
     void insertForUsers_nonPositiveOrNullRecipient_isRejectedBeforeAnyWrite() {
-        assertThatThrownBy(() -> store.insertForUsers(List.of(1L, -5L), note("x")))
+        assertThatThrownBy(() -> store.insertForUsers(List.of(1L, -5L), note("x"), NOBODY_KNOWN))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.insertForUsers(List.of(0L), note("x")))
+        assertThatThrownBy(() -> store.insertForUsers(List.of(0L), note("x"), NOBODY_KNOWN))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.insertForUsers(Arrays.asList(1L, null), note("x")))
+        assertThatThrownBy(() -> store.insertForUsers(Arrays.asList(1L, null), note("x"), NOBODY_KNOWN))
                 .isInstanceOf(NullPointerException.class);
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
     }
@@ -96,11 +96,11 @@ class NotificationSendTest extends StoreTestBase {
     void insertForUsers_manyChunks_storesEveryRecipientOnce() {
         NotificationStore chunked = new NotificationStore(db(), clock, 7);
         List<Long> users = LongStream.rangeClosed(1, 100).boxed().toList();
-        List<Notification> created = chunked.insertForUsers(users, note("chunked"));
+        List<Notification> created = chunked.insertForUsers(users, note("chunked"), NOBODY_KNOWN);
         assertThat(created).hasSize(100);
         assertThat(created).extracting(Notification::userId).containsExactlyInAnyOrderElementsOf(users);
         assertThat(count("SELECT COUNT(DISTINCT user_id) FROM system_notifications")).isEqualTo(100);
-        assertThat(store.knownUserCount()).isEqualTo(100);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(100);
     }
 
     @Test
@@ -109,7 +109,7 @@ class NotificationSendTest extends StoreTestBase {
         try {
             NotificationStore chunked = new NotificationStore(db(), clock, 10);
             List<Long> users = LongStream.rangeClosed(1, 100).boxed().toList(); // 77 is in the 8th chunk
-            assertThatThrownBy(() -> chunked.insertForUsers(users, note("doomed")))
+            assertThatThrownBy(() -> chunked.insertForUsers(users, note("doomed"), NOBODY_KNOWN))
                     .isInstanceOf(StoreException.class)
                     .isNotInstanceOf(StoreUnavailableException.class);
             assertThat(count("SELECT COUNT(*) FROM system_notifications")).isZero();
@@ -125,7 +125,7 @@ class NotificationSendTest extends StoreTestBase {
         String lastSeenBefore = lastSeen(1);
         clock.advance(java.time.Duration.ofHours(1));
 
-        store.insertForUsers(List.of(1L, 2L), note("hello"));
+        store.insertForUsers(List.of(1L, 2L), note("hello"), NOBODY_KNOWN);
 
         assertThat(store.knownUserIds()).containsExactly(1L, 2L);
         assertThat(lastSeen(1)).isEqualTo(lastSeenBefore);
@@ -139,7 +139,7 @@ class NotificationSendTest extends StoreTestBase {
         for (int t = 0; t < 4; t++) {
             Thread thread = new Thread(() -> {
                 try {
-                    store.insertForUsers(users, note("race"));
+                    store.insertForUsers(users, note("race"), NOBODY_KNOWN);
                 } catch (Throwable e) {
                     failures.add(e);
                 }
@@ -152,7 +152,7 @@ class NotificationSendTest extends StoreTestBase {
         }
         assertThat(failures).isEmpty();
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(200);
-        assertThat(store.knownUserCount()).isEqualTo(50);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(50);
     }
 
     @Test
@@ -165,7 +165,7 @@ class NotificationSendTest extends StoreTestBase {
         assertThat(new NewNotification("t", "", "info", "system", json("null"), null, null).data()).isNull();
     }
 
-    private static String lastSeen(long userId) {
+    private String lastSeen(long userId) {
         try (var c = db().dataSource().getConnection();
                 var ps = c.prepareStatement("SELECT last_seen FROM known_users WHERE user_id = ?")) {
             ps.setLong(1, userId);

@@ -21,7 +21,7 @@ class NotificationUpdateTest extends StoreTestBase {
         clock.advance(Duration.ofMinutes(1));
         Instant later = now();
 
-        assertThat(store.markRead(ME, n.id())).isTrue();
+        assertThat(store.markRead(ME, n.id())).hasValue(1);
 
         Notification read = store.find(ME, n.id()).orElseThrow();
         assertThat(read.read()).isTrue();
@@ -37,7 +37,7 @@ class NotificationUpdateTest extends StoreTestBase {
         Notification first = store.find(ME, n.id()).orElseThrow();
         clock.advance(Duration.ofMinutes(1));
 
-        assertThat(store.markRead(ME, n.id())).isTrue();
+        assertThat(store.markRead(ME, n.id())).hasValue(0);
         assertThat(store.find(ME, n.id())).contains(first);
     }
 
@@ -47,10 +47,10 @@ class NotificationUpdateTest extends StoreTestBase {
         Notification gone = send(ME, "gone");
         store.delete(ME, gone.id());
 
-        assertThat(store.markRead(ME, theirs.id())).isFalse();
-        assertThat(store.markRead(ME, gone.id())).isFalse();
-        assertThat(store.markRead(ME, 424242L)).isFalse();
-        assertThat(store.find(theirs.id()).orElseThrow().read()).isFalse();
+        assertThat(store.markRead(ME, theirs.id())).isEmpty();
+        assertThat(store.markRead(ME, gone.id())).isEmpty();
+        assertThat(store.markRead(ME, 424242L)).isEmpty();
+        assertThat(row(theirs.id()).orElseThrow().read()).isFalse();
     }
 
     @Test

@@ -28,7 +28,7 @@ class QueryPlanTest extends StoreTestBase {
     void hotQueries_useTheirIndexes_neverAFullScan() throws SQLException {
         List<Long> users = LongStream.rangeClosed(1, 2_000).boxed().toList();
         for (int i = 0; i < 10; i++) {
-            store.insertForUsers(users, note("n" + i, "c", i % 2 == 0 ? "info" : "warning", "system"));
+            store.insertForUsers(users, note("n" + i, "c", i % 2 == 0 ? "info" : "warning", "system"), NOBODY_KNOWN);
         }
         for (long u = 1; u <= 2_000; u += 3) {
             store.markAllRead(u);

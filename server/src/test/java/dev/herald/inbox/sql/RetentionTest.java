@@ -47,7 +47,7 @@ class RetentionTest extends StoreTestBase {
 
     @Test
     void purge_manyChunks_removesAllMatchingRows() {
-        List<Notification> created = store.insertForUsers(LongStream.rangeClosed(1, 23).boxed().toList(), note("x"));
+        List<Notification> created = store.insertForUsers(LongStream.rangeClosed(1, 23).boxed().toList(), note("x"), NOBODY_KNOWN);
         for (Notification n : created) {
             store.markRead(n.userId(), n.id());
         }
@@ -62,9 +62,9 @@ class RetentionTest extends StoreTestBase {
 
     @Test
     void purgeIdempotencyKeys_removesOnlyOlderKeys() {
-        store.insertIdempotent("a", List.of(1L), note("a"));
+        store.insertIdempotent("a", List.of(1L), note("a"), NOBODY_KNOWN);
         clock.advance(Duration.ofHours(30));
-        store.insertIdempotent("b", List.of(1L), note("b"));
+        store.insertIdempotent("b", List.of(1L), note("b"), NOBODY_KNOWN);
         assertThat(store.purgeIdempotencyKeys(now().minus(Duration.ofHours(24)))).isEqualTo(1);
         assertThat(store.purgeIdempotencyKeys(now().minus(Duration.ofHours(24)))).isZero();
         assertThat(count("SELECT COUNT(*) FROM idempotency_keys")).isEqualTo(1);

@@ -29,7 +29,7 @@ class StoreFaultTest extends StoreTestBase {
             proxy.cut();
 
             long start = System.nanoTime();
-            assertThatThrownBy(() -> viaProxy.insertForUsers(THOUSAND, note("lost")))
+            assertThatThrownBy(() -> viaProxy.insertForUsers(THOUSAND, note("lost"), NOBODY_KNOWN))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> viaProxy.unreadCount(1)).isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> viaProxy.markAllRead(1)).isInstanceOf(StoreUnavailableException.class);
@@ -50,9 +50,9 @@ class StoreFaultTest extends StoreTestBase {
             assertThat(readOnly.unreadCount(1)).isEqualTo(1);
             assertThat(readOnly.find(1, existing.id())).contains(existing);
 
-            assertThatThrownBy(() -> readOnly.insertForUsers(THOUSAND, note("refused")))
+            assertThatThrownBy(() -> readOnly.insertForUsers(THOUSAND, note("refused"), NOBODY_KNOWN))
                     .isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> readOnly.insertIdempotent("key", THOUSAND, note("refused")))
+            assertThatThrownBy(() -> readOnly.insertIdempotent("key", THOUSAND, note("refused"), NOBODY_KNOWN))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> readOnly.markAllRead(1)).isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> readOnly.markRead(1, existing.id())).isInstanceOf(StoreUnavailableException.class);
@@ -75,7 +75,7 @@ class StoreFaultTest extends StoreTestBase {
         NotificationStore closed = new NotificationStore(other, clock);
         other.close();
         assertThatThrownBy(() -> closed.unreadCount(1)).isInstanceOf(StoreUnavailableException.class);
-        assertThatThrownBy(() -> closed.insertForUsers(List.of(1L), note("x")))
+        assertThatThrownBy(() -> closed.insertForUsers(List.of(1L), note("x"), NOBODY_KNOWN))
                 .isInstanceOf(StoreUnavailableException.class);
     }
 }

@@ -5,24 +5,69 @@ import dev.herald.inbox.Notification;
 import dev.herald.testing.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.store.DatabaseTestBase;
+import dev.herald.store.Database;
+import dev.herald.store.Dialect;
+import dev.herald.store.TestDatabase;
+import dev.herald.testing.EveryDatabase;
+import dev.herald.testing.FreshDatabase;
+import java.util.function.LongPredicate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A {@link NotificationStore} with a hand-moved clock on each database of the base class. */
-abstract class StoreTestBase extends DatabaseTestBase {
+/**
+ * A {@link NotificationStore} with a hand-moved clock, on each database ({@link EveryDatabase}),
+ * and the small helpers the store's tests share.
+ */
+@EveryDatabase
+abstract class StoreTestBase {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** For sends that vouch for no recipient being in known_users already. */
+    static final LongPredicate NOBODY_KNOWN = user -> false;
 
+    FreshDatabase database;
+    Dialect dialect;
     TestClock clock;
     NotificationStore store;
 
     @BeforeEach
-    void createStore() {
+    void createStore(FreshDatabase database) {
+        this.database = database;
+        this.dialect = database.dialect();
         clock = new TestClock();
-        store = new NotificationStore(db(), clock);
+        store = new NotificationStore(database.db(), clock);
+    }
+
+    Database db() {
+        return database.db();
+    }
+
+    TestDatabase testDatabase() {
+        return database.location();
+    }
+
+    void reopen() {
+        database.reopen();
+    }
+
+    void sql(String statement) {
+        database.sql(statement);
+    }
+
+    long count(String query) {
+        return database.count(query);
+    }
+
+    /**
+     * The notification {@code id} of whichever user, unless deleted: inspection beside the store's
+     * per-user methods.
+     */
+    Optional<Notification> row(long id) {
+        return new NotificationSql(db()).query("find notification",
+                NotificationSql.SELECT + " WHERE id = ? AND deleted_at IS NULL", id).stream().findFirst();
     }
 
     /** The clock's instant as the store stores it. */
@@ -40,7 +85,7 @@ abstract class StoreTestBase extends DatabaseTestBase {
 
     /** Stores one notification for {@code userId} and returns it. */
     Notification send(long userId, NewNotification n) {
-        return store.insertForUsers(List.of(userId), n).get(0);
+        return store.insertForUsers(List.of(userId), n, NOBODY_KNOWN).get(0);
     }
 
     Notification send(long userId, String title) {
