@@ -28,7 +28,6 @@ public final class Connection {
     private static final long FORCE_CLOSE_MILLIS = 2000;
 
     private final Channel channel;
-    private final long id;
     private final String clientId;
     private final long connectedNanos;
     private final int outboundLimit;
@@ -54,16 +53,15 @@ public final class Connection {
      * while the channel is writable and, once it is not, waits for {@link #resume}. A connection
      * runs at most one at a time ({@link #beginPaced}).
      */
-    public interface Paced {
+    interface Paced {
         /** Called on the connection's loop when the channel became writable again. */
         void resume();
     }
 
-    Connection(Channel channel, long id, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
+    Connection(Channel channel, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
                long nowNanos, int outboundLimit) {
         this.channel = channel;
         this.outboundLimit = outboundLimit;
-        this.id = id;
         this.clientId = clientId;
         this.principal = principal;
         this.shard = shard;
@@ -73,26 +71,22 @@ public final class Connection {
         this.lastPingNanos = nowNanos;
     }
 
-    public long id() {
-        return id;
-    }
-
-    public String clientId() {
+    String clientId() {
         return clientId;
     }
 
     /** Null until the connection is bound (bind flow); afterwards the current token's principal. */
-    public Principal principal() {
+    Principal principal() {
         return principal;
     }
 
     /** The bound user's id, or 0 for an unbound connection. */
-    public long userId() {
+    long userId() {
         Principal p = principal;
         return p == null ? 0 : p.userId();
     }
 
-    public boolean bound() {
+    boolean bound() {
         return principal != null;
     }
 
@@ -161,16 +155,16 @@ public final class Connection {
         return pacedWaiting && nowNanos - pacedWaitingSince > drainNanos;
     }
 
-    public Channel channel() {
+    Channel channel() {
         return channel;
     }
 
-    public boolean inLoop() {
+    private boolean inLoop() {
         return channel.eventLoop().inEventLoop();
     }
 
     /** Runs {@code task} on this connection's event loop (now, when already there). */
-    public void onLoop(Runnable task) {
+    void onLoop(Runnable task) {
         if (inLoop()) {
             task.run();
         } else {
@@ -212,11 +206,11 @@ public final class Connection {
     }
 
     /** Sends one encoded frame to this connection only. */
-    public void send(byte[] frame) {
+    void send(byte[] frame) {
         write(WebSocketFraming.text(frame));
     }
 
-    public void sendError(String id, ErrorCode code, String message) {
+    void sendError(String id, ErrorCode code, String message) {
         send(OutboundFrames.error(id, code, message));
     }
 
@@ -263,7 +257,7 @@ public final class Connection {
      * Makes {@code p} this connection's paced writer; on its loop. False when another one runs (or
      * the connection has closed): a connection never runs two.
      */
-    public boolean beginPaced(Paced p) {
+    boolean beginPaced(Paced p) {
         if (paced != null || !registered() || !channel.isActive()) {
             return false;
         }
@@ -272,7 +266,7 @@ public final class Connection {
     }
 
     /** {@code p} has finished (or given up); on the connection's loop. */
-    public void endPaced(Paced p) {
+    void endPaced(Paced p) {
         if (paced == p) {
             paced = null;
             pacedWaiting = false;
@@ -284,7 +278,7 @@ public final class Connection {
      * the loop. A writer that waits longer than {@code gateway.backlog-drain-timeout} gets the
      * connection closed by the loop's sweep (1008 {@code backlog not drained}).
      */
-    public void pacedWaiting(boolean waiting) {
+    void pacedWaiting(boolean waiting) {
         pacedWaiting = waiting;
         pacedWaitingSince = shard.nanos();
     }
@@ -301,7 +295,7 @@ public final class Connection {
      * handshake, RFC 6455 §7) before dropping the TCP connection, or FORCE_CLOSE_MILLIS at most.
      * Closing the socket at once makes browsers report 1006 instead of {@code code}.
      */
-    public void close(int code, String reason) {
+    void close(int code, String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }

@@ -58,7 +58,7 @@ public final class Gateway {
      * is null for an unbound connection; {@code seat} is the place kept for it under the per-user
      * limit (null = none).
      */
-    public Connection open(Channel channel, Principal principal, UserRegistry.Seat seat) {
+    public void open(Channel channel, Principal principal, UserRegistry.Seat seat) {
         // writable up to half of the outbound limit, writable again under a quarter: the backlog
         // push is paced by these marks, live pushes are cut off only at the limit itself
         int limit = limits.maxOutboundBytes();
@@ -69,7 +69,7 @@ public final class Gateway {
         if (!channel.isActive()) {
             // closed during the handshake: the handler came too late to hear channelInactive
             closed(c);
-            return c;
+            return;
         }
         if (heard.isDone()) {
             start(c); // one node, or a user this node already hears: no wait, no pause in reading
@@ -80,7 +80,6 @@ public final class Gateway {
                 start(c);
             }));
         }
-        return c;
     }
 
     private void start(Connection c) {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,7 +29,6 @@ public final class LocalConnections {
     private final LongSupplier ticker;
     private final Map<EventLoop, LoopShard> byLoop = new IdentityHashMap<>();
     private final List<LoopShard> shards = new ArrayList<>();
-    private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger count = new AtomicInteger();
 
     /** {@code ticker}: the time of the shards and their connections, in nanoseconds ({@code System::nanoTime}). */
@@ -52,7 +50,7 @@ public final class LocalConnections {
         LoopShard shard = byLoop.get(channel.eventLoop());
         long now = ticker.getAsLong();
         var limiter = new RateLimiter(limits.rateLimitPerMinute(), limits.rateLimitGrace(), now);
-        Connection c = new Connection(channel, ids.incrementAndGet(), ClientIds.next(), principal, shard, limiter, now,
+        Connection c = new Connection(channel, ClientIds.next(), principal, shard, limiter, now,
                 limits.maxOutboundBytes());
         shard.add(c);
         count.incrementAndGet();
