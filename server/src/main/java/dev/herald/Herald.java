@@ -1,6 +1,5 @@
 package dev.herald;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.DemoApi;
 import dev.herald.api.HealthApi;
 import dev.herald.api.NotificationApi;
@@ -10,7 +9,6 @@ import dev.herald.auth.Credentials;
 import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.broker.Broker;
-import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.LocalBroker;
 import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Presence;
@@ -21,9 +19,16 @@ import dev.herald.redis.RedisConnections;
 import dev.herald.redis.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.protocol.CloseCodes;
-import dev.herald.gateway.ConnectionLimitException;
+import dev.herald.gateway.BindWaitList;
+import dev.herald.gateway.ChannelHandlers;
+import dev.herald.gateway.ChannelSubscriptions;
+import dev.herald.gateway.ChatHandlers;
+import dev.herald.gateway.ConnectionListeners;
+import dev.herald.gateway.FanOut;
 import dev.herald.gateway.Gateway;
-import dev.herald.gateway.Hub;
+import dev.herald.gateway.LocalConnections;
+import dev.herald.gateway.SessionHandlers;
+import dev.herald.gateway.UserRegistry;
 import dev.herald.inbox.OfflineChat;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.inbox.InboxJobs;
@@ -43,7 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Herald node, wired top to bottom from its {@link Settings}: metrics, event loops, broker and
- * presence, hub, gateway, HTTP API, then the listening port. {@link #close()} shuts down gracefully:
+ * presence, the gateway's parts (connections, users, channels, bind wait-list, fan-out as the
+ * broker's sink), the frame handlers, HTTP API, then the listening port. {@link #close()} shuts down gracefully:
  * stop accepting, tell every client to reconnect elsewhere (close 1012), flush, release.
  */
 public final class Herald implements AutoCloseable {
@@ -56,7 +62,10 @@ public final class Herald implements AutoCloseable {
     private final Presence presence;
     private final JobLock jobLock;
     private final RedisConnections redis;
-    private final Hub hub;
+    private final LocalConnections connections;
+    private final UserRegistry users;
+    private final ChannelSubscriptions channels;
+    private final HeraldMetrics metrics;
     private final HealthApi health;
     private final Optional<TokenIssuer> issuer;
     private final Router router;
@@ -92,27 +101,31 @@ public final class Herald implements AutoCloseable {
                 auth.issuer(), auth.audience());
         this.issuer = auth.jwtSecret().length >= 32
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())) : Optional.empty();
-        this.hub = new Hub(settings.nodeId(), server.workers(), broker, presence, metrics, settings);
-        broker.start(hub);
+        this.connections = new LocalConnections(server.workers(), settings, metrics, System::nanoTime);
+        this.users = new UserRegistry(broker, presence, metrics);
+        this.channels = new ChannelSubscriptions(broker);
+        ConnectionListeners listeners = new ConnectionListeners();
+        BindWaitList waitList = new BindWaitList(broker, users, listeners, settings.gateway().maxConnectionsPerUser());
+        broker.start(new FanOut(connections, users, channels, waitList, metrics));
         this.database = Database.open(databaseConfig(settings));
         database.migrate();
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
         InboxService notifications = new InboxService(new NotificationStore(database), sql, broker,
                 presence, metrics, settings.notifications());
         OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;
-        Gateway gateway = new Gateway(settings, hub, broker, presence, metrics, verifier, offline);
+        Gateway gateway = new Gateway(settings.gateway(), connections, users, channels, waitList, listeners, metrics);
+        new SessionHandlers(presence, verifier, channels).register(gateway.dispatcher());
+        new ChannelHandlers(broker, channels, settings.gateway().maxChannels()).register(gateway.dispatcher());
+        new ChatHandlers(broker, presence, metrics, offline, settings).register(gateway.dispatcher());
         InboxHandlers inboxFrames = new InboxHandlers(notifications, settings.gateway().backlogPushBytes());
         inboxFrames.register(gateway.dispatcher());
-        hub.addListener(inboxFrames);
+        listeners.add(inboxFrames);
 
         Router router = new Router(new Credentials(auth.apiKeys(), verifier));
-        router.mapError(t -> t instanceof BrokerUnavailableException
-                ? ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes") : null);
-        router.mapError(t -> t instanceof ConnectionLimitException
-                ? new ApiException(429, t.getMessage() + " on its node; the connection was closed") : null);
-        this.health = new HealthApi(hub, broker, metrics);
+        this.health = new HealthApi(new HealthApi.NodeStats(settings.nodeId(), connections::count, users::count),
+                broker, metrics);
         health.register(router, settings.http().publicMetrics());
-        new WebSocketApi(gateway, settings.http().maxRecipients()).register(router);
+        new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(notifications, settings.http().maxRecipients()).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
@@ -124,18 +137,19 @@ public final class Herald implements AutoCloseable {
         }
         if (local != null) {
             LocalBroker sweeping = local;
-            server.workers().next().scheduleAtFixedRate(() -> sweeping.sweep(hub::hasSubscribers), 1, 1, TimeUnit.MINUTES);
+            server.workers().next().scheduleAtFixedRate(() -> sweeping.sweep(channels::hasSubscribers), 1, 1, TimeUnit.MINUTES);
         }
         this.router = router;
         this.gateway = gateway;
         this.verifier = verifier;
+        this.metrics = metrics;
     }
 
     /** Builds a node and binds its port. */
     public static Herald start(Settings settings) throws InterruptedException {
         Herald h = new Herald(settings);
         try {
-            h.port = h.server.start(settings, h.gateway, h.router, h.verifier);
+            h.port = h.server.start(settings, h.gateway, h.users, h.router, h.verifier, h.metrics);
         } catch (RuntimeException | InterruptedException e) {
             h.close(); // the port is taken (or the host wrong): release the database, loops and jobs
             throw e;
@@ -164,16 +178,19 @@ public final class Herald implements AutoCloseable {
         return issuer;
     }
 
-    public Hub hub() {
-        return hub;
+    /** This node's connections (counted, closed together on shutdown). */
+    public LocalConnections connections() {
+        return connections;
     }
 
-    public Broker broker() {
-        return broker;
+    /** This node's bound connections by user. */
+    public UserRegistry users() {
+        return users;
     }
 
-    public Presence presence() {
-        return presence;
+    /** Which channels this node's connections subscribe to. */
+    public ChannelSubscriptions channels() {
+        return channels;
     }
 
     /** Decides which node runs a periodic job (always this one on a single node). */
@@ -190,9 +207,9 @@ public final class Herald implements AutoCloseable {
     public void close() {
         health.stopping();
         server.stopAccepting();
-        hub.closeAll(CloseCodes.RESTART, "server restarting");
+        connections.closeAll(CloseCodes.RESTART, "server restarting");
         long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
-        while (hub.connectionCount() > 0 && System.currentTimeMillis() < deadline) {
+        while (connections.count() > 0 && System.currentTimeMillis() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

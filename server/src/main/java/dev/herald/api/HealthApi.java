@@ -2,7 +2,6 @@ package dev.herald.api;
 
 import dev.herald.api.Router.Access;
 import dev.herald.broker.Broker;
-import dev.herald.gateway.Hub;
 import dev.herald.metrics.HeraldMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -12,16 +11,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * {@code GET /health} (JSON: status up, degraded or stopping, with each dependency's state) and
- * {@code GET /metrics} (Prometheus text; behind an API key or admin token unless {@code metrics.access=public}). Health is 200 while the node serves its connections, even
+ * {@code GET /metrics} (Prometheus text; behind an API key or admin token unless
+ * {@code metrics.access=public}). Health is 200 while the node serves its connections, even
  * degraded (e.g. Redis down: local delivery still works); 503 once it is shutting down.
  */
 public final class HealthApi {
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Hub hub;
+    private final NodeStats node;
     private final Broker broker;
     private final HeraldMetrics metrics;
     private final long startedAt = System.currentTimeMillis();
@@ -29,8 +30,20 @@ public final class HealthApi {
     private volatile boolean stopping;
     private volatile String demoWarning;
 
-    public HealthApi(Hub hub, Broker broker, HeraldMetrics metrics) {
-        this.hub = Objects.requireNonNull(hub);
+    /**
+     * What the health report says about this node: its id, its open WebSocket connections and the
+     * users they belong to (read at each request).
+     */
+    public record NodeStats(String nodeId, IntSupplier connections, IntSupplier users) {
+        public NodeStats {
+            Objects.requireNonNull(nodeId);
+            Objects.requireNonNull(connections);
+            Objects.requireNonNull(users);
+        }
+    }
+
+    public HealthApi(NodeStats node, Broker broker, HeraldMetrics metrics) {
+        this.node = Objects.requireNonNull(node);
         this.broker = Objects.requireNonNull(broker);
         this.metrics = Objects.requireNonNull(metrics);
         checks.put("broker", broker::healthy);
@@ -76,10 +89,10 @@ public final class HealthApi {
         String status = stopping ? "stopping" : allUp ? "up" : "degraded";
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", status);
-        data.put("node_id", hub.nodeId());
+        data.put("node_id", node.nodeId());
         data.put("uptime_seconds", (System.currentTimeMillis() - startedAt) / 1000);
-        data.put("connections", hub.connectionCount());
-        data.put("users", hub.localUserCount());
+        data.put("connections", node.connections().getAsInt());
+        data.put("users", node.users().getAsInt());
         data.put("checks", deps);
         data.put("demo", demoWarning != null);
         if (demoWarning != null) {

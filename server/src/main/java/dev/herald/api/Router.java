@@ -3,6 +3,8 @@ package dev.herald.api;
 import dev.herald.auth.Credentials;
 import dev.herald.auth.Principal;
 import dev.herald.auth.TokenException;
+import dev.herald.broker.BindRefusedException;
+import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.inbox.NoSuchNotificationException;
 import dev.herald.store.StoreBusyException;
 import dev.herald.store.StoreUnavailableException;
@@ -14,7 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,6 @@ public final class Router {
     private final Map<String, Route> literal = new HashMap<>();
     private final List<Route> patterns = new ArrayList<>();
     private final Credentials credentials;
-    private final List<Function<Throwable, ApiException>> errorMappers = new ArrayList<>();
     private volatile Admission admission = (principal, authorization, client) -> null;
 
     public Router(Credentials credentials) {
@@ -67,11 +67,6 @@ public final class Router {
 
     public void delete(String path, Access access, Handler handler) {
         add("DELETE", path, access, handler);
-    }
-
-    /** Teaches the router to answer a failure type it does not know (e.g. a broker outage) with a proper status. */
-    public void mapError(Function<Throwable, ApiException> mapper) {
-        errorMappers.add(mapper);
     }
 
     /** Sets the check every request passes once its caller is known (by default everyone is let in). */
@@ -189,18 +184,21 @@ public final class Router {
         if (lower != null) {
             return Reply.error(lower);
         }
-        for (Function<Throwable, ApiException> mapper : errorMappers) {
-            ApiException mapped = mapper.apply(cause);
-            if (mapped != null) {
-                return Reply.error(mapped);
-            }
-        }
         log.error("API handler failed", cause);
         return Reply.error(new ApiException(500, "internal error"));
     }
 
-    /** The status of a lower layer's failure (store, inbox), or null for one this list does not know. */
+    /**
+     * The status of a lower layer's failure (store, inbox, broker), or null for one this list does
+     * not know (a bug: 500). The one place where another layer's exception becomes HTTP.
+     */
     private static ApiException lowerLayer(Throwable t) {
+        if (t instanceof BrokerUnavailableException) {
+            return ApiException.unavailable("the broker cannot be reached; the message did not reach other nodes");
+        }
+        if (t instanceof BindRefusedException) {
+            return new ApiException(429, t.getMessage() + " on its node; the connection was closed");
+        }
         if (t instanceof StoreBusyException) {
             return ApiException.unavailable("the server is busy; try again shortly");
         }

@@ -6,10 +6,9 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Presence;
 import dev.herald.broker.Topic;
-import dev.herald.protocol.CloseCodes;
-import dev.herald.gateway.Gateway;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.ChannelName;
+import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.OutboundFrames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,18 +33,17 @@ public final class WebSocketApi {
     private static final int TITLE_MAX = 255;
     private static final int NAME_MAX = 64;
 
-    private final Gateway gateway;
     private final Broker broker;
     private final Presence presence;
     private final HeraldMetrics metrics;
     private final int maxRecipients;
     private final int maxContent;
 
-    public WebSocketApi(Gateway gateway, int maxRecipients) {
-        this.gateway = Objects.requireNonNull(gateway);
-        this.broker = gateway.broker();
-        this.presence = gateway.presence();
-        this.metrics = gateway.metrics();
+    /** {@code maxRecipients}: how many users one call may name ({@code http.max-recipients}). */
+    public WebSocketApi(Broker broker, Presence presence, HeraldMetrics metrics, int maxRecipients) {
+        this.broker = Objects.requireNonNull(broker);
+        this.presence = Objects.requireNonNull(presence);
+        this.metrics = Objects.requireNonNull(metrics);
         this.maxRecipients = maxRecipients;
         this.maxContent = 64 * 1024;
     }

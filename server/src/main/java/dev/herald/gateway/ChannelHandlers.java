@@ -2,7 +2,6 @@ package dev.herald.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.broker.Broker;
-import dev.herald.broker.Message;
 import dev.herald.protocol.ChannelName;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
@@ -10,6 +9,7 @@ import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code subscribe} and {@code unsubscribe}. A subscribe with {@code since} recovers what the client
@@ -17,14 +17,19 @@ import java.util.Map;
  * then the parked ones (without duplicates), then the {@code ack}. When history no longer reaches
  * back that far the ack says {@code recovered: false} and the client should reload its state.
  */
-final class ChannelHandlers {
-    private final Gateway gateway;
+public final class ChannelHandlers {
+    private final Broker broker;
+    private final ChannelSubscriptions channels;
+    private final int maxChannels;
 
-    ChannelHandlers(Gateway gateway) {
-        this.gateway = gateway;
+    /** {@code maxChannels}: how many channels one connection may join ({@code gateway.max-channels}). */
+    public ChannelHandlers(Broker broker, ChannelSubscriptions channels, int maxChannels) {
+        this.broker = Objects.requireNonNull(broker);
+        this.channels = Objects.requireNonNull(channels);
+        this.maxChannels = maxChannels;
     }
 
-    void register(FrameDispatcher d) {
+    public void register(FrameDispatcher d) {
         d.register("subscribe", this::subscribe);
         d.register("unsubscribe", this::unsubscribe);
     }
@@ -46,48 +51,46 @@ final class ChannelHandlers {
         if (!c.principal().mayJoin(channel)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "joining " + channel + " needs it in the token's channels claim");
         }
-        Broker broker = gateway.broker();
-        if (c.subscriptions != null && c.subscriptions.containsKey(channel)) {
+        if (c.subscription(channel) != null) {
             broker.position(channel).whenComplete((h, err) -> reply(c, f, channel, h, err, null));
             return;
         }
-        if (c.subscriptionCount() >= gateway.settings().gateway().maxChannels()) {
+        if (c.subscriptionCount() >= maxChannels) {
             throw new ProtocolException(ErrorCode.TOO_MANY_CHANNELS,
-                    "a connection may join at most " + gateway.settings().gateway().maxChannels() + " channels");
+                    "a connection may join at most " + maxChannels + " channels");
         }
         // the position or history is read once this node hears the channel, so every publication
         // after it arrives live: acked offsets and replayed history leave no gap
         if (since < 0) {
-            Hub.Joined joined = gateway.hub().subscribe(c, channel, false);
+            ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, -1);
             Subscription s = joined.subscription();
             joined.heard().thenCompose(v -> broker.position(channel))
                     .whenComplete((h, err) -> c.onLoop(() -> {
-                        if (err != null || (c.subscriptions != null && c.subscriptions.get(channel) == s)) {
+                        if (err != null || c.subscription(channel) == s) {
                             reply(c, f, channel, h, err, null);
-                        } else if (c.slot >= 0) {
+                        } else if (c.registered()) {
                             // an unsubscribe overtook the position read: say so, as for a recovering one
                             c.send(OutboundFrames.reply("ack", f.id(), subscribeAck(channel, h, null, false)));
                         }
                     }));
             return;
         }
-        Hub.Joined joined = gateway.hub().subscribe(c, channel, true);
+        ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, since);
         Subscription s = joined.subscription();
-        s.lastOffset = since;
         joined.heard().thenCompose(v -> broker.history(channel, since, epoch))
                 .whenComplete((h, err) -> c.onLoop(() -> recover(c, f, s, h, err)));
     }
 
     /** Writes the recovered history, then the publications parked meanwhile; on the connection's loop. */
     private void recover(Connection c, InboundFrame f, Subscription s, Broker.History h, Throwable err) {
-        if (s.pending == null) {
+        if (!s.recovering()) {
             // unsubscribed (or closed) while the history was read: the subscribe still gets its one
             // answer, also when the read failed
-            if (c.slot < 0) {
+            if (!c.registered()) {
                 return;
             }
             if (err == null) {
-                c.send(OutboundFrames.reply("ack", f.id(), subscribeAck(s.channel, h, false, false)));
+                c.send(OutboundFrames.reply("ack", f.id(), subscribeAck(s.channel(), h, false, false)));
             } else {
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "channel history is unavailable right now; not subscribed");
             }
@@ -95,16 +98,13 @@ final class ChannelHandlers {
         }
         if (err == null && h.recovered()) {
             for (Broker.Publication p : h.publications()) {
-                LoopShard.writeTo(s, p.offset(), p.frame());
+                s.replay(p.offset(), p.frame());
             }
         } else if (err == null) {
-            s.lastOffset = 0;
+            s.restartOffsets();
         }
-        for (Message.Push parked : s.pending) {
-            LoopShard.writeTo(s, parked.offset(), parked.bytes());
-        }
-        s.pending = null;
-        reply(c, f, s.channel, h, err, err == null && h.recovered());
+        s.endRecovery();
+        reply(c, f, s.channel(), h, err, err == null && h.recovered());
     }
 
     private void reply(Connection c, InboundFrame f, String channel, Broker.History h, Throwable err, Boolean recovered) {
@@ -133,7 +133,7 @@ final class ChannelHandlers {
 
     private void unsubscribe(Connection c, InboundFrame f) throws ProtocolException {
         String channel = channel(f);
-        boolean was = gateway.hub().unsubscribe(c, channel);
+        boolean was = channels.unsubscribe(c, channel);
         c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "unsubscribe", "channel", channel, "subscribed", was)));
     }
 }

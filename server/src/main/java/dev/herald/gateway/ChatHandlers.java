@@ -1,16 +1,21 @@
 package dev.herald.gateway;
 
-import dev.herald.inbox.OfflineChat;
 import static dev.herald.inbox.OfflineChat.Outcome.NOT_KEPT;
 
+import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
+import dev.herald.broker.Presence;
 import dev.herald.broker.Topic;
+import dev.herald.config.Settings;
+import dev.herald.inbox.OfflineChat;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code chat} (user to user, every device of the recipient) and {@code broadcast} (admin tokens
@@ -18,27 +23,35 @@ import java.util.Map;
  * {@link OfflineChat}; its ack says whether it was delivered live and whether it was kept, or an
  * {@code error} says why it was refused (unknown recipient, a quota).
  */
-final class ChatHandlers {
-    private final Gateway gateway;
+public final class ChatHandlers {
+    private final Broker broker;
+    private final Presence presence;
+    private final HeraldMetrics metrics;
     private final OfflineChat offline;
+    private final int maxContent;
+    private final Settings.Notifications quotas;
 
-    ChatHandlers(Gateway gateway, OfflineChat offline) {
-        this.gateway = gateway;
-        this.offline = offline;
+    /**
+     * {@code settings}: the content limit ({@code gateway.max-frame-bytes}) and the offline-chat quotas
+     * that refusals name.
+     */
+    public ChatHandlers(Broker broker, Presence presence, HeraldMetrics metrics, OfflineChat offline, Settings settings) {
+        this.broker = Objects.requireNonNull(broker);
+        this.presence = Objects.requireNonNull(presence);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.offline = Objects.requireNonNull(offline);
+        this.maxContent = settings.gateway().maxFrameBytes();
+        this.quotas = settings.notifications();
     }
 
-    void register(FrameDispatcher d) {
+    public void register(FrameDispatcher d) {
         d.register("chat", this::chat);
         d.register("broadcast", this::broadcast);
     }
 
-    private int maxContent() {
-        return gateway.settings().gateway().maxFrameBytes();
-    }
-
     private void chat(Connection c, InboundFrame f) throws ProtocolException {
         long to = f.requirePositiveLong("to_user_id");
-        String content = f.requireString("content", maxContent());
+        String content = f.requireString("content", maxContent);
         long from = c.userId();
         long now = System.currentTimeMillis();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -46,10 +59,10 @@ final class ChatHandlers {
         data.put("to_user_id", to);
         data.put("content", content);
         data.put("timestamp", now);
-        gateway.metrics().push("chat");
+        metrics.push("chat");
         // the publication says whether it reached a connection of the recipient; when it reached
         // none, the recipient is offline and the message is kept for later
-        gateway.broker().publish(new Topic.User(to), new Message.Push("chat", OutboundFrames.push("chat", data)))
+        broker.publish(new Topic.User(to), new Message.Push("chat", OutboundFrames.push("chat", data)))
                 .whenComplete((reached, err) -> {
                     if (err != null) {
                         ack(c, f, to, false, false, err);
@@ -69,16 +82,16 @@ final class ChatHandlers {
             case UNKNOWN_RECIPIENT -> refuse(c, f, ErrorCode.UNKNOWN_RECIPIENT, "user " + to
                     + " is offline and not known here (never connected, never sent a notification); nothing was kept");
             case SENDER_QUOTA -> refuse(c, f, ErrorCode.SENDER_QUOTA_EXCEEDED, "over the quota of "
-                    + gateway.settings().notifications().offlineChatsPerSenderHour()
+                    + quotas.offlineChatsPerSenderHour()
                     + " chats to offline users per hour; nothing was kept");
             case RECIPIENT_QUOTA -> refuse(c, f, ErrorCode.RECIPIENT_QUOTA_EXCEEDED, "user " + to + " has "
-                    + gateway.settings().notifications().offlineChatsPerRecipient()
+                    + quotas.offlineChatsPerRecipient()
                     + " unread offline chats already; nothing was kept");
         }
     }
 
     private void refuse(Connection c, InboundFrame f, ErrorCode code, String message) {
-        gateway.metrics().error(code.wire());
+        metrics.error(code.wire());
         c.sendError(f.id(), code, message);
     }
 
@@ -94,14 +107,14 @@ final class ChatHandlers {
         if (!c.principal().admin()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "broadcast needs an admin token");
         }
-        String message = f.requireString("message", maxContent());
+        String message = f.requireString("message", maxContent);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("message", message);
         data.put("from_user_id", c.userId());
         data.put("timestamp", System.currentTimeMillis());
-        gateway.metrics().push("broadcast");
-        gateway.broker().publish(Topic.ALL, new Message.Push("broadcast", OutboundFrames.push("broadcast", data), c.userId(), -1))
-                .thenCompose(v -> gateway.presence().onlineCount())
+        metrics.push("broadcast");
+        broker.publish(Topic.ALL, new Message.Push("broadcast", OutboundFrames.push("broadcast", data), c.userId(), -1))
+                .thenCompose(v -> presence.onlineCount())
                 .whenComplete((online, err) -> {
                     if (err != null) {
                         c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the broadcast could not reach every node");

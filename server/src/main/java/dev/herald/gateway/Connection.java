@@ -1,19 +1,23 @@
 package dev.herald.gateway;
 
-import dev.herald.protocol.CloseCodes;
 import dev.herald.auth.Principal;
+import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One WebSocket connection. Fields marked loop-confined are only touched on the channel's event
- * loop; {@code principal} is read from any thread. Sends may come from any thread: Netty hands them
+ * One WebSocket connection, and the one place its state changes: every change has a method here
+ * that names it (its fields are private). Fields marked loop-confined are only touched on the
+ * channel's event loop; {@code principal} is read from any thread. Sends may come from any thread: Netty hands them
  * to the loop. A connection whose unsent output passes {@code gateway.max-outbound-bytes} is closed
  * as a slow consumer instead of buffering without bound. The channel's write-buffer water marks are
  * a half and a quarter of that limit: they pace the one {@link Paced} writer a connection may have
@@ -24,42 +28,40 @@ public final class Connection {
     private static final long FORCE_CLOSE_MILLIS = 2000;
 
     private final Channel channel;
-    private final long id;
     private final String clientId;
     private final long connectedNanos;
     private final int outboundLimit;
-    final LoopShard shard;
-    final RateLimiter rateLimiter;
+    private final LoopShard shard;
+    private final RateLimiter rateLimiter;
     private volatile Principal principal;
     private volatile String closeReason;
     /** Set when {@code init} is written: frames before it are dropped, so init is always first. */
     private volatile boolean started;
 
     // loop-confined
-    int slot = -1;
-    long lastSeenNanos;
-    long lastPingNanos;
-    Map<String, Subscription> subscriptions;
+    private int slot = -1;
+    private long lastSeenNanos;
+    private long lastPingNanos;
+    private Map<String, Subscription> subscriptions;
     private Paced paced;
-    /** Whether the paced writer waits for the client to read, and since when (System.nanoTime). */
-    boolean pacedWaiting;
-    long pacedWaitingSince;
+    /** Whether the paced writer waits for the client to read, and since when (the shard's ticker). */
+    private boolean pacedWaiting;
+    private long pacedWaitingSince;
 
     /**
      * A writer that sends more than a socket buffer holds (the inbox's backlog push): it writes
      * while the channel is writable and, once it is not, waits for {@link #resume}. A connection
      * runs at most one at a time ({@link #beginPaced}).
      */
-    public interface Paced {
+    interface Paced {
         /** Called on the connection's loop when the channel became writable again. */
         void resume();
     }
 
-    Connection(Channel channel, long id, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
+    Connection(Channel channel, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
                long nowNanos, int outboundLimit) {
         this.channel = channel;
         this.outboundLimit = outboundLimit;
-        this.id = id;
         this.clientId = clientId;
         this.principal = principal;
         this.shard = shard;
@@ -69,30 +71,32 @@ public final class Connection {
         this.lastPingNanos = nowNanos;
     }
 
-    public long id() {
-        return id;
-    }
-
-    public String clientId() {
+    String clientId() {
         return clientId;
     }
 
     /** Null until the connection is bound (bind flow); afterwards the current token's principal. */
-    public Principal principal() {
+    Principal principal() {
         return principal;
     }
 
     /** The bound user's id, or 0 for an unbound connection. */
-    public long userId() {
+    long userId() {
         Principal p = principal;
         return p == null ? 0 : p.userId();
     }
 
-    public boolean bound() {
+    boolean bound() {
         return principal != null;
     }
 
-    void principal(Principal p) {
+    /** The bind flow bound this unbound connection to a user; on its loop. */
+    void bindTo(Principal p) {
+        this.principal = p;
+    }
+
+    /** The client refreshed its token (same user); on its loop. */
+    void refreshed(Principal p) {
         this.principal = p;
     }
 
@@ -100,16 +104,67 @@ public final class Connection {
         return connectedNanos;
     }
 
-    public Channel channel() {
+    LoopShard shard() {
+        return shard;
+    }
+
+    RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    /** Whether it is registered in its loop shard: opened and not closed yet. Loop-confined. */
+    boolean registered() {
+        return slot >= 0;
+    }
+
+    /** Its place in its loop shard's array, or -1 when it is not (or no longer) registered. */
+    int slot() {
+        return slot;
+    }
+
+    /** Set by the loop shard when it places, moves (-1: removes) the connection. */
+    void slot(int slot) {
+        this.slot = slot;
+    }
+
+    /** A frame (or pong) came in: the client is alive. */
+    void seen(long nowNanos) {
+        lastSeenNanos = nowNanos;
+    }
+
+    /** Whether nothing came in for longer than {@code idleNanos}. */
+    boolean idleLongerThan(long idleNanos, long nowNanos) {
+        return nowNanos - lastSeenNanos > idleNanos;
+    }
+
+    /**
+     * Pings the client when the last ping is {@code intervalNanos} old (skipped, not queued, while the
+     * channel is not writable).
+     */
+    void pingIfDue(long intervalNanos, long nowNanos) {
+        if (nowNanos - lastPingNanos >= intervalNanos) {
+            lastPingNanos = nowNanos;
+            if (channel.isWritable()) {
+                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+            }
+        }
+    }
+
+    /** Whether the paced writer has waited longer than {@code drainNanos} for the client to read. */
+    boolean pacedStalledLongerThan(long drainNanos, long nowNanos) {
+        return pacedWaiting && nowNanos - pacedWaitingSince > drainNanos;
+    }
+
+    Channel channel() {
         return channel;
     }
 
-    public boolean inLoop() {
+    private boolean inLoop() {
         return channel.eventLoop().inEventLoop();
     }
 
     /** Runs {@code task} on this connection's event loop (now, when already there). */
-    public void onLoop(Runnable task) {
+    void onLoop(Runnable task) {
         if (inLoop()) {
             task.run();
         } else {
@@ -121,19 +176,41 @@ public final class Connection {
         return subscriptions == null ? 0 : subscriptions.size();
     }
 
-    Map<String, Subscription> subscriptions() {
+    /** Its subscription to {@code channel}, or null. */
+    Subscription subscription(String channel) {
+        return subscriptions == null ? null : subscriptions.get(channel);
+    }
+
+    /** The channels it subscribes to (a copy). */
+    List<String> channels() {
+        return subscriptions == null ? List.of() : List.copyOf(subscriptions.keySet());
+    }
+
+    void addSubscription(Subscription s) {
         if (subscriptions == null) {
             subscriptions = new HashMap<>(4);
         }
-        return subscriptions;
+        subscriptions.put(s.channel(), s);
+    }
+
+    /** Removes and returns its subscription to {@code channel}, or null when there was none. */
+    Subscription removeSubscription(String channel) {
+        return subscriptions == null ? null : subscriptions.remove(channel);
+    }
+
+    /** Removes and returns all its subscriptions (the connection closed). */
+    Collection<Subscription> removeSubscriptions() {
+        Collection<Subscription> all = subscriptions == null ? List.of() : subscriptions.values();
+        subscriptions = null;
+        return all;
     }
 
     /** Sends one encoded frame to this connection only. */
-    public void send(byte[] frame) {
+    void send(byte[] frame) {
         write(WebSocketFraming.text(frame));
     }
 
-    public void sendError(String id, ErrorCode code, String message) {
+    void sendError(String id, ErrorCode code, String message) {
         send(OutboundFrames.error(id, code, message));
     }
 
@@ -180,8 +257,8 @@ public final class Connection {
      * Makes {@code p} this connection's paced writer; on its loop. False when another one runs (or
      * the connection has closed): a connection never runs two.
      */
-    public boolean beginPaced(Paced p) {
-        if (paced != null || slot < 0 || !channel.isActive()) {
+    boolean beginPaced(Paced p) {
+        if (paced != null || !registered() || !channel.isActive()) {
             return false;
         }
         paced = p;
@@ -189,7 +266,7 @@ public final class Connection {
     }
 
     /** {@code p} has finished (or given up); on the connection's loop. */
-    public void endPaced(Paced p) {
+    void endPaced(Paced p) {
         if (paced == p) {
             paced = null;
             pacedWaiting = false;
@@ -201,9 +278,9 @@ public final class Connection {
      * the loop. A writer that waits longer than {@code gateway.backlog-drain-timeout} gets the
      * connection closed by the loop's sweep (1008 {@code backlog not drained}).
      */
-    public void pacedWaiting(boolean waiting) {
+    void pacedWaiting(boolean waiting) {
         pacedWaiting = waiting;
-        pacedWaitingSince = System.nanoTime();
+        pacedWaitingSince = shard.nanos();
     }
 
     /** The channel became writable again; on the loop. */
@@ -218,7 +295,7 @@ public final class Connection {
      * handshake, RFC 6455 §7) before dropping the TCP connection, or FORCE_CLOSE_MILLIS at most.
      * Closing the socket at once makes browsers report 1006 instead of {@code code}.
      */
-    public void close(int code, String reason) {
+    void close(int code, String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }

@@ -1,5 +1,7 @@
 package dev.herald.gateway;
 
+import dev.herald.config.Settings;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.InboundFrame;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +33,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
     private final Connection connection;
-    private final Gateway gateway;
+    private final FrameDispatcher dispatcher;
+    private final HeraldMetrics metrics;
+    private final Settings.Gateway limits;
+    private final Consumer<Connection> closed;
 
-    ConnectionHandler(Connection connection, Gateway gateway) {
+    /** {@code closed} unregisters the connection when its channel goes inactive. */
+    ConnectionHandler(Connection connection, FrameDispatcher dispatcher, HeraldMetrics metrics, Settings.Gateway limits,
+                      Consumer<Connection> closed) {
         this.connection = connection;
-        this.gateway = gateway;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.limits = limits;
+        this.closed = closed;
     }
 
     @Override
@@ -49,8 +60,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onFrame(WebSocketFrame frame) {
-        long now = System.nanoTime();
-        connection.lastSeenNanos = now;
+        long now = connection.shard().nanos();
+        connection.seen(now);
         if (frame instanceof PongWebSocketFrame) {
             return;
         }
@@ -67,13 +78,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // every data frame and every ping takes a token: a ping flood is abuse like a text flood
-        if (!connection.rateLimiter.tryAcquire(now)) {
-            gateway.metrics().error(ErrorCode.RATE_LIMITED.wire());
-            if (connection.rateLimiter.abusive()) {
+        if (!connection.rateLimiter().tryAcquire(now)) {
+            metrics.error(ErrorCode.RATE_LIMITED.wire());
+            if (connection.rateLimiter().abusive()) {
                 connection.closeNow(CloseCodes.POLICY, "rate limit exceeded");
             } else {
                 connection.sendError(idOf(frame), ErrorCode.RATE_LIMITED, "too many frames: at most "
-                        + gateway.settings().gateway().rateLimitPerMinute() + " per minute");
+                        + limits.rateLimitPerMinute() + " per minute");
             }
             return;
         }
@@ -96,7 +107,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int size = text.content().readableBytes();
-        int limit = gateway.settings().gateway().maxFrameBytes();
+        int limit = limits.maxFrameBytes();
         if (size > limit) {
             reject(idOf(frame), ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes is over the limit of " + limit);
             return;
@@ -105,10 +116,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             decoded = InboundFrame.decode(text.content().toString(StandardCharsets.UTF_8));
         } catch (InboundFrame.FrameException e) {
-            gateway.dispatcher().reject(connection, e.id(), e.error());
+            dispatcher.reject(connection, e.id(), e.error());
             return;
         }
-        gateway.dispatcher().dispatch(connection, decoded);
+        dispatcher.dispatch(connection, decoded);
     }
 
     /** The id of a text frame refused before decoding (SPEC §3: its one reply must carry it), or null. */
@@ -118,12 +129,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(String id, ErrorCode code, String message) {
-        gateway.dispatcher().reject(connection, id, new ProtocolException(code, message));
+        dispatcher.reject(connection, id, new ProtocolException(code, message));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        gateway.closed(connection);
+        closed.accept(connection);
         ctx.fireChannelInactive();
     }
 

@@ -1,10 +1,6 @@
 package dev.herald.gateway;
 
-import dev.herald.inbox.OfflineChat;
 import dev.herald.auth.Principal;
-import dev.herald.auth.TokenVerifier;
-import dev.herald.broker.Broker;
-import dev.herald.broker.Presence;
 import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.OutboundFrames;
@@ -19,32 +15,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket side of a node: takes upgraded channels from the transport, gives each a
- * {@link Connection} and handler, sends {@code init}, and owns the frame dispatcher that the core
- * frames (and the inbox's {@code sync}/{@code ack}/{@code read}) register with.
+ * {@link Connection} (in {@link LocalConnections}) and a handler, registers it with its user
+ * ({@link UserRegistry}) or, unbound, with the {@link BindWaitList}, sends {@code init}, and undoes
+ * all of it when the connection closes. It owns the frame dispatcher that the frame handler sets
+ * (core and inbox) register with. Everything here runs on the connection's event loop.
  */
 public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
-    private final Settings settings;
-    private final Hub hub;
-    private final Broker broker;
-    private final Presence presence;
+    private final Settings.Gateway limits;
+    private final LocalConnections connections;
+    private final UserRegistry users;
+    private final ChannelSubscriptions channels;
+    private final BindWaitList waitList;
+    private final ConnectionListener listener;
     private final HeraldMetrics metrics;
     private final FrameDispatcher dispatcher;
-    private final TokenVerifier tokens;
 
-    public Gateway(Settings settings, Hub hub, Broker broker, Presence presence, HeraldMetrics metrics,
-                   TokenVerifier tokens, OfflineChat offlineChat) {
-        this.settings = Objects.requireNonNull(settings);
-        this.hub = Objects.requireNonNull(hub);
-        this.broker = Objects.requireNonNull(broker);
-        this.presence = Objects.requireNonNull(presence);
+    /** {@code listener} hears of every bound connection that opens (after {@code init}) and closes. */
+    public Gateway(Settings.Gateway limits, LocalConnections connections, UserRegistry users, ChannelSubscriptions channels,
+                   BindWaitList waitList, ConnectionListener listener, HeraldMetrics metrics) {
+        this.limits = Objects.requireNonNull(limits);
+        this.connections = Objects.requireNonNull(connections);
+        this.users = Objects.requireNonNull(users);
+        this.channels = Objects.requireNonNull(channels);
+        this.waitList = Objects.requireNonNull(waitList);
+        this.listener = Objects.requireNonNull(listener);
         this.metrics = Objects.requireNonNull(metrics);
-        this.tokens = Objects.requireNonNull(tokens);
         this.dispatcher = new FrameDispatcher(metrics);
-        new SessionHandlers(this).register(dispatcher);
-        new ChannelHandlers(this).register(dispatcher);
-        new ChatHandlers(this, Objects.requireNonNull(offlineChat)).register(dispatcher);
+    }
+
+    /** Where frame handler sets register the frame types they handle. */
+    public FrameDispatcher dispatcher() {
+        return dispatcher;
     }
 
     /**
@@ -55,20 +58,19 @@ public final class Gateway {
      * is null for an unbound connection; {@code seat} is the place kept for it under the per-user
      * limit (null = none).
      */
-    public Connection open(Channel channel, Principal principal, Hub.Seat seat) {
+    public void open(Channel channel, Principal principal, UserRegistry.Seat seat) {
         // writable up to half of the outbound limit, writable again under a quarter: the backlog
         // push is paced by these marks, live pushes are cut off only at the limit itself
-        int limit = settings.gateway().maxOutboundBytes();
+        int limit = limits.maxOutboundBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 4, limit / 2));
-        Hub.Opened opened = hub.open(channel, principal, seat);
-        Connection c = opened.connection();
-        channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, this));
+        Connection c = connections.open(channel, principal);
+        CompletableFuture<Void> heard = (principal != null ? users.add(c, seat) : waitList.add(c)).toCompletableFuture();
+        channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, dispatcher, metrics, limits, this::closed));
         if (!channel.isActive()) {
             // closed during the handshake: the handler came too late to hear channelInactive
             closed(c);
-            return c;
+            return;
         }
-        CompletableFuture<Void> heard = opened.heard().toCompletableFuture();
         if (heard.isDone()) {
             start(c); // one node, or a user this node already hears: no wait, no pause in reading
         } else {
@@ -78,7 +80,6 @@ public final class Gateway {
                 start(c);
             }));
         }
-        return c;
     }
 
     private void start(Connection c) {
@@ -91,47 +92,28 @@ public final class Gateway {
         if (c.bound()) {
             init.put("user_id", c.userId());
         }
-        init.put("heartbeat_interval", settings.gateway().heartbeatInterval().toMillis());
+        init.put("heartbeat_interval", limits.heartbeatInterval().toMillis());
         init.put("server_time", System.currentTimeMillis());
         c.start(OutboundFrames.push("init", init));
         log.debug("connection opened {}", c);
         if (c.bound()) {
-            hub.fireOpened(c);
+            listener.opened(c);
         }
     }
 
-    void closed(Connection c) {
-        hub.closed(c);
+    /** Unregisters a closed connection, its subscriptions and its place with its user or in the bind wait-list. */
+    private void closed(Connection c) {
+        if (connections.remove(c)) {
+            channels.leaveAll(c);
+            if (c.bound()) {
+                users.remove(c);
+                listener.closed(c);
+            } else {
+                waitList.remove(c);
+            }
+        }
         String reason = c.closeReason();
         metrics.disconnect(reason == null ? "client" : reason.replace(' ', '_'));
         log.debug("connection closed {} reason={}", c, reason == null ? "client" : reason);
-    }
-
-    public FrameDispatcher dispatcher() {
-        return dispatcher;
-    }
-
-    public Hub hub() {
-        return hub;
-    }
-
-    public Broker broker() {
-        return broker;
-    }
-
-    public Presence presence() {
-        return presence;
-    }
-
-    public HeraldMetrics metrics() {
-        return metrics;
-    }
-
-    public Settings settings() {
-        return settings;
-    }
-
-    TokenVerifier tokens() {
-        return tokens;
     }
 }

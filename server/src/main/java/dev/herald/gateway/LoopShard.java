@@ -1,72 +1,86 @@
 package dev.herald.gateway;
 
-import dev.herald.protocol.CloseCodes;
 import dev.herald.broker.Message;
 import dev.herald.config.Settings;
+import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The connections and channel subscriptions of one event loop. Everything here runs on that loop
  * only, so fan-out needs no locks: a broadcast or channel publication is one task per loop that
  * writes the same retained buffer to every local connection. Removal swaps the last element into
  * the freed slot (O(1)); iteration runs from the end so a removal during it is safe.
+ *
+ * <p>Time comes from one ticker (nanoseconds, {@link System#nanoTime} in production), read by the
+ * shard's connections too ({@link #nanos}), so a test can move it by hand and sweep at once.
  */
 final class LoopShard {
     private final EventLoop loop;
     private final Settings.Gateway limits;
     private final long bindGraceNanos;
     private final boolean bindAllowed;
-    private final java.time.Duration clockSkew;
+    private final Duration clockSkew;
+    private final LongSupplier ticker;
     private Connection[] connections = new Connection[64];
     private int size;
     private final Map<String, SubscriberList> channels = new HashMap<>();
 
-    LoopShard(EventLoop loop, Settings.Gateway limits, Settings.Auth auth) {
-        this.loop = loop;
-        this.limits = limits;
+    LoopShard(EventLoop loop, Settings.Gateway limits, Settings.Auth auth, LongSupplier ticker) {
+        this.loop = Objects.requireNonNull(loop);
+        this.limits = Objects.requireNonNull(limits);
         this.bindGraceNanos = auth.bindGrace().toNanos();
         this.bindAllowed = auth.allowBind();
         this.clockSkew = auth.clockSkew();
+        this.ticker = Objects.requireNonNull(ticker);
     }
 
     EventLoop loop() {
         return loop;
     }
 
+    /** The shard's time, in nanoseconds from an arbitrary origin (only differences mean anything). */
+    long nanos() {
+        return ticker.getAsLong();
+    }
+
     void add(Connection c) {
         if (size == connections.length) {
             connections = Arrays.copyOf(connections, size * 2);
         }
-        c.slot = size;
+        c.slot(size);
         connections[size++] = c;
     }
 
-    void remove(Connection c) {
-        int slot = c.slot;
+    /** Removes {@code c}; false when it was not here (removed already). */
+    boolean remove(Connection c) {
+        int slot = c.slot();
         if (slot < 0 || slot >= size || connections[slot] != c) {
-            return;
+            return false;
         }
         Connection last = connections[--size];
         connections[slot] = last;
-        last.slot = slot;
+        last.slot(slot);
         connections[size] = null;
-        c.slot = -1;
+        c.slot(-1);
+        return true;
     }
 
     /** Adds the subscription; true when it is the first one of its channel on this loop. */
     boolean addSubscription(Subscription s) {
-        SubscriberList list = channels.get(s.channel);
+        SubscriberList list = channels.get(s.channel());
         boolean first = list == null;
         if (first) {
             list = new SubscriberList();
-            channels.put(s.channel, list);
+            channels.put(s.channel(), list);
         }
         list.add(s);
         return first;
@@ -74,12 +88,12 @@ final class LoopShard {
 
     /** Removes it; true when it was the last one of its channel on this loop. */
     boolean removeSubscription(Subscription s) {
-        SubscriberList list = channels.get(s.channel);
+        SubscriberList list = channels.get(s.channel());
         if (list == null || !list.remove(s)) {
             return false;
         }
         if (list.size == 0) {
-            channels.remove(s.channel);
+            channels.remove(s.channel());
             return true;
         }
         return false;
@@ -106,24 +120,11 @@ final class LoopShard {
         }
         int written = 0;
         for (int i = list.size - 1; i >= 0; i--) {
-            Subscription s = list.items[i];
-            if (s.pending != null) {
-                s.pending.add(frame);
-            } else if (frame.offset() < 0 || frame.offset() > s.lastOffset) {
-                s.lastOffset = Math.max(s.lastOffset, frame.offset());
-                s.connection.write(shared.retainedDuplicate());
+            if (list.items[i].publish(frame, shared)) {
                 written++;
             }
         }
         return written;
-    }
-
-    /** Writes a frame that belongs to one subscription only (history replay, parked frames). */
-    static void writeTo(Subscription s, long offset, byte[] frame) {
-        if (offset > s.lastOffset) {
-            s.lastOffset = offset;
-            s.connection.send(frame);
-        }
     }
 
     void closeAll(int code, String reason) {
@@ -132,23 +133,21 @@ final class LoopShard {
         }
     }
 
-    int size() {
-        return size;
-    }
-
     /**
      * Once a second: closes idle, unbound-too-long and expired connections and those whose backlog
      * push has waited too long for them to read, and pings the others every heartbeat interval.
+     * {@code now} is the wall-clock time that token expiry is compared with.
      */
-    void sweep(long nowNanos, Instant now) {
+    void sweep(Instant now) {
+        long nowNanos = nanos();
         long idle = limits.idleTimeout().toNanos();
         long ping = limits.heartbeatInterval().toNanos();
         long drain = limits.backlogDrainTimeout().toNanos();
         for (int i = size - 1; i >= 0; i--) {
             Connection c = connections[i];
-            if (nowNanos - c.lastSeenNanos > idle) {
+            if (c.idleLongerThan(idle, nowNanos)) {
                 c.close(CloseCodes.GOING_AWAY, "idle timeout");
-            } else if (c.pacedWaiting && nowNanos - c.pacedWaitingSince > drain) {
+            } else if (c.pacedStalledLongerThan(drain, nowNanos)) {
                 // the client reads nothing of its backlog (though it may keep sending): its close
                 // frame would wait behind the unread output, so the connection is dropped at once
                 c.closeNow(CloseCodes.POLICY, "backlog not drained");
@@ -159,11 +158,8 @@ final class LoopShard {
                 // there is not declared expired by the next sweep
                 c.sendError(null, ErrorCode.TOKEN_EXPIRED, "the token has expired; reconnect with a fresh one");
                 c.close(CloseCodes.TOKEN_EXPIRED, "token expired");
-            } else if (nowNanos - c.lastPingNanos >= ping) {
-                c.lastPingNanos = nowNanos;
-                if (c.channel().isWritable()) {
-                    c.channel().writeAndFlush(new PingWebSocketFrame(), c.channel().voidPromise());
-                }
+            } else {
+                c.pingIfDue(ping, nowNanos);
             }
         }
     }
@@ -176,20 +172,20 @@ final class LoopShard {
             if (size == items.length) {
                 items = Arrays.copyOf(items, size * 2);
             }
-            s.slot = size;
+            s.slot(size);
             items[size++] = s;
         }
 
         boolean remove(Subscription s) {
-            int slot = s.slot;
+            int slot = s.slot();
             if (slot < 0 || slot >= size || items[slot] != s) {
                 return false;
             }
             Subscription last = items[--size];
             items[slot] = last;
-            last.slot = slot;
+            last.slot(slot);
             items[size] = null;
-            s.slot = -1;
+            s.slot(-1);
             return true;
         }
     }

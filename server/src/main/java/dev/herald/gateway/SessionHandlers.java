@@ -3,25 +3,32 @@ package dev.herald.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.auth.Principal;
 import dev.herald.auth.TokenException;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.broker.Presence;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@code ping}, {@code heartbeat}, {@code presence} and {@code refresh}: the connection's own upkeep. */
-final class SessionHandlers {
+public final class SessionHandlers {
     private static final int MAX_PRESENCE_IDS = 1000;
     private static final int MAX_TOKEN_LENGTH = 8192;
 
-    private final Gateway gateway;
+    private final Presence presence;
+    private final TokenVerifier tokens;
+    private final ChannelSubscriptions channels;
 
-    SessionHandlers(Gateway gateway) {
-        this.gateway = gateway;
+    /** {@code channels}: a refresh leaves the channels the new token does not allow. */
+    public SessionHandlers(Presence presence, TokenVerifier tokens, ChannelSubscriptions channels) {
+        this.presence = Objects.requireNonNull(presence);
+        this.tokens = Objects.requireNonNull(tokens);
+        this.channels = Objects.requireNonNull(channels);
     }
 
-    void register(FrameDispatcher d) {
+    public void register(FrameDispatcher d) {
         d.register("ping", this::ping);
         d.register("heartbeat", this::heartbeat);
         d.register("presence", this::presence);
@@ -40,7 +47,7 @@ final class SessionHandlers {
 
     private void presence(Connection c, InboundFrame f) throws ProtocolException {
         long[] ids = f.requireIdArray("user_ids", MAX_PRESENCE_IDS);
-        gateway.presence().onlineAmong(ids).whenComplete((online, err) -> {
+        presence.onlineAmong(ids).whenComplete((online, err) -> {
             if (err != null) {
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "presence is unavailable right now");
                 return;
@@ -54,14 +61,14 @@ final class SessionHandlers {
         String token = f.requireString("token", MAX_TOKEN_LENGTH);
         Principal next;
         try {
-            next = gateway.tokens().verify(token);
+            next = tokens.verify(token);
         } catch (TokenException e) {
             throw new ProtocolException(ErrorCode.TOKEN_INVALID, e.getMessage());
         }
         if (next.userId() != c.userId()) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "the new token is for another user");
         }
-        c.principal(next);
+        c.refreshed(next);
         dropForbiddenChannels(c, next);
         c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "refresh", "expires_at", next.expiresAt().toString())));
     }
@@ -71,12 +78,9 @@ final class SessionHandlers {
      * is left and the client told with an {@code unsubscribed} frame (before the refresh ack).
      */
     private void dropForbiddenChannels(Connection c, Principal p) {
-        if (c.subscriptions == null) {
-            return;
-        }
-        for (String channel : List.copyOf(c.subscriptions.keySet())) {
+        for (String channel : c.channels()) {
             if (!p.mayJoin(channel)) {
-                gateway.hub().unsubscribe(c, channel);
+                channels.unsubscribe(c, channel);
                 c.send(OutboundFrames.push("unsubscribed", Map.of("channel", channel, "code", ErrorCode.FORBIDDEN.wire(),
                         "message", "the refreshed token does not allow " + channel)));
             }

@@ -1,24 +1,95 @@
 package dev.herald.gateway;
 
 import dev.herald.broker.Message;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 
 /**
  * One connection's subscription to one channel, held by the connection's loop shard. While the
- * subscription recovers history ({@code pending != null}) live publications are parked, then
- * written after the history with duplicates (offset ≤ {@code lastOffset}) dropped, so a resuming
- * client sees every offset once, in order. Loop-confined.
+ * subscription recovers history ({@link #recovering()}) live publications are parked, then
+ * written after the history with duplicates (offset ≤ the last one written) dropped, so a resuming
+ * client sees every offset once, in order. Loop-confined: every method runs on the connection's
+ * event loop.
  */
 final class Subscription {
-    final Connection connection;
-    final String channel;
-    int slot = -1;
-    long lastOffset;
-    ArrayDeque<Message.Push> pending;
+    private final Connection connection;
+    private final String channel;
+    private int slot = -1;
+    private long lastOffset;
+    private ArrayDeque<Message.Push> parked;
 
-    Subscription(Connection connection, String channel, boolean recovering) {
+    /** {@code since}: the offset a recovering subscription resumes after, or -1 for none. */
+    Subscription(Connection connection, String channel, long since) {
         this.connection = connection;
         this.channel = channel;
-        this.pending = recovering ? new ArrayDeque<>(4) : null;
+        this.lastOffset = Math.max(0, since);
+        this.parked = since >= 0 ? new ArrayDeque<>(4) : null;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    String channel() {
+        return channel;
+    }
+
+    /** Its place in its shard's subscriber list, or -1 when it is in none. */
+    int slot() {
+        return slot;
+    }
+
+    void slot(int slot) {
+        this.slot = slot;
+    }
+
+    /** Whether it still waits for its history: live publications are parked meanwhile. */
+    boolean recovering() {
+        return parked != null;
+    }
+
+    /**
+     * A live publication of its channel: parked while recovering, else written unless the client
+     * has it already. Returns whether it was written ({@code shared} is retained for the write).
+     */
+    boolean publish(Message.Push frame, ByteBuf shared) {
+        if (parked != null) {
+            parked.add(frame);
+            return false;
+        }
+        if (frame.offset() >= 0 && frame.offset() <= lastOffset) {
+            return false;
+        }
+        lastOffset = Math.max(lastOffset, frame.offset());
+        connection.write(shared.retainedDuplicate());
+        return true;
+    }
+
+    /** Writes a frame of this subscription only (history replay), unless the client has it already. */
+    void replay(long offset, byte[] frame) {
+        if (offset > lastOffset) {
+            lastOffset = offset;
+            connection.send(frame);
+        }
+    }
+
+    /** The history did not reach back to where the client was: every offset from here on is new to it. */
+    void restartOffsets() {
+        lastOffset = 0;
+    }
+
+    /** The history has been replayed: writes the parked publications (without duplicates), then goes live. */
+    void endRecovery() {
+        if (parked != null) {
+            for (Message.Push p : parked) {
+                replay(p.offset(), p.bytes());
+            }
+            parked = null;
+        }
+    }
+
+    /** Unsubscribed, or its connection closed: nothing parked is written any more. */
+    void cancel() {
+        parked = null;
     }
 }

@@ -10,13 +10,13 @@ import io.netty.buffer.PooledByteBufAllocator;
  * encoder passes a plain {@link ByteBuf} through untouched, so per connection there is no frame
  * object, no header buffer and no copy.
  */
-public final class WebSocketFraming {
+final class WebSocketFraming {
     private static final int FIN_TEXT = 0x81;
 
     private WebSocketFraming() {}
 
     /** A pooled direct buffer holding the whole frame; the caller owns it. */
-    public static ByteBuf text(byte[] payload) {
+    static ByteBuf text(byte[] payload) {
         int n = payload.length;
         int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(header + n);

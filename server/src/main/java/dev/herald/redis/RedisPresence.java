@@ -1,12 +1,14 @@
 package dev.herald.redis;
 
+import static dev.herald.redis.RedisScript.num;
+import static dev.herald.redis.RedisScript.utf8;
+
 import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.Presence;
-import dev.herald.redis.RedisConnections;
-import dev.herald.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +97,7 @@ public final class RedisPresence implements Presence {
         }
     }
 
-    private void write(java.util.function.Supplier<CompletableFuture<Long>> command) {
+    private void write(Supplier<CompletableFuture<Long>> command) {
         try {
             command.get().whenComplete((n, err) -> {
                 if (err != null) {
@@ -136,7 +139,7 @@ public final class RedisPresence implements Presence {
                 }
                 args[i++] = id(id);
             }
-            byte[][] used = i == args.length ? args : java.util.Arrays.copyOf(args, i);
+            byte[][] used = i == args.length ? args : Arrays.copyOf(args, i);
             // EVAL, not EVALSHA: after a Redis restart EVALSHA fails with NOSCRIPT and the retry would
             // go out behind SADD/SREM sent since, rewriting the set with this older snapshot (a user
             // who left meanwhile would stay online for good)
@@ -204,11 +207,6 @@ public final class RedisPresence implements Presence {
         });
     }
 
-    /** Users this node holds (for tests and health). */
-    public int localUsers() {
-        return local.size();
-    }
-
     @Override
     public void close() {
         if (redis.halted()) {
@@ -234,13 +232,5 @@ public final class RedisPresence implements Presence {
 
     private static byte[] id(long userId) {
         return num(userId);
-    }
-
-    private static byte[] num(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -85,7 +85,13 @@ public final class RedisScript {
         }
     }
 
+    /** A text argument (or key part), as UTF-8. */
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A number argument, as the decimal ASCII that Lua's {@code tonumber} reads. */
+    static byte[] num(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -4,6 +4,8 @@ import dev.herald.api.Router;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.Settings;
 import dev.herald.gateway.Gateway;
+import dev.herald.gateway.UserRegistry;
+import dev.herald.metrics.HeraldMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -23,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one listening port: HTTP API, pages and {@code /ws}. Uses native epoll on Linux (less memory
  * and CPU per connection than NIO) and falls back to NIO elsewhere. The I/O event loops are created
- * first, by {@link #loops(int)}, because the hub shards connections by loop.
+ * first, by {@link #loops(int)}, because the gateway shards connections by loop.
  */
 public final class HeraldServer implements AutoCloseable {
     private final EventLoopGroup boss;
@@ -46,12 +48,16 @@ public final class HeraldServer implements AutoCloseable {
         return workers;
     }
 
-    /** Binds the port and starts serving; returns the bound port (useful with port 0). */
-    public int start(Settings settings, Gateway gateway, Router router, TokenVerifier tokens) throws InterruptedException {
+    /**
+     * Binds the port and starts serving; returns the bound port (useful with port 0). Upgraded
+     * {@code /ws} channels go to {@code gateway}, after a place under the per-user limit was kept in
+     * {@code users}.
+     */
+    public int start(Settings settings, Gateway gateway, UserRegistry users, Router router, TokenVerifier tokens,
+                     HeraldMetrics metrics) throws InterruptedException {
         Objects.requireNonNull(settings);
-        var metrics = gateway.metrics();
         var admission = new HttpAdmission(settings.http(), metrics, System::nanoTime);
-        var upgrade = new WebSocketUpgrade(gateway, tokens, settings, admission);
+        var upgrade = new WebSocketUpgrade(gateway, users, tokens, settings, admission, metrics);
         var proxies = TrustedProxies.of(settings.server().trustedProxies());
         var handler = new HttpHandler(router, upgrade, settings.http().maxInFlight(), proxies, metrics);
         var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), proxies, metrics);

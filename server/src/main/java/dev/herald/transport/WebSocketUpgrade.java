@@ -7,7 +7,8 @@ import dev.herald.auth.TokenException;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.Settings;
 import dev.herald.gateway.Gateway;
-import dev.herald.gateway.Hub;
+import dev.herald.gateway.UserRegistry;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.Values;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,6 +42,8 @@ final class WebSocketUpgrade {
     static final String PATH = "/ws";
 
     private final Gateway gateway;
+    private final UserRegistry users;
+    private final HeraldMetrics metrics;
     private final TokenVerifier tokens;
     private final Settings settings;
     private final WebSocketDecoderConfig decoderConfig;
@@ -48,8 +51,12 @@ final class WebSocketUpgrade {
     private final KeyedRateLimiter<Long> connects;
     private final HttpAdmission admission;
 
-    WebSocketUpgrade(Gateway gateway, TokenVerifier tokens, Settings settings, HttpAdmission admission) {
+    /** {@code users}: where the per-user limit keeps a place for an upgrade; {@code gateway} takes the upgraded channel. */
+    WebSocketUpgrade(Gateway gateway, UserRegistry users, TokenVerifier tokens, Settings settings, HttpAdmission admission,
+                     HeraldMetrics metrics) {
         this.gateway = Objects.requireNonNull(gateway);
+        this.users = Objects.requireNonNull(users);
+        this.metrics = Objects.requireNonNull(metrics);
         this.admission = Objects.requireNonNull(admission);
         this.tokens = Objects.requireNonNull(tokens);
         this.settings = Objects.requireNonNull(settings);
@@ -87,12 +94,12 @@ final class WebSocketUpgrade {
             HttpResponses.write(ctx, Reply.envelope(400, "the upgrade has no Sec-WebSocket-Key header", null), false);
             return;
         }
-        Hub.Seat seat = null;
+        UserRegistry.Seat seat = null;
         if (principal != null) {
-            // the limit check and the place it grants are one atomic step in the hub: concurrent
+            // the limit check and the place it grants are one atomic step in the registry: concurrent
             // upgrades of one user on different event loops cannot both take the last place
             int max = settings.gateway().maxConnectionsPerUser();
-            seat = gateway.hub().reserve(principal.userId(), max);
+            seat = users.reserve(principal.userId(), max);
             if (seat == null) {
                 HttpResponses.write(ctx, Reply.error(new ApiException(429,
                         "this user already has the maximum of " + max + " connections")), false);
@@ -100,8 +107,8 @@ final class WebSocketUpgrade {
             }
             // counted only for connects that get a place: a client refused above loses nothing by retrying
             if (connects != null && !connects.tryAcquire(principal.userId())) {
-                gateway.hub().release(seat);
-                gateway.metrics().refused("connect_rate");
+                users.release(seat);
+                metrics.refused("connect_rate");
                 HttpResponses.write(ctx, Reply.error(new ApiException(429, "this user connects too often: more than "
                         + settings.server().userConnectsPerMinute() + " connections a minute")), false);
                 return;
@@ -109,21 +116,21 @@ final class WebSocketUpgrade {
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, null, decoderConfig);
-        Hub.Seat kept = seat;
+        UserRegistry.Seat kept = seat;
         ChannelFuture handshake;
         try {
             handshake = handshaker.handshake(ctx.channel(), req);
         } catch (WebSocketHandshakeException e) {
-            gateway.hub().release(kept);
+            users.release(kept);
             HttpResponses.write(ctx, Reply.envelope(400, "not a valid WebSocket upgrade", null), false);
             return;
         } catch (RuntimeException e) {
-            gateway.hub().release(kept);
+            users.release(kept);
             throw e;
         }
         handshake.addListener(f -> {
             if (!f.isSuccess()) {
-                gateway.hub().release(kept);
+                users.release(kept);
                 ctx.close();
                 return;
             }

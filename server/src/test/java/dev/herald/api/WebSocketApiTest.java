@@ -26,7 +26,7 @@ class WebSocketApiTest {
 
     @BeforeEach
     void nobodyOnline() {
-        Await.until("every earlier connection gone", () -> server.herald().hub().connectionCount() == 0);
+        Await.until("every earlier connection gone", () -> server.herald().connections().count() == 0);
     }
 
     @AfterAll

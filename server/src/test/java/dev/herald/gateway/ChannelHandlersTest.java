@@ -389,8 +389,8 @@ class ChannelHandlersTest {
         String ch = channel();
         WsClient c = server.connectQuiet(218);
         c.request("subscribe", Map.of("channel", ch));
-        assertThat(server.herald().hub().hasSubscribers(ch)).isTrue();
+        assertThat(server.herald().channels().hasSubscribers(ch)).isTrue();
         c.close();
-        dev.herald.testing.Await.until("subscription dropped", () -> !server.herald().hub().hasSubscribers(ch));
+        dev.herald.testing.Await.until("subscription dropped", () -> !server.herald().channels().hasSubscribers(ch));
     }
 }

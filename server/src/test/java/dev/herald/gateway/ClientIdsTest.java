@@ -54,7 +54,7 @@ class ClientIdsTest {
                 assertThat(r.status()).as("a bind for %s from before the restart", old).isEqualTo(404);
             }
             assertThat(waiting.answersPing()).isTrue();
-            assertThat(second.herald().hub().connectionsOf(1301)).isEmpty();
+            assertThat(second.herald().users().connectionsOf(1301)).isEmpty();
         }
     }
 }

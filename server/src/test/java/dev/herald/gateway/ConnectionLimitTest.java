@@ -65,7 +65,7 @@ class ConnectionLimitTest {
             WsClient.Close close = second.awaitClose();
             assertThat(close.code()).isEqualTo(CloseCodes.POLICY);
             assertThat(close.reason()).isEqualTo("too many connections");
-            assertThat(server.herald().hub().connectionsOf(user)).hasSize(MAX);
+            assertThat(server.herald().users().connectionsOf(user)).hasSize(MAX);
             // counted when the server sees the socket close, which can follow the client's close frame
             dev.herald.testing.Await.until("the refused bind counted",
                     () -> server.metric("herald_disconnects_total{reason=\"too_many_connections\"}") == 1);
@@ -110,7 +110,7 @@ class ConnectionLimitTest {
         try {
             assertThat(upgraded).hasSize(MAX);
             Await.until("the upgraded connections registered",
-                    () -> server.herald().hub().connectionsOf(user).length == MAX);
+                    () -> server.herald().users().connectionsOf(user).length == MAX);
         } finally {
             upgraded.forEach(RawSocket::close);
         }

@@ -34,7 +34,7 @@ class ShutdownTest {
             RawSocket.Frame close = raw.awaitClose(Duration.ofSeconds(5));
             assertThat(close).isNotNull();
             assertThat(close.closeCode()).isEqualTo(1012);
-            assertThat(server.herald().hub().connectionCount()).isZero();
+            assertThat(server.herald().connections().count()).isZero();
             assertThatThrownBy(() -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());

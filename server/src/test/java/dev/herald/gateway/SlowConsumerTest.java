@@ -55,7 +55,7 @@ class SlowConsumerTest {
             }
             assertThat(healthy.answersPing()).isTrue();
             assertThat(server.metric("herald_disconnects_total{reason=\"slow_consumer\"}")).isEqualTo(slowBefore + 1);
-            assertThat(server.herald().hub().connectionsOf(901)).isEmpty();
+            assertThat(server.herald().users().connectionsOf(901)).isEmpty();
             assertThat(slow.awaitEof(Duration.ofSeconds(10))).as("the TCP connection is closed").isTrue();
         }
         server.assertServesFreshConnection();
@@ -100,7 +100,7 @@ class SlowConsumerTest {
                     break;
                 }
                 sent += bytes.length;
-                for (var c : server.herald().hub().connectionsOf(905)) {
+                for (var c : server.herald().users().connectionsOf(905)) {
                     var pending = c.channel().unsafe().outboundBuffer();
                     if (pending != null) {
                         assertThat(pending.totalPendingWriteBytes()).as("queued pongs stay bounded").isLessThan(8L * 1024 * 1024);

@@ -233,8 +233,8 @@ class RedisClusterTest {
             var r = a.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 181));
             assertOk(r);
             assertThat(unbound.awaitType("bind_success").at("/data/user_id").asLong()).isEqualTo(181);
-            assertThat(c.herald().hub().connectionsOf(181)).as("bound where it lives").hasSize(1);
-            assertThat(a.herald().hub().connectionsOf(181)).isEmpty();
+            assertThat(c.herald().users().connectionsOf(181)).as("bound where it lives").hasSize(1);
+            assertThat(a.herald().users().connectionsOf(181)).isEmpty();
             cluster.awaitSubscribers("u.181", 1);
             assertOk(b.api("POST", "/admin/websocket/send-to-user", json("user_id", 181, "type", "welcome", "data", Map.of())));
             assertThat(unbound.awaitType("welcome").path("type").asText()).isEqualTo("welcome");

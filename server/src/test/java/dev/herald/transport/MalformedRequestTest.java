@@ -98,7 +98,7 @@ class MalformedRequestTest {
                     "Sec-WebSocket-Version", "13"));
             assertBadRequest(r);
         }
-        assertThat(server.herald().hub().connectionsOf(4711)).isEmpty();
+        assertThat(server.herald().users().connectionsOf(4711)).isEmpty();
         try (var c = server.connectQuiet(4711)) {
             assertThat(c.answersPing()).isTrue();
         }

@@ -198,7 +198,7 @@ class WebSocketUpgradeTest {
                 assertThat(otherUser.answersPing()).isTrue();
             }
             a.close();
-            Await.until("a slot is free", () -> server.herald().hub().connectionsOf(609).length < 3);
+            Await.until("a slot is free", () -> server.herald().users().connectionsOf(609).length < 3);
             try (WsClient d = server.connectQuiet(609)) {
                 assertThat(d.answersPing()).isTrue();
             }
@@ -245,12 +245,12 @@ class WebSocketUpgradeTest {
                 }
             }
             assertThat(upgraded).isEqualTo(3);
-            Await.until("3 registered", () -> server.herald().hub().connectionsOf(user).length == 3);
+            Await.until("3 registered", () -> server.herald().users().connectionsOf(user).length == 3);
         } finally {
             pool.shutdownNow();
             sockets.forEach(RawSocket::close);
         }
-        Await.until("all gone", () -> server.herald().hub().connectionsOf(user).length == 0);
+        Await.until("all gone", () -> server.herald().users().connectionsOf(user).length == 0);
         WsClient again = server.connectQuiet(user);
         again.close();
     }
@@ -302,10 +302,10 @@ class WebSocketUpgradeTest {
 
     @Test
     void manyRefusals_leaveNoConnectionsBehind() {
-        int before = server.herald().hub().connectionCount();
+        int before = server.herald().connections().count();
         for (int i = 0; i < 50; i++) {
             assertThat(upgrade("/ws?token=bad" + i).status()).isEqualTo(401);
         }
-        assertThat(server.herald().hub().connectionCount()).isEqualTo(before);
+        assertThat(server.herald().connections().count()).isEqualTo(before);
     }
 }

@@ -1,0 +1,85 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.config.Settings;
+import dev.herald.metrics.HeraldMetrics;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Every connection of this node, in one {@link LoopShard} per event loop: creates a
+ * {@link Connection} for an upgraded channel in its loop's shard, removes it when it closes, counts
+ * them, and runs each shard's sweep once a second on its loop. The shards are what fan-out writes
+ * through ({@link #shards}). {@link #open} and {@link #remove} run on the connection's loop;
+ * {@link #count} and {@link #closeAll} on any thread.
+ */
+public final class LocalConnections {
+    private final Settings.Gateway limits;
+    private final LongSupplier ticker;
+    private final Map<EventLoop, LoopShard> byLoop = new IdentityHashMap<>();
+    private final List<LoopShard> shards = new ArrayList<>();
+    private final AtomicInteger count = new AtomicInteger();
+
+    /** {@code ticker}: the time of the shards and their connections, in nanoseconds ({@code System::nanoTime}). */
+    public LocalConnections(EventLoopGroup loops, Settings settings, HeraldMetrics metrics, LongSupplier ticker) {
+        this.limits = settings.gateway();
+        this.ticker = Objects.requireNonNull(ticker);
+        for (EventExecutor e : loops) {
+            EventLoop loop = (EventLoop) e;
+            LoopShard shard = new LoopShard(loop, settings.gateway(), settings.auth(), ticker);
+            byLoop.put(loop, shard);
+            shards.add(shard);
+            loop.scheduleAtFixedRate(() -> shard.sweep(Instant.now()), 1, 1, TimeUnit.SECONDS);
+        }
+        metrics.gauge("herald_connections", "Open WebSocket connections on this node", count::get);
+    }
+
+    /** Creates and registers a connection in its loop's shard; on {@code channel}'s event loop. */
+    Connection open(Channel channel, Principal principal) {
+        LoopShard shard = byLoop.get(channel.eventLoop());
+        long now = ticker.getAsLong();
+        var limiter = new RateLimiter(limits.rateLimitPerMinute(), limits.rateLimitGrace(), now);
+        Connection c = new Connection(channel, ClientIds.next(), principal, shard, limiter, now,
+                limits.maxOutboundBytes());
+        shard.add(c);
+        count.incrementAndGet();
+        return c;
+    }
+
+    /** Unregisters a closed connection; false when it was not registered (closed already). On its loop. */
+    boolean remove(Connection c) {
+        if (!c.shard().remove(c)) {
+            return false;
+        }
+        count.decrementAndGet();
+        return true;
+    }
+
+    /** Open connections on this node. */
+    public int count() {
+        return count.get();
+    }
+
+    /** The shards, one per event loop; fan-out runs one task on each. */
+    List<LoopShard> shards() {
+        return shards;
+    }
+
+    /** Closes every connection on this node (graceful shutdown). */
+    public void closeAll(int code, String reason) {
+        for (LoopShard s : shards) {
+            s.loop().execute(() -> s.closeAll(code, reason));
+        }
+    }
+}
