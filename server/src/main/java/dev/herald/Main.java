@@ -1,6 +1,7 @@
 package dev.herald;
 
 import dev.herald.auth.TokenIssuer;
+import dev.herald.auth.TokenVerifier;
 import dev.herald.config.ConfigException;
 import dev.herald.config.Settings;
 import dev.herald.config.SettingsLoader;
@@ -74,7 +75,22 @@ public final class Main {
             if (dataDir != null) {
                 overrides.put("data-dir", dataDir.toString());
             }
-            return SettingsLoader.load(Optional.ofNullable(config), System.getenv(), overrides);
+            Settings settings = SettingsLoader.load(Optional.ofNullable(config), System.getenv(), overrides);
+            settings.auth().jwtPublicKeyPem().ifPresent(Main::checkPublicKey);
+            return settings;
+        }
+    }
+
+    /**
+     * {@code config} keeps the public key as the file's text; whether it holds a key is {@code auth}'s
+     * to say. Asked here, at start, so a bad file is a configuration error (exit 2, one line) and
+     * not a failure deep in the node's start.
+     */
+    static void checkPublicKey(String pem) {
+        try {
+            TokenVerifier.parsePublicKey(pem);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("auth.jwt-public-key: the file holds no usable key: " + e.getMessage()));
         }
     }
 

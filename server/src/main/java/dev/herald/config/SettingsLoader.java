@@ -1,6 +1,5 @@
 package dev.herald.config;
 
-import dev.herald.auth.TokenVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,10 +143,6 @@ public final class SettingsLoader {
         if (!keyFile.isEmpty()) {
             try {
                 publicKey = Optional.of(Files.readString(Path.of(keyFile)));
-                TokenVerifier.parsePublicKey(publicKey.get());
-            } catch (IllegalArgumentException e) {
-                problem("auth.jwt-public-key", "'" + keyFile + "' holds no usable key: " + e.getMessage());
-                publicKey = Optional.empty();
             } catch (IOException e) {
                 problem("auth.jwt-public-key", "cannot read PEM file '" + keyFile + "' (" + e.getMessage() + ")");
             }

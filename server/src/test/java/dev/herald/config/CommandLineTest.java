@@ -54,6 +54,21 @@ class CommandLineTest {
     }
 
     @Test
+    void aPublicKeyFileThatHoldsNoKey_isAConfigurationError() throws Exception {
+        Path pem = dir.resolve("key.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n");
+        Path config = dir.resolve("herald.properties");
+        Files.writeString(config, "auth.jwt-secret=0123456789abcdef0123456789abcdef-secret\n"
+                + "auth.jwt-public-key=" + pem + "\n");
+        Run r = run("token", "--user", "1", "--config", config.toString(), "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("Invalid configuration:").doesNotContain("\tat ");
+        assertThat(r.err().lines().filter(line -> line.startsWith("  - ")))
+                .singleElement().satisfies(problem -> assertThat(problem).startsWith("  - auth.jwt-public-key"));
+    }
+
+    @Test
     void token_printsOnlyAJwtThatTheDemoKeyVerifies() throws Exception {
         Run r = run("token", "--user", "42", "--admin", "--ttl", "30m", "--channels", "private-a,private-team-*",
                 "--data-dir", dir.toString());
