@@ -28,6 +28,11 @@ class ConcurrentlyTest {
     }
 
     @Test
+    void call_returnsWhatEachThreadReturned_byIndex() throws Exception {
+        assertThat(Concurrently.call(3, i -> "r" + i)).containsExactly("r0", "r1", "r2");
+    }
+
+    @Test
     void failures_areRethrown_theFirstWithTheOthersSuppressed() {
         Throwable thrown = catchThrowable(() -> Concurrently.run(3, i -> {
             if (i > 0) {
