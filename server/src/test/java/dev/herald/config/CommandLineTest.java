@@ -8,6 +8,7 @@ import dev.herald.auth.TokenVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class CommandLineTest {
 
     @Test
     void serve_onAPortAnotherProcessHolds_saysSoInOneLine() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+        try (ServerSocket taken = new ServerSocket(0)) {
             Run r = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--data-dir", dir.toString());
             assertThat(r.exit()).as(r.err()).isEqualTo(4);
             assertThat(r.err()).contains("already in use").contains("--port").doesNotContain("\tat ");
