@@ -195,7 +195,7 @@ class ArchitectureTest {
             component.add(a);
             seen.addAll(component);
             if (component.size() > 1) {
-                out.add(Set.copyOf(component));
+                out.add(component);
             }
         }
         return out;
