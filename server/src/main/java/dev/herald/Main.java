@@ -1,11 +1,18 @@
 package dev.herald;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
 import dev.herald.auth.TokenIssuer;
+import dev.herald.auth.TokenVerifier;
 import dev.herald.config.ConfigException;
 import dev.herald.config.Settings;
 import dev.herald.config.SettingsLoader;
 import dev.herald.store.Database;
 import dev.herald.store.StoreException;
+import io.netty.util.ResourceLeakDetector;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,8 +61,8 @@ public final class Main {
     /** Whether {@code e} is the listening socket's bind failing on a port another process holds. */
     static boolean portTaken(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException
-                    || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("Address already in use"))) {
+            if (t instanceof BindException
+                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("Address already in use"))) {
                 return true;
             }
         }
@@ -74,7 +82,22 @@ public final class Main {
             if (dataDir != null) {
                 overrides.put("data-dir", dataDir.toString());
             }
-            return SettingsLoader.load(Optional.ofNullable(config), System.getenv(), overrides);
+            Settings settings = SettingsLoader.load(Optional.ofNullable(config), System.getenv(), overrides);
+            settings.auth().jwtPublicKeyPem().ifPresent(Main::checkPublicKey);
+            return settings;
+        }
+    }
+
+    /**
+     * {@code config} keeps the public key as the file's text; whether it holds a key is {@code auth}'s
+     * to say. Asked here, at start, so a bad file is a configuration error (exit 2, one line) and
+     * not a failure deep in the node's start.
+     */
+    static void checkPublicKey(String pem) {
+        try {
+            TokenVerifier.parsePublicKey(pem);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("auth.jwt-public-key: the file holds no usable key: " + e.getMessage()));
         }
     }
 
@@ -86,7 +109,7 @@ public final class Main {
      */
     static void productionLeakDetection() {
         if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
     }
 
@@ -99,10 +122,10 @@ public final class Main {
      */
     static void compactHeap() {
         try {
-            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             // lower the minimum first: the JVM refuses a maximum below the current minimum
             for (String[] flag : new String[][] {{"MinHeapFreeRatio", "10"}, {"MaxHeapFreeRatio", "20"}}) {
-                if (vm.getVMOption(flag[0]).getOrigin() == com.sun.management.VMOption.Origin.DEFAULT) {
+                if (vm.getVMOption(flag[0]).getOrigin() == VMOption.Origin.DEFAULT) {
                     vm.setVMOption(flag[0], flag[1]);
                 }
             }
@@ -188,7 +211,7 @@ public final class Main {
         }
 
         private Duration parseTtl(String text) {
-            var m = java.util.regex.Pattern.compile("(\\d+)(s|m|h|d)").matcher(text);
+            var m = Pattern.compile("(\\d+)(s|m|h|d)").matcher(text);
             if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--ttl: expected e.g. 30m, 1h or 7d");
             }

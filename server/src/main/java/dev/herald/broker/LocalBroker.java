@@ -5,11 +5,14 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The single-node broker: publications go straight to this node's hub, channel history lives in
  * memory. Publications to one channel are appended and delivered under that channel's lock, so
- * subscribers see them in offset order.
+ * subscribers see them in offset order. History ages on the {@code nanoTime} ticker it is given
+ * ({@code System::nanoTime} unless a test moves one by hand).
  */
 public final class LocalBroker implements Broker {
     private static final CompletionStage<Void> HEARD = CompletableFuture.completedStage(null);
@@ -17,11 +20,17 @@ public final class LocalBroker implements Broker {
     private final ConcurrentHashMap<String, ChannelLog> logs = new ConcurrentHashMap<>();
     private final int historySize;
     private final long historyTtlNanos;
+    private final LongSupplier nanoTime;
     private volatile Sink sink;
 
     public LocalBroker(int historySize, Duration historyTtl) {
+        this(historySize, historyTtl, System::nanoTime);
+    }
+
+    public LocalBroker(int historySize, Duration historyTtl, LongSupplier nanoTime) {
         this.historySize = historySize;
         this.historyTtlNanos = historyTtl.toNanos();
+        this.nanoTime = Objects.requireNonNull(nanoTime);
     }
 
     @Override
@@ -39,7 +48,7 @@ public final class LocalBroker implements Broker {
         ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));
         long offset;
         synchronized (log) {
-            offset = log.append(encoder, System.nanoTime(), sink, channel, type);
+            offset = log.append(encoder, nanoTime.getAsLong(), sink, channel, type);
         }
         return CompletableFuture.completedFuture(offset);
     }
@@ -48,7 +57,7 @@ public final class LocalBroker implements Broker {
     public CompletionStage<History> history(String channel, long since, String epoch) {
         ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));
         synchronized (log) {
-            return CompletableFuture.completedFuture(log.since(since, epoch, System.nanoTime()));
+            return CompletableFuture.completedFuture(log.since(since, epoch, nanoTime.getAsLong()));
         }
     }
 
@@ -64,8 +73,8 @@ public final class LocalBroker implements Broker {
      * Forgets channels whose history has fully expired and that nobody here subscribes to; their
      * next publication starts a new epoch. Called periodically.
      */
-    public void sweep(java.util.function.Predicate<String> hasSubscribers) {
-        long now = System.nanoTime();
+    public void sweep(Predicate<String> hasSubscribers) {
+        long now = nanoTime.getAsLong();
         logs.forEach((channel, log) -> {
             synchronized (log) {
                 if (log.expire(now) && !hasSubscribers.test(channel)) {

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything a node needs to start, validated. Built by {@link SettingsLoader}; tests build it with
- * {@link SettingsLoader#defaults()} and {@code with…} copies.
+ * Everything a node needs to start, as plain values. Built and validated by {@link SettingsLoader};
+ * tests build it the same way, naming the keys they change. Values that another package must
+ * interpret stay as text here (the public key's PEM: {@code auth} reads it), so this package
+ * depends on no other part of Herald.
  */
 public record Settings(
         Path dataDir,
@@ -34,7 +36,8 @@ public record Settings(
     /**
      * Token and key checks. {@code jwtSecret} signs and verifies HS256 (in demo mode it is the demo
      * key kept in the data dir); {@code jwtPublicKeyPem}, when present, verifies RS256/ES256 tokens
-     * minted elsewhere. {@code issuer} and {@code audience}, when present, must match a token's
+     * minted elsewhere: it is the file's text, which {@code auth} parses (the command line checks
+     * it at start). {@code issuer} and {@code audience}, when present, must match a token's
      * {@code iss} and be among its {@code aud}. {@code demoAdmin} lets {@code POST /demo/token} hand
      * out admin tokens.
      */
@@ -88,10 +91,6 @@ public record Settings(
      * connecting and each command.
      */
     public record Redis(String url, Duration presenceTtl, String keyPrefix, Duration timeout) {
-        public Redis(String url, Duration presenceTtl) {
-            this(url, presenceTtl, "herald:", Duration.ofSeconds(2));
-        }
-
         public boolean enabled() {
             return !url.isEmpty();
         }
@@ -105,42 +104,4 @@ public record Settings(
     public record Notifications(
             Duration retryInterval, int retryBatch, int maxRetries, int retentionDays, boolean storeOfflineChat,
             int offlineChatsPerSenderHour, int offlineChatsPerRecipient) {}
-
-    public Settings withPort(int port) {
-        return new Settings(dataDir, nodeId, new Server(server.host, port, server.ioThreads, server.publicUrl,
-                        server.maxConnections, server.maxConnectionsPerIp, server.userConnectsPerMinute, server.trustedProxies),
-                auth, gateway, channels, http, database, redis, demo, notifications);
-    }
-
-    public Settings withGateway(Gateway g) {
-        return new Settings(dataDir, nodeId, server, auth, g, channels, http, database, redis, demo, notifications);
-    }
-
-    public Settings withAuth(Auth a) {
-        return new Settings(dataDir, nodeId, server, a, gateway, channels, http, database, redis, demo, notifications);
-    }
-
-    public Settings withChannels(Channels c) {
-        return new Settings(dataDir, nodeId, server, auth, gateway, c, http, database, redis, demo, notifications);
-    }
-
-    public Settings withDatabase(Database d) {
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, d, redis, demo, notifications);
-    }
-
-    public Settings withRedis(Redis r) {
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, database, r, demo, notifications);
-    }
-
-    public Settings withDemo(boolean d) {
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, database, redis, d, notifications);
-    }
-
-    public Settings withDataDir(Path dir) {
-        return new Settings(dir, nodeId, server, auth, gateway, channels, http, database, redis, demo, notifications);
-    }
-
-    public Settings withNotifications(Notifications n) {
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, database, redis, demo, n);
-    }
 }

@@ -1,6 +1,6 @@
 package dev.herald.config;
 
-import dev.herald.auth.TokenVerifier;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,10 +144,6 @@ public final class SettingsLoader {
         if (!keyFile.isEmpty()) {
             try {
                 publicKey = Optional.of(Files.readString(Path.of(keyFile)));
-                TokenVerifier.parsePublicKey(publicKey.get());
-            } catch (IllegalArgumentException e) {
-                problem("auth.jwt-public-key", "'" + keyFile + "' holds no usable key: " + e.getMessage());
-                publicKey = Optional.empty();
             } catch (IOException e) {
                 problem("auth.jwt-public-key", "cannot read PEM file '" + keyFile + "' (" + e.getMessage() + ")");
             }
@@ -217,7 +213,7 @@ public final class SettingsLoader {
                 .map(String::strip).filter(e -> !e.isEmpty()).toList();
         for (String entry : entries) {
             String[] parts = entry.split("/", 2);
-            byte[] address = io.netty.util.NetUtil.createByteArrayFromIpAddressString(parts[0]);
+            byte[] address = NetUtil.createByteArrayFromIpAddressString(parts[0]);
             boolean prefixOk = parts.length == 1
                     || (address != null && parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= address.length * 8);
             if (address == null || !prefixOk) {

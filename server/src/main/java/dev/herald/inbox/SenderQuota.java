@@ -1,14 +1,16 @@
 package dev.herald.inbox;
 
+import dev.herald.limits.TokenBucket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * How many more chats each sender may have kept for offline users: a token bucket per sender that
- * holds at most {@code perPeriod} and refills at {@code perPeriod} per {@code period}, so a sender
- * can keep a burst of {@code perPeriod} and then {@code perPeriod} per period.
+ * How many more chats each sender may have kept for offline users: a {@link TokenBucket} per
+ * sender that holds at most {@code perPeriod} and refills at {@code perPeriod} per {@code period},
+ * so a sender can keep a burst of {@code perPeriod} and then {@code perPeriod} per period; a chat
+ * taken but not kept after all is given back.
  *
  * <p>Memory is bounded: at most {@code capacity} senders are tracked, the least recently seen
  * forgotten first. A forgotten sender starts again with a full bucket, which only happens when
@@ -17,34 +19,21 @@ import java.util.function.LongSupplier;
  * operation).
  */
 final class SenderQuota {
-    private final int perPeriod;
-    private final double nanosPerToken;
+    private final TokenBucket.Rate rate;
     private final int capacity;
     private final LongSupplier nanoTime;
-    private final LinkedHashMap<Long, Bucket> buckets;
-
-    /** Tokens left at the time they were counted. */
-    private static final class Bucket {
-        double tokens;
-        long at;
-
-        Bucket(double tokens, long at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
-    }
+    private final LinkedHashMap<Long, TokenBucket> buckets;
 
     SenderQuota(int perPeriod, Duration period, int capacity, LongSupplier nanoTime) {
         if (perPeriod < 1 || capacity < 1 || period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("perPeriod, period and capacity must be positive");
         }
-        this.perPeriod = perPeriod;
-        this.nanosPerToken = (double) period.toNanos() / perPeriod;
+        this.rate = new TokenBucket.Rate(perPeriod, perPeriod, period);
         this.capacity = capacity;
         this.nanoTime = nanoTime;
         this.buckets = new LinkedHashMap<>(Math.min(capacity, 1 << 12), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Bucket> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Long, TokenBucket> eldest) {
                 return size() > SenderQuota.this.capacity;
             }
         };
@@ -53,25 +42,14 @@ final class SenderQuota {
     /** Takes one chat from {@code sender}'s quota; false (and nothing taken) when none is left. */
     synchronized boolean tryTake(long sender) {
         long now = nanoTime.getAsLong();
-        Bucket b = buckets.get(sender);
-        if (b == null) {
-            buckets.put(sender, new Bucket(perPeriod - 1, now));
-            return true;
-        }
-        b.tokens = Math.min(perPeriod, b.tokens + (now - b.at) / nanosPerToken);
-        b.at = now;
-        if (b.tokens < 1) {
-            return false;
-        }
-        b.tokens -= 1;
-        return true;
+        return buckets.computeIfAbsent(sender, s -> new TokenBucket(rate, now)).tryTake(now);
     }
 
     /** Returns a chat taken by {@link #tryTake} that was not kept after all. */
     synchronized void giveBack(long sender) {
-        Bucket b = buckets.get(sender);
+        TokenBucket b = buckets.get(sender);
         if (b != null) {
-            b.tokens = Math.min(perPeriod, b.tokens + 1);
+            b.giveBack();
         }
     }
 

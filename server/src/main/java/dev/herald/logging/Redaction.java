@@ -1,5 +1,6 @@
 package dev.herald.logging;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +22,7 @@ public final class Redaction {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        String lower = text.toLowerCase(Locale.ROOT);
         if (!lower.contains("token") && !lower.contains("bearer")) {
             return text;
         }

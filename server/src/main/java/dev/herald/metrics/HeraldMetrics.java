@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -93,13 +94,13 @@ public final class HeraldMetrics {
     }
 
     public void publishToWrite(long nanos) {
-        publishToWrite.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        publishToWrite.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** One piece of SQL work: how long it waited for a worker, then how long it ran. */
     public void sql(long waitNanos, long runNanos) {
-        sqlWait.record(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        sqlRun.record(runNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        sqlWait.record(waitNanos, TimeUnit.NANOSECONDS);
+        sqlRun.record(runNanos, TimeUnit.NANOSECONDS);
     }
 
     public String scrape() {

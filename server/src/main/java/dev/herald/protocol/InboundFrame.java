@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A decoded client frame {@code {"type": "...", "data": {...}, "id": "..."}}. {@code data} is never
@@ -152,7 +153,7 @@ public record InboundFrame(String type, ObjectNode data, String id) {
                 throw new ProtocolException(ErrorCode.INVALID_FIELD, field + "[" + i + "] " + Values.ID_RULE);
             }
         }
-        return java.util.Arrays.stream(ids).distinct().toArray();
+        return Arrays.stream(ids).distinct().toArray();
     }
 
     /** Wraps a decode failure with the id of the frame when it could be read. */

@@ -5,6 +5,7 @@ import dev.herald.metrics.HeraldMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,7 +58,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     }
 
     private boolean fromTrustedProxy(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
                 && proxies.contains(inet.getAddress());
     }
 

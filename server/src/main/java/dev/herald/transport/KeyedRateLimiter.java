@@ -1,38 +1,27 @@
 package dev.herald.transport;
 
+import dev.herald.limits.TokenBucket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets by key (client address, API key, user id), safe to share between event loops. Each
+ * {@link TokenBucket}s by key (client address, API key, user id), safe to share between event loops. Each
  * key may take {@code burst} permits at once and regains {@code permits} per {@code periodNanos}.
  * A bucket that has filled up again holds nothing worth keeping, so {@link #sweep()} drops it; and the
  * table never holds more than {@code maxKeys}: past that, idle buckets are swept at once and a new
  * key is refused while the table is still full (only under an attack from that many addresses).
  */
 final class KeyedRateLimiter<K> {
-    private static final class Bucket {
-        double tokens;
-        long refilledAt;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
-        }
-    }
-
-    private final double burst;
-    private final double perNano;
+    private final TokenBucket.Rate rate;
     private final int maxKeys;
     private final LongSupplier nanoClock;
-    private final ConcurrentHashMap<K, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     KeyedRateLimiter(int permits, long periodNanos, int burst, int maxKeys, LongSupplier nanoClock) {
         if (permits <= 0 || burst <= 0) {
             throw new IllegalArgumentException("permits and burst must be positive");
         }
-        this.burst = burst;
-        this.perNano = (double) permits / periodNanos;
+        this.rate = new TokenBucket.Rate(burst, permits, periodNanos);
         this.maxKeys = maxKeys;
         this.nanoClock = nanoClock;
     }
@@ -48,11 +37,8 @@ final class KeyedRateLimiter<K> {
         }
         boolean[] granted = new boolean[1];
         buckets.compute(key, (k, b) -> {
-            Bucket bucket = b == null ? new Bucket(burst, now) : refill(b, now);
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                granted[0] = true;
-            }
+            TokenBucket bucket = b == null ? new TokenBucket(rate, now) : b;
+            granted[0] = bucket.tryTake(now);
             return bucket;
         });
         return granted[0];
@@ -62,21 +48,12 @@ final class KeyedRateLimiter<K> {
     void sweep() {
         long now = nanoClock.getAsLong();
         for (K key : buckets.keySet()) {
-            buckets.computeIfPresent(key, (k, b) -> refill(b, now).tokens >= burst ? null : b);
+            buckets.computeIfPresent(key, (k, b) -> b.isFull(now) ? null : b);
         }
     }
 
     /** Keys currently tracked. */
     int size() {
         return buckets.size();
-    }
-
-    private Bucket refill(Bucket b, long now) {
-        long elapsed = now - b.refilledAt;
-        if (elapsed > 0) {
-            b.tokens = Math.min(burst, b.tokens + elapsed * perNano);
-            b.refilledAt = now;
-        }
-        return b;
     }
 }

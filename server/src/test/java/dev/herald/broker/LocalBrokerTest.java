@@ -2,9 +2,12 @@ package dev.herald.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.testing.Concurrently;
+import dev.herald.testing.TestTicker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -12,14 +15,15 @@ class LocalBrokerTest {
     record Delivery(Topic topic, Message message) {}
 
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final TestTicker ticker = new TestTicker();
 
     private LocalBroker broker(int size, Duration ttl) {
-        LocalBroker b = new LocalBroker(size, ttl);
+        LocalBroker b = new LocalBroker(size, ttl, ticker);
         b.start((topic, message) -> deliveries.add(new Delivery(topic, message)));
         return b;
     }
 
-    private static <T> T now(java.util.concurrent.CompletionStage<T> stage) {
+    private static <T> T now(CompletionStage<T> stage) {
         return stage.toCompletableFuture().join();
     }
 
@@ -61,30 +65,26 @@ class LocalBrokerTest {
     @Test
     void concurrentPublishers_getDistinctGaplessOffsets() throws Exception {
         LocalBroker b = broker(10_000, Duration.ofMinutes(1));
-        Thread[] threads = new Thread[4];
-        for (int t = 0; t < threads.length; t++) {
-            threads[t] = new Thread(() -> {
-                for (int i = 0; i < 500; i++) {
-                    b.publishToChannel("c", "message", o -> new byte[0]);
-                }
-            });
-            threads[t].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        Concurrently.run(4, thread -> {
+            for (int i = 0; i < 500; i++) {
+                b.publishToChannel("c", "message", o -> new byte[0]);
+            }
+        });
         assertThat(now(b.position("c")).offset()).isEqualTo(2000);
         List<Long> delivered = deliveries.stream().map(d -> ((Message.Push) d.message()).offset()).toList();
         assertThat(delivered).as("delivered in offset order").isSorted().hasSize(2000).doesNotHaveDuplicates();
     }
 
     @Test
-    void sweep_forgetsExpiredUnwatchedChannelsAndStartsANewEpoch() throws Exception {
+    void sweep_forgetsExpiredUnwatchedChannelsAndStartsANewEpoch() {
         LocalBroker b = broker(10, Duration.ofMillis(20));
         now(b.publishToChannel("gone", "message", o -> new byte[0]));
         now(b.publishToChannel("kept", "message", o -> new byte[0]));
         String oldEpoch = now(b.position("gone")).epoch();
-        Thread.sleep(40);
+        ticker.advance(Duration.ofMillis(20));
+        b.sweep(channel -> channel.equals("kept"));
+        assertThat(now(b.position("gone")).epoch()).as("not older than the TTL yet").isEqualTo(oldEpoch);
+        ticker.advance(Duration.ofMillis(1));
         b.sweep(channel -> channel.equals("kept"));
         Broker.History fresh = now(b.position("gone"));
         assertThat(fresh.offset()).isZero();

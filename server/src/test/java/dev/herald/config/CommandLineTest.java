@@ -8,6 +8,7 @@ import dev.herald.auth.TokenVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +47,26 @@ class CommandLineTest {
 
     @Test
     void serve_onAPortAnotherProcessHolds_saysSoInOneLine() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+        try (ServerSocket taken = new ServerSocket(0)) {
             Run r = run("serve", "--port", Integer.toString(taken.getLocalPort()), "--data-dir", dir.toString());
             assertThat(r.exit()).as(r.err()).isEqualTo(4);
             assertThat(r.err()).contains("already in use").contains("--port").doesNotContain("\tat ");
         }
+    }
+
+    @Test
+    void aPublicKeyFileThatHoldsNoKey_isAConfigurationError() throws Exception {
+        Path pem = dir.resolve("key.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n");
+        Path config = dir.resolve("herald.properties");
+        Files.writeString(config, "auth.jwt-secret=0123456789abcdef0123456789abcdef-secret\n"
+                + "auth.jwt-public-key=" + pem + "\n");
+        Run r = run("token", "--user", "1", "--config", config.toString(), "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("Invalid configuration:").doesNotContain("\tat ");
+        assertThat(r.err().lines().filter(line -> line.startsWith("  - ")))
+                .singleElement().satisfies(problem -> assertThat(problem).startsWith("  - auth.jwt-public-key"));
     }
 
     @Test

@@ -3,20 +3,16 @@ package dev.herald.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.testing.TestTicker;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The per-sender offline-chat quota, on a hand-moved clock. */
 class SenderQuotaTest {
-    private final AtomicLong nanos = new AtomicLong(1_000);
+    private final TestTicker ticker = new TestTicker();
 
     private SenderQuota quota(int perHour, int capacity) {
-        return new SenderQuota(perHour, Duration.ofHours(1), capacity, nanos::get);
-    }
-
-    private void advance(Duration d) {
-        nanos.addAndGet(d.toNanos());
+        return new SenderQuota(perHour, Duration.ofHours(1), capacity, ticker);
     }
 
     @Test
@@ -27,12 +23,12 @@ class SenderQuotaTest {
         }
         assertThat(q.tryTake(7)).isFalse();
         assertThat(q.tryTake(8)).as("another sender has their own quota").isTrue();
-        advance(Duration.ofMinutes(14));
+        ticker.advance(Duration.ofMinutes(14));
         assertThat(q.tryTake(7)).as("a quarter hour not yet passed").isFalse();
-        advance(Duration.ofMinutes(1));
+        ticker.advance(Duration.ofMinutes(1));
         assertThat(q.tryTake(7)).as("one chat back after a quarter of the hour").isTrue();
         assertThat(q.tryTake(7)).isFalse();
-        advance(Duration.ofHours(5));
+        ticker.advance(Duration.ofHours(5));
         for (int i = 0; i < 4; i++) {
             assertThat(q.tryTake(7)).isTrue();
         }
@@ -74,6 +70,6 @@ class SenderQuotaTest {
     void badArguments_areRejected() {
         assertThatThrownBy(() -> quota(0, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> quota(1, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SenderQuota(1, Duration.ZERO, 1, nanos::get)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SenderQuota(1, Duration.ZERO, 1, ticker)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Generators for the parser properties (frames and HTTP bodies): arbitrary text, JSON values of
@@ -131,9 +132,9 @@ public final class JsonArbitraries {
         }
         Arbitrary<JsonNode> inner = values(depth - 1, longDecimals);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, leaf),
-                net.jqwik.api.Tuple.of(1, arrays(inner)),
-                net.jqwik.api.Tuple.of(1, objects(inner)));
+                Tuple.of(3, leaf),
+                Tuple.of(1, arrays(inner)),
+                Tuple.of(1, objects(inner)));
     }
 
     /** JSON objects (keys awkward too) whose values are any JSON up to {@code depth} levels. */
@@ -146,9 +147,9 @@ public final class JsonArbitraries {
     /** What an id-array field might hold: any field value, or a list mostly of valid ids with a few of anything. */
     public static Arbitrary<JsonNode> idArrays() {
         Arbitrary<JsonNode> element = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(1, MAX_SAFE_ID).map(NODES::numberNode)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 5).map(NODES::numberNode)),
-                net.jqwik.api.Tuple.of(1, lossyValues(1)));
+                Tuple.of(6, Arbitraries.longs().between(1, MAX_SAFE_ID).map(NODES::numberNode)),
+                Tuple.of(1, Arbitraries.longs().between(1, 5).map(NODES::numberNode)),
+                Tuple.of(1, lossyValues(1)));
         return Arbitraries.oneOf(fieldValues(), element.list().ofMaxSize(10).map(list -> {
             ArrayNode a = NODES.arrayNode();
             list.forEach(a::add);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +43,7 @@ class HttpBackpressureTest {
     }
 
     /** Waits until {@code value} has not changed for three seconds (at most 60 s), and returns it. */
-    private static double settled(java.util.function.DoubleSupplier value) throws InterruptedException {
+    private static double settled(DoubleSupplier value) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         double last = value.getAsDouble();
         long stableSince = System.nanoTime();

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +23,11 @@ class RateLimitsTest {
     private static List<RawSocket.HttpReply> pipeline(TestServer server, int n, String request) throws IOException {
         List<RawSocket.HttpReply> replies = new ArrayList<>(n);
         try (RawSocket s = RawSocket.open(server.port())) {
-            var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            var writer = CompletableFuture.runAsync(() -> {
                 try {
                     s.writeRaw(request.repeat(n).getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             for (int i = 0; i < n; i++) {
@@ -107,7 +110,7 @@ class RateLimitsTest {
                     }
                 }
             }
-            long seconds = java.time.Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
             assertThat(connected).as("60 at once, then one a second").isBetween(60, 61 + (int) seconds);
             assertThat(refused).as("refused at last").isNotNull();
             assertThat(refused.status()).isEqualTo(429);

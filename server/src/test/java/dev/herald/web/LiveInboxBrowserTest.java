@@ -24,7 +24,7 @@ class LiveInboxBrowserTest {
             ConsolePage console = new ConsolePage(browser, server.baseUrl()).signInAsDemoAdmin();
             console.awaitOnline(List.of("Alice (1)"));
             console.send(List.of(1L), "Report ready", "Your export has finished.", "success", "task", null);
-            browser.await("the send result", console::sendResult, r -> r.startsWith("Sent"));
+            browser.await("the send result", console::sendResult, "Sent: stored for 1 user, pushed live to 1 online."::equals);
 
             browser.switchTo(inboxTab);
             browser.await("the new row", inbox::rowTitles, rows -> rows.size() == before + 1 && rows.get(0).equals("Report ready"));

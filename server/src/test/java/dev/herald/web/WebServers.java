@@ -3,6 +3,7 @@ package dev.herald.web;
 import dev.herald.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -24,7 +25,7 @@ final class WebServers {
 
     /** Starts a node on an existing data dir and a fixed port, so open pages can reconnect to it. */
     static TestServer startOn(Path dataDir, int port) {
-        Map<String, String> settings = new java.util.HashMap<>(DEMO);
+        Map<String, String> settings = new HashMap<>(DEMO);
         settings.put("server.port", String.valueOf(port));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
