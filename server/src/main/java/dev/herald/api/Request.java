@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.auth.Principal;
 import dev.herald.protocol.Json;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public record Request(
         if (root == null || !root.isObject()) {
             throw new ApiException(400, "the request body must be a JSON object");
         }
-        return new JsonBody((com.fasterxml.jackson.databind.node.ObjectNode) root);
+        return new JsonBody((ObjectNode) root);
     }
 
     /** The first value of a query parameter, or null. */

@@ -6,6 +6,7 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Presence;
 import dev.herald.broker.Topic;
+import dev.herald.inbox.InboxLimits;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.ChannelName;
 import dev.herald.protocol.CloseCodes;
@@ -29,15 +30,12 @@ public final class WebSocketApi {
     private static final String BASE = "/admin/websocket/";
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:\\-]{1,64}");
     private static final Set<String> RESERVED_TYPES = Set.of("init", "ack", "error", "pong", "bind_success", "unread_count");
-    static final Set<String> NOTIFICATION_TYPES = Set.of("info", "success", "warning", "error", "task", "system");
-    private static final int TITLE_MAX = 255;
     private static final int NAME_MAX = 64;
 
     private final Broker broker;
     private final Presence presence;
     private final HeraldMetrics metrics;
     private final int maxRecipients;
-    private final int maxContent;
 
     /** {@code maxRecipients}: how many users one call may name ({@code http.max-recipients}). */
     public WebSocketApi(Broker broker, Presence presence, HeraldMetrics metrics, int maxRecipients) {
@@ -45,7 +43,6 @@ public final class WebSocketApi {
         this.presence = Objects.requireNonNull(presence);
         this.metrics = Objects.requireNonNull(metrics);
         this.maxRecipients = maxRecipients;
-        this.maxContent = 64 * 1024;
     }
 
     public void register(Router r) {
@@ -241,11 +238,11 @@ public final class WebSocketApi {
 
     private Map<String, Object> notification(JsonBody b) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("title", b.string("title", TITLE_MAX, true));
-        data.put("message", b.string("message", maxContent, true));
+        data.put("title", b.string("title", InboxLimits.TITLE_MAX, true));
+        data.put("message", b.string("message", InboxLimits.CONTENT_MAX, true));
         String type = b.has("type") ? b.string("type", NAME_MAX, true) : "info";
-        if (type != null && !NOTIFICATION_TYPES.contains(type)) {
-            b.error("type", "must be one of " + String.join(", ", NOTIFICATION_TYPES.stream().sorted().toList()));
+        if (type != null && !InboxLimits.TYPES.contains(type)) {
+            b.error("type", "must be one of " + String.join(", ", InboxLimits.TYPES.stream().sorted().toList()));
         }
         data.put("type", type);
         JsonNode extra = b.value("extra_data");

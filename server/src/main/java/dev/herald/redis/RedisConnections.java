@@ -17,12 +17,14 @@ import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,7 +141,7 @@ public final class RedisConnections implements AutoCloseable {
             // tasks issue commands: never on the Lettuce event loop thread that reported the event
             try {
                 scheduler.execute(this::recover);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
+            } catch (RejectedExecutionException closed) {
                 recovering.decrementAndGet();
             }
         } else if (wasUp) {
@@ -149,7 +151,7 @@ public final class RedisConnections implements AutoCloseable {
 
     /** Runs every reconnect task; the node is healthy again once all of them have finished. */
     private void recover() {
-        List<CompletableFuture<?>> running = new java.util.ArrayList<>();
+        List<CompletableFuture<?>> running = new ArrayList<>();
         for (Supplier<CompletionStage<?>> task : reconnectTasks) {
             try {
                 running.add(task.get().toCompletableFuture().exceptionally(e -> {

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -89,7 +91,7 @@ class ApiAuthAndLimitsTest {
     void otherAuthorizationSchemes_are401() {
         try (RawSocket s = RawSocket.open(server.port())) {
             RawSocket.HttpReply r = s.request("GET", "/admin/websocket/online-count",
-                    Map.of("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("u:p".getBytes())), null);
+                    Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes())), null);
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.json().get("code").asInt()).isEqualTo(401);
         }
@@ -126,16 +128,16 @@ class ApiAuthAndLimitsTest {
         // connection, and the reset throws away the 413 before the client reads it
         byte[] body = new byte[8 * 1024 * 1024];
         Arrays.fill(body, (byte) 'a');
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
             String head = "POST /admin/websocket/send-to-user HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                     + "Authorization: Bearer " + TestServer.API_KEY + "\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n";
             var out = s.getOutputStream();
-            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 413").contains("larger than");
         }
     }

@@ -7,9 +7,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.testing.TestServer;
 import dev.herald.testing.TestServer.Response;
+import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -91,7 +92,7 @@ class DemoModeTest {
     @Test
     void demoTokens_areWorthNothingOnceCredentialsAreConfigured() {
         String token;
-        java.nio.file.Path dir;
+        Path dir;
         try (TestServer demo = demoNode(Map.of())) {
             token = demoToken(demo, 3, false).data().get("token").asText();
             dir = demo.dataDir();

@@ -4,9 +4,10 @@ import static dev.herald.api.NotificationFixture.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.testing.TestServer;
 import dev.herald.testing.TestServer.Response;
+import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -90,7 +91,7 @@ class IdBoundsTest {
     void frameFields_refuseIdsAboveTheSafeRange() {
         try (WsClient ws = server.connectQuiet(82)) {
             for (String id : TOO_BIG) {
-                long big = new java.math.BigInteger(id).min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+                long big = new BigInteger(id).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
                 assertInvalid(ws.request("chat", Map.of("to_user_id", big, "content", "hi")), "to_user_id");
                 assertInvalid(ws.request("ack", Map.of("notification_ids", List.of(1, big))), "notification_ids");
                 assertInvalid(ws.request("presence", Map.of("user_ids", List.of(big))), "user_ids");

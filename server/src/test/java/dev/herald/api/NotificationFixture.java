@@ -8,8 +8,9 @@ import dev.herald.protocol.Json;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.Dialect;
 import dev.herald.store.TestDatabase;
-import dev.herald.testing.TestServer;
+import dev.herald.testing.Await;
 import dev.herald.testing.TestServer.Response;
+import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -340,7 +341,7 @@ public final class NotificationFixture implements AutoCloseable {
 
     /** Polls {@code condition} until it holds or {@code timeout} passes. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        dev.herald.testing.Await.until(what, condition, timeout);
+        Await.until(what, condition, timeout);
     }
 
     @Override

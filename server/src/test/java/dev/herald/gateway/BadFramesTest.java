@@ -3,9 +3,11 @@ package dev.herald.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.Await;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -152,7 +154,7 @@ class BadFramesTest {
             WsClient.Close close = c.awaitClose(Duration.ofSeconds(5));
             assertThat(close.code()).isEqualTo(1009);
         }
-        dev.herald.testing.Await.until("user 408 gone", () -> !server.isOnline(408));
+        Await.until("user 408 gone", () -> !server.isOnline(408));
     }
 
     @Test
@@ -208,7 +210,7 @@ class BadFramesTest {
             System.arraycopy(payload, 0, frame, 2, payload.length);
             try {
                 s.writeRaw(frame);
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the server may already be gone
             }
             RawSocket.Frame close = s.awaitClose(Duration.ofSeconds(5));

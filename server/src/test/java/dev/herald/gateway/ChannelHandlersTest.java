@@ -3,6 +3,8 @@ package dev.herald.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.Await;
+import dev.herald.testing.TcpForwarder;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -172,7 +175,7 @@ class ChannelHandlersTest {
     void unsubscribeOvertakingARecoveringSubscribe_bothAreAnswered() {
         String ch = channel();
         Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:6379",
-                "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+                "redis.key-prefix", "herald-test-" + UUID.randomUUID() + ":", "demo.enabled", "false");
         try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(212)) {
             publish(node, ch, 1);
             int overtaken = 0;
@@ -203,9 +206,9 @@ class ChannelHandlersTest {
      */
     @Test
     void unsubscribeOvertakingAPlainSubscribe_bothAreAnswered_theAckSaysNotSubscribed() throws Exception {
-        try (dev.herald.testing.TcpForwarder slowRedis = new dev.herald.testing.TcpForwarder(6379, 50)) {
+        try (TcpForwarder slowRedis = new TcpForwarder(6379, 50)) {
             Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:" + slowRedis.port(),
-                    "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+                    "redis.key-prefix", "herald-test-" + UUID.randomUUID() + ":", "demo.enabled", "false");
             try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(214)) {
                 String ch = channel();
                 String sub = c.send("subscribe", Map.of("channel", ch));
@@ -234,9 +237,9 @@ class ChannelHandlersTest {
     @Test
     void unsubscribeOvertakingASubscribeWhoseHistoryReadFails_bothGetExactlyOneReply() throws Exception {
         String ch = channel();
-        try (dev.herald.testing.TcpForwarder redisLink = new dev.herald.testing.TcpForwarder(6379, 300)) {
+        try (TcpForwarder redisLink = new TcpForwarder(6379, 300)) {
             Map<String, String> redis = Map.of("redis.url", "redis://127.0.0.1:" + redisLink.port(), "redis.timeout", "3s",
-                    "redis.key-prefix", "herald-test-" + java.util.UUID.randomUUID() + ":", "demo.enabled", "false");
+                    "redis.key-prefix", "herald-test-" + UUID.randomUUID() + ":", "demo.enabled", "false");
             try (TestServer node = TestServer.start(redis); WsClient c = node.connectQuiet(213)) {
                 String sub = c.send("subscribe", since(ch, 0));
                 String unsub = c.send("unsubscribe", Map.of("channel", ch));
@@ -328,7 +331,7 @@ class ChannelHandlersTest {
         });
         try (WsClient c = server.connectQuiet(213)) {
             publisher.start();
-            dev.herald.testing.Await.until("publications under way", () -> !publisher.isAlive() || currentOffset(ch) >= 5);
+            Await.until("publications under way", () -> !publisher.isAlive() || currentOffset(ch) >= 5);
             c.send("subscribe", since(ch, 1));
             publisher.join();
             List<Long> offsets = new ArrayList<>();
@@ -391,6 +394,6 @@ class ChannelHandlersTest {
         c.request("subscribe", Map.of("channel", ch));
         assertThat(server.herald().channels().hasSubscribers(ch)).isTrue();
         c.close();
-        dev.herald.testing.Await.until("subscription dropped", () -> !server.herald().channels().hasSubscribers(ch));
+        Await.until("subscription dropped", () -> !server.herald().channels().hasSubscribers(ch));
     }
 }

@@ -1,8 +1,8 @@
 package dev.herald.gateway;
 
-import dev.herald.protocol.CloseCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.protocol.CloseCodes;
 import dev.herald.testing.Await;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
@@ -67,7 +67,7 @@ class ConnectionLimitTest {
             assertThat(close.reason()).isEqualTo("too many connections");
             assertThat(server.herald().users().connectionsOf(user)).hasSize(MAX);
             // counted when the server sees the socket close, which can follow the client's close frame
-            dev.herald.testing.Await.until("the refused bind counted",
+            Await.until("the refused bind counted",
                     () -> server.metric("herald_disconnects_total{reason=\"too_many_connections\"}") == 1);
 
             // a token upgrade finds the limit taken by the bound connection too

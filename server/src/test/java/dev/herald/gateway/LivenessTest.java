@@ -7,6 +7,9 @@ import dev.herald.testing.Await;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -148,9 +151,9 @@ class LivenessTest {
              RawSocket partial = RawSocket.open(server.port());
              RawSocket keepAlive = RawSocket.open(server.port())) {
             try {
-                partial.writeRaw("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                partial.writeRaw("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             assertThat(keepAlive.request("GET", "/health", Map.of(), null).status()).isEqualTo(200);
             assertThat(silent.awaitEof(Duration.ofSeconds(8))).as("a socket that never sends a request").isTrue();

@@ -7,8 +7,10 @@ import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class SessionHandlersTest {
                     .doesNotContain(server.herald().settings().nodeId());
             assertThat(d.get("user_id").asLong()).isEqualTo(101);
             assertThat(d.get("heartbeat_interval").asLong()).isEqualTo(20_000);
-            assertThat(d.get("server_time").asLong()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+            assertThat(d.get("server_time").asLong()).isCloseTo(System.currentTimeMillis(), Offset.offset(60_000L));
         }
     }
 
@@ -102,7 +104,7 @@ class SessionHandlersTest {
             assertThat(c.requestError("presence", Map.of("user_ids", "1,2"))).isEqualTo("invalid_field");
             assertThat(c.requestError("presence", Map.of("user_ids", List.of(1, -2)))).isEqualTo("invalid_field");
             assertThat(c.requestError("presence", Map.of("user_ids", List.of("1")))).isEqualTo("invalid_field");
-            assertThat(c.requestError("presence", Map.of("user_ids", java.util.Collections.nCopies(1001, 1))))
+            assertThat(c.requestError("presence", Map.of("user_ids", Collections.nCopies(1001, 1))))
                     .isEqualTo("invalid_field");
             assertThat(c.answersPing()).isTrue();
         }

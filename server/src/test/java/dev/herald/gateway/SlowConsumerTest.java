@@ -6,6 +6,8 @@ import dev.herald.testing.Await;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -85,7 +87,7 @@ class SlowConsumerTest {
         try (RawSocket flooder = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(905), 4096);
              WsClient healthy = server.connectQuiet(906)) {
             Await.until("flooder registered", () -> server.isOnline(905));
-            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
             byte[] payload = new byte[125];
             for (int i = 0; i < 20_000; i++) {
                 burst.write(RawSocket.encodeFrame(RawSocket.PING, true, payload));
@@ -96,7 +98,7 @@ class SlowConsumerTest {
                 assertThat(sent).as("disconnected before this much was flooded").isLessThan(64L * 1024 * 1024);
                 try {
                     flooder.writeRaw(bytes);
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     break;
                 }
                 sent += bytes.length;

@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.NotificationFixture;
 import dev.herald.store.Dialect;
+import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,8 +60,8 @@ class OfflineChatTest {
     private static long knownOfflineUser() {
         long user = newUser();
         fx.openEmpty(user).close();
-        fx.await("user " + user + " offline", java.time.Duration.ofSeconds(10), () -> !ok(fx.post(
-                "/admin/websocket/check-online", dev.herald.testing.TestServer.API_KEY, Map.of("user_id", user)))
+        fx.await("user " + user + " offline", Duration.ofSeconds(10), () -> !ok(fx.post(
+                "/admin/websocket/check-online", TestServer.API_KEY, Map.of("user_id", user)))
                 .get("is_online").asBoolean());
         return user;
     }
@@ -94,7 +96,7 @@ class OfflineChatTest {
             assertThat(knownUsers(user)).as("known_users row of %s", user).isZero();
         }
         // a send to everyone therefore does not reach the made-up id
-        long everyone = ok(fx.post(BASE + "/send", dev.herald.testing.TestServer.API_KEY,
+        long everyone = ok(fx.post(BASE + "/send", TestServer.API_KEY,
                 Map.of("title", "to all", "content", "x"))).get("count").asLong();
         assertThat(everyone).isPositive();
         assertThat(fx.countRows("user_id = ?", MADE_UP)).isZero();

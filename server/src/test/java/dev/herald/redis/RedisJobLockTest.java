@@ -1,13 +1,14 @@
 package dev.herald.redis;
 
-import dev.herald.broker.JobLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.broker.JobLock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,7 @@ class RedisJobLockTest {
     void claim_sameJobSamePeriod_exactlyOneNodeRunsIt() throws Exception {
         Duration period = Duration.ofSeconds(2);
         AtomicInteger runs = new AtomicInteger();
-        List<String> winners = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> winners = Collections.synchronizedList(new ArrayList<>());
         // start on a fresh period so all three asks fall in the same one
         long ms = System.currentTimeMillis() % period.toMillis();
         Thread.sleep(period.toMillis() - ms + 50);

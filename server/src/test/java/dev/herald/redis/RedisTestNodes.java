@@ -2,6 +2,8 @@ package dev.herald.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.protocol.Json;
+import dev.herald.testing.Await;
 import dev.herald.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,13 +125,13 @@ final class RedisTestNodes implements AutoCloseable {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        dev.herald.testing.Await.until(what, condition, timeout);
+        Await.until(what, condition, timeout);
     }
 
     static String json(Object... keyValues) {
-        var node = dev.herald.protocol.Json.MAPPER.createObjectNode();
+        var node = Json.MAPPER.createObjectNode();
         for (int i = 0; i < keyValues.length; i += 2) {
-            node.set((String) keyValues[i], dev.herald.protocol.Json.MAPPER.valueToTree(keyValues[i + 1]));
+            node.set((String) keyValues[i], Json.MAPPER.valueToTree(keyValues[i + 1]));
         }
         return node.toString();
     }

@@ -3,7 +3,9 @@ package dev.herald.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +19,12 @@ class ConnectionGateTest {
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile boolean databaseUp = true;
 
-    private Connection open() throws java.sql.SQLException {
+    private Connection open() throws SQLException {
         attempts.incrementAndGet();
         if (!databaseUp) {
             // what the pool throws when connecting failed: its timeout, with the last failure as cause
             throw new SQLTransientConnectionException("connection is not available, request timed out after 3000ms",
-                    new java.net.ConnectException("Connection refused"));
+                    new ConnectException("Connection refused"));
         }
         return null; // the gate only passes it on
     }

@@ -9,11 +9,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +99,7 @@ class DatabaseTest {
     void connectionLostBeforeCommit_isUnavailableThatMayHaveCommitted() {
         // the COMMIT is the one step whose lost answer leaves the outcome open: a 503 for it must not
         // say "nothing was changed" (a chaos run found such a send stored)
-        org.junit.jupiter.api.Assumptions.assumeTrue(dialect != Dialect.H2, "embedded H2 has no server connection to lose");
+        Assumptions.assumeTrue(dialect != Dialect.H2, "embedded H2 has no server connection to lose");
         assertThatThrownBy(() -> database.db().inTransaction("insert user", c -> {
             insertUser(c, 7);
             killOwnSession(c);
@@ -117,7 +119,7 @@ class DatabaseTest {
             rs.next();
             id = rs.getLong(1);
         }
-        try (Connection other = database.db().dataSource().getConnection(); java.sql.Statement s = other.createStatement()) {
+        try (Connection other = database.db().dataSource().getConnection(); Statement s = other.createStatement()) {
             s.execute(dialect == Dialect.POSTGRESQL ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id);
         }
     }

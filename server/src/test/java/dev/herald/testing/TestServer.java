@@ -16,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -66,7 +68,7 @@ public final class TestServer implements AutoCloseable {
     /** Starts on an existing data dir (to restart a node on the same database). */
     public static TestServer startIn(Path dir, Map<String, String> env, Map<String, String> extra,
                                      UnaryOperator<Settings> adjust) {
-        var overrides = new java.util.HashMap<String, String>();
+        var overrides = new HashMap<String, String>();
         overrides.put("data-dir", dir.toString());
         overrides.put("server.host", "127.0.0.1");
         overrides.put("server.port", "0");
@@ -196,7 +198,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong FRESH = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong FRESH = new AtomicLong();
 
     /** Sends an HTTP request; {@code auth} is the bearer credential or null. */
     public Response call(String method, String path, String auth, String body) {

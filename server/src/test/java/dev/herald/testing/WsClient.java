@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +49,7 @@ public final class WsClient implements AutoCloseable {
     }
 
     /** Opens a WebSocket with extra request headers (e.g. {@code Authorization}). */
-    public static WsClient open(String url, java.util.Map<String, String> headers) {
+    public static WsClient open(String url, Map<String, String> headers) {
         WsClient c = new WsClient();
         try {
             WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
@@ -248,7 +249,7 @@ public final class WsClient implements AutoCloseable {
 
     /** Whether the connection still answers a {@code ping} with a {@code pong}. */
     public boolean answersPing() {
-        return "pong".equals(request("ping", java.util.Map.of()).path("type").asText());
+        return "pong".equals(request("ping", Map.of()).path("type").asText());
     }
 
     public boolean isClosed() {

@@ -21,10 +21,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,17 +220,17 @@ class WebSocketUpgradeTest {
         // passed the check together and the user ended up with more than 3 connections.
         int attempts = 120;
         long user = 613;
-        List<RawSocket> sockets = new java.util.ArrayList<>();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+        List<RawSocket> sockets = new ArrayList<>();
+        var pool = Executors.newFixedThreadPool(attempts);
         for (int i = 0; i < attempts; i++) {
             sockets.add(RawSocket.open(server.port()));
         }
         try {
-            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.CompletableFuture<RawSocket.HttpReply>> replies = new java.util.ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<RawSocket.HttpReply>> replies = new ArrayList<>();
             for (RawSocket s : sockets) {
                 String token = server.token(user);
-                replies.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                replies.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         go.await();
                     } catch (InterruptedException e) {
@@ -237,7 +242,7 @@ class WebSocketUpgradeTest {
             go.countDown();
             int upgraded = 0;
             for (var f : replies) {
-                RawSocket.HttpReply r = f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                RawSocket.HttpReply r = f.get(20, TimeUnit.SECONDS);
                 if (r.status() == 101) {
                     upgraded++;
                 } else {
@@ -295,7 +300,7 @@ class WebSocketUpgradeTest {
         try (RawSocket s = RawSocket.open(server.port())) {
             RawSocket.HttpReply r = s.request("GET", "/ws?token=" + server.token(615), Map.of("Host", "127.0.0.1",
                     "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Key1", "4 @1  46546xW%0l 1 5",
-                    "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"), "^n:ds[4U".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    "Sec-WebSocket-Key2", "12998 5 Y3 1  .P00"), "^n:ds[4U".getBytes(StandardCharsets.US_ASCII));
             assertThat(r.status()).as("hixie-76").isEqualTo(426);
         }
     }

@@ -1,12 +1,21 @@
 package dev.herald.inbox.sql;
 
-import dev.herald.inbox.Backlog;
-import dev.herald.inbox.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.inbox.Backlog;
+import dev.herald.inbox.Notification;
+import dev.herald.store.StoreConflictException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class DeliveryTest extends StoreTestBase {
@@ -146,7 +155,7 @@ class DeliveryTest extends StoreTestBase {
 
     @Test
     void retryCandidatesOfUsers_manyUsers_spansQueries() {
-        List<Long> users = java.util.stream.LongStream.rangeClosed(1, NotificationStore.ID_CHUNK * 2L + 3).boxed().toList();
+        List<Long> users = LongStream.rangeClosed(1, NotificationStore.ID_CHUNK * 2L + 3).boxed().toList();
         List<Notification> created = store.insertForUsers(users, note("x"), NOBODY_KNOWN);
         assertThat(store.retryCandidates(users, NotificationStore.MAX_LIMIT, 3)).isEqualTo(created);
         assertThat(store.retryCandidates(users, 5, 3)).isEqualTo(created.subList(0, 5));
@@ -196,10 +205,10 @@ class DeliveryTest extends StoreTestBase {
         List<Long> ids = store.insertForUsers(List.of(ME, OTHER, 3L, 4L, 5L), note("race"), NOBODY_KNOWN).stream()
                 .map(Notification::id).toList();
         int runs = 8;
-        var start = new java.util.concurrent.CountDownLatch(1);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(runs);
+        var start = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(runs);
         try {
-            List<java.util.concurrent.Future<List<Long>>> results = new java.util.ArrayList<>();
+            List<Future<List<Long>>> results = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
@@ -207,9 +216,9 @@ class DeliveryTest extends StoreTestBase {
                 }));
             }
             start.countDown();
-            java.util.Map<Long, Integer> counted = new java.util.HashMap<>();
+            Map<Long, Integer> counted = new HashMap<>();
             for (var r : results) {
-                for (long id : r.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                for (long id : r.get(60, TimeUnit.SECONDS)) {
                     counted.merge(id, 1, Integer::sum);
                 }
             }
@@ -227,7 +236,7 @@ class DeliveryTest extends StoreTestBase {
         for (int attempt = 0; ; attempt++) {
             try {
                 return store.incrementRetry(ids, 3);
-            } catch (dev.herald.store.StoreConflictException e) {
+            } catch (StoreConflictException e) {
                 if (attempt > 20) {
                     throw e;
                 }

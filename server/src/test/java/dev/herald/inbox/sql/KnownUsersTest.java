@@ -1,11 +1,12 @@
 package dev.herald.inbox.sql;
 
-import dev.herald.inbox.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.inbox.Notification;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.stream.LongStream;
@@ -43,7 +44,7 @@ class KnownUsersTest extends StoreTestBase {
     @Test
     void touchKnownUser_sameNewUserFromManyThreads_neverFails() throws Exception {
         CyclicBarrier start = new CyclicBarrier(4);
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             Thread thread = new Thread(() -> {

@@ -1,17 +1,20 @@
 package dev.herald.inbox.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.herald.inbox.GroupedSend;
 import dev.herald.inbox.NewNotification;
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.StoredSend;
-import dev.herald.store.SqlWorkers;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.Database;
+import dev.herald.store.Dialect;
+import dev.herald.store.SqlWorkers;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
 import dev.herald.testing.TcpForwarder;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,11 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +155,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
             GroupedSend send = group.get(m);
             List<Notification> rows = results.get(m).notifications();
             assertThat(rows).extracting(Notification::userId)
-                    .containsExactlyElementsOf(java.util.Arrays.stream(send.users()).boxed().toList());
+                    .containsExactlyElementsOf(Arrays.stream(send.users()).boxed().toList());
             assertThat(rows).extracting(Notification::id).isSorted();
             for (Notification n : rows) {
                 assertThat(ids.add(n.id())).as("id %d given once", n.id()).isTrue();
@@ -194,10 +199,10 @@ class NotificationGroupCommitTest extends StoreTestBase {
 
     @Test
     void keylessMemberWaitingOnAnotherTransactionsLock_othersStillStored() throws Exception {
-        if (dialect != dev.herald.store.Dialect.H2) {
+        if (dialect != Dialect.H2) {
             return; // PostgreSQL and MariaDB wait (MariaDB 50 s) instead of H2's 2 s lock timeout
         }
-        try (java.sql.Connection other = db().dataSource().getConnection()) {
+        try (Connection other = db().dataSource().getConnection()) {
             other.setAutoCommit(false);
             try (var st = other.createStatement()) { // user 5 added, not committed: its row is locked
                 st.executeUpdate("INSERT INTO known_users (user_id, first_seen, last_seen)"
@@ -277,14 +282,14 @@ class NotificationGroupCommitTest extends StoreTestBase {
     void manyConcurrentSends_someSharingKeys_oneFailing_eachStoredExactlyOnce() throws Exception {
         int senders = 8;
         int perSender = 40;
-        try (SqlWorkers workers = new SqlWorkers(4, new dev.herald.metrics.HeraldMetrics())) {
+        try (SqlWorkers workers = new SqlWorkers(4, new HeraldMetrics())) {
             GroupCommit groups = new GroupCommit(store, workers);
             ExecutorService clients = Executors.newFixedThreadPool(senders);
             CountDownLatch start = new CountDownLatch(1);
-            Map<String, CompletableFuture<StoredSend>> byTitle = new java.util.concurrent.ConcurrentHashMap<>();
-            Map<String, String> keyOf = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, CompletableFuture<StoredSend>> byTitle = new ConcurrentHashMap<>();
+            Map<String, String> keyOf = new ConcurrentHashMap<>();
             try {
-                List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+                List<Future<?>> started = new ArrayList<>();
                 for (int s = 0; s < senders; s++) {
                     int sender = s;
                     started.add(clients.submit(() -> {

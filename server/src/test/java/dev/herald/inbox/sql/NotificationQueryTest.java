@@ -1,17 +1,19 @@
 package dev.herald.inbox.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.NotificationFilter;
 import dev.herald.inbox.Page;
 import dev.herald.inbox.Statistics;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class NotificationQueryTest extends StoreTestBase {
@@ -160,14 +162,14 @@ class NotificationQueryTest extends StoreTestBase {
 
     @Test
     void unreadCounts_manyUsersAtOnce_onlyThoseWithUnread() {
-        List<Long> users = java.util.stream.LongStream.rangeClosed(1, IdTable.MAX_IDS + 10L).boxed().toList();
+        List<Long> users = LongStream.rangeClosed(1, IdTable.MAX_IDS + 10L).boxed().toList();
         store.insertForUsers(users, note("a"), NOBODY_KNOWN);
         store.insertForUsers(List.of(1L, 2L), note("b"), NOBODY_KNOWN);
         store.markAllRead(3);
         Notification gone = store.unread(4, 1).get(0);
         store.delete(4, gone.id());
 
-        Map<Long, Long> counts = store.unreadCounts(java.util.stream.Stream.concat(users.stream(), java.util.stream.Stream.of(1L, 99_999L)).toList());
+        Map<Long, Long> counts = store.unreadCounts(Stream.concat(users.stream(), Stream.of(1L, 99_999L)).toList());
 
         assertThat(counts).hasSize(users.size() - 2).containsEntry(1L, 2L).containsEntry(2L, 2L).containsEntry(5L, 1L)
                 .doesNotContainKeys(3L, 4L, 99_999L);

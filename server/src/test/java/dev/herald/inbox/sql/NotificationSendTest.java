@@ -1,15 +1,18 @@
 package dev.herald.inbox.sql;
 
-import dev.herald.inbox.NewNotification;
-import dev.herald.inbox.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.inbox.NewNotification;
+import dev.herald.inbox.Notification;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -123,7 +126,7 @@ class NotificationSendTest extends StoreTestBase {
     void insertForUsers_marksRecipientsKnown_withoutMovingLastSeenOfKnownOnes() {
         store.touchKnownUser(1);
         String lastSeenBefore = lastSeen(1);
-        clock.advance(java.time.Duration.ofHours(1));
+        clock.advance(Duration.ofHours(1));
 
         store.insertForUsers(List.of(1L, 2L), note("hello"), NOBODY_KNOWN);
 
@@ -134,7 +137,7 @@ class NotificationSendTest extends StoreTestBase {
     @Test
     void insertForUsers_concurrentSendsToSameNewUsers_allSucceed() throws Exception {
         List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Long> users = LongStream.rangeClosed(1, 50).boxed().toList();
         for (int t = 0; t < 4; t++) {
             Thread thread = new Thread(() -> {
@@ -173,7 +176,7 @@ class NotificationSendTest extends StoreTestBase {
                 rs.next();
                 return rs.getString(1);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new AssertionError(e);
         }
     }
