@@ -110,26 +110,26 @@ public final class Herald implements AutoCloseable {
         this.database = Database.open(databaseConfig(settings));
         database.migrate();
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
-        InboxService notifications = new InboxService(new NotificationStore(database), sql, broker,
+        InboxService inbox = new InboxService(new NotificationStore(database), sql, broker,
                 presence, metrics, settings.notifications());
-        OfflineChat offline = settings.notifications().storeOfflineChat() ? notifications::keepChat : OfflineChat.NONE;
+        OfflineChat offline = settings.notifications().storeOfflineChat() ? inbox::keepChat : OfflineChat.NONE;
         Gateway gateway = new Gateway(settings.gateway(), connections, users, channels, waitList, listeners, metrics);
         new SessionHandlers(presence, verifier, channels).register(gateway.dispatcher());
         new ChannelHandlers(broker, channels, settings.gateway().maxChannels()).register(gateway.dispatcher());
         new ChatHandlers(broker, presence, metrics, offline, settings).register(gateway.dispatcher());
-        InboxHandlers inboxFrames = new InboxHandlers(notifications, settings.gateway().backlogPushBytes());
-        inboxFrames.register(gateway.dispatcher());
-        listeners.add(inboxFrames);
+        InboxHandlers inboxHandlers = new InboxHandlers(inbox, settings.gateway().backlogPushBytes());
+        inboxHandlers.register(gateway.dispatcher());
+        listeners.add(inboxHandlers);
 
         Router router = new Router(new Credentials(auth.apiKeys(), verifier));
         this.health = new HealthApi(new HealthApi.NodeStats(settings.nodeId(), connections::count, users::count),
                 broker, metrics);
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
-        new NotificationApi(notifications, settings.http().maxRecipients()).register(router);
+        new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
-        this.jobs = new InboxJobs(notifications, settings.notifications(), jobLock);
+        this.jobs = new InboxJobs(inbox, settings.notifications(), jobLock);
         jobs.start();
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow(), auth.demoAdmin()).register(router);

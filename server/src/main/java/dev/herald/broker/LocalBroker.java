@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * The single-node broker: publications go straight to this node's hub, channel history lives in
+ * The single-node broker: publications go straight to this node's sink (its fan-out), channel history lives in
  * memory. Publications to one channel are appended and delivered under that channel's lock, so
  * subscribers see them in offset order. History ages on the {@code nanoTime} ticker it is given
  * ({@code System::nanoTime} unless a test moves one by hand).
