@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.protocol.Json;
 import dev.herald.store.Dialect;
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -262,34 +257,21 @@ class NotificationApiTest {
             String key = "concurrent-" + user;
             String payload = NotificationFixture.json(body("user_ids", List.of(user), "title", "once",
                     "content", "x", "idempotency_key", key));
-            CountDownLatch go = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<TestServer.Response>> calls = new ArrayList<>();
-                for (int i = 0; i < threads; i++) {
-                    Callable<TestServer.Response> call = () -> {
-                        go.await();
-                        return fx.server().api("POST", BASE + "/send", payload);
-                    };
-                    calls.add(pool.submit(call));
+            List<TestServer.Response> responses = Concurrently.call(threads,
+                    i -> fx.server().api("POST", BASE + "/send", payload));
+            int originals = 0;
+            Set<String> idLists = new HashSet<>();
+            for (TestServer.Response response : responses) {
+                JsonNode data = ok(response);
+                assertThat(data.get("count").asInt()).isEqualTo(1);
+                idLists.add(data.get("ids").toString());
+                if (!data.get("duplicate").asBoolean()) {
+                    originals++;
                 }
-                go.countDown();
-                int originals = 0;
-                Set<String> idLists = new HashSet<>();
-                for (Future<TestServer.Response> f : calls) {
-                    JsonNode data = ok(f.get(30, TimeUnit.SECONDS));
-                    assertThat(data.get("count").asInt()).isEqualTo(1);
-                    idLists.add(data.get("ids").toString());
-                    if (!data.get("duplicate").asBoolean()) {
-                        originals++;
-                    }
-                }
-                assertThat(originals).as("calls that stored").isEqualTo(1);
-                assertThat(idLists).as("every call reports the same notification").hasSize(1);
-                assertThat(fx.countRows("user_id = ?", user)).isEqualTo(1);
-            } finally {
-                pool.shutdownNow();
             }
+            assertThat(originals).as("calls that stored").isEqualTo(1);
+            assertThat(idLists).as("every call reports the same notification").hasSize(1);
+            assertThat(fx.countRows("user_id = ?", user)).isEqualTo(1);
         }
     }
 

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.protocol.CloseCodes;
 import dev.herald.testing.Await;
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,14 +79,14 @@ class ConnectionLimitTest {
     void concurrentUpgradesOfOneUser_neverPassTheLimit() throws Exception {
         long user = 1402;
         int attempts = 24;
-        ExecutorService pool = Executors.newFixedThreadPool(attempts);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<RawSocket>> tries = new ArrayList<>();
         String path = "/ws?token=" + server.token(user);
-        for (int i = 0; i < attempts; i++) {
-            tries.add(pool.submit(() -> {
-                RawSocket s = RawSocket.open(server.port());
-                go.await();
+        List<RawSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < attempts; i++) {
+                sockets.add(RawSocket.open(server.port()));
+            }
+            List<RawSocket> upgraded = Concurrently.call(attempts, i -> {
+                RawSocket s = sockets.get(i);
                 RawSocket.HttpReply r = s.upgrade(path, Map.of());
                 if (r.status() == 101) {
                     return s;
@@ -96,23 +94,12 @@ class ConnectionLimitTest {
                 assertThat(r.status()).isEqualTo(429);
                 s.close();
                 return null;
-            }));
-        }
-        go.countDown();
-        List<RawSocket> upgraded = new ArrayList<>();
-        for (Future<RawSocket> t : tries) {
-            RawSocket s = t.get();
-            if (s != null) {
-                upgraded.add(s);
-            }
-        }
-        pool.shutdown();
-        try {
+            }).stream().filter(Objects::nonNull).toList();
             assertThat(upgraded).hasSize(MAX);
             Await.until("the upgraded connections registered",
                     () -> server.herald().users().connectionsOf(user).length == MAX);
         } finally {
-            upgraded.forEach(RawSocket::close);
+            sockets.forEach(RawSocket::close);
         }
     }
 }

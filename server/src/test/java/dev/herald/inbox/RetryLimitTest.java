@@ -1,7 +1,5 @@
 package dev.herald.inbox;
 
-import dev.herald.inbox.sql.NotificationStore;
-import dev.herald.store.SqlWorkers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,22 +8,20 @@ import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Message;
 import dev.herald.broker.Topic;
 import dev.herald.config.Settings;
+import dev.herald.inbox.sql.NotificationStore;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.Json;
+import dev.herald.store.SqlWorkers;
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.EveryDatabase;
 import dev.herald.testing.FreshDatabase;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,25 +79,9 @@ class RetryLimitTest {
     }
 
     /** {@value #RUNS} retry runs started together; completes with how many each pushed (-1: it failed). */
-    private List<Integer> overlappingRuns(ExecutorService starters) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<CompletableFuture<Integer>> runs = new ArrayList<>();
-        for (int i = 0; i < RUNS; i++) {
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return service.retryUnsent(50).toCompletableFuture().exceptionally(e -> -1).join();
-            }, starters));
-        }
-        go.countDown();
-        List<Integer> pushed = new ArrayList<>();
-        for (CompletableFuture<Integer> r : runs) {
-            pushed.add(r.get(60, TimeUnit.SECONDS));
-        }
-        return pushed;
+    private List<Integer> overlappingRuns() throws Exception {
+        return Concurrently.call(RUNS, Duration.ofSeconds(60),
+                i -> service.retryUnsent(50).toCompletableFuture().exceptionally(e -> -1).join());
     }
 
     @Test
@@ -117,29 +97,24 @@ class RetryLimitTest {
         }
         users.forEach(presence::userOnline);
 
-        ExecutorService starters = Executors.newFixedThreadPool(RUNS);
-        try {
-            int total = 0;
-            // rounds of overlapping runs until a round in which every run succeeded pushes nothing
-            for (int round = 0; round < 50; round++) {
-                List<Integer> pushed = overlappingRuns(starters);
-                total += pushed.stream().mapToInt(p -> Math.max(p, 0)).sum();
-                if (pushed.stream().allMatch(p -> p == 0)) {
-                    break;
-                }
+        int total = 0;
+        // rounds of overlapping runs until a round in which every run succeeded pushes nothing
+        for (int round = 0; round < 50; round++) {
+            List<Integer> pushed = overlappingRuns();
+            total += pushed.stream().mapToInt(p -> Math.max(p, 0)).sum();
+            if (pushed.stream().allMatch(p -> p == 0)) {
+                break;
             }
-            assertThat(unexpected).as("pushes that are not urgent records").isEmpty();
-            for (long id : urgent) {
-                assertThat(pushes.get(id)).as("pushes of urgent %d", id).hasValue(MAX_RETRIES);
-                assertThat(database.count("SELECT retry_count FROM system_notifications WHERE id = " + id)).isEqualTo(MAX_RETRIES);
-            }
-            for (long id : normal) {
-                assertThat(pushes).as("normal %d is never pushed", id).doesNotContainKey(id);
-                assertThat(database.count("SELECT retry_count FROM system_notifications WHERE id = " + id)).isZero();
-            }
-            assertThat(total).as("the runs' own counts").isEqualTo(urgent.size() * MAX_RETRIES);
-        } finally {
-            starters.shutdownNow();
         }
+        assertThat(unexpected).as("pushes that are not urgent records").isEmpty();
+        for (long id : urgent) {
+            assertThat(pushes.get(id)).as("pushes of urgent %d", id).hasValue(MAX_RETRIES);
+            assertThat(database.count("SELECT retry_count FROM system_notifications WHERE id = " + id)).isEqualTo(MAX_RETRIES);
+        }
+        for (long id : normal) {
+            assertThat(pushes).as("normal %d is never pushed", id).doesNotContainKey(id);
+            assertThat(database.count("SELECT retry_count FROM system_notifications WHERE id = " + id)).isZero();
+        }
+        assertThat(total).as("the runs' own counts").isEqualTo(urgent.size() * MAX_RETRIES);
     }
 }

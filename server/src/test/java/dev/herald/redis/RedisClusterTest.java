@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.protocol.CloseCodes;
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,7 +122,7 @@ class RedisClusterTest {
     }
 
     @Test
-    void channelPublications_fromAnyNode_reachSubscribersOnEveryNode_inOffsetOrder() {
+    void channelPublications_fromAnyNode_reachSubscribersOnEveryNode_inOffsetOrder() throws Exception {
         String channel = "orders-" + cluster.run;
         try (WsClient onB = b.connect(141); WsClient onC = c.connect(142)) {
             assertThat(onB.request("subscribe", Map.of("channel", channel)).at("/data/offset").asLong()).isZero();
@@ -149,16 +148,13 @@ class RedisClusterTest {
             }
 
             // concurrent publishers on three nodes: every subscriber sees 3..62 once each, in order
-            List<CompletableFuture<Void>> publishers = new ArrayList<>();
-            for (TestServer node : List.of(a, b, c)) {
-                publishers.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < 20; i++) {
-                        assertOk(node.api("POST", "/admin/websocket/send-to-channel",
-                                json("channel", channel, "type", "tick", "data", Map.of("i", i))));
-                    }
-                }));
-            }
-            publishers.forEach(CompletableFuture::join);
+            List<TestServer> publishers = List.of(a, b, c);
+            Concurrently.run(publishers.size(), n -> {
+                for (int i = 0; i < 20; i++) {
+                    assertOk(publishers.get(n).api("POST", "/admin/websocket/send-to-channel",
+                            json("channel", channel, "type", "tick", "data", Map.of("i", i))));
+                }
+            });
             for (WsClient ws : List.of(onB, onC)) {
                 List<Long> offsets = new ArrayList<>();
                 for (int i = 0; i < 60; i++) {
@@ -248,12 +244,11 @@ class RedisClusterTest {
         for (int round = 0; round < 5; round++) {
             try (WsClient unbound = WsClient.open("ws://127.0.0.1:" + c.port() + "/ws")) {
                 String clientId = unbound.awaitType("init").at("/data/client_id").asText();
-                var first = CompletableFuture.supplyAsync(() ->
-                        a.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 185)));
-                var second = CompletableFuture.supplyAsync(() ->
-                        b.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 186)));
-                int firstStatus = first.get(10, TimeUnit.SECONDS).status();
-                int secondStatus = second.get(10, TimeUnit.SECONDS).status();
+                List<TestServer.Response> binds = Concurrently.call(2, Duration.ofSeconds(10), i -> i == 0
+                        ? a.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 185))
+                        : b.api("POST", "/admin/websocket/bind", json("client_id", clientId, "user_id", 186)));
+                int firstStatus = binds.get(0).status();
+                int secondStatus = binds.get(1).status();
                 assertThat(List.of(firstStatus, secondStatus)).as("round " + round).containsExactlyInAnyOrder(200, 404);
                 long bound = unbound.awaitType("bind_success").at("/data/user_id").asLong();
                 assertThat(bound).isEqualTo(firstStatus == 200 ? 185 : 186);

@@ -3,6 +3,7 @@ package dev.herald.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.broker.JobLock;
+import dev.herald.testing.Concurrently;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -52,25 +51,15 @@ class RedisJobLockTest {
         // start on a fresh period so all three asks fall in the same one
         long ms = System.currentTimeMillis() % period.toMillis();
         Thread.sleep(period.toMillis() - ms + 50);
-        CyclicBarrier together = new CyclicBarrier(nodes.size());
-        List<CompletableFuture<Void>> asks = new ArrayList<>();
-        for (RedisConnections node : nodes) {
-            JobLock lock = new RedisJobLock(node);
-            asks.add(CompletableFuture.runAsync(() -> {
-                try {
-                    together.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        List<JobLock> locks = nodes.stream().<JobLock>map(RedisJobLock::new).toList();
+        Concurrently.run(nodes.size(), n -> {
+            for (int i = 0; i < 5; i++) { // a node asking again in the same period gets no second run
+                if (locks.get(n).claim("notifications.retry", period)) {
+                    runs.incrementAndGet();
+                    winners.add(nodes.get(n).nodeId());
                 }
-                for (int i = 0; i < 5; i++) { // a node asking again in the same period gets no second run
-                    if (lock.claim("notifications.retry", period)) {
-                        runs.incrementAndGet();
-                        winners.add(node.nodeId());
-                    }
-                }
-            }));
-        }
-        asks.forEach(CompletableFuture::join);
+            }
+        });
         assertThat(runs.get()).as("runs in one period, winners " + winners).isEqualTo(1);
 
         // the next period is claimed afresh, by exactly one node again

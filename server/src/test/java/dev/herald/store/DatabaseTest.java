@@ -3,6 +3,7 @@ package dev.herald.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.EveryDatabase;
 import dev.herald.testing.FreshDatabase;
 import java.sql.Connection;
@@ -12,8 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,21 +174,12 @@ class DatabaseTest {
 
     @Test
     void concurrentTransactions_eachCommitsOwnRows() throws Exception {
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            long base = t * 100L;
-            Thread thread = new Thread(() -> database.db().inTransaction(c -> {
-                for (int i = 1; i <= 25; i++) {
-                    insertUser(c, base + i);
-                }
-                return null;
-            }));
-            thread.start();
-            threads.add(thread);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        Concurrently.run(4, t -> database.db().inTransaction(c -> {
+            for (int i = 1; i <= 25; i++) {
+                insertUser(c, t * 100L + i);
+            }
+            return null;
+        }));
         assertThat(database.count("SELECT COUNT(*) FROM known_users")).isEqualTo(100);
     }
 

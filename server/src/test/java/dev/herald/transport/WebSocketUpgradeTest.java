@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.herald.testing.Await;
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.Pem;
 import dev.herald.testing.RawSocket;
 import dev.herald.testing.TestServer;
@@ -26,10 +27,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,28 +218,16 @@ class WebSocketUpgradeTest {
         int attempts = 120;
         long user = 613;
         List<RawSocket> sockets = new ArrayList<>();
-        var pool = Executors.newFixedThreadPool(attempts);
-        for (int i = 0; i < attempts; i++) {
-            sockets.add(RawSocket.open(server.port()));
-        }
+        List<String> tokens = new ArrayList<>();
         try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<RawSocket.HttpReply>> replies = new ArrayList<>();
-            for (RawSocket s : sockets) {
-                String token = server.token(user);
-                replies.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return s.upgrade("/ws?token=" + token, Map.of());
-                }, pool));
+            for (int i = 0; i < attempts; i++) {
+                sockets.add(RawSocket.open(server.port()));
+                tokens.add(server.token(user));
             }
-            go.countDown();
+            List<RawSocket.HttpReply> replies = Concurrently.call(attempts,
+                    i -> sockets.get(i).upgrade("/ws?token=" + tokens.get(i), Map.of()));
             int upgraded = 0;
-            for (var f : replies) {
-                RawSocket.HttpReply r = f.get(20, TimeUnit.SECONDS);
+            for (RawSocket.HttpReply r : replies) {
                 if (r.status() == 101) {
                     upgraded++;
                 } else {
@@ -252,7 +237,6 @@ class WebSocketUpgradeTest {
             assertThat(upgraded).isEqualTo(3);
             Await.until("3 registered", () -> server.herald().users().connectionsOf(user).length == 3);
         } finally {
-            pool.shutdownNow();
             sockets.forEach(RawSocket::close);
         }
         Await.until("all gone", () -> server.herald().users().connectionsOf(user).length == 0);

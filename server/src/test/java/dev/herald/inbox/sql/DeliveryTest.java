@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.inbox.Backlog;
 import dev.herald.inbox.Notification;
 import dev.herald.store.StoreConflictException;
+import dev.herald.testing.Concurrently;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -205,29 +201,15 @@ class DeliveryTest extends StoreTestBase {
         List<Long> ids = store.insertForUsers(List.of(ME, OTHER, 3L, 4L, 5L), note("race"), NOBODY_KNOWN).stream()
                 .map(Notification::id).toList();
         int runs = 8;
-        var start = new CountDownLatch(1);
-        var pool = Executors.newFixedThreadPool(runs);
-        try {
-            List<Future<List<Long>>> results = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return retryAll(ids);
-                }));
+        Map<Long, Integer> counted = new HashMap<>();
+        for (List<Long> incremented : Concurrently.call(runs, Duration.ofSeconds(60), i -> retryAll(ids))) {
+            for (long id : incremented) {
+                counted.merge(id, 1, Integer::sum);
             }
-            start.countDown();
-            Map<Long, Integer> counted = new HashMap<>();
-            for (var r : results) {
-                for (long id : r.get(60, TimeUnit.SECONDS)) {
-                    counted.merge(id, 1, Integer::sum);
-                }
-            }
-            for (long id : ids) {
-                assertThat(counted.get(id)).as("counted increments of %d", id).isEqualTo(3);
-                assertThat(row(id).orElseThrow().retryCount()).isEqualTo(3);
-            }
-        } finally {
-            pool.shutdownNow();
+        }
+        for (long id : ids) {
+            assertThat(counted.get(id)).as("counted increments of %d", id).isEqualTo(3);
+            assertThat(row(id).orElseThrow().retryCount()).isEqualTo(3);
         }
     }
 

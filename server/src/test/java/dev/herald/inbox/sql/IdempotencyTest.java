@@ -1,19 +1,14 @@
 package dev.herald.inbox.sql;
 
-import dev.herald.inbox.InboxLimits;
-import dev.herald.inbox.Notification;
-import dev.herald.inbox.StoredSend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.inbox.InboxLimits;
+import dev.herald.inbox.Notification;
+import dev.herald.inbox.StoredSend;
+import dev.herald.testing.Concurrently;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -53,27 +48,11 @@ class IdempotencyTest extends StoreTestBase {
         int threads = 6;
         for (int round = 0; round < 3; round++) {
             String key = "concurrent-" + round;
-            CyclicBarrier start = new CyclicBarrier(threads);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<StoredSend>> results = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    Callable<StoredSend> call = () -> {
-                        start.await();
-                        return store.insertIdempotent(key, LongStream.rangeClosed(1, 20).boxed().toList(), note(key), NOBODY_KNOWN);
-                    };
-                    results.add(pool.submit(call));
-                }
-                List<StoredSend> done = new ArrayList<>();
-                for (Future<StoredSend> f : results) {
-                    done.add(f.get());
-                }
-                assertThat(done).filteredOn(r -> !r.replayed()).hasSize(1);
-                StoredSend winner = done.stream().filter(r -> !r.replayed()).findFirst().orElseThrow();
-                assertThat(done).allSatisfy(r -> assertThat(r.notifications()).isEqualTo(winner.notifications()));
-            } finally {
-                pool.shutdownNow();
-            }
+            List<StoredSend> done = Concurrently.call(threads,
+                    t -> store.insertIdempotent(key, LongStream.rangeClosed(1, 20).boxed().toList(), note(key), NOBODY_KNOWN));
+            assertThat(done).filteredOn(r -> !r.replayed()).hasSize(1);
+            StoredSend winner = done.stream().filter(r -> !r.replayed()).findFirst().orElseThrow();
+            assertThat(done).allSatisfy(r -> assertThat(r.notifications()).isEqualTo(winner.notifications()));
             assertThat(count("SELECT COUNT(*) FROM system_notifications WHERE title = '" + key + "'")).isEqualTo(20);
         }
     }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.inbox.Notification;
+import dev.herald.testing.Concurrently;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -43,25 +41,7 @@ class KnownUsersTest extends StoreTestBase {
 
     @Test
     void touchKnownUser_sameNewUserFromManyThreads_neverFails() throws Exception {
-        CyclicBarrier start = new CyclicBarrier(4);
-        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                    store.touchKnownUser(7);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(failures).isEmpty();
+        Concurrently.run(4, t -> store.touchKnownUser(7));
         assertThat(store.knownUserIds()).containsExactly(7L);
     }
 

@@ -13,8 +13,10 @@ import dev.herald.store.Dialect;
 import dev.herald.store.SqlWorkers;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
+import dev.herald.testing.Concurrently;
 import dev.herald.testing.TcpForwarder;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,12 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,38 +282,22 @@ class NotificationGroupCommitTest extends StoreTestBase {
         int perSender = 40;
         try (SqlWorkers workers = new SqlWorkers(4, new HeraldMetrics())) {
             GroupCommit groups = new GroupCommit(store, workers);
-            ExecutorService clients = Executors.newFixedThreadPool(senders);
-            CountDownLatch start = new CountDownLatch(1);
             Map<String, CompletableFuture<StoredSend>> byTitle = new ConcurrentHashMap<>();
             Map<String, String> keyOf = new ConcurrentHashMap<>();
-            try {
-                List<Future<?>> started = new ArrayList<>();
-                for (int s = 0; s < senders; s++) {
-                    int sender = s;
-                    started.add(clients.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perSender; i++) {
-                            String title = sender == 3 && i == 17 ? "poison" : "s" + sender + "-" + i;
-                            // every 5th send uses one of 4 keys, shared by all senders
-                            String key = i % 5 == 0 ? "key-" + (i / 5 % 4) : null;
-                            if (key != null) {
-                                keyOf.put(title, key);
-                            }
-                            long user = sender * 1000L + i + 1;
-                            byTitle.put(title, groups.submit(grouped(key, title, user)));
-                        }
-                        return null;
-                    }));
+            Concurrently.run(senders, sender -> {
+                for (int i = 0; i < perSender; i++) {
+                    String title = sender == 3 && i == 17 ? "poison" : "s" + sender + "-" + i;
+                    // every 5th send uses one of 4 keys, shared by all senders
+                    String key = i % 5 == 0 ? "key-" + (i / 5 % 4) : null;
+                    if (key != null) {
+                        keyOf.put(title, key);
+                    }
+                    long user = sender * 1000L + i + 1;
+                    byTitle.put(title, groups.submit(grouped(key, title, user)));
                 }
-                start.countDown();
-                for (var f : started) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
-                CompletableFuture.allOf(byTitle.values().toArray(CompletableFuture[]::new))
-                        .exceptionally(e -> null).get(60, TimeUnit.SECONDS);
-            } finally {
-                clients.shutdownNow();
-            }
+            });
+            CompletableFuture.allOf(byTitle.values().toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null).get(60, TimeUnit.SECONDS);
 
             assertThat(byTitle).hasSize(senders * perSender);
             assertThat(groups.groups()).as("sends that arrived during a transaction were grouped").isPositive();
@@ -370,15 +352,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
         List<CompletableFuture<StoredSend>> all = List.of(
                 a.submit(grouped("x", "a-x", 1)), a.submit(grouped(null, "a-plain", 2)), a.submit(grouped("y", "a-y", 3)),
                 b.submit(grouped("y", "b-y", 4)), b.submit(grouped(null, "b-plain", 5)), b.submit(grouped("x", "b-x", 6)));
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        try {
-            var ra = two.submit(nodeA::runAll);
-            var rb = two.submit(nodeB::runAll);
-            ra.get(60, TimeUnit.SECONDS);
-            rb.get(60, TimeUnit.SECONDS);
-        } finally {
-            two.shutdownNow();
-        }
+        Concurrently.run(2, Duration.ofSeconds(60), i -> (i == 0 ? nodeA : nodeB).runAll());
         Map<String, List<Long>> firstOfKey = new HashMap<>();
         for (int i : new int[] {0, 2, 3, 5}) {
             StoredSend r = all.get(i).get(5, TimeUnit.SECONDS);

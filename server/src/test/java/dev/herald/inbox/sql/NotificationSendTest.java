@@ -8,11 +8,10 @@ import dev.herald.inbox.NewNotification;
 import dev.herald.inbox.Notification;
 import dev.herald.store.StoreException;
 import dev.herald.store.StoreUnavailableException;
+import dev.herald.testing.Concurrently;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -136,24 +135,8 @@ class NotificationSendTest extends StoreTestBase {
 
     @Test
     void insertForUsers_concurrentSendsToSameNewUsers_allSucceed() throws Exception {
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Long> users = LongStream.rangeClosed(1, 50).boxed().toList();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    store.insertForUsers(users, note("race"), NOBODY_KNOWN);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(failures).isEmpty();
+        Concurrently.run(4, t -> store.insertForUsers(users, note("race"), NOBODY_KNOWN));
         assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(200);
         assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(50);
     }
