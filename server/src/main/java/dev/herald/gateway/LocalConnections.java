@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import dev.herald.auth.Principal;
 import dev.herald.config.Settings;
+import dev.herald.limits.TokenBucket;
 import dev.herald.metrics.HeraldMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -27,6 +28,7 @@ import java.util.function.LongSupplier;
 public final class LocalConnections {
     private final Settings.Gateway limits;
     private final LongSupplier ticker;
+    private final TokenBucket.Rate frameRate;
     private final Map<EventLoop, LoopShard> byLoop = new IdentityHashMap<>();
     private final List<LoopShard> shards = new ArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
@@ -35,6 +37,7 @@ public final class LocalConnections {
     public LocalConnections(EventLoopGroup loops, Settings settings, HeraldMetrics metrics, LongSupplier ticker) {
         this.limits = settings.gateway();
         this.ticker = Objects.requireNonNull(ticker);
+        this.frameRate = RateLimiter.perMinute(limits.rateLimitPerMinute());
         for (EventExecutor e : loops) {
             EventLoop loop = (EventLoop) e;
             LoopShard shard = new LoopShard(loop, settings.gateway(), settings.auth(), ticker);
@@ -49,7 +52,7 @@ public final class LocalConnections {
     Connection open(Channel channel, Principal principal) {
         LoopShard shard = byLoop.get(channel.eventLoop());
         long now = ticker.getAsLong();
-        var limiter = new RateLimiter(limits.rateLimitPerMinute(), limits.rateLimitGrace(), now);
+        var limiter = new RateLimiter(frameRate, limits.rateLimitGrace(), now);
         Connection c = new Connection(channel, ClientIds.next(), principal, shard, limiter, now,
                 limits.maxOutboundBytes());
         shard.add(c);

@@ -9,7 +9,7 @@ class RateLimiterTest {
 
     @Test
     void burstUpToTheLimit_isAllowedThenRefused() {
-        RateLimiter r = new RateLimiter(60, 10, 0);
+        RateLimiter r = new RateLimiter(RateLimiter.perMinute(60), 10, 0);
         for (int i = 0; i < 60; i++) {
             assertThat(r.tryAcquire(0)).as("frame %d", i).isTrue();
         }
@@ -19,7 +19,7 @@ class RateLimiterTest {
 
     @Test
     void refusalsPastTheGrace_areAbuse() {
-        RateLimiter r = new RateLimiter(5, 3, 0);
+        RateLimiter r = new RateLimiter(RateLimiter.perMinute(5), 3, 0);
         for (int i = 0; i < 5; i++) {
             r.tryAcquire(0);
         }
@@ -33,7 +33,7 @@ class RateLimiterTest {
 
     @Test
     void tokensRefillEvenlyOverTheMinute() {
-        RateLimiter r = new RateLimiter(60, 10, 0);
+        RateLimiter r = new RateLimiter(RateLimiter.perMinute(60), 10, 0);
         for (int i = 0; i < 60; i++) {
             r.tryAcquire(0);
         }
@@ -48,7 +48,7 @@ class RateLimiterTest {
 
     @Test
     void refillNeverExceedsTheCapacity() {
-        RateLimiter r = new RateLimiter(10, 0, 0);
+        RateLimiter r = new RateLimiter(RateLimiter.perMinute(10), 0, 0);
         int allowed = 0;
         for (int i = 0; i < 100; i++) {
             if (r.tryAcquire(3600 * SECOND)) {
@@ -60,7 +60,7 @@ class RateLimiterTest {
 
     @Test
     void anAcceptedFrame_resetsTheAbuseCount() {
-        RateLimiter r = new RateLimiter(60, 2, 0);
+        RateLimiter r = new RateLimiter(RateLimiter.perMinute(60), 2, 0);
         for (int i = 0; i < 60; i++) {
             r.tryAcquire(0);
         }
@@ -74,7 +74,7 @@ class RateLimiterTest {
 
     @Test
     void aSteadyClientAtTheLimit_isNeverRefused() {
-        RateLimiter r = new RateLimiter(60, 0, 0);
+        RateLimiter r = new RateLimiter(RateLimiter.perMinute(60), 0, 0);
         for (int i = 0; i < 600; i++) {
             assertThat(r.tryAcquire(i * SECOND)).isTrue();
         }
