@@ -4,7 +4,9 @@ import dev.herald.api.Router.Access;
 import dev.herald.broker.Broker;
 import dev.herald.metrics.HeraldMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,11 @@ import java.util.function.IntSupplier;
  * {@code GET /metrics} (Prometheus text; behind an API key or admin token unless
  * {@code metrics.access=public}). Health is 200 while the node serves its connections, even
  * degraded (e.g. Redis down: local delivery still works); 503 once it is shutting down.
+ *
+ * <p>For Kubernetes probes: {@code GET /health/live} is 200 while the process serves HTTP at all
+ * (restart it only when this fails); {@code GET /health/ready} is 200 only while every dependency
+ * answers (the database and, in cluster mode, Redis) and the node is not shutting down, else 503
+ * naming what is not ready (take it out of the load balancer, do not restart it).
  */
 public final class HealthApi {
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
@@ -70,12 +77,14 @@ public final class HealthApi {
      */
     public void register(Router r, boolean publicMetrics) {
         r.get("/health", Access.PUBLIC, this::health);
+        r.get("/health/live", Access.PUBLIC, this::live);
+        r.get("/health/ready", Access.PUBLIC, this::ready);
         r.get("/metrics", publicMetrics ? Access.PUBLIC : Access.ADMIN, this::metrics);
     }
 
-    private CompletionStage<Reply> health(Request req) {
+    /** Each check's state, "up" or "down" (a check that throws is down). */
+    private Map<String, Object> runChecks() {
         Map<String, Object> deps = new LinkedHashMap<>();
-        boolean allUp = true;
         for (var e : checks.entrySet()) {
             boolean up;
             try {
@@ -84,8 +93,37 @@ public final class HealthApi {
                 up = false;
             }
             deps.put(e.getKey(), up ? "up" : "down");
-            allUp &= up;
         }
+        return deps;
+    }
+
+    private CompletionStage<Reply> live(Request req) {
+        return CompletableFuture.completedFuture(Reply.envelope(200, "live", Map.of("status", "live")));
+    }
+
+    private CompletionStage<Reply> ready(Request req) {
+        List<String> notReady = new ArrayList<>();
+        if (stopping) {
+            notReady.add("stopping");
+        }
+        runChecks().forEach((name, state) -> {
+            if (!"up".equals(state)) {
+                notReady.add(name);
+            }
+        });
+        if (notReady.isEmpty()) {
+            return CompletableFuture.completedFuture(Reply.envelope(200, "ready", Map.of("status", "ready")));
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", "not_ready");
+        data.put("not_ready", notReady);
+        return CompletableFuture.completedFuture(
+                Reply.envelope(503, "not ready: " + String.join(", ", notReady), data));
+    }
+
+    private CompletionStage<Reply> health(Request req) {
+        Map<String, Object> deps = runChecks();
+        boolean allUp = !deps.containsValue("down");
         String status = stopping ? "stopping" : allUp ? "up" : "degraded";
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", status);
