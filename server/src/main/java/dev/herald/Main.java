@@ -69,8 +69,11 @@ public final class Main {
         return false;
     }
 
-    /** Options every command shares: where the configuration and data live. */
+    /** Options every command shares: {@code --help}, and where the configuration and data live. */
     static class Common {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        boolean help;
+
         @Option(names = "--config", description = "properties file with settings (see docs/operations.md)")
         Path config;
 
