@@ -4,6 +4,7 @@ import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +26,7 @@ public final class FrameDispatcher {
 
     public FrameDispatcher(HeraldMetrics metrics) {
         this.metrics = Objects.requireNonNull(metrics);
+        metrics.knownErrorCodes(Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).toList());
     }
 
     /** Registers the handler of one frame type; a type has exactly one handler. */
@@ -32,6 +34,7 @@ public final class FrameDispatcher {
         if (handlers.putIfAbsent(type, Objects.requireNonNull(handler)) != null) {
             throw new IllegalStateException("frame type '" + type + "' already has a handler");
         }
+        metrics.knownFrameIn(type);
     }
 
     void dispatch(Connection c, InboundFrame frame) {

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +21,27 @@ import java.util.function.Supplier;
  * Herald's Prometheus metrics. Counters are looked up once per label value and cached, so the hot
  * paths pay an increment, not a registry lookup. Frame types that clients or publishers invent are
  * counted as {@code custom} to keep label cardinality bounded.
+ *
+ * <p>Every series with a known label value is registered at zero when the node starts (here, or by
+ * the code that knows the values: frame handlers, error codes), so dashboards and alerts see it
+ * before its first increment.
  */
 public final class HeraldMetrics {
     private static final Set<String> KNOWN_TYPES = Set.of("init", "bind_success", "ping", "pong", "heartbeat",
             "subscribe", "unsubscribe", "chat", "broadcast", "sync", "ack", "read", "presence", "refresh", "error",
             "notification", "unread_count", "data_update", "message", "unknown");
+    /** Frame types that pushes write (FanOut), plus {@code custom} for publisher-made types. */
+    private static final List<String> PUSHED_TYPES = List.of("notification", "unread_count", "data_update",
+            "message", "chat", "broadcast", "presence", "custom");
+    private static final List<String> PUSH_KINDS = List.of("user", "users", "broadcast", "channel", "data_update",
+            "chat", "disconnect", "notification");
+    /** Close reasons as counted (spaces as underscores); {@code client} when the client closed. */
+    private static final List<String> DISCONNECT_REASONS = List.of("client", "idle_timeout", "slow_consumer",
+            "rate_limit_exceeded", "backlog_not_drained", "too_many_connections", "disconnected_by_server",
+            "server_restarting", "bind_timeout", "token_expired", "frame_too_large", "protocol_error",
+            "internal_error");
+    private static final List<String> REFUSED_REASONS = List.of("connections", "connections_per_ip", "connect_rate",
+            "rate_limit", "read_timeout", "http_backlog");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> framesIn = new ConcurrentHashMap<>();
@@ -49,6 +67,21 @@ public final class HeraldMetrics {
                 .register(registry);
         sqlWait = sqlTimer("herald_sql_wait", "Time a piece of database work waited for a free SQL worker");
         sqlRun = sqlTimer("herald_sql_run", "Time a piece of database work ran on its SQL worker (pool borrow, statements, commit)");
+        counter(framesIn, "herald_frames_in", "type", "unknown");
+        PUSHED_TYPES.forEach(t -> counter(framesOut, "herald_frames_out", "type", t));
+        PUSH_KINDS.forEach(k -> counter(pushes, "herald_pushes", "kind", k));
+        DISCONNECT_REASONS.forEach(r -> counter(disconnects, "herald_disconnects", "reason", r));
+        REFUSED_REASONS.forEach(r -> counter(refused, "herald_refused", "reason", r));
+    }
+
+    /** A client frame type that has a handler: its {@code herald_frames_in_total} series starts at zero. */
+    public void knownFrameIn(String type) {
+        counter(framesIn, "herald_frames_in", "type", bounded(type));
+    }
+
+    /** The error codes the node can send: their {@code herald_errors_total} series start at zero. */
+    public void knownErrorCodes(Collection<String> codes) {
+        codes.forEach(code -> counter(errors, "herald_errors", "code", code));
     }
 
     private Timer sqlTimer(String name, String description) {
