@@ -70,7 +70,12 @@ public final class JwksKeys implements AutoCloseable {
 
     /** Fetches the key set once, synchronously (call it off the event loops); an outage is logged, not thrown. */
     public static JwksKeys load(URI url) {
-        JwksKeys keys = new JwksKeys(url, MIN_REFRESH_INTERVAL, System::nanoTime);
+        return load(url, MIN_REFRESH_INTERVAL);
+    }
+
+    /** {@link #load(URI)} with another interval between fetches (tests shorten it). */
+    static JwksKeys load(URI url, Duration minRefreshInterval) {
+        JwksKeys keys = new JwksKeys(url, minRefreshInterval, System::nanoTime);
         keys.fetch();
         return keys;
     }
@@ -151,7 +156,7 @@ public final class JwksKeys implements AutoCloseable {
             everFetched = true;
             log.info("jwks: {} signing keys from {}", keys.size(), url);
         } catch (IOException | ParseException | RuntimeException e) {
-            log.warn("jwks: cannot fetch {} ({}); keeping the {} keys known", url, e.getMessage(), keys.size());
+            log.warn("jwks: cannot fetch {} ({}); keeping the {} keys known", url, e, keys.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
