@@ -156,7 +156,8 @@ public final class JwksKeys implements AutoCloseable {
             everFetched = true;
             log.info("jwks: {} signing keys from {}", keys.size(), url);
         } catch (IOException | ParseException | RuntimeException e) {
-            log.warn("jwks: cannot fetch {} ({}); keeping the {} keys known", url, e, keys.size());
+            log.warn("jwks: cannot fetch {} ({}); {}", url, e, everFetched ? "keeping the " + keys.size() + " keys known"
+                    : "RS256/ES256 tokens are refused until a fetch succeeds");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
