@@ -10,27 +10,18 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.herald.protocol.Values;
-import java.io.ByteArrayInputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Verifies user tokens: HS256 with the shared secret, and RS256/ES256 when a public key or a JWKS
@@ -40,9 +31,6 @@ import java.util.regex.Pattern;
  * {@code aud} does not match the configured issuer or audience, when those are set. Thread-safe.
  */
 public final class TokenVerifier {
-    private static final Pattern PEM_BLOCK =
-            Pattern.compile("-----BEGIN (PUBLIC KEY|CERTIFICATE)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
-
     private final JWSVerifier hmac;
     private final Hs256Check hs256;
     private final Optional<JWSVerifier> asymmetric;
@@ -106,38 +94,12 @@ public final class TokenVerifier {
     }
 
     /**
-     * Reads an RSA or EC public key from PEM text: a {@code PUBLIC KEY} block (what {@code openssl
-     * pkey -pubout} writes) or a {@code CERTIFICATE}. Uses the JDK only (nimbus's own PEM parser
-     * needs BouncyCastle's bcpkix, which Herald does not ship).
+     * Reads an RSA or EC public key from PEM text ({@code PUBLIC KEY} or {@code CERTIFICATE}).
      *
      * @throws IllegalArgumentException saying what is wrong with the text
      */
     public static PublicKey parsePublicKey(String pem) {
-        Matcher m = PEM_BLOCK.matcher(pem);
-        if (!m.find()) {
-            throw new IllegalArgumentException("expected a PEM block -----BEGIN PUBLIC KEY----- (openssl pkey -pubout)");
-        }
-        byte[] der;
-        try {
-            der = Base64.getMimeDecoder().decode(m.group(2));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the PEM block is not valid base64");
-        }
-        try {
-            if (m.group(1).equals("CERTIFICATE")) {
-                return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)).getPublicKey();
-            }
-            for (String algorithm : new String[] {"RSA", "EC"}) {
-                try {
-                    return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-                } catch (InvalidKeySpecException notThisOne) {
-                    // try the next algorithm
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the PEM block cannot be read (" + e.getMessage() + ")");
-        }
-        throw new IllegalArgumentException("the PEM block is not an RSA or EC public key");
+        return PemKeys.parse(pem);
     }
 
     /** Returns the principal a valid token names, or throws with a client-facing reason. */
