@@ -6,6 +6,7 @@ import dev.herald.api.NotificationApi;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
 import dev.herald.auth.Credentials;
+import dev.herald.auth.JwksKeys;
 import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.broker.Broker;
@@ -71,6 +72,7 @@ public final class Herald implements AutoCloseable {
     private final Router router;
     private final Gateway gateway;
     private final TokenVerifier verifier;
+    private final Optional<JwksKeys> jwks;
     private final Database database;
     private final SqlWorkers sql;
     private final DatabaseHealth databaseUp;
@@ -97,8 +99,9 @@ public final class Herald implements AutoCloseable {
             this.jobLock = JobLock.LOCAL;
         }
         var auth = settings.auth();
+        this.jwks = auth.jwksUrl().map(JwksKeys::load);
         TokenVerifier verifier = new TokenVerifier(auth.jwtSecret(), auth.jwtPublicKeyPem(), auth.clockSkew(), Clock.systemUTC(),
-                auth.issuer(), auth.audience());
+                auth.issuer(), auth.audience(), jwks);
         this.issuer = auth.jwtSecret().length >= 32
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())) : Optional.empty();
         this.connections = new LocalConnections(server.workers(), settings, metrics, System::nanoTime);
@@ -227,6 +230,7 @@ public final class Herald implements AutoCloseable {
         if (redis != null) {
             redis.close();
         }
+        jwks.ifPresent(JwksKeys::close);
         log.info("herald stopped node={}", settings.nodeId());
     }
 }

@@ -10,39 +10,27 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.herald.protocol.Values;
-import java.io.ByteArrayInputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Verifies user tokens: HS256 with the shared secret, and RS256/ES256 when a public key is
- * configured. Unsigned ({@code alg: none}) tokens, other algorithms, bad signatures, a missing or
+ * Verifies user tokens: HS256 with the shared secret, and RS256/ES256 when a public key or a JWKS
+ * ({@link JwksKeys}, by the token's {@code kid}) is configured. Unsigned ({@code alg: none}) tokens, other algorithms, bad signatures, a missing or
  * non-numeric {@code sub} (or one above {@link Values#MAX_ID}), expired tokens and tokens before
  * their {@code nbf} (both with the clock skew) are refused, and so are tokens whose {@code iss} or
  * {@code aud} does not match the configured issuer or audience, when those are set. Thread-safe.
  */
 public final class TokenVerifier {
-    private static final Pattern PEM_BLOCK =
-            Pattern.compile("-----BEGIN (PUBLIC KEY|CERTIFICATE)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
-
     private final JWSVerifier hmac;
     private final Hs256Check hs256;
     private final Optional<JWSVerifier> asymmetric;
@@ -51,9 +39,10 @@ public final class TokenVerifier {
     private final Clock clock;
     private final Optional<String> issuer;
     private final Optional<String> audience;
+    private final Optional<JwksKeys> jwks;
 
     public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock) {
-        this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), true);
+        this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), Optional.empty(), true);
     }
 
     /**
@@ -62,21 +51,28 @@ public final class TokenVerifier {
      */
     public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock,
                          Optional<String> issuer, Optional<String> audience) {
-        this(secret, publicKeyPem, clockSkew, clock, issuer, audience, true);
+        this(secret, publicKeyPem, clockSkew, clock, issuer, audience, Optional.empty(), true);
+    }
+
+    /** @param jwks when present, RS256/ES256 tokens are checked with the key of the JWKS their {@code kid} names */
+    public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock,
+                         Optional<String> issuer, Optional<String> audience, Optional<JwksKeys> jwks) {
+        this(secret, publicKeyPem, clockSkew, clock, issuer, audience, jwks, true);
     }
 
     /** {@code fastHs256} false checks every token the general way (tests compare the two). */
     TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock, boolean fastHs256) {
-        this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), fastHs256);
+        this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), Optional.empty(), fastHs256);
     }
 
     TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock,
-                  Optional<String> issuer, Optional<String> audience, boolean fastHs256) {
+                  Optional<String> issuer, Optional<String> audience, Optional<JwksKeys> jwks, boolean fastHs256) {
         this.hs256 = fastHs256 && secret.length >= 32 ? new Hs256Check(secret) : null;
         this.clockSkew = Objects.requireNonNull(clockSkew);
         this.clock = Objects.requireNonNull(clock);
         this.issuer = Objects.requireNonNull(issuer);
         this.audience = Objects.requireNonNull(audience);
+        this.jwks = Objects.requireNonNull(jwks);
         try {
             this.hmac = secret.length >= 32 ? new MACVerifier(secret) : null;
             if (publicKeyPem.isPresent()) {
@@ -98,38 +94,12 @@ public final class TokenVerifier {
     }
 
     /**
-     * Reads an RSA or EC public key from PEM text: a {@code PUBLIC KEY} block (what {@code openssl
-     * pkey -pubout} writes) or a {@code CERTIFICATE}. Uses the JDK only (nimbus's own PEM parser
-     * needs BouncyCastle's bcpkix, which Herald does not ship).
+     * Reads an RSA or EC public key from PEM text ({@code PUBLIC KEY} or {@code CERTIFICATE}).
      *
      * @throws IllegalArgumentException saying what is wrong with the text
      */
     public static PublicKey parsePublicKey(String pem) {
-        Matcher m = PEM_BLOCK.matcher(pem);
-        if (!m.find()) {
-            throw new IllegalArgumentException("expected a PEM block -----BEGIN PUBLIC KEY----- (openssl pkey -pubout)");
-        }
-        byte[] der;
-        try {
-            der = Base64.getMimeDecoder().decode(m.group(2));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the PEM block is not valid base64");
-        }
-        try {
-            if (m.group(1).equals("CERTIFICATE")) {
-                return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)).getPublicKey();
-            }
-            for (String algorithm : new String[] {"RSA", "EC"}) {
-                try {
-                    return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-                } catch (InvalidKeySpecException notThisOne) {
-                    // try the next algorithm
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the PEM block cannot be read (" + e.getMessage() + ")");
-        }
-        throw new IllegalArgumentException("the PEM block is not an RSA or EC public key");
+        return PemKeys.parse(pem);
     }
 
     /** Returns the principal a valid token names, or throws with a client-facing reason. */
@@ -152,7 +122,7 @@ public final class TokenVerifier {
             throw new TokenException("token_invalid", "the token is not a signed JWT");
         }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-        JWSVerifier verifier = verifierFor(alg);
+        JWSVerifier verifier = verifierFor(alg, jwt.getHeader().getKeyID());
         try {
             if (!jwt.verify(verifier)) {
                 throw new TokenException("token_invalid", "the token signature does not match");
@@ -235,9 +205,12 @@ public final class TokenVerifier {
         return List.copyOf(out);
     }
 
-    private JWSVerifier verifierFor(JWSAlgorithm alg) throws TokenException {
+    private JWSVerifier verifierFor(JWSAlgorithm alg, String kid) throws TokenException {
         if (JWSAlgorithm.HS256.equals(alg) && hmac != null) {
             return hmac;
+        }
+        if (jwks.isPresent() && (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.ES256.equals(alg))) {
+            return jwks.get().verifier(kid, alg);
         }
         if (asymmetric.isPresent()
                 && ((asymmetricFamily == JWSAlgorithm.Family.RSA && JWSAlgorithm.RS256.equals(alg))

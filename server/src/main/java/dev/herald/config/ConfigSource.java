@@ -26,6 +26,7 @@ final class ConfigSource {
             Map.entry("HERALD_DATA_DIR", "data-dir"),
             Map.entry("HERALD_JWT_SECRET", "auth.jwt-secret"),
             Map.entry("HERALD_API_KEYS", "auth.api-keys"),
+            Map.entry("HERALD_JWKS_URL", "auth.jwks-url"),
             Map.entry("HERALD_DB_URL", "db.url"),
             Map.entry("HERALD_DB_USER", "db.user"),
             Map.entry("HERALD_DB_PASSWORD", "db.password"),

@@ -17,6 +17,7 @@ final class Keys {
         DEFAULTS.put("server.public-url", "");
         DEFAULTS.put("auth.jwt-secret", "");
         DEFAULTS.put("auth.jwt-public-key", "");
+        DEFAULTS.put("auth.jwks-url", "");
         DEFAULTS.put("auth.api-keys", "");
         DEFAULTS.put("auth.allow-bind", "false");
         DEFAULTS.put("auth.bind-grace", "30s");

@@ -1,5 +1,6 @@
 package dev.herald.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,13 +38,15 @@ public record Settings(
      * Token and key checks. {@code jwtSecret} signs and verifies HS256 (in demo mode it is the demo
      * key kept in the data dir); {@code jwtPublicKeyPem}, when present, verifies RS256/ES256 tokens
      * minted elsewhere: it is the file's text, which {@code auth} parses (the command line checks
-     * it at start). {@code issuer} and {@code audience}, when present, must match a token's
+     * it at start). {@code jwksUrl}, when present, is an identity provider's JWKS whose keys verify
+     * RS256/ES256 tokens by their {@code kid} (never beside {@code jwtPublicKeyPem}). {@code issuer} and {@code audience}, when present, must match a token's
      * {@code iss} and be among its {@code aud}. {@code demoAdmin} lets {@code POST /demo/token} hand
      * out admin tokens.
      */
     public record Auth(
             byte[] jwtSecret,
             Optional<String> jwtPublicKeyPem,
+            Optional<URI> jwksUrl,
             List<String> apiKeys,
             boolean allowBind,
             Duration bindGrace,

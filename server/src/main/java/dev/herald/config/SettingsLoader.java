@@ -2,6 +2,8 @@ package dev.herald.config;
 
 import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,20 +120,21 @@ public final class SettingsLoader {
 
     /**
      * Demo mode hands out tokens to anyone, so it only turns itself on when nothing was configured
-     * that a production node has: no credential at all (JWT secret, public key or API key), the
+     * that a production node has: no credential at all (JWT secret, public key, JWKS URL or API key), the
      * embedded database and no Redis. Asked for explicitly it must not sit beside a real token key
      * (its tokens would then be as good as real ones): with API keys alone it is allowed.
      */
     private boolean demo(Settings.Database db, Settings.Redis redis) {
         boolean secret = !text("auth.jwt-secret").isEmpty();
-        boolean publicKey = !text("auth.jwt-public-key").isEmpty();
+        boolean publicKey = !text("auth.jwt-public-key").isEmpty() || !text("auth.jwks-url").isEmpty();
         boolean apiKeys = !text("auth.api-keys").isBlank();
         if (text("demo.enabled").isEmpty()) {
             return !secret && !publicKey && !apiKeys && db.embedded() && !redis.enabled();
         }
         boolean demo = bool("demo.enabled");
         if (demo && (secret || publicKey)) {
-            problem("demo.enabled", "demo mode cannot be combined with " + (secret ? "auth.jwt-secret" : "auth.jwt-public-key")
+            problem("demo.enabled", "demo mode cannot be combined with " + (secret ? "auth.jwt-secret"
+                    : text("auth.jwt-public-key").isEmpty() ? "auth.jwks-url" : "auth.jwt-public-key")
                     + ": anyone may get a demo token, so demo tokens must never be valid next to real ones."
                     + " Remove the key to run the demo, or set demo.enabled=false");
         }
@@ -148,10 +151,11 @@ public final class SettingsLoader {
                 problem("auth.jwt-public-key", "cannot read PEM file '" + keyFile + "' (" + e.getMessage() + ")");
             }
         }
+        Optional<URI> jwksUrl = jwksUrl(keyFile);
         byte[] secret = text("auth.jwt-secret").getBytes(StandardCharsets.UTF_8);
-        if (secret.length == 0 && demo && keyFile.isEmpty()) {
+        if (secret.length == 0 && demo && keyFile.isEmpty() && jwksUrl.isEmpty()) {
             secret = demoKey(dataDir);
-        } else if (secret.length == 0 && publicKey.isEmpty() && keyFile.isEmpty()) {
+        } else if (secret.length == 0 && publicKey.isEmpty() && keyFile.isEmpty() && text("auth.jwks-url").isEmpty()) {
             problem("auth.jwt-secret", "required outside demo mode; set a random string of at least "
                     + MIN_SECRET_BYTES + " bytes (e.g. `openssl rand -hex 32`)"
                     + (text("auth.api-keys").isBlank() ? "" : ". Demo mode is off because auth.api-keys is set;"
@@ -167,8 +171,34 @@ public final class SettingsLoader {
                 break;
             }
         }
-        return new Settings.Auth(secret, publicKey, apiKeys, bool("auth.allow-bind"), duration("auth.bind-grace"),
+        return new Settings.Auth(secret, publicKey, jwksUrl, apiKeys, bool("auth.allow-bind"), duration("auth.bind-grace"),
                 duration("auth.clock-skew"), optional("auth.issuer"), optional("auth.audience"), bool("demo.admin"));
+    }
+
+    /**
+     * {@code auth.jwks-url}: an absolute http(s) URL with a host. Not beside {@code auth.jwt-public-key}:
+     * which key would check a token with a {@code kid} would be a guess (publish that key in the JWKS instead).
+     */
+    private Optional<URI> jwksUrl(String keyFile) {
+        String text = text("auth.jwks-url").strip();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!keyFile.isEmpty()) {
+            problem("auth.jwks-url", "cannot be combined with auth.jwt-public-key; set one of them"
+                    + " (a JWKS can publish that key too)");
+        }
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() != null && uri.getScheme().matches("(?i)https?") && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problem("auth.jwks-url", "expected an http(s) URL such as https://idp.example.com/.well-known/jwks.json, got '"
+                + text + "'");
+        return Optional.empty();
     }
 
     /**

@@ -396,7 +396,7 @@ class TokenVerifierTest {
         Optional<String> iss = Optional.of("herald-app");
         Optional<String> aud = Optional.of("herald");
         assertSameAnswers(headers, claimSets, new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, iss, aud),
-                new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, iss, aud, false));
+                new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, iss, aud, Optional.empty(), false));
     }
 
     private static void assertSameAnswers(List<String> headers, List<String> claimSets, TokenVerifier fast,

@@ -70,6 +70,18 @@ class CommandLineTest {
     }
 
     @Test
+    void aMalformedJwksUrl_isAConfigurationError() throws Exception {
+        Path config = dir.resolve("herald.properties");
+        Files.writeString(config, "auth.jwks-url=idp.example.com/jwks\n");
+        Run r = run("token", "--user", "1", "--config", config.toString(), "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("Invalid configuration:").doesNotContain("\tat ");
+        assertThat(r.err().lines().filter(line -> line.startsWith("  - ")))
+                .singleElement().satisfies(problem -> assertThat(problem).startsWith("  - auth.jwks-url"));
+    }
+
+    @Test
     void token_printsOnlyAJwtThatTheDemoKeyVerifies() throws Exception {
         Run r = run("token", "--user", "42", "--admin", "--ttl", "30m", "--channels", "private-a,private-team-*",
                 "--data-dir", dir.toString());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.herald.testing.Pem;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -370,5 +371,39 @@ class SettingsLoaderTest {
                 .hasMessageStartingWith("Invalid configuration:")
                 .hasMessageContaining("server.port (from command line)")
                 .hasMessageContaining("gateway.rate-limit (from command line)");
+    }
+
+    @Test
+    void jwksUrl_isReadFromItsKeyAndBothEnvironmentNames_andCountsAsACredential() {
+        String url = "https://idp.example.com/realms/app/protocol/openid-connect/certs";
+        for (Map<String, String> env : List.of(Map.of("HERALD_JWKS_URL", url), Map.of("HERALD_AUTH_JWKS_URL", url))) {
+            Settings s = load(env, Map.of());
+            assertThat(s.auth().jwksUrl()).as(env.toString()).contains(URI.create(url));
+            assertThat(s.demo()).as("a JWKS URL is a credential: no demo mode").isFalse();
+            assertThat(s.auth().jwtSecret()).as("no secret required beside a JWKS").isEmpty();
+        }
+        assertThat(load(Map.of(), Map.of("auth.jwks-url", url, "auth.jwt-secret", SECRET)).auth().jwksUrl()).isPresent();
+        assertThat(SettingsLoader.defaults(dir).auth().jwksUrl()).isEmpty();
+    }
+
+    @Test
+    void malformedJwksUrl_isAConfigurationError() {
+        for (String bad : new String[] {"idp.example.com/jwks", "ftp://idp.example.com/jwks", "https://", "http://a b/c"}) {
+            ConfigException e = failure(Optional.empty(), Map.of(), Map.of("auth.jwks-url", bad));
+            assertThat(e).as(bad).isNotNull();
+            assertThat(e.problems()).as(bad).anySatisfy(m -> assertThat(m).startsWith("auth.jwks-url").contains("http(s) URL"));
+        }
+    }
+
+    @Test
+    void jwksUrlBesideAPublicKey_orDemoMode_isAConfigurationError() throws Exception {
+        Path pem = dir.resolve("key.pem");
+        Files.writeString(pem, Pem.publicKey(new RSAKeyGenerator(2048).generate().toPublicKey()));
+        ConfigException both = failure(Optional.empty(), Map.of(),
+                Map.of("auth.jwks-url", "https://idp.example.com/jwks", "auth.jwt-public-key", pem.toString()));
+        assertThat(both.problems()).anySatisfy(m -> assertThat(m).startsWith("auth.jwks-url").contains("auth.jwt-public-key"));
+        ConfigException demo = failure(Optional.empty(), Map.of("HERALD_DEMO", "true", "HERALD_JWKS_URL", "https://idp.example.com/jwks"),
+                Map.of());
+        assertThat(demo.problems()).anySatisfy(m -> assertThat(m).startsWith("demo.enabled").contains("auth.jwks-url"));
     }
 }
