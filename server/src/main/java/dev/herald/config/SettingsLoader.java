@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds {@link Settings} from defaults, an optional properties file, the environment and
@@ -30,10 +32,12 @@ public final class SettingsLoader {
     private static final String DEMO_KEY_FILE = "demo-jwt-key";
     static final int MIN_SECRET_BYTES = 32;
 
-    private final ConfigSource source = new ConfigSource();
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsLoader.class);
 
-    private SettingsLoader() {
-        Keys.DEFAULTS.forEach((k, v) -> source.put(k, v, "default"));
+    private final ConfigSource source;
+
+    private SettingsLoader(ConfigSource source) {
+        this.source = source;
     }
 
     /** Settings from the built-in defaults only (demo mode, embedded database); for tests. */
@@ -43,20 +47,13 @@ public final class SettingsLoader {
 
     /**
      * @param file      optional properties file ({@code server.port=8080} …)
-     * @param env       environment variables (only {@code HERALD_*} are read)
+     * @param env       environment variables (only {@code HERALD_*} are read; one that matches no setting is
+     *                  logged as a warning and ignored)
      * @param overrides command-line values, highest priority, keyed like the file
      */
     public static Settings load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
-        SettingsLoader loader = new SettingsLoader();
-        file.ifPresent(loader.source::loadFile);
-        loader.source.loadEnv(env);
-        overrides.forEach((k, v) -> {
-            if (Keys.ALL.contains(k)) {
-                loader.source.put(k, v, "command line");
-            } else {
-                loader.source.problems().add(k + " (from command line): unknown setting; see docs/operations.md for the list");
-            }
-        });
+        SettingsLoader loader = new SettingsLoader(ConfigSource.merged(file, env, overrides));
+        KeyHints.unknownVariables(env).forEach(LOG::warn);
         return loader.build();
     }
 
