@@ -5,6 +5,7 @@ import com.sun.management.VMOption;
 import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.ConfigException;
+import dev.herald.config.DemoKey;
 import dev.herald.config.EffectiveConfig;
 import dev.herald.config.Settings;
 import dev.herald.config.SettingsLoader;
@@ -109,7 +110,12 @@ public final class Main {
         }
 
         Settings settings(Map<String, String> more) {
-            Settings settings = SettingsLoader.load(Optional.ofNullable(config), env, overrides(more));
+            return settings(more, DemoKey.CREATE);
+        }
+
+        /** The settings, with {@code demoKey} saying whether a missing demo key is made, an error, or neither. */
+        Settings settings(Map<String, String> more, DemoKey demoKey) {
+            Settings settings = SettingsLoader.load(Optional.ofNullable(config), env, overrides(more), demoKey);
             settings.auth().jwtPublicKeyPem().ifPresent(Main::checkPublicKey);
             return settings;
         }
@@ -229,8 +235,8 @@ public final class Main {
             if (user <= 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--user must be a positive id");
             }
-            Settings settings = settings(Map.of());
             Duration lifetime = parseTtl(ttl);
+            Settings settings = settings(Map.of(), DemoKey.REQUIRE);
             var auth = settings.auth();
             TokenIssuer issuer = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience());
             System.out.println(issuer.issue(user, admin, channels, lifetime));
@@ -273,7 +279,7 @@ public final class Main {
             EffectiveConfig.lines(Optional.ofNullable(config), env, overrides(Map.of()))
                     .forEach(System.out::println);
             System.out.flush();
-            settings(Map.of());
+            settings(Map.of(), DemoKey.IGNORE);
             return 0;
         }
     }
@@ -284,7 +290,7 @@ public final class Main {
         String url;
 
         String call(String pathAndQuery) {
-            Settings settings = settings(Map.of());
+            Settings settings = settings(Map.of(), DemoKey.REQUIRE);
             String base = url != null ? url : "http://127.0.0.1:" + settings.server().port();
             var auth = settings.auth();
             String admin = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())

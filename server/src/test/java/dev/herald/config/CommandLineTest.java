@@ -89,6 +89,7 @@ class CommandLineTest {
 
     @Test
     void token_printsOnlyAJwtThatTheDemoKeyVerifies() throws Exception {
+        Files.writeString(dir.resolve("demo-jwt-key"), "a-demo-servers-key-0123456789abcdef0123456789");
         Run r = run("token", "--user", "42", "--admin", "--ttl", "30m", "--channels", "private-a,private-team-*",
                 "--data-dir", dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
@@ -149,5 +150,39 @@ class CommandLineTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().filter(line -> line.startsWith("  - ")))
                 .singleElement().satisfies(p -> assertThat(p).contains("server.prot").contains("did you mean server.port?"));
+    }
+
+    @Test
+    void token_withNoSecretAndNoDemoKey_saysItCannotSignForTheServer() throws Exception {
+        Path elsewhere = dir.resolve("not-the-servers-dir");
+        for (String[] command : new String[][] {{"token", "--user", "1"}, {"cleanup"}, {"retry-unsent"}}) {
+            String[] args = new String[command.length + 2];
+            System.arraycopy(command, 0, args, 0, command.length);
+            args[command.length] = "--data-dir";
+            args[command.length + 1] = elsewhere.toString();
+            Run r = run(Map.of(), args);
+            assertThat(r.exit()).as(command[0] + ": " + r.err()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().lines().filter(line -> line.startsWith("  - "))).singleElement().satisfies(p -> assertThat(p)
+                    .startsWith("  - auth.jwt-secret").contains("no demo key in " + elsewhere).contains("--config"));
+            assertThat(elsewhere.resolve("demo-jwt-key")).as("no new key is made").doesNotExist();
+        }
+    }
+
+    @Test
+    void token_withTheServersSecretFromTheEnvironment_signsWithIt() throws Exception {
+        String secret = "the-servers-secret-0123456789abcdef0123456789";
+        Run r = run(Map.of("HERALD_JWT_SECRET", secret), "token", "--user", "7", "--data-dir", dir.resolve("x").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Principal p = new TokenVerifier(secret.getBytes(StandardCharsets.UTF_8), Optional.empty(), Duration.ofSeconds(30),
+                Clock.systemUTC()).verify(r.out().strip());
+        assertThat(p.userId()).isEqualTo(7);
+    }
+
+    @Test
+    void config_inDemoMode_makesNoDemoKey() {
+        Run r = run(Map.of(), "config", "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(dir.resolve("demo-jwt-key")).doesNotExist();
     }
 }
