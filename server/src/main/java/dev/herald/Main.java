@@ -6,7 +6,6 @@ import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.ConfigException;
 import dev.herald.config.DemoKey;
-import dev.herald.config.EffectiveConfig;
 import dev.herald.config.Settings;
 import dev.herald.config.SettingsLoader;
 import dev.herald.store.Database;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
         description = "Real-time notification gateway: WebSocket push, durable inbox, server API.",
         subcommands = {Main.Serve.class, Main.Token.class, Main.Migrate.class, Main.RetryUnsent.class, Main.Cleanup.class,
-                Main.Config.class})
+                ConfigCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -267,19 +266,6 @@ public final class Main {
                 int applied = db.migrate();
                 System.out.println("database " + db + ": " + applied + " migration(s) applied");
             }
-            return 0;
-        }
-    }
-
-    @Command(name = "config", description = "Print the effective configuration: every setting, its value"
-            + " (secrets masked) and where it came from (default, file, env or command line); then check it.")
-    static final class Config extends Common implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            EffectiveConfig.lines(Optional.ofNullable(config), env, overrides(Map.of()))
-                    .forEach(System.out::println);
-            System.out.flush();
-            settings(Map.of(), DemoKey.IGNORE);
             return 0;
         }
     }
