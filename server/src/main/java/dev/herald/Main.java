@@ -5,6 +5,7 @@ import com.sun.management.VMOption;
 import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.ConfigException;
+import dev.herald.config.DemoKey;
 import dev.herald.config.Settings;
 import dev.herald.config.SettingsLoader;
 import dev.herald.store.Database;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
 /** The command line: {@code serve}, {@code token}, and the inbox maintenance commands. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
         description = "Real-time notification gateway: WebSocket push, durable inbox, server API.",
-        subcommands = {Main.Serve.class, Main.Token.class, Main.Migrate.class, Main.RetryUnsent.class, Main.Cleanup.class})
+        subcommands = {Main.Serve.class, Main.Token.class, Main.Migrate.class, Main.RetryUnsent.class, Main.Cleanup.class,
+                ConfigCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -38,7 +40,21 @@ public final class Main {
 
     /** The command line with its error handling: known failures print one line and an exit code. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(System.getenv());
+    }
+
+    /** The command line reading {@code env} as its environment variables (tests pass their own). */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K made = CommandLine.defaultFactory().create(type);
+                if (made instanceof Common command) {
+                    command.env = env;
+                }
+                return made;
+            }
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println(e.getMessage());
@@ -80,12 +96,25 @@ public final class Main {
         @Option(names = "--data-dir", description = "directory for the embedded database and demo secret")
         Path dataDir;
 
-        Settings settings(Map<String, String> more) {
+        /** The environment variables settings are read from. */
+        Map<String, String> env = System.getenv();
+
+        /** The command-line values, keyed like the file: {@code more} and {@code --data-dir}. */
+        Map<String, String> overrides(Map<String, String> more) {
             Map<String, String> overrides = new HashMap<>(more);
             if (dataDir != null) {
                 overrides.put("data-dir", dataDir.toString());
             }
-            Settings settings = SettingsLoader.load(Optional.ofNullable(config), System.getenv(), overrides);
+            return overrides;
+        }
+
+        Settings settings(Map<String, String> more) {
+            return settings(more, DemoKey.CREATE);
+        }
+
+        /** The settings, with {@code demoKey} saying whether a missing demo key is made, an error, or neither. */
+        Settings settings(Map<String, String> more, DemoKey demoKey) {
+            Settings settings = SettingsLoader.load(Optional.ofNullable(config), env, overrides(more), demoKey);
             settings.auth().jwtPublicKeyPem().ifPresent(Main::checkPublicKey);
             return settings;
         }
@@ -205,8 +234,8 @@ public final class Main {
             if (user <= 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--user must be a positive id");
             }
-            Settings settings = settings(Map.of());
             Duration lifetime = parseTtl(ttl);
+            Settings settings = settings(Map.of(), DemoKey.REQUIRE);
             var auth = settings.auth();
             TokenIssuer issuer = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience());
             System.out.println(issuer.issue(user, admin, channels, lifetime));
@@ -247,7 +276,7 @@ public final class Main {
         String url;
 
         String call(String pathAndQuery) {
-            Settings settings = settings(Map.of());
+            Settings settings = settings(Map.of(), DemoKey.REQUIRE);
             String base = url != null ? url : "http://127.0.0.1:" + settings.server().port();
             var auth = settings.auth();
             String admin = new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())

@@ -27,7 +27,7 @@ class CommandHelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "token", "migrate", "retry-unsent", "cleanup"})
+    @ValueSource(strings = {"serve", "token", "migrate", "retry-unsent", "cleanup", "config"})
     void everySubcommand_printsItsUsageOnHelp_andExitsZero(String command) {
         for (String flag : new String[] {"--help", "-h"}) {
             Run r = run(command, flag);
@@ -42,7 +42,7 @@ class CommandHelpTest {
     void theTopLevelHelp_listsEverySubcommand(String flag) {
         Run r = run(flag);
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("serve", "token", "migrate", "retry-unsent", "cleanup");
+        assertThat(r.out()).contains("serve", "token", "migrate", "retry-unsent", "cleanup", "config");
     }
 
     @Test

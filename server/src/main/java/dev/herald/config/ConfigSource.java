@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -38,6 +39,26 @@ final class ConfigSource {
     private final Map<String, Value> values = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
+    /**
+     * The merged values, lowest priority first: defaults, {@code file}, {@code env} ({@code HERALD_*}
+     * only), {@code overrides} (the command line, keyed like the file). Unknown keys in the file or
+     * among the overrides are problems; unknown variables are not.
+     */
+    static ConfigSource merged(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        ConfigSource source = new ConfigSource();
+        Keys.DEFAULTS.forEach((k, v) -> source.put(k, v, "default"));
+        file.ifPresent(source::loadFile);
+        source.loadEnv(env);
+        overrides.forEach((k, v) -> {
+            if (Keys.ALL.contains(k)) {
+                source.put(k, v, "command line");
+            } else {
+                source.problems.add(k + " (from command line): " + KeyHints.unknownKey(k));
+            }
+        });
+        return source;
+    }
+
     void put(String key, String text, String origin) {
         values.put(key, new Value(text, origin));
     }
@@ -61,7 +82,7 @@ final class ConfigSource {
         }
         for (String key : props.stringPropertyNames()) {
             if (!Keys.ALL.contains(key)) {
-                problems.add(key + " (in " + file + "): unknown setting; see docs/operations.md for the list");
+                problems.add(key + " (in " + file + "): " + KeyHints.unknownKey(key));
                 continue;
             }
             put(key, props.getProperty(key).trim(), "file " + file);

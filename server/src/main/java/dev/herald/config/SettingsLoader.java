@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds {@link Settings} from defaults, an optional properties file, the environment and
@@ -26,14 +27,16 @@ import java.util.regex.Pattern;
 public final class SettingsLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|KB|K|MiB|MB|M|GiB|GB|G)?", Pattern.CASE_INSENSITIVE);
-    /** The demo key's file: not the {@code jwt-secret} earlier versions kept, so their demo tokens die too. */
-    private static final String DEMO_KEY_FILE = "demo-jwt-key";
     static final int MIN_SECRET_BYTES = 32;
 
-    private final ConfigSource source = new ConfigSource();
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsLoader.class);
 
-    private SettingsLoader() {
-        Keys.DEFAULTS.forEach((k, v) -> source.put(k, v, "default"));
+    private final ConfigSource source;
+    private final DemoKey demoKeys;
+
+    private SettingsLoader(ConfigSource source, DemoKey demoKeys) {
+        this.source = source;
+        this.demoKeys = demoKeys;
     }
 
     /** Settings from the built-in defaults only (demo mode, embedded database); for tests. */
@@ -43,20 +46,19 @@ public final class SettingsLoader {
 
     /**
      * @param file      optional properties file ({@code server.port=8080} …)
-     * @param env       environment variables (only {@code HERALD_*} are read)
+     * @param env       environment variables (only {@code HERALD_*} are read; one that matches no setting is
+     *                  logged as a warning and ignored)
      * @param overrides command-line values, highest priority, keyed like the file
      */
     public static Settings load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
-        SettingsLoader loader = new SettingsLoader();
-        file.ifPresent(loader.source::loadFile);
-        loader.source.loadEnv(env);
-        overrides.forEach((k, v) -> {
-            if (Keys.ALL.contains(k)) {
-                loader.source.put(k, v, "command line");
-            } else {
-                loader.source.problems().add(k + " (from command line): unknown setting; see docs/operations.md for the list");
-            }
-        });
+        return load(file, env, overrides, DemoKey.CREATE);
+    }
+
+    /** As {@link #load(Optional, Map, Map)}, with {@code demoKeys} saying what to do when the demo key is missing. */
+    public static Settings load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides,
+            DemoKey demoKeys) {
+        SettingsLoader loader = new SettingsLoader(ConfigSource.merged(file, env, overrides), demoKeys);
+        KeyHints.unknownVariables(env).forEach(LOG::warn);
         return loader.build();
     }
 
@@ -202,28 +204,23 @@ public final class SettingsLoader {
     }
 
     /**
-     * Demo mode signs with a key of its own, generated once and kept in the data dir so demo tokens
-     * survive restarts; it is never used once a real key is configured.
+     * The demo key (see {@link DemoKeyFile}), as {@link #demoKeys} says: made when missing, or
+     * required to exist (a command that signs for the server must use the server's key), or neither.
      */
     private byte[] demoKey(Path dataDir) {
-        Path file = dataDir.resolve(DEMO_KEY_FILE);
         try {
-            if (Files.exists(file)) {
-                return Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
+            if (demoKeys == DemoKey.CREATE) {
+                return DemoKeyFile.readOrCreate(dataDir);
             }
-            Files.createDirectories(dataDir);
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String hex = HexFormat.of().formatHex(random);
-            Files.writeString(file, hex);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the file stays with default permissions
+            Optional<byte[]> key = DemoKeyFile.read(dataDir);
+            if (key.isEmpty() && demoKeys == DemoKey.REQUIRE) {
+                problem("auth.jwt-secret", "not set, and there is no demo key in " + DemoKeyFile.in(dataDir)
+                        + ", so a token signed here would not be the server's: run this with the server's configuration"
+                        + " (--config FILE or HERALD_JWT_SECRET), or with --data-dir of the demo server's data directory");
             }
-            return hex.getBytes(StandardCharsets.UTF_8);
+            return key.orElse(new byte[MIN_SECRET_BYTES]);
         } catch (IOException e) {
-            problem("data-dir", "cannot keep the demo key in " + file + " (" + e.getMessage() + ")");
+            problem("data-dir", "cannot keep the demo key in " + DemoKeyFile.in(dataDir) + " (" + e.getMessage() + ")");
             return new byte[MIN_SECRET_BYTES];
         }
     }

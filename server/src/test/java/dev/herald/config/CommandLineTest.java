@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,6 +30,10 @@ class CommandLineTest {
     private record Run(int exit, String out, String err) {}
 
     private Run run(String... args) {
+        return run(System.getenv(), args);
+    }
+
+    private Run run(Map<String, String> env, String... args) {
         PrintStream originalOut = System.out;
         PrintStream originalErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -35,7 +41,7 @@ class CommandLineTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cli = Main.commandLine();
+            CommandLine cli = Main.commandLine(env);
             cli.setErr(new PrintWriter(System.err, true));
             int exit = cli.execute(args);
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -83,6 +89,7 @@ class CommandLineTest {
 
     @Test
     void token_printsOnlyAJwtThatTheDemoKeyVerifies() throws Exception {
+        Files.writeString(dir.resolve("demo-jwt-key"), "a-demo-servers-key-0123456789abcdef0123456789");
         Run r = run("token", "--user", "42", "--admin", "--ttl", "30m", "--channels", "private-a,private-team-*",
                 "--data-dir", dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
@@ -107,5 +114,75 @@ class CommandLineTest {
         assertThat(ttl.exit()).isNotZero();
         assertThat(ttl.err()).contains("--ttl");
         assertThat(run("token", "--data-dir", dir.toString()).exit()).as("--user is required").isNotZero();
+    }
+
+    @Test
+    void config_printsEveryKeyWithItsValueAndOrigin_secretsMasked() throws Exception {
+        Path config = dir.resolve("herald.properties");
+        Files.writeString(config, "server.port=9000\ngateway.idle-timeout=90s\nauth.jwt-secret=file-secret-0123456789abcdef0123456789\n"
+                + "db.url=jdbc:postgresql://herald:urlpass1@db:5432/herald?sslmode=require&password=urlpass2\n"
+                + "db.password=dbpass-secret\n");
+        Map<String, String> env = Map.of("HERALD_PORT", "9001", "HERALD_API_KEYS", "apikey-secret-1,apikey-secret-2",
+                "HERALD_REDIS_URL", "redis://:redispass@redis:6379", "HERALD_GATEWAY_IDLE_TIMEOUT", "120s", "PATH", "/bin");
+        Run r = run(env, "config", "--config", config.toString(), "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        var lines = r.out().lines().toList();
+        assertThat(lines).hasSize(Keys.ALL.size());
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("server\\.port +=  ?9001  \\(env HERALD_PORT\\)"))
+                .anySatisfy(l -> assertThat(l).matches("gateway\\.idle-timeout += 120s  \\(env HERALD_GATEWAY_IDLE_TIMEOUT\\)"))
+                .anySatisfy(l -> assertThat(l).matches("data-dir += " + Pattern.quote(dir.toString()) + "  \\(command line\\)"))
+                .anySatisfy(l -> assertThat(l).matches("auth\\.jwt-secret += \\*\\*\\*\\*  \\(file " + Pattern.quote(config.toString()) + "\\)"))
+                .anySatisfy(l -> assertThat(l).matches("auth\\.api-keys += \\*\\*\\*\\*  \\(env HERALD_API_KEYS\\)"))
+                .anySatisfy(l -> assertThat(l).matches("gateway\\.rate-limit += 60  \\(default\\)"))
+                .anySatisfy(l -> assertThat(l).contains("redis.url").contains("redis://:****@redis:6379"))
+                .anySatisfy(l -> assertThat(l).contains("jdbc:postgresql://herald:****@db:5432/herald?sslmode=require&password=****"));
+        for (String secret : new String[] {"file-secret", "urlpass", "dbpass", "apikey-secret", "redispass"}) {
+            assertThat(r.out() + r.err()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void config_withAnUnknownKeyInTheFile_namesItInOneLine() throws Exception {
+        Path config = dir.resolve("herald.properties");
+        Files.writeString(config, "server.prot=9000\n");
+        Run r = run(Map.of(), "config", "--config", config.toString(), "--data-dir", dir.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().filter(line -> line.startsWith("  - ")))
+                .singleElement().satisfies(p -> assertThat(p).contains("server.prot").contains("did you mean server.port?"));
+    }
+
+    @Test
+    void token_withNoSecretAndNoDemoKey_saysItCannotSignForTheServer() throws Exception {
+        Path elsewhere = dir.resolve("not-the-servers-dir");
+        for (String[] command : new String[][] {{"token", "--user", "1"}, {"cleanup"}, {"retry-unsent"}}) {
+            String[] args = new String[command.length + 2];
+            System.arraycopy(command, 0, args, 0, command.length);
+            args[command.length] = "--data-dir";
+            args[command.length + 1] = elsewhere.toString();
+            Run r = run(Map.of(), args);
+            assertThat(r.exit()).as(command[0] + ": " + r.err()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().lines().filter(line -> line.startsWith("  - "))).singleElement().satisfies(p -> assertThat(p)
+                    .startsWith("  - auth.jwt-secret").contains("no demo key in " + elsewhere).contains("--config"));
+            assertThat(elsewhere.resolve("demo-jwt-key")).as("no new key is made").doesNotExist();
+        }
+    }
+
+    @Test
+    void token_withTheServersSecretFromTheEnvironment_signsWithIt() throws Exception {
+        String secret = "the-servers-secret-0123456789abcdef0123456789";
+        Run r = run(Map.of("HERALD_JWT_SECRET", secret), "token", "--user", "7", "--data-dir", dir.resolve("x").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Principal p = new TokenVerifier(secret.getBytes(StandardCharsets.UTF_8), Optional.empty(), Duration.ofSeconds(30),
+                Clock.systemUTC()).verify(r.out().strip());
+        assertThat(p.userId()).isEqualTo(7);
+    }
+
+    @Test
+    void config_inDemoMode_makesNoDemoKey() {
+        Run r = run(Map.of(), "config", "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(dir.resolve("demo-jwt-key")).doesNotExist();
     }
 }

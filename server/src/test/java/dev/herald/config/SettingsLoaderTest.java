@@ -204,7 +204,31 @@ class SettingsLoaderTest {
         Path f = file("server.prot=8080", "gateway.idle-timeout=30s");
         ConfigException e = failure(Optional.of(f), Map.of(), Map.of());
         assertThat(e.problems()).singleElement().satisfies(m ->
-                assertThat(m).startsWith("server.prot (in " + f + ")").contains("unknown setting"));
+                assertThat(m).startsWith("server.prot (in " + f + ")").contains("unknown setting")
+                        .contains("did you mean server.port?"));
+    }
+
+    @Test
+    void unknownFileKeys_eachGetOneLine_withTheClosestKeyWhenOneIsNear() throws Exception {
+        Path f = file("jwt-secret=" + SECRET, "gateway.idle_timeout=30s", "colour=blue");
+        ConfigException e = failure(Optional.of(f), Map.of(), Map.of());
+        assertThat(e.problems()).hasSize(3);
+        assertThat(e.problems()).anySatisfy(m -> assertThat(m).startsWith("jwt-secret (in ")
+                .contains("did you mean auth.jwt-secret?"));
+        assertThat(e.problems()).anySatisfy(m -> assertThat(m).startsWith("gateway.idle_timeout (in ")
+                .contains("did you mean gateway.idle-timeout?"));
+        assertThat(e.problems()).anySatisfy(m -> assertThat(m).startsWith("colour (in ")
+                .contains("unknown setting").doesNotContain("did you mean"));
+        assertThat(e.getMessage().lines().filter(l -> l.startsWith("  - "))).hasSize(3);
+    }
+
+    @Test
+    void unknownHeraldVariables_areWarnings_withTheClosestVariable() {
+        List<String> warnings = KeyHints.unknownVariables(Map.of("HERALD_JWT_SECRE", "x", "HERALD_OPTS", "-Xmx1g",
+                "HERALD_PORT", "1", "HERALD_SERVER_PORT", "1", "PATH", "/bin", "HERALD_WHATEVER", "x"));
+        assertThat(warnings).containsExactly(
+                "environment variable HERALD_JWT_SECRE matches no setting and is ignored; did you mean HERALD_JWT_SECRET?",
+                "environment variable HERALD_WHATEVER matches no setting and is ignored");
     }
 
     @Test

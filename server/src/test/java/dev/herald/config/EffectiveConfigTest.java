@@ -1,0 +1,29 @@
+package dev.herald.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** What {@code herald config} masks. */
+class EffectiveConfigTest {
+    @Test
+    void secretKeys_areMaskedWhole_andUnsetOnesStayEmpty() {
+        assertThat(EffectiveConfig.mask("auth.jwt-secret", "s3cret")).isEqualTo("****");
+        assertThat(EffectiveConfig.mask("auth.api-keys", "a,b")).isEqualTo("****");
+        assertThat(EffectiveConfig.mask("db.password", "pw")).isEqualTo("****");
+        assertThat(EffectiveConfig.mask("db.password", "")).isEmpty();
+    }
+
+    @Test
+    void passwordsInUrls_areMasked_theRestKept() {
+        assertThat(EffectiveConfig.mask("redis.url", "redis://user:pw@host:6379/0")).isEqualTo("redis://user:****@host:6379/0");
+        assertThat(EffectiveConfig.mask("redis.url", "rediss://pw@host:6379")).isEqualTo("rediss://****@host:6379");
+        assertThat(EffectiveConfig.mask("redis.url", "redis://host:6379")).isEqualTo("redis://host:6379");
+        assertThat(EffectiveConfig.mask("db.url", "jdbc:mysql://db/herald?user=h&password=pw&ssl=true"))
+                .isEqualTo("jdbc:mysql://db/herald?user=h&password=****&ssl=true");
+        assertThat(EffectiveConfig.mask("db.url", "jdbc:sqlserver://db;user=h;pwd=pw")).isEqualTo("jdbc:sqlserver://db;user=h;pwd=****");
+        assertThat(EffectiveConfig.mask("db.url", "jdbc:postgresql://h@db/herald")).isEqualTo("jdbc:postgresql://h@db/herald");
+        assertThat(EffectiveConfig.mask("auth.jwks-url", "https://idp.example.com/jwks.json"))
+                .isEqualTo("https://idp.example.com/jwks.json");
+    }
+}
