@@ -28,6 +28,7 @@ public final class TcpForwarder implements AutoCloseable {
     private final int targetPort;
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private boolean isCut;
 
     /** Forwards without delay. */
     public TcpForwarder(int targetPort) {
@@ -56,8 +57,9 @@ public final class TcpForwarder implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(server);
+                if (!register(client, server)) {
+                    return;
+                }
                 forward(client, server);
                 forward(server, client);
             } catch (IOException e) {
@@ -100,8 +102,25 @@ public final class TcpForwarder implements AutoCloseable {
         });
     }
 
-    /** Refuses new connections and drops every open one. */
-    public void cut() {
+    /**
+     * Keeps a new pair of sockets for {@link #cut()}, or closes it when the cut came while the pair
+     * was being connected (it was accepted before the listener closed, so the cut's sweep would
+     * miss it and the client would keep a working link through a "dead" server).
+     */
+    private synchronized boolean register(Socket client, Socket server) {
+        if (isCut) {
+            closeQuietly(client);
+            closeQuietly(server);
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(server);
+        return true;
+    }
+
+    /** Refuses new connections and drops every open one, including one being connected now. */
+    public synchronized void cut() {
+        isCut = true;
         closeQuietly(listener);
         sockets.forEach(TcpForwarder::closeQuietly);
     }
