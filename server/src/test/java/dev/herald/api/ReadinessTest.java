@@ -68,6 +68,7 @@ class ReadinessTest {
         TestServer server = TestServer.start(Map.of());
         // a client that never answers the close holds the drain open for a moment
         RawSocket silent = RawSocket.connectWs(server.port(), "/ws?token=" + server.token(1701));
+        silent.awaitType("init", Duration.ofSeconds(10)); // counted by the node, so the drain waits for it
         RawSocket balancer = RawSocket.open(server.port());
         try {
             assertThat(balancer.request("GET", "/health/ready", Map.of(), null).status()).isEqualTo(200);
