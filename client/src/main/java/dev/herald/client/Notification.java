@@ -42,4 +42,9 @@ public record Notification(
         @JsonProperty("retry_count") int retryCount,
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("updated_at") Instant updatedAt,
-        @JsonProperty("level") String level) {}
+        @JsonProperty("level") String level) {
+    /** A JSON {@code null} {@code data} is kept as Java {@code null}. */
+    public Notification {
+        data = data == null || data.isNull() ? null : data;
+    }
+}
