@@ -15,9 +15,13 @@ import java.util.Map;
 public final class HeraldException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status, 0 without an answer. */
     private final int status;
+    /** The envelope's code. */
     private final int code;
+    /** The envelope's {@code data.errors}. */
     private final Map<String, String> fieldErrors;
+    /** Whether no answer came in time. */
     private final boolean timeout;
 
     /**

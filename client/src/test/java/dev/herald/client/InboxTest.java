@@ -11,8 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -276,5 +282,29 @@ class InboxTest {
         assertThat(inbox.markAllRead()).isEqualTo(3);
         assertThat(client.notifications().cleanup(1)).isZero(); // read, but not a day old
         assertThat(inbox.list().total()).isEqualTo(3);
+    }
+
+    @Test
+    void oneClientIsSharedByManyThreads() throws Exception {
+        int threads = 8;
+        int each = 10;
+        var pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<SendResult>> sends = new ArrayList<>();
+            for (int i = 0; i < threads * each; i++) {
+                int n = i;
+                sends.add(pool.submit(() -> client.notifications().send(note("parallel " + n, 195).build())));
+            }
+            Set<Long> ids = new HashSet<>();
+            for (var f : sends) {
+                SendResult r = f.get(30, TimeUnit.SECONDS);
+                assertThat(r.duplicate()).isFalse();
+                ids.addAll(r.ids());
+            }
+            assertThat(ids).hasSize(threads * each);
+            assertThat(client.notifications().forUser(195).statistics().total()).isEqualTo(threads * each);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
