@@ -307,4 +307,16 @@ class InboxTest {
             pool.shutdownNow();
         }
     }
+
+    /** The five lines of docs/java.md, as written there (with this test server's address and key). */
+    @Test
+    void theDocumentedExampleWorks() {
+        HeraldClient herald = HeraldClient.builder()
+                .baseUrl(InboxTest.herald.baseUrl()).apiKey(HeraldProcess.API_KEY).build();
+        herald.sendToUser(7, "order.shipped", Map.of("order_id", 42));
+        herald.notifications().send(NewNotification.builder().userIds(7)
+                .title("Order shipped").content("Order 42 is on its way").build());
+        long unread = herald.notifications().forUser(7).unreadCount();
+        assertThat(unread).isEqualTo(1);
+    }
 }
