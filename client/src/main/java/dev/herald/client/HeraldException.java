@@ -77,4 +77,11 @@ public final class HeraldException extends RuntimeException {
     public boolean isTimeout() {
         return timeout;
     }
+
+    /** @return the class, then the status (or "no answer"), the message and any field errors — for logs */
+    @Override
+    public String toString() {
+        String what = status == 0 ? (timeout ? "timeout" : "no answer") : Integer.toString(status);
+        return "HeraldException(" + what + "): " + getMessage() + (fieldErrors.isEmpty() ? "" : " " + fieldErrors);
+    }
 }

@@ -64,6 +64,7 @@ class ErrorsTest {
         assertThat(e.status()).isEqualTo(422);
         assertThat(e.getMessage()).isEqualTo("validation failed");
         assertThat(e.fieldErrors()).containsOnlyKeys("title", "type", "category", "level");
+        assertThat(e.toString()).startsWith("HeraldException(422): validation failed {").contains("title=");
 
         HeraldException limit = catchThrowableOfType(HeraldException.class, () -> client.asUser(herald.userToken(171)).unread(101));
         assertThat(limit.status()).isEqualTo(422);
