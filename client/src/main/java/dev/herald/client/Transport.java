@@ -174,7 +174,9 @@ final class Transport {
     HeraldException failure(Reply r) {
         Map<String, String> errors = new LinkedHashMap<>();
         JsonNode e = r.data().path("errors");
-        e.fields().forEachRemaining(f -> errors.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
+        for (Map.Entry<String, JsonNode> f : e.properties()) {
+            errors.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
+        }
         String message = r.message() != null ? r.message() : "HTTP " + r.status();
         return new HeraldException(r.status(), r.status(), message, errors);
     }
