@@ -172,6 +172,11 @@ class OpenApiTest {
         assertThat(strings(send.path("level").path("enum"))).isEqualTo(InboxLimits.LEVELS);
         assertThat(send.path("user_ids").path("maxItems").asInt()).isEqualTo(server.herald().settings().http().maxRecipients());
 
+        JsonNode sent = schema(doc.path("paths").path("/admin/system/notifications/send").path("post").path("responses")
+                .path("200").path("content").path("application/json").path("schema").path("allOf").get(1))
+                .path("properties").path("data").path("properties");
+        assertThat(sent.path("ids").path("maxItems").asInt()).isEqualTo(InboxLimits.SEND_IDS_SHOWN);
+
         JsonNode batch = schema(doc.path("paths").path("/admin/system/notifications/batch-read").path("post")
                 .path("requestBody").path("content").path("application/json").path("schema")).path("properties");
         assertThat(batch.path("ids").path("maxItems").asInt()).isEqualTo(InboxLimits.IDS_MAX);
