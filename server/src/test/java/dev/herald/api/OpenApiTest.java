@@ -19,6 +19,7 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * {@code GET /openapi.json} against what the node really serves: it is public, an OpenAPI 3.1
  * document a real parser reads without a message, every route the {@link Router} registers is in it
  * with the same method and access (and every documented operation is a route), {@code /ws} answers
- * each status it documents, and its limits are {@link InboxLimits}' own.
+ * each status it documents, its limits are {@link InboxLimits}' own, and real replies of the main
+ * operations carry exactly the fields their 200 schema lists (no undocumented field, no required one missing).
  *
  * <p>Adding a route without describing it (or the reverse) fails {@link #theDocumentAndTheRouter_agreeBothWays()}
  * with one line per difference: {@code missing from openapi.json: POST /x (ADMIN)},
@@ -197,6 +199,66 @@ class OpenApiTest {
         assertThat(schemas.path("Channel").path("maxLength").asInt()).isEqualTo(ChannelName.MAX_LENGTH);
         assertThat(schemas.path("Notification").path("properties").path("title").path("maxLength").asInt())
                 .isEqualTo(InboxLimits.TITLE_MAX);
+    }
+
+    @Test
+    void realReplies_haveTheDocumentedFields() {
+        String user = "?user_id=" + 71;
+        Response sent = server.api("POST", "/admin/system/notifications/send",
+                "{\"user_ids\":[71],\"title\":\"t\",\"content\":\"c\",\"data\":{\"k\":1}}");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        long id = sent.data().get("ids").get(0).asLong();
+        Map<String, Response> replies = new LinkedHashMap<>();
+        replies.put("post /admin/system/notifications/send", sent);
+        replies.put("get /admin/system/notifications", server.api("GET", "/admin/system/notifications" + user, null));
+        replies.put("get /admin/system/notifications/unread", server.api("GET", "/admin/system/notifications/unread" + user, null));
+        replies.put("get /admin/system/notifications/unread-count", server.api("GET", "/admin/system/notifications/unread-count" + user, null));
+        replies.put("get /admin/system/notifications/statistics", server.api("GET", "/admin/system/notifications/statistics" + user, null));
+        replies.put("get /admin/system/notifications/{id}", server.api("GET", "/admin/system/notifications/" + id + user, null));
+        replies.put("post /admin/system/notifications/{id}/read", server.api("POST", "/admin/system/notifications/" + id + "/read" + user, null));
+        replies.put("post /admin/system/notifications/batch-read", server.api("POST", "/admin/system/notifications/batch-read", "{\"user_id\":71,\"ids\":[" + id + "]}"));
+        replies.put("delete /admin/system/notifications/{id}", server.api("DELETE", "/admin/system/notifications/" + id + user, null));
+        replies.put("get /admin/websocket/online-count", server.api("GET", "/admin/websocket/online-count", null));
+        replies.put("get /admin/websocket/online-users", server.api("GET", "/admin/websocket/online-users", null));
+        replies.put("post /admin/websocket/check-online", server.api("POST", "/admin/websocket/check-online", "{\"user_id\":71}"));
+        replies.put("post /admin/websocket/send-to-users", server.api("POST", "/admin/websocket/send-to-users", "{\"user_ids\":[71]}"));
+        replies.put("post /admin/websocket/send-to-channel", server.api("POST", "/admin/websocket/send-to-channel", "{\"channel\":\"c\"}"));
+        replies.put("get /health", server.call("GET", "/health", null, null));
+
+        List<String> problems = new ArrayList<>();
+        replies.forEach((operation, reply) -> {
+            String[] mp = operation.split(" ", 2);
+            JsonNode documented = schema(doc.path("paths").path(mp[1]).path(mp[0]).path("responses").path("200")
+                    .path("content").path("application/json").path("schema"));
+            JsonNode data = null;
+            for (JsonNode part : documented.path("allOf")) {
+                if (part.path("properties").has("data")) {
+                    data = schema(part.path("properties").path("data"));
+                }
+            }
+            if (reply.status() != 200) {
+                problems.add(operation + " answered " + reply.status() + " " + reply.body());
+            } else if (data == null) {
+                problems.add(operation + ": no data schema documented for 200");
+            } else {
+                problems.addAll(fieldProblems(operation, data, reply.data()));
+            }
+        });
+        JsonNode listed = replies.get("get /admin/system/notifications").data().get("list");
+        assertThat(listed).as("the list holds the sent notification").isNotEmpty();
+        problems.addAll(fieldProblems("a listed notification", schema(doc.at("/components/schemas/Notification")), listed.get(0)));
+        assertThat(problems).as("replies that differ from openapi.json").isEmpty();
+    }
+
+    /** The fields {@code actual} has that {@code documented} does not list, and the required ones it lacks. */
+    private static List<String> fieldProblems(String what, JsonNode documented, JsonNode actual) {
+        List<String> out = new ArrayList<>();
+        Set<String> listed = fieldNames(documented.path("properties"));
+        Set<String> got = fieldNames(actual);
+        got.stream().filter(f -> !listed.contains(f)).forEach(f -> out.add(what + ": field " + f + " is not documented"));
+        strings(documented.path("required")).stream().filter(f -> !got.contains(f))
+                .forEach(f -> out.add(what + ": required field " + f + " is missing"));
+        return out;
     }
 
     // ---- the comparison
