@@ -154,24 +154,22 @@ public final class HeraldClient {
      * @return how many online users it was sent to
      */
     public long sendNotification(String title, String message, String type, Object extraData) {
-        ObjectNode body = notice(title, message, type);
-        if (extraData != null) {
-            body.set("extra_data", transport.tree(extraData));
-        }
-        return post("send-notification", body).path("count").asLong();
+        return post("send-notification", notice(title, message, type, extraData)).path("count").asLong();
     }
 
     /**
      * {@code POST /admin/websocket/send-notification-to-users}: a live {@code notification} push (not stored).
      *
-     * @param userIds 1 to 10,000 users
-     * @param title   up to 255 characters
-     * @param message the text
-     * @param type    {@code info, success, warning, error, task} or {@code system}, or null for {@code info}
+     * @param userIds   1 to 10,000 users
+     * @param title     up to 255 characters
+     * @param message   the text
+     * @param type      {@code info, success, warning, error, task} or {@code system}, or null for {@code info}
+     * @param extraData any value Jackson can write, or null
      * @return the users who were online to receive it
      */
-    public List<Long> sendNotificationToUsers(Collection<Long> userIds, String title, String message, String type) {
-        ObjectNode body = notice(title, message, type);
+    public List<Long> sendNotificationToUsers(Collection<Long> userIds, String title, String message, String type,
+                                              Object extraData) {
+        ObjectNode body = notice(title, message, type, extraData);
         ids(body, "user_ids", userIds);
         return transport.read(post("send-notification-to-users", body).path("sent_to"), LONGS);
     }
@@ -303,6 +301,19 @@ public final class HeraldClient {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code GET /openapi.json}: the server's OpenAPI 3.1 description of its HTTP API (public).
+     *
+     * @return the document
+     */
+    public JsonNode openApi() {
+        Transport.Reply r = transport.send(new Transport.Call("GET", "/openapi.json", Map.of(), null, null, true));
+        if (r.status() != 200) {
+            throw transport.failure(r);
+        }
+        return transport.parse(r.body());
+    }
+
     // ---- request bodies, and the one way every method calls Herald ----
 
     private ObjectNode push(String type, Object data) {
@@ -316,10 +327,13 @@ public final class HeraldClient {
         return body;
     }
 
-    private ObjectNode notice(String title, String message, String type) {
+    private ObjectNode notice(String title, String message, String type, Object extraData) {
         ObjectNode body = transport.object().put("title", title).put("message", message);
         if (type != null) {
             body.put("type", type);
+        }
+        if (extraData != null) {
+            body.set("extra_data", transport.tree(extraData));
         }
         return body;
     }

@@ -153,6 +153,15 @@ final class Transport {
         }
     }
 
+    /** A body that is JSON but no envelope (the OpenAPI document). */
+    JsonNode parse(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new HeraldException("unexpected answer from Herald: " + e.getMessage(), e, false);
+        }
+    }
+
     /** A reply's {@code data} (or a part of it) as {@code type}. */
     <T> T read(JsonNode node, Class<T> type) {
         return convert(node, json.getTypeFactory().constructType(type));

@@ -81,11 +81,12 @@ class ServerApiTest {
             assertThat(client.sendToUsers(List.of(12L, 11L, 11L), null, Map.of("n", 1))).containsExactly(11L);
             assertThat(ws.next("notification").path("data").path("n").asInt()).isEqualTo(1);
 
-            assertThat(client.sendNotificationToUsers(List.of(11L, 13L), "Hi", "there", "success")).containsExactly(11L);
+            assertThat(client.sendNotificationToUsers(List.of(11L, 13L), "Hi", "there", "success", Map.of("k", "v"))).containsExactly(11L);
             JsonNode notice = ws.next("notification").path("data");
             assertThat(notice.path("title").asText()).isEqualTo("Hi");
             assertThat(notice.path("message").asText()).isEqualTo("there");
             assertThat(notice.path("type").asText()).isEqualTo("success");
+            assertThat(notice.path("extra_data").path("k").asText()).isEqualTo("v");
 
             assertThat(client.pushDataUpdate(List.of(11L), "order", "updated", Map.of("id", 5))).containsExactly(11L);
             JsonNode update = ws.next("data_update").path("data");
@@ -175,7 +176,7 @@ class ServerApiTest {
     }
 
     @Test
-    void healthReadinessAndMetrics() {
+    void healthReadinessMetricsAndTheOpenApiDocument() {
         Health h = client.health();
         assertThat(h.status()).isEqualTo("up");
         assertThat(h.nodeId()).isNotBlank();
@@ -186,5 +187,9 @@ class ServerApiTest {
         assertThat(client.ready()).isEqualTo(new Readiness(true, List.of()));
 
         assertThat(client.metrics()).contains("# TYPE").contains("herald_");
+
+        JsonNode api = client.openApi();
+        assertThat(api.path("openapi").asText()).startsWith("3.1");
+        assertThat(api.path("paths").has("/admin/websocket/online-count")).isTrue();
     }
 }
