@@ -273,6 +273,16 @@ public final class HeraldClient {
     }
 
     /**
+     * {@code GET /health/live} (the liveness probe). Not retried.
+     *
+     * @return true when the node answers 200; a node that answers something else is false
+     * @throws HeraldException when no answer arrives (status 0)
+     */
+    public boolean live() {
+        return transport.send(new Transport.Call("GET", "/health/live", Map.of(), null, null, false)).status() == 200;
+    }
+
+    /**
      * {@code GET /health/ready} (the readiness probe). Not retried: it reports the state now.
      *
      * @return ready, or what is not ready

@@ -14,6 +14,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A TCP proxy in front of a test server that misbehaves on cue, one scripted {@link Action} per
@@ -47,6 +49,8 @@ public final class FlakyProxy implements AutoCloseable {
     private final Queue<Action> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private static final Pattern REQUEST_LINE = Pattern.compile("(GET|POST|DELETE|PUT|PATCH|HEAD) (/\\S*) HTTP/1\\.[01]\\r?$");
 
     private FlakyProxy(int targetPort) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -72,6 +76,14 @@ public final class FlakyProxy implements AutoCloseable {
     /** @return connections accepted so far */
     public int connections() {
         return connections.get();
+    }
+
+    /**
+     * @return the request lines passed to the server so far, as {@code METHOD /path?query}, in order
+     *         (not those the proxy answered itself)
+     */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     /** @return the proxy's port on 127.0.0.1 */
@@ -124,7 +136,7 @@ public final class FlakyProxy implements AutoCloseable {
             }
             Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             open.add(server);
-            Thread up = new Thread(() -> pipe(client, server), "flaky-proxy-up");
+            Thread up = new Thread(() -> pipeRequests(client, server), "flaky-proxy-up");
             up.setDaemon(true);
             up.start();
             if (action instanceof DropAnswer) {
@@ -145,6 +157,35 @@ public final class FlakyProxy implements AutoCloseable {
     private static void pipe(Socket from, Socket to) {
         try {
             from.getInputStream().transferTo(to.getOutputStream());
+            to.shutdownOutput();
+        } catch (IOException e) {
+            quietly(from);
+            quietly(to);
+        }
+    }
+
+    /** Passes a client's bytes on to the server, noting each request line ({@link #requests()}). */
+    private void pipeRequests(Socket from, Socket to) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                out.flush();
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        Matcher m = REQUEST_LINE.matcher(line.toString(StandardCharsets.ISO_8859_1));
+                        if (m.find()) {
+                            requests.add(m.group(1) + " " + m.group(2));
+                        }
+                        line.reset();
+                    } else {
+                        line.write(buf[i]);
+                    }
+                }
+            }
             to.shutdownOutput();
         } catch (IOException e) {
             quietly(from);
