@@ -27,9 +27,10 @@ import java.util.Objects;
  *
  * <p>Thread-safe: make one instance per application and share it (it holds one
  * {@link java.net.http.HttpClient} and its connection pool). Every failure is a
- * {@link HeraldException}. Calls that are safe to repeat — GETs, and inbox sends, which carry an
+ * {@link HeraldException}. Calls that are safe to repeat — reads (GETs, except the health probes,
+ * which report the state now; {@link #checkOnline(long)}) and inbox sends, which carry an
  * idempotency key — are retried on connection failures and on 429, 502, 503 and 504 (see
- * {@link Builder#maxRetries(int)}).
+ * {@link Builder#maxRetries(int)}); nothing else is. There is nothing to close.
  */
 public final class HeraldClient {
     private static final String WS = "/admin/websocket/";
