@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
@@ -48,12 +49,14 @@ public final class HeraldProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final String nodeId;
     private final Path dataDir;
     private final Path log;
 
-    private HeraldProcess(Process process, int port, Path dataDir, Path log) {
+    private HeraldProcess(Process process, int port, String nodeId, Path dataDir, Path log) {
         this.process = process;
         this.port = port;
+        this.nodeId = nodeId;
         this.dataDir = dataDir;
         this.log = log;
     }
@@ -72,10 +75,29 @@ public final class HeraldProcess implements AutoCloseable {
      * @throws IllegalStateException when it exits or is not ready within a minute (with its log's tail)
      */
     public static HeraldProcess start(Map<String, String> env) throws IOException, InterruptedException {
+        // The free port may be taken by someone else before the server binds it: then it exits, and
+        // another port is tried. The node id makes sure the server that answers is this one.
+        for (int attempt = 1; ; attempt++) {
+            HeraldProcess server = launch(env);
+            try {
+                server.awaitReady();
+                return server;
+            } catch (IllegalStateException | InterruptedException ex) {
+                boolean portLost = ex instanceof PortTaken || !server.process.isAlive();
+                server.close();
+                if (!portLost || attempt == 3) {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private static HeraldProcess launch(Map<String, String> env) throws IOException {
         Path jar = jar();
         Path dataDir = Files.createTempDirectory("herald-client-test");
         Path log = dataDir.resolve("server.log");
         int port = freePort();
+        String nodeId = "ct-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24); // 1-32 of [A-Za-z0-9_-]
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "serve"));
@@ -84,20 +106,14 @@ public final class HeraldProcess implements AutoCloseable {
         e.keySet().removeIf(k -> k.startsWith("HERALD_"));
         e.put("HERALD_PORT", Integer.toString(port));
         e.put("HERALD_HOST", "127.0.0.1");
+        e.put("HERALD_NODE_ID", nodeId);
         e.put("HERALD_DATA_DIR", dataDir.resolve("data").toString());
         e.put("HERALD_API_KEYS", API_KEY);
         e.put("HERALD_JWT_SECRET", JWT_SECRET);
         e.put("HERALD_DEMO", "false");
         e.putAll(env);
         pb.directory(dataDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        HeraldProcess server = new HeraldProcess(pb.start(), port, dataDir, log);
-        try {
-            server.awaitReady();
-        } catch (IllegalStateException | InterruptedException ex) {
-            server.close();
-            throw ex;
-        }
-        return server;
+        return new HeraldProcess(pb.start(), port, nodeId, dataDir, log);
     }
 
     /** @return {@code http://127.0.0.1:PORT} */
@@ -183,7 +199,7 @@ public final class HeraldProcess implements AutoCloseable {
                 c.setReadTimeout(2000);
                 int status = c.getResponseCode();
                 (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
-                if (status == 200) {
+                if (status == 200 && answersAsThisNode()) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -192,6 +208,19 @@ public final class HeraldProcess implements AutoCloseable {
             process.waitFor(100, TimeUnit.MILLISECONDS);
         }
         throw new IllegalStateException("herald not ready within " + READY_WITHIN + ":\n" + tail());
+    }
+
+    /** Whether {@code /health} names this process's node id (not another server on the port). */
+    private boolean answersAsThisNode() throws IOException {
+        HttpURLConnection c = (HttpURLConnection) baseUrl().resolve("/health").toURL().openConnection();
+        c.setConnectTimeout(1000);
+        c.setReadTimeout(2000);
+        int status = c.getResponseCode();
+        String body = new String((status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes(), StandardCharsets.UTF_8);
+        if (!body.contains("\"node_id\":\"" + nodeId + "\"")) {
+            throw new PortTaken("another server answers on port " + port + ": " + body);
+        }
+        return true;
     }
 
     private String tail() {
@@ -224,6 +253,15 @@ public final class HeraldProcess implements AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    /** Someone else's server answered on the port this one was given. */
+    private static final class PortTaken extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
         }
     }
 }
