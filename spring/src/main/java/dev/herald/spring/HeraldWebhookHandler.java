@@ -1,0 +1,88 @@
+package dev.herald.spring;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The webhook endpoint: checks {@code Herald-Signature} against the raw body (401 when it does not
+ * match), reads the {@code {id, type, created_at, data}} body (400 when it is not one), publishes a
+ * {@link HeraldWebhookEvent} to the application's listeners and answers 204 once they have run. An
+ * exception from a listener propagates (500), so Herald retries the event.
+ */
+public final class HeraldWebhookHandler implements HandlerFunction<ServerResponse> {
+    /** The header Herald signs each webhook request with. */
+    public static final String SIGNATURE_HEADER = "Herald-Signature";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebhookSignature signature;
+    private final ApplicationEventPublisher publisher;
+
+    HeraldWebhookHandler(WebhookSignature signature, ApplicationEventPublisher publisher) {
+        this.signature = signature;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public ServerResponse handle(ServerRequest request) throws Exception {
+        byte[] body = request.body(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        if (!signature.verify(request.headers().firstHeader(SIGNATURE_HEADER), body)) {
+            return text(HttpStatus.UNAUTHORIZED, "missing, invalid or expired " + SIGNATURE_HEADER);
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return text(HttpStatus.BAD_REQUEST, "body is not JSON");
+        }
+        String id = scalar(json, "id");
+        String type = scalar(json, "type");
+        if (id == null || type == null) {
+            return text(HttpStatus.BAD_REQUEST, "body is not a Herald event {id, type, created_at, data}");
+        }
+        JsonNode data = json.has("data") ? json.get("data") : NullNode.getInstance();
+        publisher.publishEvent(new HeraldWebhookEvent(this, id, type, instant(json.get("created_at")), data));
+        return ServerResponse.noContent().build();
+    }
+
+    private static String scalar(JsonNode json, String field) {
+        JsonNode v = json == null ? null : json.get(field);
+        return v != null && (v.isTextual() || v.isIntegralNumber()) && !v.asText().isEmpty() ? v.asText() : null;
+    }
+
+    /** ISO-8601 text (the API's timestamps, e.g. 2024-05-01T08:30:00.123Z) or epoch seconds. */
+    private static Instant instant(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isIntegralNumber()) {
+            return Instant.ofEpochSecond(v.asLong());
+        }
+        if (v.isTextual()) {
+            try {
+                return OffsetDateTime.parse(v.asText()).toInstant();
+            } catch (DateTimeException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static ServerResponse text(HttpStatus status, String message) {
+        return ServerResponse.status(status).contentType(MediaType.TEXT_PLAIN).body(message);
+    }
+}
