@@ -12,7 +12,7 @@ import org.springframework.context.ApplicationEvent;
  * event again later: delivery is at least once, so dedupe on {@link #getId()}.
  *
  * <pre>{@code
- * @EventListener(condition = "#event.type == 'notification.read'")
+ * @EventListener(condition = "#root.event.type == 'notification.read'")
  * void onRead(HeraldWebhookEvent event) {
  *     long notificationId = event.getData().path("notification_id").asLong();
  * }
