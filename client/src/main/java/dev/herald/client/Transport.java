@@ -1,10 +1,13 @@
 package dev.herald.client;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -123,6 +126,48 @@ final class Transport {
                 }
             }
             return reply;
+        }
+    }
+
+    /** {@code GET path}: a retryable call; answers the reply's {@code data}. */
+    JsonNode get(String path, Map<String, String> query, String credential) {
+        return data(new Call("GET", path, query, null, credential, true));
+    }
+
+    /** {@code POST} (or another method) with a JSON body; retried only when {@code retryable}. */
+    JsonNode call(String method, String path, Map<String, String> query, JsonNode body, String credential, boolean retryable) {
+        return data(new Call(method, path, query, body, credential, retryable));
+    }
+
+    /** A new JSON object for a request body. */
+    ObjectNode object() {
+        return json.createObjectNode();
+    }
+
+    /** A caller's value (push {@code data}, notification {@code data}) as JSON. */
+    JsonNode tree(Object value) {
+        try {
+            return json.valueToTree(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A reply's {@code data} (or a part of it) as {@code type}. */
+    <T> T read(JsonNode node, Class<T> type) {
+        return convert(node, json.getTypeFactory().constructType(type));
+    }
+
+    /** A reply's {@code data} (or a part of it) as {@code type}. */
+    <T> T read(JsonNode node, TypeReference<T> type) {
+        return convert(node, json.getTypeFactory().constructType(type));
+    }
+
+    private <T> T convert(JsonNode node, JavaType type) {
+        try {
+            return json.treeToValue(node, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new HeraldException("unexpected answer from Herald: " + e.getMessage(), e, false);
         }
     }
 

@@ -1,0 +1,26 @@
+package dev.herald.client;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * Counts of a user's inbox ({@code GET /admin/system/notifications/statistics}).
+ *
+ * @param total      notifications (not deleted)
+ * @param unread     of them unread
+ * @param read       of them read
+ * @param byType     how many of each {@code type}
+ * @param byCategory how many of each {@code category}
+ */
+public record InboxStatistics(
+        @JsonProperty("total") long total,
+        @JsonProperty("unread") long unread,
+        @JsonProperty("read") long read,
+        @JsonProperty("by_type") Map<String, Long> byType,
+        @JsonProperty("by_category") Map<String, Long> byCategory) {
+    /** Copies the maps. */
+    public InboxStatistics {
+        byType = byType == null ? Map.of() : Map.copyOf(byType);
+        byCategory = byCategory == null ? Map.of() : Map.copyOf(byCategory);
+    }
+}

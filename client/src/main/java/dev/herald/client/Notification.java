@@ -1,0 +1,50 @@
+package dev.herald.client;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One stored notification of a user's inbox, as Herald shows it (docs/inbox.md, "The record").
+ *
+ * @param id                its id
+ * @param userId            the recipient
+ * @param title             the title
+ * @param content           the text
+ * @param type              {@code info, success, warning, error, task} or {@code system}
+ * @param category          {@code system, task, message, reminder} or {@code announcement}
+ * @param data              the JSON object sent with it, or null
+ * @param actionType        e.g. {@code link}, or null
+ * @param actionData        text for the action (a URL for {@code link}), or null
+ * @param read              whether the user read it
+ * @param readAt            when it was first read, or null
+ * @param sentViaWebsocket  whether a client acknowledged its delivery
+ * @param sentAt            when it was first acknowledged, or null
+ * @param retryCount        how often the retry job pushed it again
+ * @param createdAt         when it was stored
+ * @param updatedAt         when it last changed
+ * @param level             {@code urgent} (pushed) or {@code normal} (stored only)
+ */
+public record Notification(
+        @JsonProperty("id") long id,
+        @JsonProperty("user_id") long userId,
+        @JsonProperty("title") String title,
+        @JsonProperty("content") String content,
+        @JsonProperty("type") String type,
+        @JsonProperty("category") String category,
+        @JsonProperty("data") JsonNode data,
+        @JsonProperty("action_type") String actionType,
+        @JsonProperty("action_data") String actionData,
+        @JsonProperty("is_read") boolean read,
+        @JsonProperty("read_at") Instant readAt,
+        @JsonProperty("sent_via_websocket") boolean sentViaWebsocket,
+        @JsonProperty("sent_at") Instant sentAt,
+        @JsonProperty("retry_count") int retryCount,
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("updated_at") Instant updatedAt,
+        @JsonProperty("level") String level) {
+    /** A JSON {@code null} {@code data} is kept as Java {@code null}. */
+    public Notification {
+        data = data == null || data.isNull() ? null : data;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.herald.client;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The reply of {@code GET /admin/websocket/online-users}.
+ *
+ * @param userIds the users with at least one open connection
+ * @param count   how many they are
+ */
+public record OnlineUsers(@JsonProperty("user_ids") List<Long> userIds, @JsonProperty("count") long count) {
+    /** Copies {@code userIds}. */
+    public OnlineUsers {
+        userIds = userIds == null ? List.of() : List.copyOf(userIds);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.herald.client;
+
+import java.util.List;
+
+/**
+ * Whether a node is ready to take traffic ({@code GET /health/ready}: 200 or 503).
+ *
+ * @param ready    true when every dependency answers and the node is not stopping
+ * @param notReady what is not ready ({@code database}, {@code broker}, {@code stopping}); empty when ready
+ */
+public record Readiness(boolean ready, List<String> notReady) {
+    /** Copies {@code notReady}. */
+    public Readiness {
+        notReady = notReady == null ? List.of() : List.copyOf(notReady);
+    }
+}
