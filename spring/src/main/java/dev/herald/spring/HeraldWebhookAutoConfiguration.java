@@ -47,8 +47,7 @@ public class HeraldWebhookAutoConfiguration {
             throw new InvalidConfigurationPropertyValueException("herald.webhook.tolerance", tolerance,
                     "must be a positive duration, e.g. 5m");
         }
-        HeraldWebhookHandler handler = new HeraldWebhookHandler(
-                new WebhookSignature(secret, tolerance, Clock.systemUTC()), publisher);
+        HeraldWebhookHandler handler = new HeraldWebhookHandler(secret, tolerance, Clock.systemUTC(), publisher);
         return RouterFunctions.route().POST(path, handler).build();
     }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.herald.client.Webhooks;
+import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import org.springframework.context.ApplicationEventPublisher;
@@ -15,22 +18,27 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The webhook endpoint: checks {@code Herald-Signature} against the raw body (401 when it does not
- * match), reads the {@code {id, type, created_at, data}} body (400 when it is not one), publishes a
+ * The webhook endpoint: checks {@code Herald-Signature} against the raw body with
+ * {@link Webhooks#verify(String, String, byte[], Duration, java.time.Instant)} (401 when it does not
+ * match or is older than the tolerance), reads the {@code {id, type, created_at, data}} body (400 when it is not one), publishes a
  * {@link HeraldWebhookEvent} to the application's listeners and answers 204 once they have run. An
  * exception from a listener propagates (500), so Herald retries the event.
  */
 public final class HeraldWebhookHandler implements HandlerFunction<ServerResponse> {
     /** The header Herald signs each webhook request with. */
-    public static final String SIGNATURE_HEADER = "Herald-Signature";
+    public static final String SIGNATURE_HEADER = Webhooks.HEADER;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final WebhookSignature signature;
+    private final String secret;
+    private final Duration tolerance;
+    private final Clock clock;
     private final ApplicationEventPublisher publisher;
 
-    HeraldWebhookHandler(WebhookSignature signature, ApplicationEventPublisher publisher) {
-        this.signature = signature;
+    HeraldWebhookHandler(String secret, Duration tolerance, Clock clock, ApplicationEventPublisher publisher) {
+        this.secret = secret;
+        this.tolerance = tolerance;
+        this.clock = clock;
         this.publisher = publisher;
     }
 
@@ -40,7 +48,7 @@ public final class HeraldWebhookHandler implements HandlerFunction<ServerRespons
         if (body == null) {
             body = new byte[0];
         }
-        if (!signature.verify(request.headers().firstHeader(SIGNATURE_HEADER), body)) {
+        if (!Webhooks.verify(secret, request.headers().firstHeader(SIGNATURE_HEADER), body, tolerance, clock.instant())) {
             return text(HttpStatus.UNAUTHORIZED, "missing, invalid or expired " + SIGNATURE_HEADER);
         }
         JsonNode json;
