@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.herald.client.HeraldClient;
 import dev.herald.client.HeraldException;
+import dev.herald.client.NewNotification;
+import dev.herald.client.Notification;
+import dev.herald.client.SendResult;
+import java.util.List;
 import dev.herald.client.testing.HeraldProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,27 @@ class HeraldServerTest {
     void theAutoConfiguredClientCallsHerald() {
         runner().withPropertyValues("herald.api-key=" + HeraldProcess.API_KEY)
                 .run(context -> assertThat(context.getBean(HeraldClient.class).onlineCount()).isZero());
+    }
+
+    /**
+     * A send and a read-back through the bean: the client's records (with Instant fields) are read
+     * with the Jackson that Spring Boot's BOM picks in an application, not the one the client is built with.
+     */
+    @Test
+    void aNotificationSentThroughTheBeanIsReadBack() {
+        runner().withPropertyValues("herald.api-key=" + HeraldProcess.API_KEY).run(context -> {
+            HeraldClient client = context.getBean(HeraldClient.class);
+            SendResult sent = client.notifications().send(NewNotification.builder().userIds(7)
+                    .title("Order shipped").content("Order 42 is on its way").type("success").build());
+            assertThat(sent.count()).isEqualTo(1);
+            assertThat(client.notifications().forUser(7).unreadCount()).isEqualTo(1);
+            List<Notification> unread = client.notifications().forUser(7).unread();
+            assertThat(unread).singleElement().satisfies(n -> {
+                assertThat(n.id()).isEqualTo(sent.ids().get(0));
+                assertThat(n.title()).isEqualTo("Order shipped");
+                assertThat(n.createdAt()).isNotNull();
+            });
+        });
     }
 
     @Test
