@@ -24,7 +24,18 @@ public record Health(
         @JsonProperty("checks") Map<String, String> checks,
         @JsonProperty("demo") boolean demo,
         @JsonProperty("warning") String warning) {
-    /** Copies {@code checks}. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param status see the record description
+     * @param nodeId see the record description
+     * @param uptimeSeconds see the record description
+     * @param connections see the record description
+     * @param users see the record description
+     * @param checks see the record description
+     * @param demo see the record description
+     * @param warning see the record description
+     */
     public Health {
         checks = checks == null ? Map.of() : Map.copyOf(checks);
     }

@@ -15,9 +15,13 @@ import java.util.Map;
 public final class HeraldException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status, 0 without an answer. */
     private final int status;
+    /** The envelope's code. */
     private final int code;
+    /** The envelope's {@code data.errors}. */
     private final Map<String, String> fieldErrors;
+    /** Whether no answer came in time. */
     private final boolean timeout;
 
     /**
@@ -72,5 +76,12 @@ public final class HeraldException extends RuntimeException {
     /** @return whether no answer arrived within the connect or request timeout */
     public boolean isTimeout() {
         return timeout;
+    }
+
+    /** @return the class, then the status (or "no answer"), the message and any field errors — for logs */
+    @Override
+    public String toString() {
+        String what = status == 0 ? (timeout ? "timeout" : "no answer") : Integer.toString(status);
+        return "HeraldException(" + what + "): " + getMessage() + (fieldErrors.isEmpty() ? "" : " " + fieldErrors);
     }
 }

@@ -18,7 +18,15 @@ public record InboxStatistics(
         @JsonProperty("read") long read,
         @JsonProperty("by_type") Map<String, Long> byType,
         @JsonProperty("by_category") Map<String, Long> byCategory) {
-    /** Copies the maps. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param total see the record description
+     * @param unread see the record description
+     * @param read see the record description
+     * @param byType see the record description
+     * @param byCategory see the record description
+     */
     public InboxStatistics {
         byType = byType == null ? Map.of() : Map.copyOf(byType);
         byCategory = byCategory == null ? Map.of() : Map.copyOf(byCategory);

@@ -43,7 +43,27 @@ public record Notification(
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("updated_at") Instant updatedAt,
         @JsonProperty("level") String level) {
-    /** A JSON {@code null} {@code data} is kept as Java {@code null}. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param id see the record description
+     * @param userId see the record description
+     * @param title see the record description
+     * @param content see the record description
+     * @param type see the record description
+     * @param category see the record description
+     * @param data see the record description
+     * @param actionType see the record description
+     * @param actionData see the record description
+     * @param read see the record description
+     * @param readAt see the record description
+     * @param sentViaWebsocket see the record description
+     * @param sentAt see the record description
+     * @param retryCount see the record description
+     * @param createdAt see the record description
+     * @param updatedAt see the record description
+     * @param level see the record description
+     */
     public Notification {
         data = data == null || data.isNull() ? null : data;
     }

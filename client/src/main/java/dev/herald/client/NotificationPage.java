@@ -16,7 +16,14 @@ public record NotificationPage(
         @JsonProperty("total") long total,
         @JsonProperty("page") int page,
         @JsonProperty("page_size") int pageSize) {
-    /** Copies {@code list}. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param list see the record description
+     * @param total see the record description
+     * @param page see the record description
+     * @param pageSize see the record description
+     */
     public NotificationPage {
         list = list == null ? List.of() : List.copyOf(list);
     }

@@ -3,10 +3,13 @@ package dev.herald.client;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Filters and paging for {@link Inbox#list(NotificationQuery)}; every filter is optional. Made with
- * {@link #builder()}; {@link #all()} is the first page of everything.
+ * Filters and paging for {@link Inbox#list(NotificationQuery)}; every filter is optional (leave it
+ * out rather than pass null). Made with {@link #builder()}; {@link #all()} is the first page of
+ * everything. Values the server refuses (a page size over 100, an unknown type…) answer 422 naming
+ * the parameter.
  */
 public final class NotificationQuery {
     private final Map<String, String> params;
@@ -46,7 +49,7 @@ public final class NotificationQuery {
          * @return this builder
          */
         public Builder keyword(String keyword) {
-            params.put("keyword", keyword);
+            params.put("keyword", Objects.requireNonNull(keyword, "keyword"));
             return this;
         }
 
@@ -64,7 +67,7 @@ public final class NotificationQuery {
          * @return this builder
          */
         public Builder type(String type) {
-            params.put("type", type);
+            params.put("type", Objects.requireNonNull(type, "type"));
             return this;
         }
 
@@ -73,7 +76,7 @@ public final class NotificationQuery {
          * @return this builder
          */
         public Builder category(String category) {
-            params.put("category", category);
+            params.put("category", Objects.requireNonNull(category, "category"));
             return this;
         }
 
@@ -82,7 +85,7 @@ public final class NotificationQuery {
          * @return this builder
          */
         public Builder startDate(LocalDate day) {
-            params.put("start_date", day.toString());
+            params.put("start_date", Objects.requireNonNull(day, "day").toString());
             return this;
         }
 
@@ -91,7 +94,7 @@ public final class NotificationQuery {
          * @return this builder
          */
         public Builder endDate(LocalDate day) {
-            params.put("end_date", day.toString());
+            params.put("end_date", Objects.requireNonNull(day, "day").toString());
             return this;
         }
 

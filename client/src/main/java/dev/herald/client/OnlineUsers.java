@@ -10,7 +10,12 @@ import java.util.List;
  * @param count   how many they are
  */
 public record OnlineUsers(@JsonProperty("user_ids") List<Long> userIds, @JsonProperty("count") long count) {
-    /** Copies {@code userIds}. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param userIds see the record description
+     * @param count see the record description
+     */
     public OnlineUsers {
         userIds = userIds == null ? List.of() : List.copyOf(userIds);
     }

@@ -9,7 +9,12 @@ import java.util.List;
  * @param notReady what is not ready ({@code database}, {@code broker}, {@code stopping}); empty when ready
  */
 public record Readiness(boolean ready, List<String> notReady) {
-    /** Copies {@code notReady}. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param ready see the record description
+     * @param notReady see the record description
+     */
     public Readiness {
         notReady = notReady == null ? List.of() : List.copyOf(notReady);
     }

@@ -17,7 +17,14 @@ public record SendResult(
         @JsonProperty("ids") List<Long> ids,
         @JsonProperty("duplicate") boolean duplicate,
         @JsonProperty("pushed") long pushed) {
-    /** Copies {@code ids}. */
+    /**
+     * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
+     *
+     * @param count see the record description
+     * @param ids see the record description
+     * @param duplicate see the record description
+     * @param pushed see the record description
+     */
     public SendResult {
         ids = ids == null ? List.of() : List.copyOf(ids);
     }

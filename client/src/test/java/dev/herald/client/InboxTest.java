@@ -11,8 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,49 +213,6 @@ class InboxTest {
     }
 
     @Test
-    void someoneElsesNotificationIs404ForAUser() {
-        long theirs = client.notifications().send(note("private", 161).build()).ids().get(0);
-        Inbox mallory = client.asUser(herald.userToken(162));
-        for (Runnable call : List.<Runnable>of(() -> mallory.get(theirs), () -> mallory.markRead(theirs), () -> mallory.delete(theirs))) {
-            HeraldException e = catchThrowableOfType(HeraldException.class, call::run);
-            assertThat(e.status()).isEqualTo(404);
-            assertThat(e.code()).isEqualTo(404);
-        }
-        assertThat(mallory.markRead(List.of(theirs))).isZero();
-        assertThat(client.asUser(herald.userToken(161)).get(theirs).read()).isFalse();
-    }
-
-    @Test
-    void validationErrorsAre422WithEveryFieldNamed() {
-        HeraldException e = catchThrowableOfType(HeraldException.class, () -> client.notifications().send(
-                note("x".repeat(256), 171).type("bogus").category("nope").level("loud").build()));
-        assertThat(e.status()).isEqualTo(422);
-        assertThat(e.getMessage()).isEqualTo("validation failed");
-        assertThat(e.fieldErrors()).containsOnlyKeys("title", "type", "category", "level");
-
-        HeraldException limit = catchThrowableOfType(HeraldException.class, () -> client.asUser(herald.userToken(171)).unread(101));
-        assertThat(limit.status()).isEqualTo(422);
-        assertThat(limit.fieldErrors()).containsKey("limit");
-    }
-
-    @Test
-    void userTokensAreCheckedAndKeptOutOfAdminEndpoints() {
-        HeraldException expired = catchThrowableOfType(HeraldException.class,
-                () -> client.asUser(HeraldProcess.token(181, false, Duration.ofMinutes(-10))).unreadCount());
-        assertThat(expired.status()).isEqualTo(401);
-        assertThat(expired.fieldErrors()).containsEntry("token", "token_expired");
-
-        HeraldClient asUserKey = HeraldClient.builder().baseUrl(herald.baseUrl()).apiKey(herald.userToken(181)).build();
-        HeraldException forbidden = catchThrowableOfType(HeraldException.class,
-                () -> asUserKey.notifications().send(note("nope", 182).build()));
-        assertThat(forbidden.status()).isEqualTo(403);
-
-        // an admin token may stand in for the API key
-        HeraldClient admin = HeraldClient.builder().baseUrl(herald.baseUrl()).apiKey(herald.adminToken(1)).build();
-        assertThat(admin.notifications().send(note("from an admin", 183).build()).count()).isEqualTo(1);
-    }
-
-    @Test
     void retryUnsentRepushesUnackedNotificationsOfOnlineUsersAndCleanupKeepsRecentOnes() throws Exception {
         try (TestSocket ws = TestSocket.connect(herald, herald.userToken(191))) {
             ws.next("init");
@@ -276,5 +239,41 @@ class InboxTest {
         assertThat(inbox.markAllRead()).isEqualTo(3);
         assertThat(client.notifications().cleanup(1)).isZero(); // read, but not a day old
         assertThat(inbox.list().total()).isEqualTo(3);
+    }
+
+    @Test
+    void oneClientIsSharedByManyThreads() throws Exception {
+        int threads = 8;
+        int each = 10;
+        var pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<SendResult>> sends = new ArrayList<>();
+            for (int i = 0; i < threads * each; i++) {
+                int n = i;
+                sends.add(pool.submit(() -> client.notifications().send(note("parallel " + n, 195).build())));
+            }
+            Set<Long> ids = new HashSet<>();
+            for (var f : sends) {
+                SendResult r = f.get(30, TimeUnit.SECONDS);
+                assertThat(r.duplicate()).isFalse();
+                ids.addAll(r.ids());
+            }
+            assertThat(ids).hasSize(threads * each);
+            assertThat(client.notifications().forUser(195).statistics().total()).isEqualTo(threads * each);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The five lines of docs/java.md, as written there (with this test server's address and key). */
+    @Test
+    void theDocumentedExampleWorks() {
+        HeraldClient herald = HeraldClient.builder()
+                .baseUrl(InboxTest.herald.baseUrl()).apiKey(HeraldProcess.API_KEY).build();
+        herald.sendToUser(7, "order.shipped", Map.of("order_id", 42));
+        herald.notifications().send(NewNotification.builder().userIds(7)
+                .title("Order shipped").content("Order 42 is on its way").build());
+        long unread = herald.notifications().forUser(7).unreadCount();
+        assertThat(unread).isEqualTo(1);
     }
 }

@@ -89,7 +89,7 @@ public final class HeraldProcess implements AutoCloseable {
         e.put("HERALD_JWT_SECRET", JWT_SECRET);
         e.put("HERALD_DEMO", "false");
         e.putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.directory(dataDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         HeraldProcess server = new HeraldProcess(pb.start(), port, dataDir, log);
         try {
             server.awaitReady();
