@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.herald.client.Webhooks;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -18,15 +19,20 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The webhook endpoint: checks {@code Herald-Signature} against the raw body with
+ * The webhook endpoint: reads the raw body (413 over {@link #MAX_BODY_BYTES}), checks
+ * {@code Herald-Signature} against it with
  * {@link Webhooks#verify(String, String, byte[], Duration, java.time.Instant)} (401 when it does not
- * match or is older than the tolerance), reads the {@code {id, type, created_at, data}} body (400 when it is not one), publishes a
- * {@link HeraldWebhookEvent} to the application's listeners and answers 204 once they have run. An
- * exception from a listener propagates (500), so Herald retries the event.
+ * match or is older than the tolerance), reads the {@code {id, type, created_at, data}} body (400
+ * when it is not one), publishes a {@link HeraldWebhookEvent} to the application's listeners and
+ * answers 204 once they have run. An exception from a listener propagates (500), so Herald retries
+ * the event.
  */
-public final class HeraldWebhookHandler implements HandlerFunction<ServerResponse> {
-    /** The header Herald signs each webhook request with. */
-    public static final String SIGNATURE_HEADER = Webhooks.HEADER;
+final class HeraldWebhookHandler implements HandlerFunction<ServerResponse> {
+    /**
+     * The largest body read (before the signature is checked, so an unsigned request cannot make the
+     * application buffer more): 4 MiB, well above Herald's events (its own request limit is 1 MiB).
+     */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,12 +50,16 @@ public final class HeraldWebhookHandler implements HandlerFunction<ServerRespons
 
     @Override
     public ServerResponse handle(ServerRequest request) throws Exception {
-        byte[] body = request.body(byte[].class);
-        if (body == null) {
-            body = new byte[0];
+        HttpServletRequest servlet = request.servletRequest();
+        if (servlet.getContentLengthLong() > MAX_BODY_BYTES) {
+            return text(HttpStatus.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
         }
-        if (!Webhooks.verify(secret, request.headers().firstHeader(SIGNATURE_HEADER), body, tolerance, clock.instant())) {
-            return text(HttpStatus.UNAUTHORIZED, "missing, invalid or expired " + SIGNATURE_HEADER);
+        byte[] body = servlet.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            return text(HttpStatus.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
+        }
+        if (!Webhooks.verify(secret, request.headers().firstHeader(Webhooks.HEADER), body, tolerance, clock.instant())) {
+            return text(HttpStatus.UNAUTHORIZED, "missing, invalid or expired " + Webhooks.HEADER);
         }
         JsonNode json;
         try {

@@ -66,6 +66,19 @@ class HeraldWebhookMockMvcTest {
         });
     }
 
+    @Test
+    void aBodyOverTheLimitIs413BeforeTheSignatureIsEvenChecked() {
+        runner.run(context -> {
+            MockMvc mockMvc = MockMvcBuilders.webAppContextSetup(context).build();
+            byte[] big = new byte[HeraldWebhookHandler.MAX_BODY_BYTES + 1];
+            java.util.Arrays.fill(big, (byte) ' ');
+            mockMvc.perform(post("/herald/webhook").content(big)
+                            .header(Webhooks.HEADER, Webhooks.sign(SECRET, Instant.now().getEpochSecond(), big)))
+                    .andExpect(status().isPayloadTooLarge());
+            assertThat(context.getBean(Listening.class).events).isEmpty();
+        });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Listening {
         final List<HeraldWebhookEvent> events = new CopyOnWriteArrayList<>();
