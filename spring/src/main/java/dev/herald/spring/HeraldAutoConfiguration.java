@@ -27,6 +27,16 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(HeraldProperties.class)
 public class HeraldAutoConfiguration {
 
+    /** Made by Spring Boot's auto-configuration. */
+    public HeraldAutoConfiguration() {
+    }
+
+    /**
+     * @param properties  the bound {@code herald.*} settings
+     * @param customizers applied in order after the properties
+     * @return the client
+     * @throws InvalidConfigurationPropertyValueException when the API key is missing or a value is refused
+     */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "herald", name = "base-url")

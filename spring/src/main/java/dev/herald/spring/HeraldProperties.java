@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("herald")
 public class HeraldProperties {
 
+    /** Settings with the defaults (nothing on); Spring Boot binds {@code herald.*} onto them. */
+    public HeraldProperties() {
+    }
+
     /**
      * Where the Herald server serves its HTTP API, e.g. http://localhost:8080 (a path prefix is
      * kept). Setting it turns the HeraldClient bean on.
@@ -33,37 +37,55 @@ public class HeraldProperties {
 
     private final Webhook webhook = new Webhook();
 
+    /** @return Herald's base URL, or null when not set */
+
     public URI getBaseUrl() {
         return baseUrl;
     }
+
+    /** @param baseUrl Herald's base URL */
 
     public void setBaseUrl(URI baseUrl) {
         this.baseUrl = baseUrl;
     }
 
+    /** @return the API key, or null when not set */
+
     public String getApiKey() {
         return apiKey;
     }
+
+    /** @param apiKey the API key */
 
     public void setApiKey(String apiKey) {
         this.apiKey = apiKey;
     }
 
+    /** @return the connect timeout */
+
     public Duration getConnectTimeout() {
         return connectTimeout;
     }
+
+    /** @param connectTimeout the connect timeout */
 
     public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
+    /** @return the request timeout */
+
     public Duration getRequestTimeout() {
         return requestTimeout;
     }
 
+    /** @param requestTimeout the request timeout */
+
     public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
     }
+
+    /** @return the {@code herald.webhook.*} settings */
 
     public Webhook getWebhook() {
         return webhook;
@@ -71,6 +93,10 @@ public class HeraldProperties {
 
     /** The {@code herald.webhook.*} settings: the endpoint Herald POSTs its events to. */
     public static class Webhook {
+
+        /** Settings with the defaults (no endpoint). */
+        public Webhook() {
+        }
 
         /**
          * Path of the endpoint (Spring MVC) that receives Herald's webhooks, e.g. /herald/webhook;
@@ -91,25 +117,37 @@ public class HeraldProperties {
          */
         private Duration tolerance = Duration.ofMinutes(5);
 
+        /** @return the endpoint's path, or null when the endpoint is off */
+
         public String getPath() {
             return path;
         }
+
+        /** @param path the endpoint's path */
 
         public void setPath(String path) {
             this.path = path;
         }
 
+        /** @return the webhook secret, or null when not set */
+
         public String getSecret() {
             return secret;
         }
+
+        /** @param secret the webhook secret */
 
         public void setSecret(String secret) {
             this.secret = secret;
         }
 
+        /** @return the allowed clock difference for a signature's timestamp */
+
         public Duration getTolerance() {
             return tolerance;
         }
+
+        /** @param tolerance the allowed clock difference for a signature's timestamp */
 
         public void setTolerance(Duration tolerance) {
             this.tolerance = tolerance;

@@ -27,6 +27,16 @@ import org.springframework.web.servlet.function.ServerResponse;
 @EnableConfigurationProperties(HeraldProperties.class)
 public class HeraldWebhookAutoConfiguration {
 
+    /** Made by Spring Boot's auto-configuration. */
+    public HeraldWebhookAutoConfiguration() {
+    }
+
+    /**
+     * @param properties the bound {@code herald.*} settings
+     * @param publisher  where the events go
+     * @return {@code POST <herald.webhook.path>} routed to the webhook handler
+     * @throws InvalidConfigurationPropertyValueException when the secret is missing or the path or tolerance is refused
+     */
     @Bean
     public RouterFunction<ServerResponse> heraldWebhookRouterFunction(HeraldProperties properties,
                                                                       ApplicationEventPublisher publisher) {

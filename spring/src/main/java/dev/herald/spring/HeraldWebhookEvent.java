@@ -19,10 +19,16 @@ import org.springframework.context.ApplicationEvent;
  * }</pre>
  */
 public class HeraldWebhookEvent extends ApplicationEvent {
+    private static final long serialVersionUID = 1L;
+
+    /** The event's {@code id}. */
     private final String id;
+    /** The event's {@code type}. */
     private final String type;
+    /** The event's {@code created_at}, or null. */
     private final Instant createdAt;
-    private final JsonNode data;
+    /** The event's {@code data}. */
+    private final transient JsonNode data;
 
     /**
      * @param source    the publisher (the webhook endpoint)
