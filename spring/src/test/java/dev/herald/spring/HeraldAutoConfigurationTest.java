@@ -240,7 +240,7 @@ class HeraldAutoConfigurationTest {
         HeraldClientCustomizer first() {
             return builder -> {
                 calls.add("first");
-                builder.maxRetries(0);
+                builder.maxRetries(5).retryBackoff(Duration.ofMillis(250)); // as docs/java.md shows
             };
         }
     }
