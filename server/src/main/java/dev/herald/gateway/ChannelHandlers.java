@@ -107,7 +107,13 @@ public final class ChannelHandlers {
         reply(c, f, s.channel(), h, err, err == null && h.recovered());
     }
 
+    /** Answers a subscribe; on the connection's loop (it touches the subscription), from any thread. */
     private void reply(Connection c, InboundFrame f, String channel, Broker.History h, Throwable err, Boolean recovered) {
+        c.onLoop(() -> replyOnLoop(c, f, channel, h, err, recovered));
+    }
+
+    private void replyOnLoop(Connection c, InboundFrame f, String channel, Broker.History h, Throwable err,
+                             Boolean recovered) {
         if (err != null) {
             c.sendError(f.id(), ErrorCode.UNAVAILABLE, "channel history is unavailable right now; subscribed without it");
             return;
