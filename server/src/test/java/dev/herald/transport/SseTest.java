@@ -111,6 +111,23 @@ class SseTest {
     }
 
     @Test
+    void connectRatePerUser_appliesToStreamsToo() {
+        try (TestServer limited = TestServer.start(Map.of("server.connect-rate-per-user", "2"))) {
+            String token = limited.token(45);
+            for (int i = 0; i < 2; i++) {
+                try (SseClient ok = SseClient.open(limited.port(), "/sse?token=" + token, Map.of())) {
+                    assertThat(ok.status()).isEqualTo(200);
+                }
+            }
+            try (SseClient third = SseClient.open(limited.port(), "/sse?token=" + token, Map.of())) {
+                assertThat(third.status()).isEqualTo(429);
+                assertThat(third.body().get("message").asText()).contains("connects too often");
+            }
+            assertThat(limited.metric("herald_refused_total{reason=\"connect_rate\"}")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void stream_hasTheHeadersProxiesNeed_andEventsAreTypeDataBlankLine() {
         try (SseClient c = open("/sse?token=" + server.token(51))) {
             assertThat(c.status()).isEqualTo(200);
