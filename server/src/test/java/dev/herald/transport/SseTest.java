@@ -156,6 +156,21 @@ class SseTest {
     }
 
     @Test
+    void aSilentStream_isNotCutAsIdle_whileAWebSocketIs() throws InterruptedException {
+        try (TestServer quick = TestServer.start(Map.of("gateway.idle-timeout", "2s", "gateway.heartbeat-interval", "1s"));
+             SseClient stream = SseClient.open(quick.port(), "/sse?token=" + quick.token(47), Map.of());
+             var socket = dev.herald.testing.RawSocket.connectWs(quick.port(), "/ws?token=" + quick.token(48))) {
+            stream.awaitType("init");
+            Await.until("both on-line", () -> quick.isOnline(47) && quick.isOnline(48));
+            // the raw WebSocket never answers the server's pings: idle after 2 s, closed by the sweep
+            Await.until("the silent WebSocket cut as idle", () -> !quick.isOnline(48), Duration.ofSeconds(8));
+            Thread.sleep(1500);
+            assertThat(quick.isOnline(47)).as("the stream's client sends nothing by design").isTrue();
+            assertThat(stream.comments()).isNotEmpty();
+        }
+    }
+
+    @Test
     void sendToUser_broadcast_andChannel_reachTheStream() {
         try (SseClient c = open(71, "&channels=sse-news")) {
             JsonNode ack = c.awaitType("ack").json();
