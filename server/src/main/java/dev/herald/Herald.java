@@ -3,6 +3,7 @@ package dev.herald;
 import dev.herald.api.DemoApi;
 import dev.herald.api.HealthApi;
 import dev.herald.api.NotificationApi;
+import dev.herald.api.OpenApiDocument;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
 import dev.herald.auth.Credentials;
@@ -42,6 +43,7 @@ import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
 import dev.herald.transport.HeraldServer;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * stop accepting, tell every client to reconnect elsewhere (close 1012), flush, release.
  */
 public final class Herald implements AutoCloseable {
+    /** The server's version: {@code herald --version} and {@code info.version} of {@code GET /openapi.json}. */
+    public static final String VERSION = "0.1.0";
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
     private static final long DRAIN_MILLIS = 2000;
 
@@ -130,6 +134,7 @@ public final class Herald implements AutoCloseable {
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
+        new OpenApiDocument(VERSION).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
         this.jobs = new InboxJobs(inbox, settings.notifications(), jobLock);
@@ -179,6 +184,11 @@ public final class Herald implements AutoCloseable {
     /** The token minter (present when an HS256 secret is configured); for the CLI, demo and tests. */
     public Optional<TokenIssuer> issuer() {
         return issuer;
+    }
+
+    /** The HTTP routes this node serves (method, path pattern, access); read-only. */
+    public List<Router.RouteInfo> routes() {
+        return router.routes();
     }
 
     /** This node's connections (counted, closed together on shutdown). */

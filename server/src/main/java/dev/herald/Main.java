@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The command line: {@code serve}, {@code token}, and the inbox maintenance commands. */
-@Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
+@Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald " + Herald.VERSION,
         description = "Real-time notification gateway: WebSocket push, durable inbox, server API.",
         subcommands = {Main.Serve.class, Main.Token.class, Main.Migrate.class, Main.RetryUnsent.class, Main.Cleanup.class,
                 ConfigCommand.class})

@@ -82,6 +82,9 @@ final class ClusterScenario extends Scenario {
 
     @Override
     Map<String, Object> run(ServerUnderTest single) throws Exception {
+        if (!TokenKeys.algorithm(alg).equals("HS256")) {
+            throw new IllegalArgumentException("the cluster scenario mints HS256 tokens only");
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         RedisStats redis = new RedisStats(redisUrl);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
         description = "Open N connections: RSS per idle connection (after GC) and connections/s.")
-final class ConnectScenario extends Scenario {
+class ConnectScenario extends Scenario {
     @Option(names = "--n", description = "connections (default ${DEFAULT-VALUE})")
     int n = 15_000;
 

@@ -93,6 +93,13 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--tag", description = "appended to the scenario's name in results, e.g. a variant of its load")
     String tag;
 
+    @Option(names = "--alg", description = "token algorithm: HS256 (the secret), RS256 or ES256 (a key pair made for the run:"
+            + " the server gets the public key as auth.jwt-public-key and no secret); default ${DEFAULT-VALUE}")
+    String alg = "HS256";
+
+    /** The key pair of the run's RS256 / ES256 tokens (null for HS256). */
+    private TokenKeys tokenKeys;
+
     abstract String name();
 
     private String fullName() {
@@ -103,6 +110,22 @@ abstract class Scenario implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> result = measure(alg, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) result.getOrDefault("summary", Map.of());
+        StringBuilder line = new StringBuilder(result.get("scenario") + " [" + result.get("label") + "]");
+        summary.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        System.out.println(line);
+        writeResult(resultsDir, (String) result.get("scenario"), (String) result.get("label"), (String) result.get("time"), result);
+        return 0;
+    }
+
+    /**
+     * Starts (or attaches to) the server, runs the scenario with {@code algorithm} tokens, stops the
+     * server and returns the result; {@code labelSuffix} (or null) is appended to the label.
+     */
+    Map<String, Object> measure(String algorithm, String labelSuffix) throws Exception {
+        String tokenAlg = TokenKeys.algorithm(algorithm);
         if (!host.startsWith("127.")) {
             throw new IllegalArgumentException("the bench only drives loopback servers (127.0.0.0/8), not " + host);
         }
@@ -121,7 +144,18 @@ abstract class Scenario implements Callable<Integer> {
         if (transport.equals("sse") && target != ServerUnderTest.Kind.HERALD) {
             throw new IllegalArgumentException("--transport sse needs --target herald: the baselines have no /sse");
         }
-        String lbl = label != null ? label : target.name().toLowerCase();
+        Map<String, String> env = new LinkedHashMap<>(serverEnv);
+        tokenKeys = null;
+        if (!tokenAlg.equals("HS256")) {
+            if (target != ServerUnderTest.Kind.HERALD || serverPid > 0) {
+                throw new IllegalArgumentException("--alg " + tokenAlg + " needs a Herald server the bench starts (it makes the key pair)");
+            }
+            tokenKeys = TokenKeys.generate(tokenAlg);
+            env.put("HERALD_AUTH_JWT_PUBLIC_KEY", tokenKeys.writePublicKey().toString());
+            env.put("HERALD_JWT_SECRET", ""); // a deployment with a key pair only: every token takes the public-key path
+        }
+        String suffix = labelSuffix != null ? labelSuffix : tokenAlg.equals("HS256") ? "" : "-" + tokenAlg.toLowerCase();
+        String lbl = (label != null ? label : target.name().toLowerCase()) + suffix;
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Files.createDirectories(resultsDir);
         ServerUnderTest server;
@@ -132,7 +166,7 @@ abstract class Scenario implements Callable<Integer> {
             server = ServerUnderTest.attach(target, host, port, serverPid, secret, apiKey);
         } else {
             server = ServerUnderTest.launch(target, host, port, serverJar, nodeDir, ServerUnderTest.split(serverOpts),
-                    serverEnv, secret, apiKey, resultsDir.resolve("logs").resolve(fullName() + "-" + lbl + "-" + stamp + ".log"));
+                    env, secret, apiKey, resultsDir.resolve("logs").resolve(fullName() + "-" + lbl + "-" + stamp + ".log"));
         }
         ServerUnderTest started = server;
         Thread stopOnExit = new Thread(started::close, "stop-server");
@@ -144,6 +178,7 @@ abstract class Scenario implements Callable<Integer> {
         result.put("machine", Machine.describe());
         result.put("server", server.describe());
         result.put("transport", transport);
+        result.put("token_alg", tokenAlg);
         try {
             result.putAll(run(server));
         } finally {
@@ -151,13 +186,7 @@ abstract class Scenario implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
         result.put("load_avg_at_end", Machine.loadAvg());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> summary = (Map<String, Object>) result.getOrDefault("summary", Map.of());
-        StringBuilder line = new StringBuilder(fullName() + " [" + lbl + "]");
-        summary.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
-        System.out.println(line);
-        writeResult(resultsDir, fullName(), lbl, stamp, result);
-        return 0;
+        return result;
     }
 
     /** Writes {@code result} as bench/results/NAME-LABEL-STAMP.json (the form {@code bench report} reads). */
@@ -178,8 +207,12 @@ abstract class Scenario implements Callable<Integer> {
     /** A worker's {@code init} command: connect to {@code server}, user ids from 1. */
     ObjectNode workerInit(ServerUnderTest server) {
         ObjectNode init = Worker.command("init").put("host", server.host()).put("port", server.port())
-                .put("path", transport.equals("sse") ? "/sse" : "/ws").put("transport", transport).put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
+                .put("path", transport.equals("sse") ? "/sse" : "/ws").put("transport", transport)
+                .put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
                 .put("threads", clientThreads).put("devices_per_user", devicesPerUser).put("user_base", 1);
+        if (tokenKeys != null) {
+            init.put("alg", tokenKeys.alg()).put("private_key", tokenKeys.privateKeyBase64());
+        }
         localAddresses.forEach(init.putArray("local_addresses")::add);
         return init;
     }

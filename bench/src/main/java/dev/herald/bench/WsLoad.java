@@ -58,13 +58,22 @@ import java.util.concurrent.atomic.LongAdder;
 public final class WsLoad implements AutoCloseable {
     /** Where and how to connect. */
     public record Config(String host, int port, String path, String secret, List<String> localAddresses,
-                         int threads, int devicesPerUser, long userBase, boolean eventStream) {}
+                         int threads, int devicesPerUser, long userBase, String alg, String privateKey,
+                         boolean eventStream) {
+        /** HS256 tokens with {@code secret} (none when it is empty), over WebSocket. */
+        public Config(String host, int port, String path, String secret, List<String> localAddresses,
+                      int threads, int devicesPerUser, long userBase) {
+            this(host, port, path, secret, localAddresses, threads, devicesPerUser, userBase, "HS256", "", false);
+        }
+    }
 
     private final Config config;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final Tokens tokens;
     private final List<Conn> conns = new ArrayList<>();
+    /** Tokens by user, minted once (an RS256 signature costs the load generator about a millisecond). */
+    private final Map<Long, String> minted = new ConcurrentHashMap<>();
 
     final LongAdder delivered = new LongAdder();
     final LongAdder warmupDelivered = new LongAdder();
@@ -82,7 +91,9 @@ public final class WsLoad implements AutoCloseable {
     public WsLoad(Config config) {
         this.config = config;
         this.group = NetIo.group(config.threads(), "ws-client");
-        this.tokens = config.secret() == null || config.secret().isEmpty() ? null : new Tokens(config.secret(), 24 * 3600);
+        boolean hs256 = "HS256".equalsIgnoreCase(config.alg());
+        this.tokens = hs256 && (config.secret() == null || config.secret().isEmpty()) ? null
+                : Tokens.of(config.alg(), config.secret(), config.privateKey(), 24 * 3600);
         this.bootstrap = new Bootstrap().group(group).channel(NetIo.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000);
@@ -109,7 +120,6 @@ public final class WsLoad implements AutoCloseable {
     public ConnectReport connect(int from, int count, double rate, int maxInFlight, long timeoutMs)
             throws InterruptedException {
         String[] uris = new String[count];
-        Map<Long, String> minted = new HashMap<>();
         for (int i = 0; i < count; i++) {
             long user = userOf(from + i);
             String q = tokens == null ? "user_id=" + user

@@ -9,6 +9,7 @@ import dev.herald.inbox.NoSuchNotificationException;
 import dev.herald.store.StoreBusyException;
 import dev.herald.store.StoreUnavailableException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,10 @@ public final class Router {
         ApiException admit(Principal principal, String authorization, String client);
     }
 
-    private record Route(String method, String[] segments, Access access, Handler handler) {}
+    private record Route(String method, String path, String[] segments, Access access, Handler handler) {}
+
+    /** A registered route as a caller sees it: method, path pattern ({@code {param}} segments) and access. */
+    public record RouteInfo(String method, String path, Access access) {}
 
     private final Map<String, Route> literal = new HashMap<>();
     private final List<Route> patterns = new ArrayList<>();
@@ -75,12 +79,24 @@ public final class Router {
     }
 
     private void add(String method, String path, Access access, Handler handler) {
-        Route route = new Route(method, path.split("/"), access, handler);
+        Route route = new Route(method, path, path.split("/"), access, handler);
         if (path.contains("{")) {
             patterns.add(route);
         } else if (literal.putIfAbsent(method + " " + path, route) != null) {
             throw new IllegalStateException("duplicate route " + method + " " + path);
         }
+    }
+
+    /**
+     * Every registered route, sorted by path then method (read-only; for the OpenAPI document's test
+     * and anything else that must agree with what is served).
+     */
+    public List<RouteInfo> routes() {
+        List<RouteInfo> out = new ArrayList<>();
+        literal.values().forEach(r -> out.add(new RouteInfo(r.method, r.path, r.access)));
+        patterns.forEach(r -> out.add(new RouteInfo(r.method, r.path, r.access)));
+        out.sort(Comparator.comparing(RouteInfo::path).thenComparing(RouteInfo::method));
+        return List.copyOf(out);
     }
 
     /** Whether any route serves {@code path} (for any method). */
