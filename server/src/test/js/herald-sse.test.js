@@ -163,6 +163,26 @@ describe('fallback to the event stream', () => {
     assert.deepEqual(got, [5, 6], 'an offset already seen is not delivered twice');
   });
 
+  test('a refused replacement stream (429 at the per-user limit) becomes a reconnect with the new channels', async () => {
+    const ctx = setup();
+    const first = await fallBack(ctx);
+    ctx.http.state.refuseStreams = 429;
+    ctx.herald.subscribe('news', () => {});
+    await ctx.clock.advance(0);
+    await flush();
+    assert.equal(first.aborted, true, 'the old stream gives its place back');
+    assert.equal(ctx.herald.state, 'reconnecting');
+    ctx.http.state.refuseStreams = 0;
+    await ctx.clock.advance(100);
+    await flush();
+    const next = ctx.http.streams.at(-1);
+    assert.notEqual(next, first);
+    assert.equal(next.url.searchParams.get('channels'), 'news');
+    next.event({ type: 'init', data: {} });
+    await flush();
+    assert.equal(ctx.herald.state, 'open');
+  });
+
   test("the server's close event decides like a close code: 4001 stays closed", async () => {
     const ctx = setup();
     const stream = await fallBack(ctx);

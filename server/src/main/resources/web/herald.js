@@ -450,7 +450,10 @@ export class Herald {
 
   /** Drops everything tied to the current socket. */
   #teardown(reason) {
+    const link = this.#socket;
     this.#socket = null;
+    // an event stream that is still open must go now, or it keeps its place under the per-user limit
+    if (link && this.#transport === 'sse') safeClose(link);
     this.#dropNextLink();
     for (const timer of [this.#heartbeatTimer, this.#deadlineTimer, this.#ackTimer, this.#refreshTimer]) {
       this.#timers.clearTimeout(timer);
@@ -744,8 +747,11 @@ export class Herald {
         const response = await fetcher(this.#streamUrl(token), { headers, signal: controller.signal, cache: 'no-store' });
         if (!current()) return controller.abort();
         if (!response.ok || !response.body) {
-          if (link === this.#nextLink) return this.#dropNextLink();
-          return this.#onDrop(1006, `event stream refused (HTTP ${response.status})`, false);
+          const reason = `event stream refused (HTTP ${response.status})`;
+          // A refused replacement (e.g. 429 at the per-user limit, which the old stream counts
+          // toward) becomes a reconnect: the old stream goes, and the retry carries the new channels.
+          if (link === this.#nextLink) return this.#replacementFailed(reason, response.status);
+          return this.#onDrop(1006, reason, false);
         }
         opened = true;
         if (!replacing) this.#onOpen();
@@ -762,7 +768,7 @@ export class Herald {
         // aborted, or the connection broke: handled below
       }
       if (link === this.#nextLink) {
-        this.#dropNextLink();
+        this.#replacementFailed(opened ? 'replacement stream ended' : 'replacement stream unreachable', 0);
       } else if (link === this.#socket) {
         this.#onDrop(link.closeCode ?? 1006, link.closeReason ?? (opened ? 'event stream ended' : 'event stream unreachable'), opened);
       }
@@ -832,6 +838,11 @@ export class Herald {
       this.#flushAcks();
       this.#nextLink = this.#openStream(this.#token, true);
     }, 0);
+  }
+
+  #replacementFailed(reason, status) {
+    this.#nextLink = null;
+    if (this.#socket && this.#state === 'open') this.#onDrop(1006, reason, status !== 401);
   }
 
   #dropNextLink() {
