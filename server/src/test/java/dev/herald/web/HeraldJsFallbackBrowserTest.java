@@ -2,6 +2,7 @@ package dev.herald.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.testing.Await;
 import dev.herald.testing.TestServer;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +54,28 @@ class HeraldJsFallbackBrowserTest {
             browser.await("the notification", () -> log(browser, "notifications"), n -> n.contains(id));
             // herald.js acks it by itself (autoAck), over POST /admin/system/notifications/ack
             TestServer.Response[] record = new TestServer.Response[1];
-            dev.herald.testing.Await.until("the notification marked delivered by the HTTP ack", () -> {
+            Await.until("the notification marked delivered by the HTTP ack", () -> {
                 record[0] = server.call("GET", "/admin/system/notifications/" + id, server.token(1), null);
                 return record[0].data().get("sent_via_websocket").asBoolean();
             });
-            assertThat(log(browser, "states")).doesNotContain("open:websocket");
+            // a channel joined on the open stream: the stream is reopened with it, nothing else is lost
+            browser.script("""
+                    window.heraldLog.prices = [];
+                    herald.subscribe('prices', (data) => window.heraldLog.prices.push(data.p),
+                        { onSubscribed: (info) => window.heraldLog.subscribed.push(info.channel) });
+                    """);
+            browser.await("the prices channel joined", () -> log(browser, "subscribed"), s -> s.contains("prices"));
+            server.api("POST", "/admin/websocket/send-to-channel", "{\"channel\":\"prices\",\"type\":\"tick\",\"data\":{\"p\":42}}");
+            server.api("POST", "/admin/websocket/push-data-update-channel",
+                    "{\"channel\":\"orders\",\"resource_type\":\"order\",\"action\":\"update\",\"data\":{\"id\":6}}");
+            browser.await("the new channel's publication", () -> log(browser, "prices"), p -> p.contains(42L));
+            browser.await("the old channel still delivers, once each", () -> log(browser, "messages"),
+                    m -> m.equals(List.of("1:5", "2:6")));
+            Await.until("one stream left after the swap", () -> server.herald().users().connectionsOf(1).length == 1);
+            List<Object> states = log(browser, "states");
+            assertThat(states).doesNotContain("open:websocket");
+            assertThat(states.subList(states.indexOf("open:sse"), states.size()))
+                    .as("the swap to a stream with the new channel is no reconnect for the page").containsExactly("open:sse");
         }
     }
 
