@@ -319,6 +319,20 @@ class SseTest {
     }
 
     @Test
+    void anExpiredToken_endsTheStreamWithTokenExpiredThenClose4002() {
+        try (TestServer strict = TestServer.start(Map.of("auth.clock-skew", "1s"));
+             SseClient c = SseClient.open(strict.port(), "/sse?token="
+                     + strict.token(49, false, List.of(), Duration.ofSeconds(2)), Map.of())) {
+            assertThat(c.status()).isEqualTo(200);
+            c.awaitType("init");
+            SseClient.Event error = c.awaitType("error");
+            assertThat(error.json().at("/data/code").asText()).isEqualTo("token_expired");
+            assertThat(c.awaitType("close").json().at("/data/code").asInt()).isEqualTo(4002);
+            assertThat(c.awaitEnd(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void disconnectUser_endsTheStreamWithACloseEvent() {
         try (SseClient c = open(99, "")) {
             Await.until("on-line", () -> server.isOnline(99));
