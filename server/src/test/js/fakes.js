@@ -106,3 +106,50 @@ export function fakeJwt(claims) {
   const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.signature`;
 }
+
+/**
+ * A fetch the test drives by hand: `GET …/sse` answers 200 with an event stream the test writes
+ * to (`stream.send(text)`, `stream.end()`), or the status `refuseStreams` holds; any other call
+ * answers with what `api(call)` returns ({status, body}), by default 200 and an empty `data`.
+ * Every call is recorded in `calls`.
+ */
+export function fakeFetch(api = () => ({ status: 200, body: { code: 200, message: 'success', data: {} } })) {
+  const calls = [];
+  const streams = [];
+  const state = { refuseStreams: 0 };
+  const fetch = async (url, init = {}) => {
+    const call = { url: String(url), method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body };
+    calls.push(call);
+    if (!call.url.includes('/sse')) {
+      const { status, body } = api(call);
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    }
+    if (state.refuseStreams) {
+      return new Response(JSON.stringify({ code: state.refuseStreams, message: 'refused', data: null }), { status: state.refuseStreams });
+    }
+    let controller;
+    const body = new ReadableStream({ start(c) { controller = c; } });
+    const stream = {
+      url: new URL(call.url),
+      headers: call.headers,
+      aborted: false,
+      send(text) { controller.enqueue(new TextEncoder().encode(text)); },
+      event(frame, id) {
+        this.send(`${id !== undefined ? `id: ${id}\n` : ''}event: ${frame.type}\ndata: ${JSON.stringify(frame)}\n\n`);
+      },
+      end() { controller.close(); },
+    };
+    init.signal?.addEventListener('abort', () => {
+      stream.aborted = true;
+      try { controller.error(new Error('aborted')); } catch { /* closed already */ }
+    });
+    streams.push(stream);
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  };
+  return { fetch, calls, streams, state };
+}
+
+/** Lets fetch bodies and the reads of a stream run (they take more turns than plain promises). */
+export async function flush() {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+}

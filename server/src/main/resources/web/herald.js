@@ -1,7 +1,8 @@
 /**
  * herald.js — the browser client for the Herald gateway (served at `/herald.js`).
  *
- * One `Herald` object keeps one WebSocket to the gateway alive: it reconnects with exponential
+ * One `Herald` object keeps one WebSocket to the gateway alive (or, where no WebSocket gets
+ * through, the `/sse` event stream plus HTTP calls, by itself; see `transport`): it reconnects with exponential
  * backoff, jitter and a cap; it detects dead links with a JSON ping and a reply deadline; it
  * matches request replies by `id`; it resubscribes channels after a reconnect and resumes them from
  * the last offset it saw; it acknowledges inbox notifications (the server pushes the undelivered
@@ -53,6 +54,14 @@
  *   half of the token's remaining life)
  * @property {number[]} [finalCloseCodes=[4001]] server close codes after which the client stays
  *   closed instead of reconnecting (4001: disconnected by the server's API, do not come back)
+ * @property {'auto' | 'websocket' | 'sse'} [transport='auto'] `auto`: the WebSocket, and the event
+ *   stream (`/sse`) once `fallbackAfter` WebSocket connects in a row failed before opening while no
+ *   WebSocket of this client ever opened (a proxy that refuses the upgrade); `websocket` never falls
+ *   back; `sse` uses the event stream from the start. The page's API is the same on both.
+ * @property {number} [fallbackAfter=2] failed WebSocket connects before `auto` switches to the stream
+ * @property {string} [sseUrl] event-stream URL (default: `url` with `/ws` → `/sse`, ws → http)
+ * @property {string} [apiUrl] origin of the HTTP API used on the event stream (default: `url`'s)
+ * @property {typeof fetch} [fetch] fetch function for the event stream and HTTP calls (tests inject a fake)
  * @property {typeof WebSocket} [WebSocket] WebSocket constructor (tests inject a fake)
  * @property {Partial<Timers>} [timers] timer functions (tests inject fake ones)
  * @property {() => number} [random] random source in [0, 1) used for jitter
@@ -67,6 +76,7 @@
  * @property {number} [delay] on `reconnecting`: milliseconds until that retry
  * @property {string} [reason] why the link went down or the client stopped
  * @property {number} [code] the WebSocket close code, when there was one
+ * @property {'websocket' | 'sse'} transport the link this change is about
  */
 
 /**
@@ -95,10 +105,14 @@ const DEFAULTS = Object.freeze({
   ackBatchSize: 100,
   refreshLeadMs: 60000,
   finalCloseCodes: [4001],
+  transport: 'auto',
+  fallbackAfter: 2,
 });
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEAD_LINK_CODE = 4000;
+const NOTIFICATIONS_REMEMBERED = 1000;
+const INBOX_PATH = '/admin/system/notifications';
 
 /** An error reported by the server (`error` frame) or by the client itself (timeout, closed). */
 export class HeraldError extends Error {
@@ -156,7 +170,17 @@ export class Herald {
   /** @type {Timers} */ #timers;
   /** @type {() => number} */ #random;
   /** @type {HeraldState} */ #state = 'closed';
-  /** @type {WebSocket | null} */ #socket = null;
+  /** @type {WebSocket | StreamLink | null} the WebSocket, or the event stream's link */ #socket = null;
+  /** @type {'websocket' | 'sse'} */ #transport = 'websocket';
+  #wsFailures = 0;
+  #wsEverOpened = false;
+  /** The event stream's last `id:` (every channel's position), sent back as `Last-Event-ID`. */
+  #lastEventId = null;
+  /** @type {StreamLink | null} a stream opening to replace the current one (new channels or token) */
+  #nextLink = null;
+  #swapTimer = null;
+  /** Notification ids delivered lately: an event stream's replacement pushes the unacked ones again. */
+  /** @type {Set<number>} */ #recentNotifications = new Set();
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
   /** @type {Map<string, {resolve: Function, reject: Function, timer: any}>} */ #pending = new Map();
   /** @type {Map<string, {offset: number | null, epoch: string | null, handlers: Set<object>}>} */ #channels = new Map();
@@ -194,6 +218,7 @@ export class Herald {
       ...options.timers,
     };
     this.#random = options.random ?? Math.random;
+    this.#transport = this.#options.transport === 'sse' ? 'sse' : 'websocket';
     this.#token = options.token ?? null;
     if (!this.#token && !options.tokenProvider) {
       throw new TypeError('Herald needs a token or a tokenProvider');
@@ -203,6 +228,11 @@ export class Herald {
   /** @returns {HeraldState} */
   get state() {
     return this.#state;
+  }
+
+  /** The link in use: `websocket`, or `sse` (the event stream plus HTTP) after a fallback. */
+  get transport() {
+    return this.#transport;
   }
 
   /** Opens the link (and keeps it open) until `close()`. Calling it again restarts a client that gave up. */
@@ -219,6 +249,7 @@ export class Herald {
     this.#wanted = false;
     this.#generation += 1;
     this.#timers.clearTimeout(this.#reconnectTimer);
+    this.#dropNextLink();
     const socket = this.#socket;
     this.#teardown('closed by client');
     if (socket) safeClose(socket, 1000, 'client closed');
@@ -264,6 +295,7 @@ export class Herald {
     if (this.#state !== 'open') {
       return Promise.reject(new HeraldError('not_open', `cannot send ${type}: the link is ${this.#state}`));
     }
+    if (this.#transport === 'sse') return this.#overHttp(type, data, timeoutMs);
     const id = `c${this.#nextId++}`;
     return new Promise((resolve, reject) => {
       const timer = this.#timers.setTimeout(() => {
@@ -290,12 +322,17 @@ export class Herald {
     if (isNew) this.#channels.set(channel, (entry = { offset: null, epoch: null, handlers: new Set() }));
     const handler = { onMessage, ...options };
     entry.handlers.add(handler);
-    if (isNew && this.#state === 'open') this.#join(channel, entry);
+    if (isNew && this.#state === 'open') {
+      if (this.#transport === 'sse') this.#replaceStream();
+      else this.#join(channel, entry);
+    }
     return () => {
       if (!entry.handlers.delete(handler) || entry.handlers.size > 0) return;
       if (this.#channels.get(channel) !== entry) return;
       this.#channels.delete(channel);
-      if (this.#state === 'open') this.request('unsubscribe', { channel }).catch(ignore);
+      if (this.#state !== 'open') return;
+      if (this.#transport === 'sse') this.#replaceStream();
+      else this.request('unsubscribe', { channel }).catch(ignore);
     };
   }
 
@@ -312,12 +349,18 @@ export class Herald {
       return;
     }
     if (generation !== this.#generation) return; // closed or restarted meanwhile
+    if (this.#transport === 'sse') {
+      this.#socket = this.#openStream(token, false);
+      return;
+    }
     const socket = new (this.#options.WebSocket ?? globalThis.WebSocket)(this.#socketUrl(token));
     this.#socket = socket;
     let opened = false;
     socket.onopen = () => {
       if (socket !== this.#socket) return;
       opened = true;
+      this.#wsEverOpened = true;
+      this.#wsFailures = 0;
       this.#onOpen();
     };
     socket.onmessage = (event) => {
@@ -353,8 +396,13 @@ export class Herald {
     this.#attempt = 0;
     this.#pushOnOpen = true;
     this.#setState('open', { reconnected });
-    this.#armHeartbeat();
     this.#scheduleTokenRefresh();
+    if (this.#transport === 'sse') {
+      // The stream joined the channels itself (`channels=` of its URL); its acks arrive as events.
+      this.#streamAlive();
+      return;
+    }
+    this.#armHeartbeat();
     for (const [channel, entry] of this.#channels) this.#join(channel, entry);
     // No sync here: on every open the server itself pushes the undelivered notifications, then
     // the unread count. Asking as well would bring each of them twice.
@@ -370,7 +418,21 @@ export class Herald {
       this.#setState('closed', { code, reason: reason || 'closed by server' });
       return;
     }
+    if (!opened && this.#transport === 'websocket') this.#wsFailures += 1;
+    if (this.#shouldFallBack()) {
+      // The WebSocket never got through (e.g. a proxy refuses the upgrade): the event stream now.
+      this.#transport = 'sse';
+      this.#attempt = 0;
+      this.#setState('reconnecting', { attempt: 1, delay: 0, reason: 'falling back to the event stream', code });
+      this.#reconnectTimer = this.#timers.setTimeout(() => this.#dial(), 0);
+      return;
+    }
     this.#retry(reason || (opened ? 'connection lost' : 'connection refused'), code);
+  }
+
+  #shouldFallBack() {
+    return this.#options.transport === 'auto' && this.#transport === 'websocket' && !this.#wsEverOpened
+      && this.#wsFailures >= this.#options.fallbackAfter;
   }
 
   #retry(reason, code) {
@@ -388,7 +450,11 @@ export class Herald {
 
   /** Drops everything tied to the current socket. */
   #teardown(reason) {
+    const link = this.#socket;
     this.#socket = null;
+    // an event stream that is still open must go now, or it keeps its place under the per-user limit
+    if (link && this.#transport === 'sse') safeClose(link);
+    this.#dropNextLink();
     for (const timer of [this.#heartbeatTimer, this.#deadlineTimer, this.#ackTimer, this.#refreshTimer]) {
       this.#timers.clearTimeout(timer);
     }
@@ -408,7 +474,7 @@ export class Herald {
     const previous = this.#state;
     if (previous === state && state !== 'reconnecting') return;
     this.#state = state;
-    this.#emit('state', { state, previous, ...details });
+    this.#emit('state', { state, previous, transport: this.#transport, ...details });
   }
 
   // ---- heartbeat ----
@@ -435,8 +501,11 @@ export class Herald {
   // ---- inbound frames ----
 
   #onFrame(raw) {
-    this.#timers.clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = null;
+    if (this.#transport === 'websocket') {
+      // any frame answers the ping (the event stream's deadline runs on its bytes instead)
+      this.#timers.clearTimeout(this.#deadlineTimer);
+      this.#deadlineTimer = null;
+    }
     let frame;
     try {
       frame = JSON.parse(raw);
@@ -446,12 +515,16 @@ export class Herald {
     if (!frame || typeof frame.type !== 'string') return;
     const data = frame.data ?? {};
     if (frame.id != null && this.#settle(String(frame.id), frame.type, data)) return;
+    if (frame.type === 'ack' && data.type === 'subscribe' && this.#transport === 'sse') {
+      this.#streamJoined(data);
+      return;
+    }
     if (frame.channel != null) {
       this.#deliverToChannel(frame, data);
       return;
     }
     if (frame.type === 'unsubscribed') this.#onUnsubscribed(data);
-    if (frame.type === 'notification') this.#noteNotification(data);
+    if (frame.type === 'notification' && !this.#noteNotification(data)) return;
     if (frame.type === 'unread_count') this.#pushOnOpenEnded();
     if (frame.type === 'error' && data.code === 'token_expired') this.#tokenStale = true;
     this.#emit(frame.type, data, frame);
@@ -485,22 +558,32 @@ export class Herald {
     if (resumed) data.since = entry.offset;
     if (resumed && entry.epoch !== null) data.epoch = entry.epoch; // the history generation the offset belongs to
     this.request('subscribe', data).then(
-      (reply) => {
-        if (this.#channels.get(channel) !== entry) return;
-        const recovered = !resumed || reply.recovered !== false;
-        if (typeof reply.offset === 'number') {
-          // Without recovery the server's offset wins (its history may even have restarted).
-          entry.offset = recovered ? Math.max(entry.offset ?? reply.offset, reply.offset) : reply.offset;
-        }
-        if (typeof reply.epoch === 'string') entry.epoch = reply.epoch;
-        const info = { channel, offset: reply.offset, resumed, recovered };
-        for (const handler of [...entry.handlers]) if (handler.onSubscribed) call(handler.onSubscribed, info);
-      },
+      (reply) => this.#joined(channel, entry, resumed, reply),
       (error) => {
         if (error.code === 'closed' || this.#channels.get(channel) !== entry) return;
         for (const handler of [...entry.handlers]) if (handler.onError) call(handler.onError, error);
       },
     );
+  }
+
+  /** The server's answer to a join: the channel's offset and epoch, and whether history was replayed. */
+  #joined(channel, entry, resumed, reply) {
+    if (this.#channels.get(channel) !== entry) return;
+    const recovered = !resumed || reply.recovered !== false;
+    if (typeof reply.offset === 'number') {
+      // Without recovery the server's offset wins (its history may even have restarted).
+      entry.offset = recovered ? Math.max(entry.offset ?? reply.offset, reply.offset) : reply.offset;
+    }
+    if (typeof reply.epoch === 'string') entry.epoch = reply.epoch;
+    const info = { channel, offset: reply.offset, resumed, recovered };
+    for (const handler of [...entry.handlers]) if (handler.onSubscribed) call(handler.onSubscribed, info);
+  }
+
+  /** A subscribe ack on the event stream (the stream joins its URL's channels itself). */
+  #streamJoined(reply) {
+    const entry = this.#channels.get(reply.channel);
+    if (!entry) return;
+    this.#joined(reply.channel, entry, entry.resuming === true, reply);
   }
 
   /**
@@ -530,6 +613,14 @@ export class Herald {
    * @returns {Promise<{synced: number, count?: number, in_progress?: boolean}>}
    */
   async sync() {
+    if (this.#transport === 'sse') {
+      // The stream pushes the undelivered notifications on every (re)connect and they stay
+      // undelivered until acked: nothing to fetch again, only the count to refresh.
+      if (this.#state !== 'open') throw new HeraldError('not_open', `cannot sync: the link is ${this.#state}`);
+      const reply = await this.#http('GET', INBOX_PATH + '/unread-count', null, this.#options.requestTimeoutMs);
+      this.#emit('unread_count', { count: reply.count }, null);
+      return { synced: 0, count: reply.count };
+    }
     if (this.#pushOnOpen && this.#state === 'open') {
       // The server is still pushing the backlog it sends on every open (its unread_count ends
       // it). Asking now would bring again what that push brings and the client has not acked yet,
@@ -562,16 +653,25 @@ export class Herald {
     this.#afterPushOnOpen.clear();
   }
 
+  /** Notes a notification for the ack; false when the event stream brought it already (do not deliver it again). */
   #noteNotification(data) {
     const id = Number(data.id);
-    if (!Number.isFinite(id)) return;
+    if (!Number.isFinite(id)) return true;
+    if (this.#transport === 'sse') {
+      if (this.#recentNotifications.has(id)) return false;
+      this.#recentNotifications.add(id);
+      if (this.#recentNotifications.size > NOTIFICATIONS_REMEMBERED) {
+        this.#recentNotifications.delete(this.#recentNotifications.values().next().value);
+      }
+    }
     this.#lastNotificationId = Math.max(this.#lastNotificationId, id);
-    if (!this.#options.autoAck) return;
+    if (!this.#options.autoAck) return true;
     this.#ackIds.add(id);
     if (this.#ackIds.size >= this.#options.ackBatchSize) this.#flushAcks();
     else if (this.#ackTimer === null) {
       this.#ackTimer = this.#timers.setTimeout(() => this.#flushAcks(), this.#options.ackDelayMs);
     }
+    return true;
   }
 
   #flushAcks() {
@@ -600,6 +700,10 @@ export class Herald {
       const token = await this.#options.tokenProvider();
       if (this.#state !== 'open') return;
       this.#token = token;
+      if (this.#transport === 'sse') {
+        this.#replaceStream(); // a stream cannot be told a new token: a new stream carries it
+        return;
+      }
       await this.request('refresh', { token });
       this.#scheduleTokenRefresh();
     } catch {
@@ -612,8 +716,195 @@ export class Herald {
   #write(frame) {
     const socket = this.#socket;
     if (!socket || this.#state !== 'open') return false;
+    if (this.#transport === 'sse') {
+      this.#overHttp(frame.type, frame.data ?? {}, this.#options.requestTimeoutMs).catch(ignore);
+      return true;
+    }
     socket.send(JSON.stringify(frame));
     return true;
+  }
+
+  // ---- the event stream (/sse) and HTTP, after a fallback ----
+
+  /**
+   * Opens `GET /sse` with the current channels and `Last-Event-ID`, read with fetch (an
+   * EventSource would hide the comment heartbeats and every event type nobody listens for). A
+   * `replacing` stream (new channels or token) runs next to the current one until its `init`
+   * arrives, then takes over; duplicates meanwhile are dropped (channel offsets, notification ids).
+   */
+  #openStream(token, replacing) {
+    const controller = new AbortController();
+    /** @type {StreamLink} */
+    const link = { controller, closeCode: undefined, closeReason: undefined, close: () => controller.abort() };
+    const headers = { Accept: 'text/event-stream' };
+    if (this.#lastEventId) headers['Last-Event-ID'] = this.#lastEventId;
+    for (const entry of this.#channels.values()) entry.resuming = entry.offset !== null;
+    const fetcher = this.#options.fetch ?? globalThis.fetch;
+    const current = () => link === this.#socket || link === this.#nextLink;
+    (async () => {
+      let opened = false;
+      try {
+        const response = await fetcher(this.#streamUrl(token), { headers, signal: controller.signal, cache: 'no-store' });
+        if (!current()) return controller.abort();
+        if (!response.ok || !response.body) {
+          const reason = `event stream refused (HTTP ${response.status})`;
+          // A refused replacement (e.g. 429 at the per-user limit, which the old stream counts
+          // toward) becomes a reconnect: the old stream goes, and the retry carries the new channels.
+          if (link === this.#nextLink) return this.#replacementFailed(reason, response.status);
+          return this.#onDrop(1006, reason, false);
+        }
+        opened = true;
+        if (!replacing) this.#onOpen();
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        const parse = eventStreamParser((event) => this.#onStreamEvent(link, event));
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done || !current()) break;
+          if (link === this.#socket) this.#streamAlive();
+          parse(decoder.decode(value, { stream: true }));
+        }
+      } catch {
+        // aborted, or the connection broke: handled below
+      }
+      if (link === this.#nextLink) {
+        this.#replacementFailed(opened ? 'replacement stream ended' : 'replacement stream unreachable', 0);
+      } else if (link === this.#socket) {
+        this.#onDrop(link.closeCode ?? 1006, link.closeReason ?? (opened ? 'event stream ended' : 'event stream unreachable'), opened);
+      }
+      controller.abort();
+    })();
+    return link;
+  }
+
+  #onStreamEvent(link, event) {
+    if (link === this.#nextLink && event.type === 'init') {
+      // the replacement hears every push from here on: it takes over, the old stream goes
+      const old = this.#socket;
+      this.#socket = link;
+      this.#nextLink = null;
+      if (old) safeClose(old);
+      this.#streamAlive();
+    }
+    if (event.id !== undefined) this.#lastEventId = event.id || null;
+    if (event.type === 'close') {
+      try {
+        const frame = JSON.parse(event.data);
+        link.closeCode = frame.data?.code;
+        link.closeReason = frame.data?.reason;
+      } catch {
+        // not ours to interpret
+      }
+      return;
+    }
+    if (event.data !== undefined) this.#onFrame(event.data);
+  }
+
+  #streamUrl(token) {
+    const url = this.#endpoint(this.#options.sseUrl, true);
+    url.searchParams.set('token', token);
+    if (this.#channels.size > 0) url.searchParams.set('channels', [...this.#channels.keys()].join(','));
+    return url.toString();
+  }
+
+  /** The event stream's URL (`sse`), else the HTTP API's origin; both default to `url`'s host. */
+  #endpoint(explicit, sse) {
+    const base = globalThis.location?.href;
+    const resolve = (u) => (base ? new URL(u, base) : new URL(u));
+    if (explicit) return resolve(explicit);
+    const url = resolve(this.#options.url);
+    if (url.protocol === 'ws:') url.protocol = 'http:';
+    if (url.protocol === 'wss:') url.protocol = 'https:';
+    url.search = '';
+    url.hash = '';
+    url.pathname = sse ? url.pathname.replace(/ws$/, 'sse') : '/';
+    return url;
+  }
+
+  /** Bytes (events or heartbeat comments) came in: the link lives. No bytes for a heartbeat interval plus the timeout: dead. */
+  #streamAlive() {
+    this.#timers.clearTimeout(this.#deadlineTimer);
+    const { intervalMs, timeoutMs } = this.#options.heartbeat;
+    this.#deadlineTimer = this.#timers.setTimeout(() => this.#onDeadLink(), intervalMs + timeoutMs);
+  }
+
+  /** Opens a stream with the current channels and token, next to the current one (batched: one per tick). */
+  #replaceStream() {
+    if (this.#swapTimer !== null) return;
+    this.#swapTimer = this.#timers.setTimeout(() => {
+      this.#swapTimer = null;
+      if (this.#state !== 'open' || this.#transport !== 'sse') return;
+      this.#dropNextLink();
+      this.#flushAcks();
+      this.#nextLink = this.#openStream(this.#token, true);
+    }, 0);
+  }
+
+  #replacementFailed(reason, status) {
+    this.#nextLink = null;
+    if (this.#socket && this.#state === 'open') this.#onDrop(1006, reason, status !== 401);
+  }
+
+  #dropNextLink() {
+    this.#timers.clearTimeout(this.#swapTimer);
+    this.#swapTimer = null;
+    const next = this.#nextLink;
+    this.#nextLink = null;
+    if (next) safeClose(next);
+  }
+
+  /** What a frame asks on the WebSocket, asked over HTTP; resolves with the data the frame's reply would carry. */
+  #overHttp(type, data, timeoutMs) {
+    switch (type) {
+      case 'ack':
+        return this.#http('POST', INBOX_PATH + '/ack', { ids: data.notification_ids ?? data.ids }, timeoutMs)
+          .then((reply) => ({ type: 'ack', acknowledged: reply.acknowledged }));
+      case 'read': {
+        const call = data.all === true
+          ? this.#http('POST', INBOX_PATH + '/read-all', {}, timeoutMs)
+          : this.#http('POST', INBOX_PATH + '/batch-read', { ids: data.ids }, timeoutMs);
+        return call.then((reply) => ({ type: 'read', updated: reply.updated }));
+      }
+      case 'ping':
+      case 'heartbeat':
+        return Promise.resolve({ type: 'pong' });
+      default:
+        return Promise.reject(new HeraldError('not_supported',
+          `${type} needs the WebSocket; on the event stream use subscribe(), ack, read and sync()`));
+    }
+  }
+
+  /** One HTTP API call with the current token; resolves with the envelope's `data`. */
+  async #http(method, path, body, timeoutMs) {
+    const fetcher = this.#options.fetch ?? globalThis.fetch;
+    const url = new URL(path, this.#endpoint(this.#options.apiUrl, false));
+    const headers = { Authorization: `Bearer ${this.#token}` };
+    if (body) headers['Content-Type'] = 'application/json';
+    const controller = new AbortController();
+    const timer = this.#timers.setTimeout(() => controller.abort(), timeoutMs);
+    let response;
+    try {
+      response = await fetcher(url.toString(), {
+        method, headers, body: body ? JSON.stringify(body) : undefined, signal: controller.signal,
+      });
+    } catch (error) {
+      throw new HeraldError(controller.signal.aborted ? 'timeout' : 'closed',
+        `${method} ${path}: ${controller.signal.aborted ? 'no answer within ' + timeoutMs + ' ms' : error?.message ?? error}`);
+    } finally {
+      this.#timers.clearTimeout(timer);
+    }
+    let envelope = null;
+    try {
+      envelope = await response.json();
+    } catch {
+      // no JSON body
+    }
+    if (!response.ok) {
+      if (response.status === 401) this.#tokenStale = true;
+      throw new HeraldError(response.status === 401 ? 'unauthenticated' : `http_${response.status}`,
+        envelope?.message ?? `${method} ${path} answered ${response.status}`);
+    }
+    return envelope?.data ?? {};
   }
 
   #emit(type, data, frame) {
@@ -631,6 +922,52 @@ function call(fn, ...args) {
       throw error;
     }, 0);
   }
+}
+
+/**
+ * @typedef {object} StreamLink an open (or opening) event stream
+ * @property {AbortController} controller
+ * @property {number | undefined} closeCode the code of the server's `close` event
+ * @property {string | undefined} closeReason
+ * @property {() => void} close
+ */
+
+/**
+ * A `text/event-stream` parser (WHATWG HTML, "Server-sent events"): feed it decoded text in any
+ * pieces; it calls `onEvent({type, data, id})` for each event a blank line ends (`id` undefined when
+ * the event had no `id:` line). Comment lines are skipped.
+ * @param {(event: {type: string, data: string | undefined, id: string | undefined}) => void} onEvent
+ * @returns {(text: string) => void}
+ */
+export function eventStreamParser(onEvent) {
+  let buffer = '';
+  let type = '';
+  let data;
+  let id;
+  return (text) => {
+    buffer += text;
+    let end;
+    while ((end = buffer.search(/\r\n|\r|\n/)) >= 0) {
+      if (buffer[end] === '\r' && end === buffer.length - 1) break; // a CR may be half of a CRLF
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + (buffer.startsWith('\r\n', end) ? 2 : 1));
+      if (line === '') {
+        if (data !== undefined || id !== undefined) onEvent({ type: type || 'message', data, id });
+        type = '';
+        data = undefined;
+        id = undefined;
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'event') type = value;
+      else if (field === 'data') data = data === undefined ? value : data + '\n' + value;
+      else if (field === 'id' && !value.includes('\0')) id = value;
+    }
+  };
 }
 
 function safeClose(socket, code, reason) {

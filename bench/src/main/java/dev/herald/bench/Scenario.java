@@ -86,6 +86,10 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--perf-record", description = "perf record the server over the measuring window into this file")
     Path perfRecord;
 
+    @Option(names = "--transport", description = "how the load's connections listen: websocket (/ws) or sse "
+            + "(/sse, the event stream; Herald only). Default ${DEFAULT-VALUE}")
+    String transport = "websocket";
+
     @Option(names = "--tag", description = "appended to the scenario's name in results, e.g. a variant of its load")
     String tag;
 
@@ -134,6 +138,12 @@ abstract class Scenario implements Callable<Integer> {
         if (target == ServerUnderTest.Kind.HERALD && (secret == null || secret.length() < 32)) {
             throw new IllegalArgumentException("Herald needs --jwt-secret (or HERALD_JWT_SECRET) of 32+ bytes");
         }
+        if (!transport.equals("websocket") && !transport.equals("sse")) {
+            throw new IllegalArgumentException("--transport is websocket or sse, not " + transport);
+        }
+        if (transport.equals("sse") && target != ServerUnderTest.Kind.HERALD) {
+            throw new IllegalArgumentException("--transport sse needs --target herald: the baselines have no /sse");
+        }
         Map<String, String> env = new LinkedHashMap<>(serverEnv);
         tokenKeys = null;
         if (!tokenAlg.equals("HS256")) {
@@ -167,6 +177,7 @@ abstract class Scenario implements Callable<Integer> {
         result.put("time", stamp);
         result.put("machine", Machine.describe());
         result.put("server", server.describe());
+        result.put("transport", transport);
         result.put("token_alg", tokenAlg);
         try {
             result.putAll(run(server));
@@ -196,7 +207,8 @@ abstract class Scenario implements Callable<Integer> {
     /** A worker's {@code init} command: connect to {@code server}, user ids from 1. */
     ObjectNode workerInit(ServerUnderTest server) {
         ObjectNode init = Worker.command("init").put("host", server.host()).put("port", server.port())
-                .put("path", "/ws").put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
+                .put("path", transport.equals("sse") ? "/sse" : "/ws").put("transport", transport)
+                .put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
                 .put("threads", clientThreads).put("devices_per_user", devicesPerUser).put("user_base", 1);
         if (tokenKeys != null) {
             init.put("alg", tokenKeys.alg()).put("private_key", tokenKeys.privateKeyBase64());

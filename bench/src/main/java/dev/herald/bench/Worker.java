@@ -46,7 +46,8 @@ public interface Worker extends AutoCloseable {
                     load = new WsLoad(new WsLoad.Config(c.path("host").asText(), c.path("port").asInt(),
                             c.path("path").asText("/ws"), c.path("secret").asText(""), locals,
                             c.path("threads").asInt(2), c.path("devices_per_user").asInt(1),
-                            c.path("user_base").asLong(1), c.path("alg").asText("HS256"), c.path("private_key").asText("")));
+                            c.path("user_base").asLong(1), c.path("alg").asText("HS256"), c.path("private_key").asText(""),
+                            "sse".equals(c.path("transport").asText("websocket"))));
                     return JSON.createObjectNode().put("ok", true);
                 }
                 case "connect" -> {

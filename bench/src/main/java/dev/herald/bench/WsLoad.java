@@ -2,6 +2,8 @@ package dev.herald.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,9 +12,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -41,17 +49,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The WebSocket side of the load generator inside one process: opens connections at a rate, keeps
- * them alive (answers pings), subscribes them to channels, and counts what they receive. Every
+ * them alive (answers pings), subscribes them to channels, and counts what they receive. With
+ * {@code eventStream} the connections are {@code GET /sse} event streams instead (Herald's
+ * fallback transport), read without an aggregator: each {@code data:} line is the frame a
+ * WebSocket would get, counted the same way (no subscribe: a stream's channels are given at connect). Every
  * connection has a global index; its user id is {@code userBase + index / devicesPerUser}.
  */
 public final class WsLoad implements AutoCloseable {
     /** Where and how to connect. */
     public record Config(String host, int port, String path, String secret, List<String> localAddresses,
-                         int threads, int devicesPerUser, long userBase, String alg, String privateKey) {
-        /** HS256 tokens with {@code secret} (none when it is empty). */
+                         int threads, int devicesPerUser, long userBase, String alg, String privateKey,
+                         boolean eventStream) {
+        /** HS256 tokens with {@code secret} (none when it is empty), over WebSocket. */
         public Config(String host, int port, String path, String secret, List<String> localAddresses,
                       int threads, int devicesPerUser, long userBase) {
-            this(host, port, path, secret, localAddresses, threads, devicesPerUser, userBase, "HS256", "");
+            this(host, port, path, secret, localAddresses, threads, devicesPerUser, userBase, "HS256", "", false);
         }
     }
 
@@ -112,7 +124,7 @@ public final class WsLoad implements AutoCloseable {
             long user = userOf(from + i);
             String q = tokens == null ? "user_id=" + user
                     : "token=" + minted.computeIfAbsent(user, tokens::mint) + "&user_id=" + user;
-            uris[i] = "ws://" + config.host() + ":" + config.port() + config.path() + "?" + q;
+            uris[i] = (config.eventStream() ? "http://" : "ws://") + config.host() + ":" + config.port() + config.path() + "?" + q;
         }
         Semaphore inFlight = new Semaphore(Math.max(1, maxInFlight));
         CountDownLatch done = new CountDownLatch(count);
@@ -157,7 +169,11 @@ public final class WsLoad implements AutoCloseable {
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), conn);
+                    if (config.eventStream()) {
+                        ch.pipeline().addLast(new HttpClientCodec(), conn);
+                    } else {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), conn);
+                    }
                 }
             });
             InetSocketAddress remote = new InetSocketAddress(config.host(), config.port());
@@ -190,6 +206,9 @@ public final class WsLoad implements AutoCloseable {
 
     /** Subscribes every open connection with index i to {@code prefix + (i % channels)}; waits for the acks. */
     public long subscribe(String prefix, int channels, long timeoutMs) throws InterruptedException {
+        if (config.eventStream()) {
+            throw new IllegalStateException("event streams join channels at connect (channels=), not with subscribe frames");
+        }
         long before = acks.sum();
         int sent = 0;
         for (Conn c : snapshot()) {
@@ -325,11 +344,16 @@ public final class WsLoad implements AutoCloseable {
         void done(boolean success, String reason);
     }
 
-    /** One client connection: handshake, then counting. */
+    private static final byte[] DATA = "data: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** One client connection: handshake (or the stream's GET), then counting. */
     static final class Conn extends SimpleChannelInboundHandler<Object> {
         final WsLoad load;
         final int index;
+        private final URI uri;
         private WebSocketClientHandshaker handshaker;
+        /** An event stream's line being read (bytes since the last LF); null on a WebSocket. */
+        private ByteBuf line;
         private Done done;
         volatile Channel channel;
         volatile boolean initSeen;
@@ -341,8 +365,11 @@ public final class WsLoad implements AutoCloseable {
             this.load = load;
             this.index = index;
             this.done = done;
-            this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(
-                    uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, 1 << 20);
+            this.uri = uri;
+            if (!load.config.eventStream()) {
+                this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(
+                        uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, 1 << 20);
+            }
         }
 
         boolean open() {
@@ -360,12 +387,24 @@ public final class WsLoad implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
-            handshaker.handshake(ctx.channel());
+            if (handshaker != null) {
+                handshaker.handshake(ctx.channel());
+                return;
+            }
+            var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri.getRawPath() + "?" + uri.getRawQuery());
+            req.headers().set(HttpHeaderNames.HOST, uri.getHost() + ":" + uri.getPort())
+                    .set(HttpHeaderNames.ACCEPT, "text/event-stream");
+            line = ctx.alloc().heapBuffer(1024);
+            ctx.writeAndFlush(req);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             closed = true;
+            if (line != null) {
+                line.release();
+                line = null;
+            }
             if (initSeen) {
                 load.closedAfterOpen.increment();
             }
@@ -374,6 +413,10 @@ public final class WsLoad implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (load.config.eventStream()) {
+                onStream(ctx, msg);
+                return;
+            }
             if (handshaker != null && !handshaker.isHandshakeComplete()) {
                 FullHttpResponse res = (FullHttpResponse) msg;
                 try {
@@ -388,32 +431,65 @@ public final class WsLoad implements AutoCloseable {
                 return;
             }
             if (msg instanceof TextWebSocketFrame text) {
-                ByteBuf buf = text.content();
-                if (!initSeen) {
-                    if (FrameScan.hasType(buf, "init")) {
-                        initSeen = true;
-                        handshaker = null;
-                        finish(true, null);
-                    }
-                    return;
-                }
-                long seq = FrameScan.longAfter(buf, FrameScan.SEQ_KEY);
-                if (seq != FrameScan.ABSENT) {
-                    long now = System.nanoTime();
-                    load.onPush(this, seq, FrameScan.longAfter(buf, FrameScan.TIME_KEY), now);
-                } else if (FrameScan.hasType(buf, "ack")) {
-                    load.acks.increment();
-                } else if (FrameScan.hasType(buf, "error")) {
-                    load.errorFrames.increment();
-                    load.errorSample = text.text();
-                } else {
-                    load.unmarked.increment();
-                }
+                onFrame(text.content());
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame close) {
                 load.onClose(close.statusCode() + " " + close.reasonText());
                 ctx.close();
+            }
+        }
+
+        /** One frame's JSON, from a text frame or an event's {@code data:} line. */
+        private void onFrame(ByteBuf buf) {
+            if (!initSeen) {
+                if (FrameScan.hasType(buf, "init")) {
+                    initSeen = true;
+                    handshaker = null;
+                    finish(true, null);
+                }
+                return;
+            }
+            long seq = FrameScan.longAfter(buf, FrameScan.SEQ_KEY);
+            if (seq != FrameScan.ABSENT) {
+                long now = System.nanoTime();
+                load.onPush(this, seq, FrameScan.longAfter(buf, FrameScan.TIME_KEY), now);
+            } else if (FrameScan.hasType(buf, "ack")) {
+                load.acks.increment();
+            } else if (FrameScan.hasType(buf, "error")) {
+                load.errorFrames.increment();
+                load.errorSample = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+            } else if (FrameScan.hasType(buf, "close")) {
+                load.onClose("close event " + buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                load.unmarked.increment();
+            }
+        }
+
+        /** The event stream: the response head, then its bytes line by line; {@code data:} lines are frames. */
+        private void onStream(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpResponse res && res.status().code() != 200) {
+                finish(false, "stream: HTTP " + res.status().code());
+                ctx.close();
+                return;
+            }
+            if (!(msg instanceof HttpContent content) || line == null) {
+                return;
+            }
+            ByteBuf in = content.content();
+            while (in.isReadable()) {
+                int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+                if (lf < 0) {
+                    line.writeBytes(in);
+                    return;
+                }
+                line.writeBytes(in, lf - in.readerIndex());
+                in.skipBytes(1);
+                if (line.readableBytes() > DATA.length && ByteBufUtil.equals(line, line.readerIndex(),
+                        Unpooled.wrappedBuffer(DATA), 0, DATA.length)) {
+                    onFrame(line.slice(line.readerIndex() + DATA.length, line.readableBytes() - DATA.length));
+                }
+                line.clear();
             }
         }
 

@@ -46,6 +46,7 @@ public final class NotificationApi {
         r.get(BASE + "/statistics", Access.USER, this::statistics);
         r.post(BASE + "/batch-read", Access.USER, this::batchRead);
         r.post(BASE + "/read-all", Access.USER, this::readAll);
+        r.post(BASE + "/ack", Access.USER, this::ack);
         r.post(BASE + "/batch-delete", Access.USER, this::batchDelete);
         r.post(BASE + "/clear-read", Access.USER, this::clearRead);
         r.post(BASE + "/send", Access.ADMIN, this::send);
@@ -127,6 +128,14 @@ public final class NotificationApi {
 
     private CompletionStage<Reply> batchRead(Request req) {
         return changeIds(req, "updated", service::markRead);
+    }
+
+    /**
+     * The WebSocket {@code ack} frame over HTTP (for clients on the event stream): marks the user's
+     * own undelivered {@code ids} delivered; anyone else's count 0. Answers {@code {acknowledged}}.
+     */
+    private CompletionStage<Reply> ack(Request req) {
+        return changeIds(req, "acknowledged", service::acknowledge);
     }
 
     private CompletionStage<Reply> readAll(Request req) {

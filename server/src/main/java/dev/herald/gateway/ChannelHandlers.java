@@ -62,7 +62,7 @@ public final class ChannelHandlers {
         // the position or history is read once this node hears the channel, so every publication
         // after it arrives live: acked offsets and replayed history leave no gap
         if (since < 0) {
-            ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, -1);
+            ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, -1, null);
             Subscription s = joined.subscription();
             joined.heard().thenCompose(v -> broker.position(channel))
                     .whenComplete((h, err) -> c.onLoop(() -> {
@@ -75,7 +75,7 @@ public final class ChannelHandlers {
                     }));
             return;
         }
-        ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, since);
+        ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, since, epoch);
         Subscription s = joined.subscription();
         joined.heard().thenCompose(v -> broker.history(channel, since, epoch))
                 .whenComplete((h, err) -> c.onLoop(() -> recover(c, f, s, h, err)));
@@ -107,12 +107,23 @@ public final class ChannelHandlers {
         reply(c, f, s.channel(), h, err, err == null && h.recovered());
     }
 
+    /** Answers a subscribe; on the connection's loop (it touches the subscription), from any thread. */
     private void reply(Connection c, InboundFrame f, String channel, Broker.History h, Throwable err, Boolean recovered) {
+        c.onLoop(() -> replyOnLoop(c, f, channel, h, err, recovered));
+    }
+
+    private void replyOnLoop(Connection c, InboundFrame f, String channel, Broker.History h, Throwable err,
+                             Boolean recovered) {
         if (err != null) {
             c.sendError(f.id(), ErrorCode.UNAVAILABLE, "channel history is unavailable right now; subscribed without it");
             return;
         }
-        c.send(OutboundFrames.reply("ack", f.id(), subscribeAck(channel, h, recovered, true)));
+        Subscription s = c.subscription(channel);
+        if (s != null) {
+            s.positioned(h.offset(), h.epoch());
+        }
+        // on an event stream the ack's id records the new position, for Last-Event-ID
+        c.sendChannel(OutboundFrames.reply("ack", f.id(), subscribeAck(channel, h, recovered, true)));
     }
 
     /** {@code subscribed} is false only when an unsubscribe overtook the subscribe before its ack. */

@@ -28,10 +28,10 @@ public final class ChannelSubscriptions {
 
     /**
      * Adds a channel subscription for {@code c}; {@code since} is the offset it recovers history
-     * after, or -1 for none.
+     * after, or -1 for none, and {@code epoch} the history's epoch the client named, or null.
      */
-    Joined subscribe(Connection c, String channel, long since) {
-        Subscription s = new Subscription(c, channel, since);
+    Joined subscribe(Connection c, String channel, long since, String epoch) {
+        Subscription s = new Subscription(c, channel, since, epoch);
         c.addSubscription(s);
         c.shard().addSubscription(s);
         @SuppressWarnings("unchecked")

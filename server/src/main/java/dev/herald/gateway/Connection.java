@@ -5,9 +5,8 @@ import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One WebSocket connection, and the one place its state changes: every change has a method here
+ * One client connection — a WebSocket ({@code /ws}) or an event stream ({@code /sse}), told apart
+ * only by its {@link Framing} — and the one place its state changes: every change has a method here
  * that names it (its fields are private). Fields marked loop-confined are only touched on the
  * channel's event loop; {@code principal} is read from any thread. Sends may come from any thread: Netty hands them
  * to the loop. A connection whose unsent output passes {@code gateway.max-outbound-bytes} is closed
@@ -26,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Connection {
     private static final long FORCE_CLOSE_MILLIS = 2000;
+    /** How often the loop's sweep runs ({@link LocalConnections}). */
+    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Channel channel;
+    private final Framing framing;
     private final String clientId;
     private final long connectedNanos;
     private final int outboundLimit;
@@ -58,9 +61,10 @@ public final class Connection {
         void resume();
     }
 
-    Connection(Channel channel, String clientId, Principal principal, LoopShard shard, RateLimiter rateLimiter,
-               long nowNanos, int outboundLimit) {
+    Connection(Channel channel, Framing framing, String clientId, Principal principal, LoopShard shard,
+               RateLimiter rateLimiter, long nowNanos, int outboundLimit) {
         this.channel = channel;
+        this.framing = framing;
         this.outboundLimit = outboundLimit;
         this.clientId = clientId;
         this.principal = principal;
@@ -73,6 +77,11 @@ public final class Connection {
 
     String clientId() {
         return clientId;
+    }
+
+    /** How its frames go on the wire: WebSocket frames or Server-Sent Events. */
+    Framing framing() {
+        return framing;
     }
 
     /** Null until the connection is bound (bind flow); afterwards the current token's principal. */
@@ -132,20 +141,27 @@ public final class Connection {
         lastSeenNanos = nowNanos;
     }
 
-    /** Whether nothing came in for longer than {@code idleNanos}. */
+    /**
+     * Whether nothing came in for longer than {@code idleNanos}. Never for an event stream: its
+     * client sends nothing after the request; a dead one is found by the heartbeat writes (a reset,
+     * or the outbound limit once unread heartbeats pile up).
+     */
     boolean idleLongerThan(long idleNanos, long nowNanos) {
-        return nowNanos - lastSeenNanos > idleNanos;
+        return framing.clientSpeaks() && nowNanos - lastSeenNanos > idleNanos;
     }
 
     /**
-     * Pings the client when the last ping is {@code intervalNanos} old (skipped, not queued, while the
-     * channel is not writable).
+     * Writes the heartbeat (a WebSocket ping, an event-stream comment) when the last one is
+     * {@code intervalNanos} old (skipped, not queued, while the channel is not writable).
      */
     void pingIfDue(long intervalNanos, long nowNanos) {
-        if (nowNanos - lastPingNanos >= intervalNanos) {
+        // an event stream's comment comes a sweep (a second) early, so no gap between two exceeds
+        // the interval: proxies and the stream's contract count on that bound
+        long due = framing.clientSpeaks() ? intervalNanos : Math.max(intervalNanos / 2, intervalNanos - SWEEP_NANOS);
+        if (nowNanos - lastPingNanos >= due) {
             lastPingNanos = nowNanos;
             if (channel.isWritable()) {
-                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+                channel.writeAndFlush(framing.heartbeat(), channel.voidPromise());
             }
         }
     }
@@ -207,7 +223,25 @@ public final class Connection {
 
     /** Sends one encoded frame to this connection only. */
     void send(byte[] frame) {
-        write(WebSocketFraming.text(frame));
+        write(framing.frame(frame));
+    }
+
+    /**
+     * Sends a frame about one of its channels (a replayed publication, a subscribe's ack): on an
+     * event stream it carries the id that records every channel's position (Last-Event-ID).
+     */
+    void sendChannel(byte[] frame) {
+        writeChannel(framing.frame(frame));
+    }
+
+    /** {@link #write} for a channel publication built for this connection's framing (see {@link #sendChannel}). */
+    void writeChannel(ByteBuf wire) {
+        if (framing != Framing.EVENT_STREAM || !started || subscriptions == null) {
+            write(wire);
+            return;
+        }
+        ByteBuf id = EventStreamFraming.id(EventStreamCursor.encode(subscriptions.values()));
+        write(Unpooled.wrappedBuffer(id, wire));
     }
 
     void sendError(String id, ErrorCode code, String message) {
@@ -224,8 +258,8 @@ public final class Connection {
     }
 
     /**
-     * Writes a whole text frame as built by {@link WebSocketFraming} (ownership passes here) unless the
-     * client is not reading, in which case the connection is closed with 1008 {@code slow consumer}.
+     * Writes a whole frame as built by its {@link Framing} (ownership passes here) unless the client is
+     * not reading, in which case the connection is closed with 1008 {@code slow consumer}.
      */
     void write(ByteBuf wireFrame) {
         if (!started || !channel.isActive()) {
@@ -293,7 +327,8 @@ public final class Connection {
     /**
      * Closes with a close frame and waits for the client's answering close frame (the closing
      * handshake, RFC 6455 §7) before dropping the TCP connection, or FORCE_CLOSE_MILLIS at most.
-     * Closing the socket at once makes browsers report 1006 instead of {@code code}.
+     * Closing the socket at once makes browsers report 1006 instead of {@code code}. An event
+     * stream gets a {@code close} event and ends once it is written.
      */
     void close(int code, String reason) {
         if (closeReason == null) {
@@ -302,7 +337,11 @@ public final class Connection {
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason), channel.voidPromise());
+        if (!framing.clientSpeaks()) {
+            channel.writeAndFlush(framing.closing(code, reason)).addListener(f -> channel.close());
+        } else {
+            channel.writeAndFlush(framing.closing(code, reason), channel.voidPromise());
+        }
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, FORCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
@@ -313,7 +352,7 @@ public final class Connection {
         if (closeReason == null) {
             closeReason = reason;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason), channel.voidPromise());
+        channel.writeAndFlush(framing.closing(code, reason), channel.voidPromise());
         channel.close();
     }
 

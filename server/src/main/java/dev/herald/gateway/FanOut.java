@@ -5,14 +5,13 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Topic;
 import dev.herald.metrics.HeraldMetrics;
-import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The node's {@link Broker.Sink}: what the broker delivers for a topic is written here to the
- * matching local connections. A frame is encoded on the wire once ({@link WebSocketFraming}) and the
- * same buffer goes to every receiver: a user's connections directly (any thread may write to a
+ * matching local connections. A frame is encoded on the wire once per transport in use
+ * ({@link SharedFrame}: WebSocket, event stream) and the same buffer goes to every receiver of that transport: a user's connections directly (any thread may write to a
  * connection), everyone and channel subscribers through one task per event loop that writes to that
  * loop's shard. Disconnects close the target's connections; binds go to the {@link BindWaitList}.
  * Called on the broker's thread; never blocks.
@@ -62,9 +61,15 @@ public final class FanOut implements Broker.Sink {
             if (targets.length == 0) {
                 return false;
             }
-            ByteBuf shared = WebSocketFraming.text(f.bytes());
+            boolean ws = false;
+            boolean sse = false;
             for (Connection c : targets) {
-                c.write(shared.retainedDuplicate());
+                ws |= c.framing() == Framing.WEBSOCKET;
+                sse |= c.framing() == Framing.EVENT_STREAM;
+            }
+            SharedFrame shared = SharedFrame.of(f.bytes(), ws, sse);
+            for (Connection c : targets) {
+                c.write(shared.copyFor(c.framing()));
             }
             shared.release();
             metrics.framesOut(f.type(), targets.length);
@@ -81,13 +86,14 @@ public final class FanOut implements Broker.Sink {
     }
 
     private interface ShardWrite {
-        int write(LoopShard shard, ByteBuf shared);
+        int write(LoopShard shard, SharedFrame shared);
     }
 
     /** One task per event loop, all writing the same direct buffer; the last one out releases it. */
     private void everyLoop(Message.Push f, long start, ShardWrite write) {
         List<LoopShard> shards = connections.shards();
-        ByteBuf shared = WebSocketFraming.text(f.bytes());
+        int streams = connections.count(Framing.EVENT_STREAM);
+        SharedFrame shared = SharedFrame.of(f.bytes(), connections.count() > streams, streams > 0);
         shared.retain(shards.size() - 1);
         for (LoopShard shard : shards) {
             shard.loop().execute(() -> {

@@ -1,12 +1,17 @@
 package dev.herald.gateway;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.auth.Principal;
 import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.protocol.InboundFrame;
+import dev.herald.protocol.Json;
 import dev.herald.protocol.OutboundFrames;
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket side of a node: takes upgraded channels from the transport, gives each a
+ * The connection side of a node: takes upgraded WebSocket channels and opened event streams from the transport, gives each a
  * {@link Connection} (in {@link LocalConnections}) and a handler, registers it with its user
  * ({@link UserRegistry}) or, unbound, with the {@link BindWaitList}, sends {@code init}, and undoes
  * all of it when the connection closes. It owns the frame dispatcher that the frame handler sets
@@ -59,11 +64,50 @@ public final class Gateway {
      * limit (null = none).
      */
     public void open(Channel channel, Principal principal, UserRegistry.Seat seat) {
+        open(channel, principal, seat, Framing.WEBSOCKET, List.of());
+    }
+
+    /**
+     * Takes over a channel that answered {@code GET /sse} with the event stream's head (on its event
+     * loop): the same connection as {@link #open}, framed as Server-Sent Events, that joins
+     * {@code channels} once it has sent {@code init} — each as if the client had sent
+     * {@code subscribe}, resuming after the position {@code resume} holds for it (from
+     * {@code Last-Event-ID}), so replay, acks and refusals are the WebSocket's own.
+     */
+    public void openEventStream(Channel channel, Principal principal, UserRegistry.Seat seat, List<String> channels,
+                                Map<String, EventStreamCursor.Position> resume) {
+        List<InboundFrame> joins = new ArrayList<>(channels.size());
+        for (String name : channels) {
+            joins.add(subscribeFrame(name, resume.get(name)));
+        }
+        open(channel, Objects.requireNonNull(principal), seat, Framing.EVENT_STREAM, joins);
+    }
+
+    private static InboundFrame subscribeFrame(String channel, EventStreamCursor.Position from) {
+        ObjectNode frame = Json.MAPPER.createObjectNode();
+        frame.put("type", "subscribe");
+        ObjectNode data = frame.putObject("data");
+        data.put("channel", channel);
+        if (from != null) {
+            data.put("since", from.offset());
+            if (from.epoch() != null) {
+                data.put("epoch", from.epoch());
+            }
+        }
+        try {
+            return InboundFrame.decode(frame.toString());
+        } catch (InboundFrame.FrameException e) {
+            throw new IllegalStateException("a subscribe frame of our own did not decode", e);
+        }
+    }
+
+    private void open(Channel channel, Principal principal, UserRegistry.Seat seat, Framing framing,
+                      List<InboundFrame> afterStart) {
         // writable up to half of the outbound limit, writable again under a quarter: the backlog
         // push is paced by these marks, live pushes are cut off only at the limit itself
         int limit = limits.maxOutboundBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 4, limit / 2));
-        Connection c = connections.open(channel, principal);
+        Connection c = connections.open(channel, principal, framing);
         CompletableFuture<Void> heard = (principal != null ? users.add(c, seat) : waitList.add(c)).toCompletableFuture();
         channel.pipeline().addLast("herald-connection", new ConnectionHandler(c, dispatcher, metrics, limits, this::closed));
         if (!channel.isActive()) {
@@ -72,17 +116,17 @@ public final class Gateway {
             return;
         }
         if (heard.isDone()) {
-            start(c); // one node, or a user this node already hears: no wait, no pause in reading
+            start(c, afterStart); // one node, or a user this node already hears: no wait, no pause in reading
         } else {
             channel.config().setAutoRead(false);
             heard.whenComplete((v, e) -> c.onLoop(() -> {
                 channel.config().setAutoRead(true);
-                start(c);
+                start(c, afterStart);
             }));
         }
     }
 
-    private void start(Connection c) {
+    private void start(Connection c, List<InboundFrame> afterStart) {
         Channel channel = c.channel();
         if (!channel.isActive()) {
             return; // closed while waiting; channelInactive unregistered it
@@ -99,6 +143,9 @@ public final class Gateway {
         if (c.bound()) {
             listener.opened(c);
         }
+        for (InboundFrame f : afterStart) {
+            dispatcher.dispatch(c, f);
+        }
     }
 
     /** Unregisters a closed connection, its subscriptions and its place with its user or in the bind wait-list. */
@@ -114,6 +161,6 @@ public final class Gateway {
         }
         String reason = c.closeReason();
         metrics.disconnect(reason == null ? "client" : reason.replace(' ', '_'));
-        log.debug("connection closed {} reason={}", c, reason == null ? "client" : reason);
+        log.debug("connection closed {} {} reason={}", c.framing().label(), c, reason == null ? "client" : reason);
     }
 }

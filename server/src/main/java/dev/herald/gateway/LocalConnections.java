@@ -32,6 +32,7 @@ public final class LocalConnections {
     private final Map<EventLoop, LoopShard> byLoop = new IdentityHashMap<>();
     private final List<LoopShard> shards = new ArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger eventStreams = new AtomicInteger();
 
     /** {@code ticker}: the time of the shards and their connections, in nanoseconds ({@code System::nanoTime}). */
     public LocalConnections(EventLoopGroup loops, Settings settings, HeraldMetrics metrics, LongSupplier ticker) {
@@ -45,18 +46,23 @@ public final class LocalConnections {
             shards.add(shard);
             loop.scheduleAtFixedRate(() -> shard.sweep(Instant.now()), 1, 1, TimeUnit.SECONDS);
         }
-        metrics.gauge("herald_connections", "Open WebSocket connections on this node", count::get);
+        metrics.gauge("herald_connections", "Open client connections on this node (WebSocket and event stream)", count::get);
+        metrics.gauge("herald_sse_connections", "Open event-stream (/sse) connections on this node, of herald_connections",
+                eventStreams::get);
     }
 
     /** Creates and registers a connection in its loop's shard; on {@code channel}'s event loop. */
-    Connection open(Channel channel, Principal principal) {
+    Connection open(Channel channel, Principal principal, Framing framing) {
         LoopShard shard = byLoop.get(channel.eventLoop());
         long now = ticker.getAsLong();
         var limiter = new RateLimiter(frameRate, limits.rateLimitGrace(), now);
-        Connection c = new Connection(channel, ClientIds.next(), principal, shard, limiter, now,
+        Connection c = new Connection(channel, framing, ClientIds.next(), principal, shard, limiter, now,
                 limits.maxOutboundBytes());
         shard.add(c);
         count.incrementAndGet();
+        if (framing == Framing.EVENT_STREAM) {
+            eventStreams.incrementAndGet();
+        }
         return c;
     }
 
@@ -66,12 +72,21 @@ public final class LocalConnections {
             return false;
         }
         count.decrementAndGet();
+        if (c.framing() == Framing.EVENT_STREAM) {
+            eventStreams.decrementAndGet();
+        }
         return true;
     }
 
     /** Open connections on this node. */
     public int count() {
         return count.get();
+    }
+
+    /** Open connections of one framing on this node. */
+    public int count(Framing framing) {
+        int streams = eventStreams.get();
+        return framing == Framing.EVENT_STREAM ? streams : count.get() - streams;
     }
 
     /** The shards, one per event loop; fan-out runs one task on each. */

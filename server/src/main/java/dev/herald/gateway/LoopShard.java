@@ -4,7 +4,6 @@ import dev.herald.broker.Message;
 import dev.herald.config.Settings;
 import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,12 +99,12 @@ final class LoopShard {
     }
 
     /** Writes {@code shared} to every connection except {@code excludeUserId}'s; returns the count. */
-    int writeAll(ByteBuf shared, long excludeUserId) {
+    int writeAll(SharedFrame shared, long excludeUserId) {
         int written = 0;
         for (int i = size - 1; i >= 0; i--) {
             Connection c = connections[i];
             if (c.bound() && c.userId() != excludeUserId) {
-                c.write(shared.retainedDuplicate());
+                c.write(shared.copyFor(c.framing()));
                 written++;
             }
         }
@@ -113,7 +112,7 @@ final class LoopShard {
     }
 
     /** Writes a channel publication to this loop's subscribers, parking it for recovering ones. */
-    int writeChannel(String channel, Message.Push frame, ByteBuf shared) {
+    int writeChannel(String channel, Message.Push frame, SharedFrame shared) {
         SubscriberList list = channels.get(channel);
         if (list == null) {
             return 0;

@@ -89,7 +89,7 @@ final class PacedPush implements Connection.Paced {
                 }
                 return;
             }
-            channel.write(WebSocketFraming.text(frames.poll()), channel.voidPromise());
+            channel.write(connection.framing().frame(frames.poll()), channel.voidPromise());
             wrote = true;
         }
         if (wrote) {

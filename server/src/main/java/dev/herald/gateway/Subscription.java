@@ -1,7 +1,6 @@
 package dev.herald.gateway;
 
 import dev.herald.broker.Message;
-import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 
 /**
@@ -16,12 +15,18 @@ final class Subscription {
     private final String channel;
     private int slot = -1;
     private long lastOffset;
+    /** The epoch of the history {@code lastOffset} belongs to, once known (event-stream ids carry it). */
+    private String epoch;
     private ArrayDeque<Message.Push> parked;
 
-    /** {@code since}: the offset a recovering subscription resumes after, or -1 for none. */
-    Subscription(Connection connection, String channel, long since) {
+    /**
+     * {@code since}: the offset a recovering subscription resumes after, or -1 for none;
+     * {@code epoch}: the history's epoch the client named with it, or null.
+     */
+    Subscription(Connection connection, String channel, long since, String epoch) {
         this.connection = connection;
         this.channel = channel;
+        this.epoch = epoch;
         this.lastOffset = Math.max(0, since);
         this.parked = since >= 0 ? new ArrayDeque<>(4) : null;
     }
@@ -32,6 +37,24 @@ final class Subscription {
 
     String channel() {
         return channel;
+    }
+
+    /** The last offset written to the client (or the channel's position when it joined). */
+    long lastOffset() {
+        return lastOffset;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    /**
+     * The subscribe's answer read the channel's position: the client has everything up to
+     * {@code offset} of history {@code epoch} (what a WebSocket client reads from the ack).
+     */
+    void positioned(long offset, String epoch) {
+        this.lastOffset = Math.max(lastOffset, offset);
+        this.epoch = epoch;
     }
 
     /** Its place in its shard's subscriber list, or -1 when it is in none. */
@@ -50,9 +73,9 @@ final class Subscription {
 
     /**
      * A live publication of its channel: parked while recovering, else written unless the client
-     * has it already. Returns whether it was written ({@code shared} is retained for the write).
+     * has it already. Returns whether it was written (a duplicate of {@code shared} is).
      */
-    boolean publish(Message.Push frame, ByteBuf shared) {
+    boolean publish(Message.Push frame, SharedFrame shared) {
         if (parked != null) {
             parked.add(frame);
             return false;
@@ -61,7 +84,7 @@ final class Subscription {
             return false;
         }
         lastOffset = Math.max(lastOffset, frame.offset());
-        connection.write(shared.retainedDuplicate());
+        connection.writeChannel(shared.copyFor(connection.framing()));
         return true;
     }
 
@@ -69,13 +92,14 @@ final class Subscription {
     void replay(long offset, byte[] frame) {
         if (offset > lastOffset) {
             lastOffset = offset;
-            connection.send(frame);
+            connection.sendChannel(frame);
         }
     }
 
     /** The history did not reach back to where the client was: every offset from here on is new to it. */
     void restartOffsets() {
         lastOffset = 0;
+        epoch = null;
     }
 
     /** The history has been replayed: writes the parked publications (without duplicates), then goes live. */

@@ -50,21 +50,23 @@ public final class HeraldServer implements AutoCloseable {
 
     /**
      * Binds the port and starts serving; returns the bound port (useful with port 0). Upgraded
-     * {@code /ws} channels go to {@code gateway}, after a place under the per-user limit was kept in
+     * {@code /ws} channels and {@code /sse} streams go to {@code gateway}, after a place under the per-user limit was kept in
      * {@code users}.
      */
     public int start(Settings settings, Gateway gateway, UserRegistry users, Router router, TokenVerifier tokens,
                      HeraldMetrics metrics) throws InterruptedException {
         Objects.requireNonNull(settings);
         var admission = new HttpAdmission(settings.http(), metrics, System::nanoTime);
-        var upgrade = new WebSocketUpgrade(gateway, users, tokens, settings, admission, metrics);
+        var connects = new ConnectAdmission(users, tokens, settings, admission, metrics);
+        var upgrade = new WebSocketUpgrade(gateway, connects, settings);
+        var events = new EventStreamEndpoint(gateway, connects, settings);
         var proxies = TrustedProxies.of(settings.server().trustedProxies());
-        var handler = new HttpHandler(router, upgrade, settings.http().maxInFlight(), proxies, metrics);
+        var handler = new HttpHandler(router, upgrade, events, settings.http().maxInFlight(), proxies, metrics);
         var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), proxies, metrics);
         router.admission(admission);
         workers.next().scheduleAtFixedRate(() -> {
             admission.sweep();
-            upgrade.sweep();
+            connects.sweep();
         }, 10, 10, TimeUnit.SECONDS);
         int outbound = settings.gateway().maxOutboundBytes();
         Class<? extends ServerChannel> channelType =

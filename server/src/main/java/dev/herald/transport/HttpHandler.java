@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dispatches each complete HTTP request: {@code /ws} to the upgrade, pages to the static files,
+ * Dispatches each complete HTTP request: {@code /ws} to the upgrade, {@code /sse} to the event stream, pages to the static files,
  * everything else to the API router. Shared by all channels; what it keeps per connection is in a
  * channel attribute.
  *
@@ -48,14 +48,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Router router;
     private final WebSocketUpgrade upgrade;
+    private final EventStreamEndpoint events;
     private final StaticFiles files = new StaticFiles();
     private final int maxInFlight;
     private final TrustedProxies proxies;
     private final HeraldMetrics metrics;
 
-    HttpHandler(Router router, WebSocketUpgrade upgrade, int maxInFlight, TrustedProxies proxies, HeraldMetrics metrics) {
+    HttpHandler(Router router, WebSocketUpgrade upgrade, EventStreamEndpoint events, int maxInFlight,
+                TrustedProxies proxies, HeraldMetrics metrics) {
         this.router = Objects.requireNonNull(router);
         this.upgrade = Objects.requireNonNull(upgrade);
+        this.events = Objects.requireNonNull(events);
         this.proxies = Objects.requireNonNull(proxies);
         this.maxInFlight = maxInFlight;
         this.metrics = Objects.requireNonNull(metrics);
@@ -82,6 +85,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String client = proxies.clientKey(ctx.channel().remoteAddress(), req.headers().get("X-Forwarded-For"));
         if (path.equals(WebSocketUpgrade.PATH)) {
             upgrade.upgrade(ctx, req, query, client);
+            return;
+        }
+        if (path.equals(EventStreamEndpoint.PATH)) {
+            events.open(ctx, req, query, client);
             return;
         }
         if (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method())) {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * around the HTTP/1.1 codec, the connection caps (counted once, at accept), a body aggregator that
  * answers an oversized body with 413 in the JSON envelope, a flow-control stage that holds back
  * decoded requests while the connection is not reading, and the dispatching handler. A WebSocket
- * upgrade replaces the HTTP stages with frame codecs.
+ * upgrade replaces the HTTP stages with frame codecs; an event stream removes them after its head.
  */
 final class HttpInitializer extends ChannelInitializer<SocketChannel> {
     static final String HTTP_HANDLER = "http-handler";
@@ -30,6 +30,8 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String HTTP_IDLE = "http-idle";
     static final String HTTP_FLOW = "http-flow";
+    static final String HTTP_CODEC = "http-codec";
+    static final String HTTP_AGGREGATOR = "http-aggregator";
 
     private final HttpHandler handler;
     private final ConnectionLimits limits;
@@ -53,10 +55,10 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast(HTTP_IDLE, new CloseWhenIdle(idleMillis))
                 .addLast(ReadDeadline.START, deadline.start())
-                .addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
+                .addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
                 .addLast(ConnectionLimits.NAME, limits)
                 .addLast(ReadDeadline.END, deadline.end())
-                .addLast("http-aggregator", new BodyLimit(maxBodyBytes))
+                .addLast(HTTP_AGGREGATOR, new BodyLimit(maxBodyBytes))
                 .addLast(HTTP_FLOW, new FlowControlHandler())
                 .addLast(HTTP_HANDLER, handler);
     }

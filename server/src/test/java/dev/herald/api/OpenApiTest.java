@@ -12,6 +12,7 @@ import dev.herald.protocol.ChannelName;
 import dev.herald.protocol.Json;
 import dev.herald.protocol.Values;
 import dev.herald.testing.RawSocket;
+import dev.herald.testing.SseClient;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.TestServer.Response;
 import io.swagger.parser.OpenAPIParser;
@@ -44,11 +45,12 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiTest {
     private static final String WS = "/ws";
+    private static final String SSE = "/sse";
     /**
      * Paths the transport answers before the router (so no route lists them): each is documented and
      * checked by real requests instead, as {@code /ws} is in {@link #theWebSocketPath_answersEveryStatusItDocuments()}.
      */
-    private static final Set<String> TRANSPORT_PATHS = Set.of(WS);
+    private static final Set<String> TRANSPORT_PATHS = Set.of(WS, SSE);
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     private static TestServer server;
@@ -166,6 +168,41 @@ class OpenApiTest {
         documented.forEach(code -> expected.put(code, Integer.parseInt(code)));
         expected.put("101 (header)", 101);
         assertThat(seen).as("each documented /ws status, by a real request").isEqualTo(expected);
+    }
+
+    @Test
+    void theEventStreamPath_answersEveryStatusItDocuments() {
+        JsonNode sse = doc.path("paths").path(SSE);
+        assertThat(fieldNames(sse)).as("/sse is a GET only").containsExactly("get");
+        Set<String> documented = fieldNames(sse.path("get").path("responses"));
+        assertThat(server.herald().routes()).as("/sse is the transport's, not a route")
+                .noneMatch(r -> r.path().equals(SSE));
+
+        Map<String, Integer> seen = new TreeMap<>();
+        String token = server.token(51);
+        try (SseClient first = SseClient.open(server.port(), SSE + "?token=" + token, Map.of())) {
+            seen.put("200", first.status());
+            assertThat(first.header("content-type")).startsWith("text/event-stream");
+            first.awaitType("init");
+            try (SseClient second = SseClient.open(server.port(), SSE + "?token=" + token, Map.of())) {
+                seen.put("429", second.status());
+            }
+        }
+        try (SseClient noToken = SseClient.open(server.port(), SSE, Map.of())) {
+            seen.put("401", noToken.status());
+        }
+        try (SseClient other = SseClient.open(server.port(), SSE + "?user_id=53&token=" + server.token(52), Map.of())) {
+            seen.put("403", other.status());
+        }
+        seen.put("405", once(s -> s.request("POST", SSE + "?token=" + server.token(54), Map.of(), new byte[0])));
+        try (SseClient badCursor = SseClient.open(server.port(), SSE + "?token=" + server.token(55),
+                Map.of("Last-Event-ID", "no cursor"))) {
+            seen.put("422", badCursor.status());
+        }
+
+        Map<String, Integer> expected = new TreeMap<>();
+        documented.forEach(code -> expected.put(code, Integer.parseInt(code)));
+        assertThat(seen).as("each documented /sse status, by a real request").isEqualTo(expected);
     }
 
     @Test

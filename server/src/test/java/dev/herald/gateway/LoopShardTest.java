@@ -60,7 +60,7 @@ class LoopShardTest {
 
     /** Opens a connection on the shard and starts it (its {@code init} is written and dropped here). */
     private Connection open(Principal principal) {
-        Connection c = connections.open(channel, principal);
+        Connection c = connections.open(channel, principal, Framing.WEBSOCKET);
         c.start("{\"type\":\"init\"}".getBytes(StandardCharsets.UTF_8));
         ReferenceCountUtil.release(channel.readOutbound());
         return c;
