@@ -105,6 +105,17 @@ public final class Inbox {
         return change("POST", "/batch-read", ids).path("updated").asInt();
     }
 
+    /**
+     * {@code POST …/ack}: marks notifications delivered, as a connected client's ack does (for a
+     * client that reads the {@code /sse} event stream and so has no WebSocket to ack on).
+     *
+     * @param ids up to 1000 notifications (others', unknown and already delivered ids count 0)
+     * @return how many this call marked delivered
+     */
+    public int acknowledge(Collection<Long> ids) {
+        return change("POST", "/ack", ids).path("acknowledged").asInt();
+    }
+
     /** @return how many notifications this call marked read ({@code POST …/read-all}) */
     public int markAllRead() {
         return change("POST", "/read-all", null).path("updated").asInt();

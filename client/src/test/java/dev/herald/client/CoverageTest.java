@@ -72,6 +72,7 @@ class CoverageTest {
         inbox.get(id);
         inbox.markRead(id);
         inbox.markRead(List.of(id));
+        inbox.acknowledge(List.of(id));
         inbox.markAllRead();
         inbox.delete(List.of(id));
         inbox.clearRead();

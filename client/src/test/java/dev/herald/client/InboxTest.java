@@ -193,6 +193,17 @@ class InboxTest {
     }
 
     @Test
+    void acknowledgeMarksOnlyTheUsersOwnUndeliveredNotificationsDelivered() {
+        long mine = client.notifications().send(note("ack me", 161).build()).ids().get(0);
+        long theirs = client.notifications().send(note("not yours", 162).build()).ids().get(0);
+        Inbox inbox = client.asUser(herald.userToken(161));
+        assertThat(inbox.acknowledge(List.of(mine, theirs))).isEqualTo(1);
+        assertThat(inbox.acknowledge(List.of(mine))).isZero(); // already delivered
+        assertThat(client.asUser(herald.userToken(162)).acknowledge(List.of(theirs))).isEqualTo(1);
+        assertThat(inbox.get(mine).read()).isFalse(); // delivered is not read
+    }
+
+    @Test
     void theBackendWorksOnAUsersInboxWithTheApiKey() {
         client.notifications().send(note("b1", 151).build());
         client.notifications().send(note("b2", 151).build());
