@@ -73,6 +73,7 @@ class LanguageBrowserTest {
             assertThat(options(browser, "#send-form select[name='type']")).containsExactly("信息", "成功", "警告", "错误", "任务", "系统");
             assertThat(options(browser, "#send-form select[name='level']")).containsExactly("紧急 — 保存并立即推送", "普通 — 仅保存");
             assertThat(text(browser, By.id("sign-out"))).isEqualTo("退出");
+            assertThat(text(browser, By.id("who"))).isEqualTo("管理员 · Alice（1）");
 
             WebElement form = browser.find(By.id("send-form"));
             form.findElement(By.cssSelector("button[type=submit]")).click();

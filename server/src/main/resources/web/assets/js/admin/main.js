@@ -84,7 +84,7 @@ async function start() {
   byId('send-form').addEventListener('submit', () => setTimeout(reloadStats, 500));
 
   const userId = session.userId;
-  byId('who').textContent = userId == null ? 'API key' : `Admin · ${nameOf(userId)}`;
+  byId('who').textContent = userId == null ? t('who.api_key') : t('who.admin', { name: nameOf(userId) });
   byId('sign-out').addEventListener('click', () => {
     session.clear();
     location.replace('/admin');
