@@ -1,7 +1,9 @@
 // Unit tests for the page modules that need no DOM: formatting, links, tabs, metrics, API, session, store.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { badgeText, unreadLabel, timeAgo, plural } from '../../main/resources/web/assets/js/format.js';
+import { readFileSync } from 'node:fs';
+import { badgeText, unreadLabel, timeAgo } from '../../main/resources/web/assets/js/format.js';
+import { chooseLanguage, supported, t, useCatalogue } from '../../main/resources/web/assets/js/i18n.js';
 import { actionLink } from '../../main/resources/web/assets/js/links.js';
 import { TABS, tabById } from '../../main/resources/web/assets/js/inbox/tabs.js';
 import { parsePrometheus, total, headlineMetrics, connectionGauge } from '../../main/resources/web/assets/js/admin/prometheus.js';
@@ -10,26 +12,59 @@ import { Session } from '../../main/resources/web/assets/js/session.js';
 import { InboxStore } from '../../main/resources/web/assets/js/inbox/store.js';
 import { fakeJwt } from './fakes.js';
 
+const catalogue = (tag) => JSON.parse(readFileSync(new URL(`../../main/resources/web/assets/i18n/${tag}.json`, import.meta.url), 'utf8'));
+const english = catalogue('en');
+const chinese = catalogue('zh-CN');
+
 describe('format', () => {
   test('badge text caps at 99+', () => {
+    useCatalogue('en', english);
     assert.deepEqual([0, -1, 1, 99, 100, 5000].map(badgeText), ['', '', '1', '99', '99+', '99+']);
   });
 
-  test('the bell name carries the count', () => {
+  test('the bell name carries the count, in English and Chinese', () => {
+    useCatalogue('en', english);
     assert.equal(unreadLabel(0), 'No unread notifications');
     assert.equal(unreadLabel(1), '1 unread notification');
     assert.equal(unreadLabel(3), '3 unread notifications');
-    assert.equal(unreadLabel(150), '150 unread notifications');
+    assert.equal(unreadLabel(1500), '1,500 unread notifications');
+    useCatalogue('zh-CN', chinese, english);
+    assert.equal(unreadLabel(0), '没有未读通知');
+    assert.equal(unreadLabel(3), '3 条未读通知');
+    useCatalogue('en', english);
   });
 
-  test('time ago', () => {
+  test('time ago, through Intl.RelativeTimeFormat', () => {
     const now = Date.parse('2025-01-10T12:00:00Z');
+    useCatalogue('en', english);
     assert.equal(timeAgo('2025-01-10T11:59:50Z', now), 'just now');
-    assert.equal(timeAgo('2025-01-10T11:55:00Z', now), '5 min ago');
-    assert.equal(timeAgo('2025-01-10T09:00:00+00:00', now), '3 h ago');
+    assert.equal(timeAgo('2025-01-10T11:55:00Z', now), '5 min. ago');
+    assert.equal(timeAgo('2025-01-10T09:00:00+00:00', now), '3 hr. ago');
     assert.equal(timeAgo('garbage', now), '');
-    assert.equal(plural(1, 'row'), '1 row');
-    assert.equal(plural(2, 'row'), '2 rows');
+    useCatalogue('zh-CN', chinese, english);
+    assert.equal(timeAgo('2025-01-10T11:59:50Z', now), '刚刚');
+    assert.equal(timeAgo('2025-01-10T11:57:00Z', now), '3分钟前');
+    assert.equal(timeAgo('2025-01-10T09:00:00+00:00', now), '3小时前');
+    useCatalogue('en', english);
+  });
+
+  test('plurals follow Intl.PluralRules; missing keys fall back to English', () => {
+    useCatalogue('en', english);
+    assert.equal(t('list.confirm_delete', { count: 1 }), 'Delete 1 notification?');
+    assert.equal(t('list.confirm_delete', { count: 2 }), 'Delete 2 notifications?');
+    useCatalogue('zh-CN', { 'tab.all': '全部' }, english);
+    assert.equal(t('tab.all'), '全部');
+    assert.equal(t('tab.task'), 'Tasks');
+    useCatalogue('en', english);
+  });
+
+  test('the language: ?lang= first, then the stored choice, then the browser, else English', () => {
+    assert.equal(chooseLanguage({ search: '?lang=zh-CN', stored: 'en', preferred: ['en-US'] }), 'zh-CN');
+    assert.equal(chooseLanguage({ search: '', stored: 'zh-CN', preferred: ['en-US'] }), 'zh-CN');
+    assert.equal(chooseLanguage({ preferred: ['fr-FR', 'zh-Hans-CN', 'en'] }), 'zh-CN');
+    assert.equal(chooseLanguage({ preferred: ['en-GB', 'zh-CN'] }), 'en');
+    assert.equal(chooseLanguage({ search: '?lang=xx', preferred: ['de'] }), 'en');
+    assert.equal(supported('ZH-cn'), 'zh-CN');
   });
 });
 

@@ -35,9 +35,9 @@ class ArchitectureTest {
     /** Who may use whom. A layer missing here fails the test until it is given a row. */
     private static final Map<String, Set<String>> MAY_USE = table(
             "root      -> *",
-            "transport -> api gateway auth config metrics protocol logging limits",
-            "api       -> inbox broker auth protocol metrics config store",
-            "gateway   -> inbox broker auth protocol metrics config limits",
+            "transport -> api gateway auth config metrics protocol logging limits i18n",
+            "api       -> inbox broker auth protocol metrics config store i18n",
+            "gateway   -> inbox broker auth protocol metrics config limits i18n",
             "inbox     -> inbox.sql broker store protocol metrics config limits",
             "inbox.sql -> inbox store protocol",
             "redis     -> broker protocol metrics config",
@@ -48,7 +48,8 @@ class ArchitectureTest {
             "protocol  ->",
             "metrics   ->",
             "logging   ->",
-            "limits    ->");
+            "limits    ->",
+            "i18n      ->");
 
     /** Narrower rules for some allowed arrows: what may be used across them, and why. */
     private record Narrowing(String from, String to, String why, BiPredicate<Scan, Reference> allows) {}

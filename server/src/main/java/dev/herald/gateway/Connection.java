@@ -1,6 +1,8 @@
 package dev.herald.gateway;
 
 import dev.herald.auth.Principal;
+import dev.herald.i18n.Language;
+import dev.herald.i18n.Messages;
 import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
@@ -30,6 +32,8 @@ public final class Connection {
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Channel channel;
+    /** The language of Herald's own messages on this connection: the upgrade request's Accept-Language. */
+    private final Language language;
     private final Framing framing;
     private final String clientId;
     private final long connectedNanos;
@@ -64,6 +68,8 @@ public final class Connection {
     Connection(Channel channel, Framing framing, String clientId, Principal principal, LoopShard shard,
                RateLimiter rateLimiter, long nowNanos, int outboundLimit) {
         this.channel = channel;
+        Language asked = channel.attr(Language.CHANNEL_KEY).get();
+        this.language = asked == null ? Language.EN : asked;
         this.framing = framing;
         this.outboundLimit = outboundLimit;
         this.clientId = clientId;
@@ -245,7 +251,7 @@ public final class Connection {
     }
 
     void sendError(String id, ErrorCode code, String message) {
-        send(OutboundFrames.error(id, code, message));
+        send(OutboundFrames.error(id, code, Messages.localize(message, language)));
     }
 
     /**

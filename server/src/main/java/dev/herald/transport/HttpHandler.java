@@ -2,6 +2,7 @@ package dev.herald.transport;
 
 import dev.herald.api.Reply;
 import dev.herald.api.Router;
+import dev.herald.i18n.Language;
 import dev.herald.metrics.HeraldMetrics;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -67,6 +68,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        // the language of Herald's own messages on this request (and, after an upgrade, the connection)
+        Language language = Language.fromAcceptLanguage(req.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE));
+        ctx.channel().attr(Language.CHANNEL_KEY).set(language);
         if (!req.decoderResult().isSuccess()) {
             HttpResponses.write(ctx, Reply.envelope(400, "malformed HTTP request", null), false);
             return;
@@ -103,7 +107,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
         respondInOrder(ctx, router.route(req.method().name(), path, query,
-                req.headers().get(HttpHeaderNames.AUTHORIZATION), body, client),
+                req.headers().get(HttpHeaderNames.AUTHORIZATION), body, client).thenApply(r -> r.in(language)),
                 keepAlive, HttpResponses.NOTHING_POLICY);
     }
 

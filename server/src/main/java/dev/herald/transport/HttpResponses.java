@@ -1,6 +1,7 @@
 package dev.herald.transport;
 
 import dev.herald.api.Reply;
+import dev.herald.i18n.Language;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -27,8 +28,18 @@ final class HttpResponses {
 
     private HttpResponses() {}
 
+    /**
+     * Writes an answer of the transport itself (a refused upgrade or stream, a limit): its message
+     * in the language of the channel's last request ({@link Language#CHANNEL_KEY}, English before
+     * any). The router's replies are localized per request instead (pipelined requests may differ).
+     */
     static ChannelFuture write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
-        return write(ctx, reply, keepAlive, NOTHING_POLICY);
+        return write(ctx, reply.in(languageOf(ctx.channel())), keepAlive, NOTHING_POLICY);
+    }
+
+    static Language languageOf(Channel channel) {
+        Language language = channel.attr(Language.CHANNEL_KEY).get();
+        return language == null ? Language.EN : language;
     }
 
     static ChannelFuture write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, String contentSecurityPolicy) {
@@ -62,7 +73,7 @@ final class HttpResponses {
      * after {@code lingerMillis}.
      */
     static void writeAndLinger(ChannelHandlerContext ctx, Reply reply, long lingerMillis) {
-        FullHttpResponse res = response(reply, NOTHING_POLICY);
+        FullHttpResponse res = response(reply.in(languageOf(ctx.channel())), NOTHING_POLICY);
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(res).addListener(f -> {
             Channel ch = ctx.channel();

@@ -1,5 +1,7 @@
 // HTTP calls to Herald's API: the {code, message, data} envelope, bearer credentials, errors.
 
+import { currentLanguage, t } from './i18n.js';
+
 /** A failed API call: `status` is the HTTP status (0 when the server could not be reached). */
 export class ApiError extends Error {
   /**
@@ -54,7 +56,7 @@ export class ApiClient {
 
   /** Sends a request and returns the envelope's `data`; throws ApiError when it failed. */
   async call(method, path, body) {
-    const headers = { Accept: 'application/json' };
+    const headers = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
     const credentials = this.#credentials();
     if (credentials) headers.Authorization = `Bearer ${credentials}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -62,11 +64,11 @@ export class ApiClient {
     try {
       response = await this.#fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
-      throw new ApiError(0, 'The server cannot be reached.');
+      throw new ApiError(0, t('api.unreachable'));
     }
     const envelope = await response.json().catch(() => null);
     if (!response.ok || !envelope) {
-      throw new ApiError(response.status, envelope?.message || `${method} ${path} failed (${response.status})`, envelope?.data?.errors);
+      throw new ApiError(response.status, envelope?.message || t('api.failed', { method, path, status: String(response.status) }), envelope?.data?.errors);
     }
     return envelope.data;
   }

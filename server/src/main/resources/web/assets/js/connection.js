@@ -1,5 +1,7 @@
 // Shows the state of the WebSocket link (from herald.js `state` events) in the top bar.
 
+import { t } from './i18n.js';
+
 /**
  * @param {HTMLElement} status a role="status" element
  * @param {HTMLElement} reconnect a button offered when the client stopped trying by itself
@@ -14,12 +16,12 @@ export function showConnection(status, reconnect, change) {
 function describe({ state, delay, attempt, code }) {
   switch (state) {
     case 'open':
-      return 'Live';
+      return t('connection.open');
     case 'connecting':
-      return 'Connecting…';
+      return t('connection.connecting');
     case 'reconnecting':
-      return `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s (try ${attempt})`;
+      return t('connection.reconnecting', { seconds: Math.max(1, Math.round(delay / 1000)), attempt });
     default:
-      return code === 4001 ? 'Disconnected by the server' : 'Offline';
+      return code === 4001 ? t('connection.kicked') : t('connection.offline');
   }
 }

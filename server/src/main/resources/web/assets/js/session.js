@@ -1,6 +1,7 @@
 // Who is signed in on this page: a token kept in sessionStorage, handed in by ?token= or demo mode.
 
 import { jwtClaims, tokenExpiry } from '../../herald.js';
+import { currentLanguage, t } from './i18n.js';
 
 /** Keeps one page's credentials (`scope` separates the inbox from the console). */
 export class Session {
@@ -88,10 +89,10 @@ export async function demoUsers(fetchFn = globalThis.fetch) {
 export async function demoToken(userId, admin = false, fetchFn = globalThis.fetch) {
   const response = await fetchFn('/demo/token', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': currentLanguage() },
     body: JSON.stringify({ user_id: userId, admin }),
   });
   const body = await response.json().catch(() => null);
-  if (!response.ok || !body?.data?.token) throw new Error(body?.message || 'Demo sign-in is not available.');
+  if (!response.ok || !body?.data?.token) throw new Error(body?.message || t('signin.demo_unavailable'));
   return body.data.token;
 }

@@ -1,6 +1,7 @@
 // The sign-in view shared by the inbox and the console: demo picker and token form.
 
 import { h, replaceChildren } from './dom.js';
+import { t } from './i18n.js';
 
 /**
  * Shows the sign-in view in `root` and resolves once a credential was chosen.
@@ -20,8 +21,8 @@ export function showSignIn({ root, heading, tokenLabel, message, demoChoices = [
   };
 
   const demo = demoChoices.length === 0 ? null : h('section', { class: 'card', 'aria-labelledby': 'demo-heading' },
-    h('h2', { id: 'demo-heading' }, 'Demo mode'),
-    h('p', {}, 'Pick someone to be. Demo mode signs you in without a password; it is off in production.'),
+    h('h2', { id: 'demo-heading' }, t('signin.demo_heading')),
+    h('p', {}, t('signin.demo_text')),
     h('ul', { class: 'demo-users' }, demoChoices.map((choice) =>
       h('li', {}, h('button', {
         type: 'button',
@@ -31,11 +32,11 @@ export function showSignIn({ root, heading, tokenLabel, message, demoChoices = [
 
   const input = h('textarea', { id: 'token-input', name: 'token', rows: 3, required: true, spellcheck: 'false', autocomplete: 'off' });
   const form = h('form', { class: 'card token-form' },
-    h('h2', {}, demo ? 'Or use a token' : 'Sign in with a token'),
+    h('h2', {}, demo ? t('signin.or_token') : t('signin.with_token')),
     h('label', { for: 'token-input' }, tokenLabel),
     input,
-    h('p', { class: 'muted' }, 'Tip: ', h('code', {}, 'java -jar herald.jar token --user 1'), ' prints one; or open this page with ', h('code', {}, '?token=…'), '.'),
-    h('button', { type: 'submit', class: 'button' }, 'Sign in'));
+    h('p', { class: 'muted' }, t('signin.tip_before'), h('code', {}, 'java -jar herald.jar token --user 1'), t('signin.tip_middle'), h('code', {}, '?token=…'), t('signin.tip_after')),
+    h('button', { type: 'submit', class: 'button' }, t('signin.submit')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const token = input.value.trim();

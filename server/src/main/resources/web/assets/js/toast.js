@@ -1,6 +1,7 @@
 // Short-lived messages in a live region, so screen readers announce them too.
 
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 export class Toaster {
   #region;
@@ -25,7 +26,7 @@ export class Toaster {
       { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : null },
       h('div', { class: 'toast-text' }, h('strong', { text: title }), body ? h('p', { text: body }) : null),
       action ? h('button', { type: 'button', class: 'link-button', onclick: () => (action.run(), dismiss()) }, action.label) : null,
-      h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', onclick: dismiss }, '×'),
+      h('button', { type: 'button', class: 'icon-button', 'aria-label': t('toast.dismiss'), onclick: dismiss }, '×'),
     );
     this.#region.append(node);
     while (this.#region.childElementCount > 4) this.#region.firstElementChild.remove();
@@ -38,6 +39,6 @@ export class Toaster {
     const body = error?.message ?? String(error);
     const same = [...this.#region.querySelectorAll('.toast-error p')].some((p) => p.textContent === body);
     if (same) return null;
-    return this.show({ title: 'Something went wrong', body, kind: 'error' });
+    return this.show({ title: t('toast.error_title'), body, kind: 'error' });
   }
 }

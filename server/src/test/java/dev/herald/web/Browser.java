@@ -57,17 +57,30 @@ final class Browser implements AutoCloseable {
 
     /** A desktop: 1280×900 with a mouse (headless Chromium would otherwise report no hover-capable pointer). */
     static Browser start() {
-        return start(1280, 900, options -> options.addArguments(
+        return start(ENGLISH);
+    }
+
+    /** A desktop whose browser languages are {@code languages} (e.g. "zh-CN,zh"): navigator.languages and Accept-Language. */
+    static Browser start(String languages) {
+        return start(1280, 900, languages, options -> options.addArguments(
                 "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4"));
     }
 
+    /** The browser languages of the tests that read English text. */
+    static final String ENGLISH = "en-US,en";
+
     /** A phone: 390×844 CSS pixels, touch, device pixel ratio 3. */
     static Browser startPhone() {
-        return start(390, 844, options -> options.setExperimentalOption("mobileEmulation",
+        return startPhone(ENGLISH);
+    }
+
+    /** A phone whose browser languages are {@code languages}. */
+    static Browser startPhone(String languages) {
+        return start(390, 844, languages, options -> options.setExperimentalOption("mobileEmulation",
                 Map.of("deviceMetrics", Map.of("width", 390, "height", 844, "pixelRatio", 3.0, "touch", true))));
     }
 
-    private static Browser start(int width, int height, Consumer<ChromeOptions> extra) {
+    private static Browser start(int width, int height, String languages, Consumer<ChromeOptions> extra) {
         requireExecutable(CHROMIUM, "chromium");
         requireExecutable(CHROMEDRIVER, "chromium-driver");
         Path profile;
@@ -81,7 +94,10 @@ final class Browser implements AutoCloseable {
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+                "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
+                "--lang=" + languages.split(",")[0]);
+        // headless Chromium takes navigator.languages and Accept-Language from this preference
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", languages));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

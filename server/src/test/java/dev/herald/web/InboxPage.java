@@ -159,7 +159,7 @@ final class InboxPage {
     }
 
     void markRowRead(String title) {
-        browser.act(() -> row(title).findElement(By.xpath(".//button[@aria-label='Mark “" + title + "” read']")).click());
+        browser.act(() -> row(title).findElement(By.xpath(".//button[@aria-label='Mark read: “" + title + "”']")).click());
     }
 
     void openRow(String title) {

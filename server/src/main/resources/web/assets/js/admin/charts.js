@@ -1,6 +1,7 @@
 // Small accessible charts built from plain elements: every figure is also written as text.
 
 import { h } from '../dom.js';
+import { formatNumber, t } from '../i18n.js';
 
 /**
  * Horizontal bars, one per entry, scaled to the largest value.
@@ -17,7 +18,7 @@ export function barChart(caption, entries, classPrefix = '') {
         h('span', {}, entry.label),
         h('div', { class: 'bar-track', 'aria-hidden': 'true' },
           h('div', { class: 'bar-fill', style: { width: `${(100 * entry.value) / max}%` } })),
-        h('span', { class: 'bar-value' }, entry.value))));
+        h('span', { class: 'bar-value' }, formatNumber(entry.value)))));
 }
 
 /**
@@ -29,13 +30,13 @@ export function readSplit(unread, read) {
   const sum = unread + read;
   const share = (n) => (sum === 0 ? 0 : (100 * n) / sum);
   return h('figure', { class: 'bars' },
-    h('figcaption', {}, h('strong', {}, 'Read and unread')),
+    h('figcaption', {}, h('strong', {}, t('stats.read_split'))),
     h('div', { class: 'split', 'aria-hidden': 'true' },
       h('div', { class: 'split-unread', style: { width: `${share(unread)}%` } }),
       h('div', { class: 'split-read', style: { width: `${share(read)}%` } })),
     h('p', { class: 'legend' },
-      h('span', {}, `Unread: ${unread} (${Math.round(share(unread))}%)`),
-      h('span', {}, `Read: ${read} (${Math.round(share(read))}%)`)));
+      h('span', {}, t('stats.unread_share', { count: unread, share: formatNumber(share(unread) / 100, { style: 'percent' }) })),
+      h('span', {}, t('stats.read_share', { count: read, share: formatNumber(share(read) / 100, { style: 'percent' }) }))));
 }
 
 /**

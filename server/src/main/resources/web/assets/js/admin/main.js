@@ -2,6 +2,7 @@
 
 import { ApiClient, ApiError, gatewayApi, inboxApi } from '../api.js';
 import { byId } from '../dom.js';
+import { initI18n, mountLanguageSwitcher, t } from '../i18n.js';
 import { Session, demoToken, demoUsers } from '../session.js';
 import { showSignIn } from '../signin.js';
 import { Toaster } from '../toast.js';
@@ -12,25 +13,27 @@ import { mountRetryForm } from './retry-form.js';
 import { mountSendForm } from './send-form.js';
 import { mountStats } from './stats.js';
 
+await initI18n();
+mountLanguageSwitcher(/** @type {HTMLSelectElement} */ (byId('language')));
 const session = new Session('admin');
 const toaster = new Toaster(byId('toasts'));
 session.adoptTokenFromUrl();
 const users = (await demoUsers()) ?? [];
 
 if (!session.token) signIn();
-else if (session.isExpired() && session.current.demoUserId == null) signIn('Your session has expired. Sign in again.');
+else if (session.isExpired() && session.current.demoUserId == null) signIn(t('session.expired'));
 else start();
 
 function signIn(message) {
   const demoAdmin = users[0];
   showSignIn({
     root: byId('sign-in'),
-    heading: 'Sign in to the console',
-    tokenLabel: 'Admin token or API key',
+    heading: t('signin.console_heading'),
+    tokenLabel: t('signin.console_token_label'),
     message,
     demoChoices: demoAdmin ? [{
-      label: 'Enter as demo admin',
-      description: `admin token for ${demoAdmin.name}`,
+      label: t('signin.demo_admin'),
+      description: t('signin.demo_admin_for', { name: demoAdmin.name }),
       choose: async () => {
         session.save({ token: await demoToken(demoAdmin.user_id, true), demoUserId: demoAdmin.user_id });
         location.replace('/admin');
@@ -38,8 +41,8 @@ function signIn(message) {
     }] : [],
     useToken: async (token) => {
       await gatewayApi(new ApiClient({ credentials: () => token })).onlineUsers().catch((error) => {
-        if (error.status === 401) throw new Error('This token or key is not accepted.');
-        if (error.status === 403) throw new Error('This token is valid but not an admin token.');
+        if (error.status === 401) throw new Error(t('signin.key_refused'));
+        if (error.status === 403) throw new Error(t('signin.not_admin'));
         throw error;
       });
       session.save({ token });
@@ -56,7 +59,7 @@ async function start() {
   const inbox = inboxApi(client);
   const gateway = gatewayApi(client);
   const names = new Map(users.map((u) => [u.user_id, u.name]));
-  const nameOf = (id) => (names.has(id) ? `${names.get(id)} (${id})` : `User ${id}`);
+  const nameOf = (id) => (names.has(id) ? t('who.named', { name: names.get(id), id: String(id) }) : t('who.user', { id: String(id) }));
   const stops = [];
 
   const onError = (error) => {
@@ -65,7 +68,7 @@ async function start() {
       session.clear();
       byId('console').hidden = true;
       byId('session-bar').hidden = true;
-      signIn(error.status === 401 ? 'Your session has ended. Sign in again.' : 'This token is not an admin token.');
+      signIn(error.status === 401 ? t('session.ended') : t('session.not_admin'));
     } else {
       toaster.error(error);
     }
@@ -81,7 +84,7 @@ async function start() {
   byId('send-form').addEventListener('submit', () => setTimeout(reloadStats, 500));
 
   const userId = session.userId;
-  byId('who').textContent = userId == null ? 'API key' : `Admin · ${nameOf(userId)}`;
+  byId('who').textContent = userId == null ? t('who.api_key') : t('who.admin', { name: nameOf(userId) });
   byId('sign-out').addEventListener('click', () => {
     session.clear();
     location.replace('/admin');

@@ -2,6 +2,7 @@
 // with a sparkline of open connections.
 
 import { byId, h, replaceChildren } from '../dom.js';
+import { formatNumber, t, timeOfDay } from '../i18n.js';
 import { drawSparkline } from './charts.js';
 import { every } from './poll.js';
 import { connectionGauge, headlineMetrics, parsePrometheus } from './prometheus.js';
@@ -28,19 +29,19 @@ export function mountMetrics({ credentials = () => null, fetch: fetchFn = (...ar
     const node = health?.data ?? {};
     const connections = node.connections ?? connectionGauge(metrics)?.value;
     if (typeof connections === 'number') {
-      byId('metrics-connections').textContent = String(connections);
+      byId('metrics-connections').textContent = formatNumber(connections);
       history.push(connections);
       if (history.length > HISTORY) history.shift();
       drawSparkline(sparkline, history);
-      sparkline.setAttribute('aria-label', `Open connections over the last minutes; now ${connections}`);
+      sparkline.setAttribute('aria-label', t('metrics.sparkline_now', { count: connections }));
     }
     replaceChildren(list,
-      tile('status', node.status ?? 'unreachable'),
-      node.node_id ? tile('node', node.node_id) : null,
-      typeof node.uptime_seconds === 'number' ? tile('uptime', uptime(node.uptime_seconds)) : null,
-      typeof node.users === 'number' ? tile('users on this node', node.users) : null,
+      tile(t('metrics.status'), node.status ?? t('metrics.unreachable')),
+      node.node_id ? tile(t('metrics.node'), node.node_id) : null,
+      typeof node.uptime_seconds === 'number' ? tile(t('metrics.uptime'), uptime(node.uptime_seconds)) : null,
+      typeof node.users === 'number' ? tile(t('metrics.users'), formatNumber(node.users)) : null,
       headlineMetrics(metrics).map(({ name, value }) => tile(name, format(value))));
-    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    updated.textContent = t('console.updated', { time: timeOfDay() });
   }
 
   return every(POLL_MS, poll);
@@ -55,14 +56,14 @@ function tile(name, value) {
 }
 
 function uptime(seconds) {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  const unit = (value, name, digits = 0) => formatNumber(value, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: digits });
+  if (seconds < 120) return unit(seconds, 'second');
+  if (seconds < 7200) return unit(Math.round(seconds / 60), 'minute');
+  return unit(seconds / 3600, 'hour', 1);
 }
 
 function format(value) {
   if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)} M`;
-  if (Number.isInteger(value)) return String(value);
-  return value.toFixed(2);
+  if (Math.abs(value) >= 1e6) return formatNumber(value, { notation: 'compact', maximumFractionDigits: 1 });
+  return formatNumber(value, { maximumFractionDigits: 2 });
 }

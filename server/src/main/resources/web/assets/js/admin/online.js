@@ -1,6 +1,7 @@
 // "Online now": the count and the list of connected users, polled, with a disconnect button each.
 
 import { byId, h, replaceChildren } from '../dom.js';
+import { formatNumber, t, timeOfDay } from '../i18n.js';
 import { every } from './poll.js';
 
 const POLL_MS = 3000;
@@ -25,14 +26,14 @@ export function mountOnline({ gateway, nameOf, onError, onChange = () => {} }) {
     } catch (error) {
       if (!failing) onError(error); // say it once, not every few seconds
       failing = true;
-      updated.textContent = 'Cannot reach the server; retrying…';
+      updated.textContent = t('console.unreachable');
       return;
     }
     failing = false;
     const ids = [...(online.user_ids ?? [])].sort((a, b) => a - b);
-    count.textContent = String(online.count ?? ids.length);
-    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-    replaceChildren(list, ids.length ? ids.map(row) : h('li', { class: 'muted' }, 'Nobody is connected.'));
+    count.textContent = formatNumber(online.count ?? ids.length);
+    updated.textContent = t('console.updated', { time: timeOfDay() });
+    replaceChildren(list, ids.length ? ids.map(row) : h('li', { class: 'muted' }, t('online.nobody')));
     onChange(ids);
   }
 
@@ -43,9 +44,9 @@ export function mountOnline({ gateway, nameOf, onError, onChange = () => {} }) {
       h('button', {
         type: 'button',
         class: 'button subtle small danger',
-        'aria-label': `Disconnect ${name}`,
+        'aria-label': t('online.disconnect_one', { name }),
         onclick: () => gateway.disconnectUser(userId).then(poll, onError),
-      }, 'Disconnect'));
+      }, t('online.disconnect')));
   }
 
   return every(POLL_MS, poll);

@@ -1,6 +1,7 @@
 // "Push a data update to a channel" (POST /admin/websocket/push-data-update-channel).
 
 import { byId } from '../dom.js';
+import { t } from '../i18n.js';
 import { showResult } from './result.js';
 
 /** @param {{gateway: ReturnType<typeof import('../api.js').gatewayApi>}} deps */
@@ -16,11 +17,11 @@ export function mountPushForm({ gateway }) {
       data = JSON.parse(value('data') || '{}');
       if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error();
     } catch {
-      showResult(result, 'Data must be a JSON object, e.g. {"id": 1}.', false);
+      showResult(result, t('push.bad_json'), false);
       return;
     }
     if (!value('channel') || !value('resource_type')) {
-      showResult(result, 'Channel and resource type are needed.', false);
+      showResult(result, t('push.fields_needed'), false);
       return;
     }
     try {
@@ -30,7 +31,7 @@ export function mountPushForm({ gateway }) {
         action: value('action'),
         data,
       });
-      showResult(result, `Published to ${reply.channel} at offset ${reply.offset}.`, true);
+      showResult(result, t('push.published', { channel: reply.channel, offset: String(reply.offset) }), true);
     } catch (error) {
       showResult(result, error.message, false);
     }

@@ -1,6 +1,7 @@
 // "Retry unsent": runs the retry job now (POST /admin/system/notifications/retry-unsent?limit=N).
 
 import { byId } from '../dom.js';
+import { t } from '../i18n.js';
 import { showResult } from './result.js';
 
 /** @param {{inbox: ReturnType<typeof import('../api.js').inboxApi>}} deps */
@@ -12,7 +13,7 @@ export function mountRetryForm({ inbox }) {
     const limit = Number(/** @type {HTMLInputElement} */ (form.elements.namedItem('limit')).value) || 100;
     try {
       const reply = await inbox.retryUnsent(limit);
-      showResult(result, `Pushed ${reply.count} unsent notification${reply.count === 1 ? '' : 's'} again.`, true);
+      showResult(result, t('retry.pushed', { count: reply.count }), true);
     } catch (error) {
       showResult(result, error.message, false);
     }

@@ -1,7 +1,8 @@
 // "Send a notification": to everyone or chosen users, with type, category, level and action link.
 
 import { byId, h, replaceChildren } from '../dom.js';
-import { CATEGORIES, LEVELS, TYPES } from '../vocabulary.js';
+import { t } from '../i18n.js';
+import { categories, levels, types } from '../vocabulary.js';
 import { showResult } from './result.js';
 
 /**
@@ -16,9 +17,9 @@ export function mountSendForm({ inbox, knownUsers }) {
   const idsField = byId('send-ids-field');
   const field = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
 
-  fill(field('type'), TYPES, 'info');
-  fill(field('category'), CATEGORIES, 'system');
-  fill(field('level'), LEVELS, 'urgent');
+  fill(field('type'), types(), 'info');
+  fill(field('category'), categories(), 'system');
+  fill(field('level'), levels(), 'urgent');
   replaceChildren(users, knownUsers.map((user) =>
     h('label', { class: 'check' },
       h('input', { type: 'checkbox', name: 'recipient', value: user.user_id }),
@@ -41,8 +42,9 @@ export function mountSendForm({ inbox, knownUsers }) {
     }
     try {
       const sent = await inbox.send(body);
-      const live = body.level === 'urgent' ? `, pushed live to ${sent.pushed} online` : ' (not pushed: normal level)';
-      showResult(result, `Sent: stored for ${sent.count} user${sent.count === 1 ? '' : 's'}${live}.`, true);
+      const stored = t('send.stored', { count: sent.count });
+      const live = body.level === 'urgent' ? t('send.pushed', { count: sent.pushed }) : t('send.not_pushed');
+      showResult(result, t('send.sent', { stored, live }), true);
       field('title').value = '';
       field('content').value = '';
     } catch (error) {
@@ -54,8 +56,8 @@ export function mountSendForm({ inbox, knownUsers }) {
   function requestBody() {
     const title = field('title').value.trim();
     const content = field('content').value.trim();
-    if (!title) throw new Error('A title is needed.');
-    if (!content) throw new Error('Some content is needed.');
+    if (!title) throw new Error(t('send.title_needed'));
+    if (!content) throw new Error(t('send.content_needed'));
     const body = {
       title,
       content,
@@ -65,7 +67,7 @@ export function mountSendForm({ inbox, knownUsers }) {
     };
     if (field('audience').value === 'chosen') {
       body.user_ids = chosenUserIds();
-      if (body.user_ids.length === 0) throw new Error('Choose at least one user, or send to every user.');
+      if (body.user_ids.length === 0) throw new Error(t('send.users_needed'));
     }
     const url = field('action_url').value.trim();
     if (url) {
@@ -79,7 +81,7 @@ export function mountSendForm({ inbox, knownUsers }) {
     const ticked = [...form.querySelectorAll('input[name="recipient"]:checked')].map((box) => Number(box.value));
     const typed = field('user_ids').value.split(/[\s,]+/).filter(Boolean);
     const bad = typed.filter((text) => !/^[1-9]\d*$/.test(text));
-    if (bad.length) throw new Error(`Not a user id: ${bad.join(', ')}`);
+    if (bad.length) throw new Error(t('send.bad_ids', { ids: bad.join(', ') }));
     return [...new Set([...ticked, ...typed.map(Number)])];
   }
 }

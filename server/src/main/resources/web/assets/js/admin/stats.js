@@ -1,7 +1,8 @@
 // "Statistics" of one user's inbox: totals by type and category and the read/unread split.
 
 import { byId, h, replaceChildren } from '../dom.js';
-import { CATEGORIES, TYPES, labelOf } from '../vocabulary.js';
+import { formatNumber, t } from '../i18n.js';
+import { categories, labelOf, types } from '../vocabulary.js';
 import { barChart, readSplit } from './charts.js';
 
 /**
@@ -29,10 +30,10 @@ export function mountStats({ inbox, knownUsers, initialUserId }) {
       return;
     }
     replaceChildren(body,
-      h('p', {}, h('span', { class: 'big-number' }, stats.total ?? 0), ` notification${stats.total === 1 ? '' : 's'} for user ${userId}`),
+      h('p', {}, h('span', { class: 'big-number' }, formatNumber(stats.total ?? 0)), t('stats.total', { count: stats.total ?? 0, id: String(userId) })),
       readSplit(stats.unread ?? 0, stats.read ?? 0),
-      barChart('By type', entries(stats.by_type, TYPES), 'type-'),
-      barChart('By category', entries(stats.by_category, CATEGORIES)));
+      barChart(t('stats.by_type'), entries(stats.by_type, types()), 'type-'),
+      barChart(t('stats.by_category'), entries(stats.by_category, categories())));
   }
 
   form.addEventListener('submit', (event) => {

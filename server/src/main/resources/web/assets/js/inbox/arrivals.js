@@ -1,6 +1,6 @@
 // Toasts for notifications that arrive live; a burst (e.g. after a reconnect) becomes one summary.
 
-import { plural } from '../format.js';
+import { t } from '../i18n.js';
 
 const KINDS = { success: 'success', warning: 'warning', error: 'error' };
 const PREVIEW_CHARS = 140;
@@ -22,15 +22,15 @@ export function arrivalAnnouncer({ toaster, openDetail, showAll, windowMs = 400 
     const arrived = batch;
     batch = [];
     if (arrived.length > 2) {
-      toaster.show({ title: `${plural(arrived.length, 'new notification')}`, action: { label: 'Show', run: showAll } });
+      toaster.show({ title: t('arrivals.many', { count: arrived.length }), action: { label: t('arrivals.show'), run: showAll } });
       return;
     }
     for (const n of arrived) {
       toaster.show({
-        title: n.title || 'New notification',
+        title: n.title || t('arrivals.one'),
         body: preview(n.content ?? n.message),
         kind: KINDS[n.type] ?? 'info',
-        action: n.id == null ? undefined : { label: 'View', run: () => openDetail(n) },
+        action: n.id == null ? undefined : { label: t('arrivals.view'), run: () => openDetail(n) },
       });
     }
   }

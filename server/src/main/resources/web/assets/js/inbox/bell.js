@@ -2,6 +2,7 @@
 
 import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
 import { badgeText, timeAgo, unreadLabel } from '../format.js';
+import { t } from '../i18n.js';
 import { TABS, tabById } from './tabs.js';
 
 /**
@@ -30,7 +31,7 @@ export function mountBell({ store, openDetail, onError }) {
       'aria-controls': 'bell-tabpanel',
       dataset: { tab: tab.id },
       onclick: () => selectTab(tab.id, false),
-    }, tab.label),
+    }, tab.label()),
   );
   tabList.append(...tabButtons);
   tabList.addEventListener('keydown', onTabKey);
@@ -74,17 +75,17 @@ export function mountBell({ store, openDetail, onError }) {
   }
 
   function item(n) {
-    const title = n.title || '(no title)';
+    const title = n.title || t('notification.no_title');
     return h('li', { class: `bell-item type-${n.type}${n.is_read ? '' : ' unread'}`, dataset: { id: n.id } },
       h('button', { type: 'button', class: 'bell-item-main', onclick: () => open(n) },
-        h('span', { class: 'bell-item-title' }, n.is_read ? null : h('span', { class: 'visually-hidden' }, 'Unread: '), title),
+        h('span', { class: 'bell-item-title' }, n.is_read ? null : h('span', { class: 'visually-hidden' }, t('bell.unread_prefix')), title),
         n.content ? h('span', { class: 'bell-item-content' }, n.content) : null,
         h('time', { class: 'bell-item-time', datetime: n.created_at }, timeAgo(n.created_at))),
       h('button', {
         type: 'button',
         class: 'icon-button bell-item-delete',
-        'aria-label': `Delete “${title}”`,
-        title: 'Delete',
+        'aria-label': t('action.delete_one', { title }),
+        title: t('action.delete'),
         onclick: () => store.remove(n.id).catch(onError),
       }, '×'));
   }
@@ -118,7 +119,7 @@ export function mountBell({ store, openDetail, onError }) {
   });
   readAll.addEventListener('click', () => store.readAll().catch(onError));
   clearRead.addEventListener('click', () => {
-    if (confirm('Delete all read notifications?')) store.clearRead().catch(onError);
+    if (confirm(t('bell.confirm_clear_read'))) store.clearRead().catch(onError);
   });
   more.addEventListener('click', () => store.loadMoreLatest().catch(onError));
   byId('bell-see-all').addEventListener('click', () => setOpen(false));

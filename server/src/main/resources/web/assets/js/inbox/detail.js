@@ -3,7 +3,8 @@
 import { byId, h, replaceChildren } from '../dom.js';
 import { dateTime } from '../format.js';
 import { actionLink } from '../links.js';
-import { CATEGORIES, TYPES, labelOf } from '../vocabulary.js';
+import { t } from '../i18n.js';
+import { categories, labelOf, types } from '../vocabulary.js';
 
 /**
  * @param {object} deps
@@ -27,12 +28,12 @@ export function mountDetail({ api, store, onError }) {
 
   function render(n) {
     current = n;
-    title.textContent = n.title || '(no title)';
+    title.textContent = n.title || t('notification.no_title');
     replaceChildren(meta,
-      entry('Type', labelOf(TYPES, n.type)),
-      entry('Category', labelOf(CATEGORIES, n.category)),
-      entry('Received', dateTime(n.created_at)),
-      entry('State', n.is_read ? `Read ${dateTime(n.read_at)}`.trim() : 'Unread'));
+      entry(t('list.col_type'), labelOf(types(), n.type)),
+      entry(t('list.col_category'), labelOf(categories(), n.category)),
+      entry(t('list.col_received'), dateTime(n.created_at)),
+      entry(t('list.col_state'), n.is_read ? t('detail.read_at', { time: dateTime(n.read_at) }).trim() : t('state.unread')));
     content.textContent = n.content ?? '';
     const hasData = n.data && typeof n.data === 'object' && Object.keys(n.data).length > 0;
     dataWrap.hidden = !hasData;
@@ -44,7 +45,7 @@ export function mountDetail({ api, store, onError }) {
       href: link.href,
       target: link.external ? '_blank' : null,
       rel: link.external ? 'noopener noreferrer' : null,
-    }, link.external ? 'Open link (new tab)' : 'Open link') : null);
+    }, link.external ? t('detail.open_link_new_tab') : t('detail.open_link')) : null);
     readButton.hidden = Boolean(n.is_read);
   }
 

@@ -1,8 +1,9 @@
 // The full notification list: search, filters, paging, selection with batch read and delete.
 
 import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
-import { dateTime, plural, timeAgo } from '../format.js';
-import { CATEGORIES, TYPES, labelOf } from '../vocabulary.js';
+import { dateTime, timeAgo } from '../format.js';
+import { t } from '../i18n.js';
+import { categories, labelOf, types } from '../vocabulary.js';
 
 const FILTERS = ['keyword', 'type', 'category', 'is_read', 'start_date', 'end_date'];
 
@@ -27,6 +28,8 @@ export function mountListPage({ api, store, openDetail, onError }) {
   const next = /** @type {HTMLButtonElement} */ (byId('page-next'));
   const pageSize = /** @type {HTMLSelectElement} */ (byId('page-size'));
 
+  const TYPES = types();
+  const CATEGORIES = categories();
   fillOptions(form.elements.namedItem('type'), TYPES);
   fillOptions(form.elements.namedItem('category'), CATEGORIES);
 
@@ -66,15 +69,15 @@ export function mountListPage({ api, store, openDetail, onError }) {
   function render(lastPage) {
     keepingFocus(rows, () => replaceChildren(rows, shown.map(row)));
     empty.hidden = shown.length > 0;
-    summary.textContent = total === 0 ? 'No notifications' : `Page ${page} of ${lastPage} · ${plural(total, 'notification')}`;
+    summary.textContent = total === 0 ? t('list.summary_none') : t('list.summary', { page, pages: lastPage, count: total });
     prev.disabled = page <= 1;
     next.disabled = page >= lastPage;
     renderSelection();
   }
 
   function row(n) {
-    const title = n.title || '(no title)';
-    const checkbox = h('input', { type: 'checkbox', 'aria-label': `Select “${title}”`, checked: selected.has(n.id) });
+    const title = n.title || t('notification.no_title');
+    const checkbox = h('input', { type: 'checkbox', 'aria-label': t('list.select_one', { title }), checked: selected.has(n.id) });
     checkbox.addEventListener('change', () => {
       if (checkbox.checked) selected.add(n.id);
       else selected.delete(n.id);
@@ -85,28 +88,28 @@ export function mountListPage({ api, store, openDetail, onError }) {
       h('td', { class: 'col-title' },
         h('button', { type: 'button', class: 'title-button', onclick: () => openDetail(n) }, title),
         n.content ? h('span', { class: 'row-content' }, n.content) : null),
-      h('td', { 'data-label': 'Type' }, h('span', { class: `chip type-${n.type}` }, labelOf(TYPES, n.type))),
-      h('td', { 'data-label': 'Category' }, labelOf(CATEGORIES, n.category)),
-      h('td', { 'data-label': 'Received' }, h('time', { datetime: n.created_at, title: dateTime(n.created_at) }, timeAgo(n.created_at))),
-      h('td', { 'data-label': 'State', class: 'col-state' }, n.is_read ? 'Read' : 'Unread'),
+      h('td', { 'data-label': t('list.col_type') }, h('span', { class: `chip type-${n.type}` }, labelOf(TYPES, n.type))),
+      h('td', { 'data-label': t('list.col_category') }, labelOf(CATEGORIES, n.category)),
+      h('td', { 'data-label': t('list.col_received') }, h('time', { datetime: n.created_at, title: dateTime(n.created_at) }, timeAgo(n.created_at))),
+      h('td', { 'data-label': t('list.col_state'), class: 'col-state' }, n.is_read ? t('state.read') : t('state.unread')),
       h('td', { class: 'col-actions' },
         n.is_read ? null : h('button', {
           type: 'button',
           class: 'button subtle small',
-          'aria-label': `Mark “${title}” read`,
+          'aria-label': t('list.mark_one_read', { title }),
           onclick: () => store.markRead(n.id).catch(onError),
-        }, 'Mark read'),
+        }, t('action.mark_read')),
         h('button', {
           type: 'button',
           class: 'button subtle small danger',
-          'aria-label': `Delete “${title}”`,
+          'aria-label': t('action.delete_one', { title }),
           onclick: () => store.remove(n.id).catch(onError),
-        }, 'Delete')));
+        }, t('action.delete'))));
   }
 
   function renderSelection() {
     const count = selected.size;
-    selectionCount.textContent = `${count} selected`;
+    selectionCount.textContent = t('list.selected', { count });
     batchRead.disabled = !shown.some((n) => selected.has(n.id) && !n.is_read);
     batchDelete.disabled = count === 0;
     selectPage.checked = shown.length > 0 && shown.every((n) => selected.has(n.id));
@@ -129,7 +132,7 @@ export function mountListPage({ api, store, openDetail, onError }) {
     store.readMany([...selected]).then(() => selected.clear(), onError);
   });
   batchDelete.addEventListener('click', () => {
-    if (!confirm(`Delete ${plural(selected.size, 'notification')}?`)) return;
+    if (!confirm(t('list.confirm_delete', { count: selected.size }))) return;
     store.removeMany([...selected]).then(() => selected.clear(), onError);
   });
   form.addEventListener('submit', (event) => {

@@ -4,6 +4,7 @@ import { Herald } from '../../../herald.js';
 import { ApiClient, ApiError, inboxApi } from '../api.js';
 import { showConnection } from '../connection.js';
 import { byId } from '../dom.js';
+import { initI18n, mountLanguageSwitcher, t } from '../i18n.js';
 import { Session, demoToken, demoUsers } from '../session.js';
 import { showSignIn } from '../signin.js';
 import { Toaster } from '../toast.js';
@@ -16,24 +17,26 @@ import { InboxStore } from './store.js';
 const RENEW_BEFORE_MS = 120_000;
 const REFRESH_DEBOUNCE_MS = 150;
 
+await initI18n();
+mountLanguageSwitcher(/** @type {HTMLSelectElement} */ (byId('language')));
 const session = new Session('inbox');
 const toaster = new Toaster(byId('toasts'));
 session.adoptTokenFromUrl();
 const users = (await demoUsers()) ?? [];
 
 if (!session.token) signIn();
-else if (session.isExpired() && session.current.demoUserId == null) signIn('Your session has expired. Sign in again.');
+else if (session.isExpired() && session.current.demoUserId == null) signIn(t('session.expired'));
 else startInbox();
 
 function signIn(message) {
   showSignIn({
     root: byId('sign-in'),
-    heading: 'Sign in to your inbox',
-    tokenLabel: 'User token (JWT)',
+    heading: t('signin.inbox_heading'),
+    tokenLabel: t('signin.inbox_token_label'),
     message,
     demoChoices: users.map((user) => ({
       label: user.name,
-      description: `user ${user.user_id}`,
+      description: t('signin.demo_user', { id: String(user.user_id) }),
       choose: async () => {
         session.save({ token: await demoToken(user.user_id), demoUserId: user.user_id });
         location.replace('/');
@@ -41,7 +44,7 @@ function signIn(message) {
     })),
     useToken: async (token) => {
       await inboxApi(new ApiClient({ credentials: () => token })).unreadCount().catch((error) => {
-        throw error.status === 401 ? new Error('This token is not accepted (invalid or expired).') : error;
+        throw error.status === 401 ? new Error(t('signin.token_refused')) : error;
       });
       session.save({ token });
       location.replace('/');
@@ -66,7 +69,7 @@ function startInbox() {
   };
   const onError = (error) => {
     if (error instanceof ApiError && error.status === 401) {
-      endSession(session.isExpired() ? 'Your session has expired. Sign in again.' : 'Your session has ended. Sign in again.');
+      endSession(session.isExpired() ? t('session.expired') : t('session.ended'));
     } else {
       toaster.error(error);
     }
@@ -119,7 +122,7 @@ function startInbox() {
 
   const userId = session.userId;
   const name = users.find((u) => u.user_id === userId)?.name;
-  byId('who').textContent = name ? `${name} · user ${userId}` : `User ${userId ?? '?'}`;
+  byId('who').textContent = name ? t('who.named_user', { name, id: String(userId) }) : t('who.user', { id: String(userId ?? '?') });
   byId('reconnect').addEventListener('click', () => herald.connect());
   byId('sign-out').addEventListener('click', () => {
     herald.close();
@@ -167,7 +170,7 @@ function tokenProvider(api, endSession) {
       return session.token;
     }
     if (session.isExpired() || !(await accepted())) {
-      endSession('Your session has expired. Sign in again.');
+      endSession(t('session.expired'));
       throw new Error('session expired');
     }
     return current.token;
