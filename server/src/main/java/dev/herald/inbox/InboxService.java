@@ -207,6 +207,57 @@ public final class InboxService {
         return change(userId, () -> store.clearRead(userId));
     }
 
+    /** Marks one read notification unread again; 1, or 0 when it was unread; 404 when not the user's. */
+    public CompletionStage<Integer> markUnread(long userId, long id) {
+        return change(userId, () -> store.markUnread(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** Archives one notification; 1, or 0 when it was archived already; 404 when not the user's. */
+    public CompletionStage<Integer> archiveOne(long userId, long id) {
+        return change(userId, () -> store.archive(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** Archives the user's notifications among {@code ids}; completes with how many changed. */
+    public CompletionStage<Integer> archive(long userId, long[] ids) {
+        return change(userId, () -> store.archive(userId, boxed(ids)));
+    }
+
+    /** Takes one notification out of the archive; 1, or 0 when it was not archived; 404 when not the user's. */
+    public CompletionStage<Integer> unarchive(long userId, long id) {
+        return change(userId, () -> store.unarchive(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** Snoozes one notification until {@code until} (the caller checks the range); 404 when not the user's. */
+    public CompletionStage<Integer> snooze(long userId, long id, Instant until) {
+        return change(userId, () -> store.snooze(userId, id, until).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /**
+     * The owner takes action {@code actionId} of notification {@code id}: on {@link ActionResult#TAKEN}
+     * the record is read and carries {@code action_taken}, and the user's unread count is pushed.
+     * Completes with the result and the record as it is now (null when not the user's).
+     */
+    public CompletionStage<ActionOutcome> takeAction(long userId, long id, String actionId) {
+        return sql.submit(() -> {
+            ActionResult result = store.takeAction(userId, id, actionId);
+            Notification now = result == ActionResult.NOT_FOUND ? null : store.find(userId, id).orElse(null);
+            return new ActionOutcome(result, now);
+        }).thenCompose(outcome -> {
+            if (outcome.result() != ActionResult.TAKEN) {
+                return CompletableFuture.completedFuture(outcome);
+            }
+            return live.unreadCounts(List.of(userId)).handle((v, err) -> {
+                if (err != null) {
+                    log.warn("unread_count push failed user={}: {}", userId, err.toString());
+                }
+                return outcome;
+            });
+        });
+    }
+
+    /** What {@link #takeAction} did, and the record after it (null when not the user's). */
+    public record ActionOutcome(ActionResult result, Notification notification) {}
+
     /** Runs a change for {@code userId}; when it changed rows, pushes the user's new unread count. */
     private CompletionStage<Integer> change(long userId, Supplier<Integer> work) {
         return sql.submit(work).thenCompose(changed -> {
@@ -283,6 +334,28 @@ public final class InboxService {
                             return claimed.size();
                         });
             });
+        });
+    }
+
+    /**
+     * The snooze wake job: shows again every snoozed notification whose time has come (at most
+     * {@code limit}) and pushes it as new — the urgent ones as {@code notification}, all their
+     * users' unread counts. Completes with how many were woken.
+     */
+    public CompletionStage<Integer> wakeSnoozed(int limit) {
+        return sql.submit(() -> store.wakeSnoozed(limit)).thenCompose(woken -> {
+            if (woken.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            List<Notification> urgent = woken.stream().filter(n -> InboxLimits.URGENT.equals(n.level())).toList();
+            List<Notification> normal = woken.stream().filter(n -> !InboxLimits.URGENT.equals(n.level())).toList();
+            return live.newlyStored(urgent).thenCompose(p -> live.countsOnly(normal))
+                    .handle((p, err) -> {
+                        if (err != null) {
+                            log.warn("woken notifications not pushed; they wait for sync or retry: {}", err.toString());
+                        }
+                        return woken.size();
+                    });
         });
     }
 
