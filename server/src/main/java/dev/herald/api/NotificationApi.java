@@ -172,7 +172,7 @@ public final class NotificationApi {
         String text = b.string("until", 64, true);
         Instant until = null;
         if (text != null) {
-            Instant now = Instant.now();
+            Instant now = service.now();
             try {
                 until = OffsetDateTime.parse(text).toInstant();
                 if (!until.isAfter(now)) {

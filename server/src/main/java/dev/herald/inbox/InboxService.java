@@ -59,9 +59,17 @@ public final class InboxService {
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
     private final NotificationStore.SendQueue groups;
     private final LivePush live;
+    private final java.time.Clock clock;
 
     public InboxService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
                                HeraldMetrics metrics, Settings.Notifications settings) {
+        this(store, sql, broker, presence, metrics, settings, java.time.Clock.systemUTC());
+    }
+
+    /** {@code clock}: the inbox's time (the store's, for the same node), against which snoozes are checked. */
+    public InboxService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
+                        HeraldMetrics metrics, Settings.Notifications settings, java.time.Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
         this.store = Objects.requireNonNull(store);
         this.sql = Objects.requireNonNull(sql);
         this.presence = Objects.requireNonNull(presence);
@@ -225,6 +233,11 @@ public final class InboxService {
     /** Takes one notification out of the archive; 1, or 0 when it was not archived; 404 when not the user's. */
     public CompletionStage<Integer> unarchive(long userId, long id) {
         return change(userId, () -> store.unarchive(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** The inbox's current time (a snooze must end after it). */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Snoozes one notification until {@code until} (the caller checks the range); 404 when not the user's. */
