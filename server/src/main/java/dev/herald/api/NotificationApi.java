@@ -60,6 +60,8 @@ public final class NotificationApi {
         r.get(BASE + "/{id}", Access.USER, this::show);
         r.post(BASE + "/{id}/read", Access.USER, this::read);
         r.post(BASE + "/batch-archive", Access.USER, this::batchArchive);
+        r.get(BASE + "/preferences", Access.USER, this::preferences);
+        r.put(BASE + "/preferences", Access.USER, this::updatePreferences);
         r.post(BASE + "/{id}/unread", Access.USER, this::markUnread);
         r.post(BASE + "/{id}/archive", Access.USER, this::archive);
         r.post(BASE + "/{id}/unarchive", Access.USER, this::unarchive);
@@ -140,6 +142,78 @@ public final class NotificationApi {
         long user = user(req, null);
         long id = pathId(req);
         return service.deleteOne(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "deleted", n)));
+    }
+
+    private CompletionStage<Reply> preferences(Request req) {
+        long user = user(req, null);
+        return service.preferences(user).thenApply(p -> Reply.ok(preferencesJson(p)));
+    }
+
+    /**
+     * Merges any subset of {@code {categories, types, email}} into the user's preferences; every
+     * other key, an unknown category or type, an unknown mode or a bad address answers 422 naming
+     * it, and then nothing is changed.
+     */
+    private CompletionStage<Reply> updatePreferences(Request req) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        for (var names = b.root().fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!List.of("categories", "types", "email", "user_id").contains(name)) {
+                b.error(name, "is not a preference (categories, types, email)");
+            }
+        }
+        Map<String, String> categories = modes(b, "categories", InboxLimits.CATEGORIES);
+        Map<String, String> types = modes(b, "types", InboxLimits.TYPES);
+        boolean setEmail = b.root().has("email"); // a JSON null clears it
+        String email = null;
+        if (setEmail && b.value("email") != null) {
+            email = b.string("email", InboxLimits.EMAIL_MAX, true);
+            if (email != null && !email(email)) {
+                b.error("email", "must be an e-mail address like name@example.com");
+            }
+        }
+        b.validate();
+        return service.updatePreferences(user, categories, types, setEmail, email)
+                .thenApply(p -> Reply.ok(preferencesJson(p)));
+    }
+
+    private static Map<String, Object> preferencesJson(dev.herald.inbox.Preferences p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("categories", p.categories());
+        m.put("types", p.types());
+        m.put("email", p.email());
+        return m;
+    }
+
+    /** An object of name → mode where every name is one of {@code names}; empty when absent. */
+    private static Map<String, String> modes(JsonBody b, String field, List<String> names) {
+        JsonNode v = b.value(field);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            b.error(field, "must be an object of name: mode");
+            return out;
+        }
+        v.properties().forEach(e -> {
+            String at = field + "." + e.getKey();
+            if (!names.contains(e.getKey())) {
+                b.error(at, "is not one of " + String.join(", ", names));
+            } else if (!e.getValue().isTextual() || !InboxLimits.MODES.contains(e.getValue().asText())) {
+                b.error(at, "must be one of " + String.join(", ", InboxLimits.MODES));
+            } else {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return out;
+    }
+
+    /** A plain address: one @, a local part and a dotted domain, no spaces or control characters. */
+    static boolean email(String s) {
+        return s.length() <= InboxLimits.EMAIL_MAX
+                && s.matches("[^@\\s\\p{Cntrl}]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
     }
 
     private CompletionStage<Reply> markUnread(Request req) {
@@ -283,11 +357,13 @@ public final class NotificationApi {
         }
         int groupWindow = groupWindow(b);
         JsonNode actions = actions(b);
+        boolean force = b.bool("force", false);
         b.validate();
         var n = new NewNotification(title, content, type, category, data, actionType, actionData).withLevel(level)
-                .withGroup(groupKey, groupWindow).withActions(actions);
+                .withGroup(groupKey, groupWindow).withActions(actions).withForce(force);
         return service.send(users, n, key).thenApply(r -> Reply.ok(Map.of(
-                "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size())));
+                "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size(),
+                "skipped", r.skipped())));
     }
 
     private CompletionStage<Reply> retryUnsent(Request req) {

@@ -86,30 +86,42 @@ public final class InboxService {
      * What a send did: how many were stored, their ids (the first {@value InboxLimits#SEND_IDS_SHOWN}),
      * whether it was a replay, and which users it reached live.
      */
-    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {}
+    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo, int skipped) {
+        public SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {
+            this(count, ids, duplicate, pushedTo, 0);
+        }
+    }
 
     /**
-     * Stores, then pushes when {@code n} is urgent; a normal one (store only) pushes only the new
-     * unread counts. Empty {@code userIds} means every known user.
+     * Stores, then pushes the urgent rows; normal ones (store only, and the rows of recipients
+     * whose preferences make it {@code quiet}) push only the new unread counts. Recipients whose
+     * preferences turn it {@code off} are skipped unless {@code n.force()}. Empty {@code userIds}
+     * means every known user (filtered by preferences in SQL).
      */
     public CompletionStage<SendResult> send(long[] userIds, NewNotification n, String idempotencyKey) {
-        boolean push = n.pushed();
         return insert(userIds, n, idempotencyKey).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(InboxLimits.SEND_IDS_SHOWN).map(Notification::id).toList();
             if (inserted.replayed()) {
                 return CompletableFuture.completedFuture(
-                        new SendResult(inserted.notifications().size(), ids, true, List.of()));
+                        new SendResult(inserted.notifications().size(), ids, true, List.of(), 0));
             }
-            // level normal (store only) pushes no notification, but the badges still move
-            CompletionStage<List<Long>> delivery = push ? live.newlyStored(inserted.notifications())
-                    : live.countsOnly(inserted.notifications());
+            List<Notification> urgent = new ArrayList<>();
+            List<Notification> storeOnly = new ArrayList<>();
+            for (Notification stored : inserted.notifications()) {
+                (InboxLimits.URGENT.equals(stored.level()) ? urgent : storeOnly).add(stored);
+            }
+            // level normal and quiet recipients push no notification, but the badges still move
+            CompletionStage<List<Long>> delivery = (urgent.isEmpty() ? CompletableFuture.<List<Long>>completedFuture(List.of())
+                    : live.newlyStored(urgent))
+                    .thenCompose(pushed -> storeOnly.isEmpty() ? CompletableFuture.completedFuture(pushed)
+                            : live.countsOnly(storeOnly).thenApply(counted -> pushed));
             return delivery.handle((pushed, err) -> {
                 if (err != null) {
                     log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
                     pushed = List.of();
                 }
-                return new SendResult(inserted.notifications().size(), ids, false, push ? pushed : List.of());
+                return new SendResult(inserted.notifications().size(), ids, false, pushed, inserted.skipped());
             });
         });
     }
@@ -133,12 +145,26 @@ public final class InboxService {
         }
         return sql.submit(() -> {
             boolean everyone = userIds.length == 0;
-            List<Long> recipients = everyone ? store.knownUserIds() : boxed(userIds);
+            int muted = 0;
+            List<Long> recipients;
+            if (!everyone) {
+                recipients = boxed(userIds);
+            } else if (n.force()) {
+                recipients = store.knownUserIds();
+            } else {
+                // preferences that turn it off are applied in SQL, while reading the recipients
+                NotificationStore.Everyone all = store.everyone(n.category(), n.type());
+                recipients = all.userIds();
+                muted = all.muted();
+            }
             // recipients read from known_users, or known to this node, need not be added to it
             LongPredicate known = everyone ? user -> true : knownUsers::isKnown;
             StoredSend inserted = idempotencyKey != null
                     ? store.insertIdempotent(idempotencyKey, recipients, n, known)
-                    : new StoredSend(store.insertForUsers(recipients, n, known), false);
+                    : store.send(recipients, n, known);
+            if (muted > 0 && !inserted.replayed()) {
+                inserted = new StoredSend(inserted.notifications(), false, inserted.skipped() + muted);
+            }
             return everyone ? inserted : remember(recipients, inserted);
         });
     }
@@ -235,6 +261,20 @@ public final class InboxService {
         return change(userId, () -> store.unarchive(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
     }
 
+    /** The user's preferences (defaults when never set). */
+    public CompletionStage<Preferences> preferences(long userId) {
+        return sql.submit(() -> store.preferences(userId));
+    }
+
+    /**
+     * Merges some of the user's preferences (the API validated them): each given category and
+     * type mode, and the e-mail when {@code setEmail}; completes with all of them after.
+     */
+    public CompletionStage<Preferences> updatePreferences(long userId, Map<String, String> categories,
+                                                          Map<String, String> types, boolean setEmail, String email) {
+        return sql.submit(() -> store.updatePreferences(userId, categories, types, setEmail, email));
+    }
+
     /** The inbox's current time (a snooze must end after it). */
     public Instant now() {
         return clock.instant();
@@ -252,7 +292,7 @@ public final class InboxService {
      */
     public CompletionStage<ActionOutcome> takeAction(long userId, long id, String actionId) {
         return sql.submit(() -> {
-            ActionResult result = store.takeAction(userId, id, actionId);
+            ActionResult result = ActionResult.valueOf(store.takeAction(userId, id, actionId).name());
             Notification now = result == ActionResult.NOT_FOUND ? null : store.find(userId, id).orElse(null);
             return new ActionOutcome(result, now);
         }).thenCompose(outcome -> {

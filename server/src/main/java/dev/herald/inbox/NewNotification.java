@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param groupKey collapsing key, 1–{@value InboxLimits#GROUP_KEY_MAX} characters, or null for none
  * @param groupWindowSeconds how long a group collapses, 1–{@value InboxLimits#GROUP_WINDOW_MAX} seconds
  * @param actions JSON array of offered actions (checked by the API, see {@link InboxLimits#ACTIONS_MAX}), or null
+ * @param force store and push for every recipient regardless of their preferences (admin)
  */
 public record NewNotification(
         String title,
@@ -32,7 +33,8 @@ public record NewNotification(
         String level,
         String groupKey,
         int groupWindowSeconds,
-        JsonNode actions) {
+        JsonNode actions,
+        boolean force) {
 
     public NewNotification {
         requireNonNull(title, "title");
@@ -70,19 +72,19 @@ public record NewNotification(
     public NewNotification(String title, String content, String type, String category, JsonNode data,
                            String actionType, String actionData, String level) {
         this(title, content, type, category, data, actionType, actionData, level, null,
-                InboxLimits.GROUP_WINDOW_DEFAULT, null);
+                InboxLimits.GROUP_WINDOW_DEFAULT, null, false);
     }
 
     /** The same notification collapsing under {@code key} for {@code windowSeconds}. */
     public NewNotification withGroup(String key, int windowSeconds) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, key,
-                windowSeconds, actions);
+                windowSeconds, actions, force);
     }
 
     /** The same notification offering {@code array} (a JSON array of actions, or null). */
     public NewNotification withActions(JsonNode array) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
-                groupWindowSeconds, array);
+                groupWindowSeconds, array, force);
     }
 
     /** An urgent notification (store and push). */
@@ -94,7 +96,13 @@ public record NewNotification(
     /** The same notification at {@code level} ({@code urgent} or {@code normal}). */
     public NewNotification withLevel(String level) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
-                groupWindowSeconds, actions);
+                groupWindowSeconds, actions, force);
+    }
+
+    /** The same notification, ignoring the recipients' preferences when {@code value}. */
+    public NewNotification withForce(boolean value) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
+                groupWindowSeconds, actions, value);
     }
 
     /** Whether it is pushed: {@code urgent}; {@code normal} is store only. */

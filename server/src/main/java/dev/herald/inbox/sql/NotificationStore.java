@@ -1,6 +1,5 @@
 package dev.herald.inbox.sql;
 
-import dev.herald.inbox.ActionResult;
 import dev.herald.inbox.Backlog;
 import dev.herald.inbox.ChatRecipient;
 import dev.herald.inbox.GroupedSend;
@@ -9,6 +8,7 @@ import dev.herald.inbox.NewNotification;
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.NotificationFilter;
 import dev.herald.inbox.Page;
+import dev.herald.inbox.Preferences;
 import dev.herald.inbox.Statistics;
 import dev.herald.inbox.StoredSend;
 import static dev.herald.inbox.sql.NotificationSql.SELECT;
@@ -143,6 +143,13 @@ public final class NotificationStore {
     public List<Notification> insertForUsers(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(n, "notification");
         requireNonNull(alreadyKnown, "alreadyKnown");
+        return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown).notifications();
+    }
+
+    /** {@link #insertForUsers}, also saying how many recipients were skipped by their preferences. */
+    public StoredSend send(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
+        requireNonNull(n, "notification");
+        requireNonNull(alreadyKnown, "alreadyKnown");
         return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown);
     }
 
@@ -209,7 +216,7 @@ public final class NotificationStore {
     /** One send of {@link #grouped} in its own transaction, as {@link #insertForUsers} or {@link #insertIdempotent}. */
     StoredSend insertAlone(GroupedSend s) {
         if (s.key() == null) {
-            return new StoredSend(sends.insert(s.users(), s.notification(), now(), s.known()), false);
+            return sends.insert(s.users(), s.notification(), now(), s.known());
         }
         return sends.insertIdempotent(s.key(), s.users(), s.notification(), now(), s.known());
     }
@@ -226,6 +233,74 @@ public final class NotificationStore {
     List<Long> knownUserIds(long afterUserId, int limit) {
         requireLimit(limit);
         return db.withConnection("list known users", c -> sends.knownUsers().page(c, afterUserId, limit));
+    }
+
+    /**
+     * The recipients of a send to everyone of {@code category}/{@code type}: every known user id
+     * whose preferences do not turn it {@code off} — filtered in SQL (NOT EXISTS on the
+     * preferences' primary key), ascending, {@value #MAX_LIMIT} at a time — and how many were left
+     * out that way.
+     */
+    public Everyone everyone(String category, String type) {
+        requireNonNull(category, "category");
+        requireNonNull(type, "type");
+        return db.withConnection("list known users for a send", c -> {
+            List<Long> all = new ArrayList<>();
+            long after = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT k.user_id FROM known_users k WHERE k.user_id > ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM notification_preferences p WHERE p.user_id = k.user_id AND "
+                    + PreferenceRows.MUTES + ") ORDER BY k.user_id LIMIT ?")) {
+                while (true) {
+                    ps.setLong(1, after);
+                    ps.setString(2, category);
+                    ps.setString(3, type);
+                    ps.setInt(4, MAX_LIMIT);
+                    int n = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            all.add(rs.getLong(1));
+                            n++;
+                        }
+                    }
+                    if (n < MAX_LIMIT) {
+                        break;
+                    }
+                    after = all.get(all.size() - 1);
+                }
+            }
+            long muted = NotificationSql.count(c, "SELECT COUNT(*) FROM known_users k WHERE EXISTS (SELECT 1"
+                    + " FROM notification_preferences p WHERE p.user_id = k.user_id AND " + PreferenceRows.MUTES + ")",
+                    category, type);
+            return new Everyone(all, (int) muted);
+        });
+    }
+
+    /** The recipients of a send to everyone, and how many known users their preferences left out. */
+    public record Everyone(List<Long> userIds, int muted) {}
+
+    /** One user's preferences (defaults when they never set any). */
+    public Preferences preferences(long userId) {
+        return db.withConnection("read preferences", c -> sends.preferences().read(c, userId));
+    }
+
+    /**
+     * Changes some of one user's preferences in one transaction: each given category and type mode
+     * ({@code on} removes it), and the e-mail when {@code setEmail} (null clears it). Returns them all after.
+     */
+    public Preferences updatePreferences(long userId, Map<String, String> categories, Map<String, String> types,
+                                         boolean setEmail, String email) {
+        return db.inTransaction("change preferences", c -> {
+            for (var e : new java.util.TreeMap<>(categories).entrySet()) {
+                sends.preferences().setMode(c, userId, PreferenceRows.CATEGORY, e.getKey(), e.getValue());
+            }
+            for (var e : new java.util.TreeMap<>(types).entrySet()) {
+                sends.preferences().setMode(c, userId, PreferenceRows.TYPE, e.getKey(), e.getValue());
+            }
+            if (setEmail) {
+                sends.preferences().setEmail(c, userId, email);
+            }
+            return sends.preferences().read(c, userId);
+        });
     }
 
     /** Every known user id, ascending, read {@value #MAX_LIMIT} at a time (1,000,000 ids ≈ 20 MB). */
@@ -468,7 +543,10 @@ public final class NotificationStore {
      * {@code action_taken = {id, at}}, read (keeping an earlier {@code read_at}). The UPDATE
      * repeats {@code action_taken IS NULL}, so of two concurrent calls exactly one wins.
      */
-    public ActionResult takeAction(long userId, long id, String actionId) {
+    /** What {@link #takeAction} did (the service's {@code ActionResult} names the same four). */
+    public enum Taking { TAKEN, NOT_FOUND, NO_SUCH_ACTION, ALREADY_TAKEN }
+
+    public Taking takeAction(long userId, long id, String actionId) {
         requireNonNull(actionId, "actionId");
         Instant now = now();
         Object ts = db.dialect().timestamp(now);
@@ -481,7 +559,7 @@ public final class NotificationStore {
                 rows = sql.rows().query(ps);
             }
             if (rows.isEmpty()) {
-                return ActionResult.NOT_FOUND;
+                return Taking.NOT_FOUND;
             }
             Notification n = rows.get(0);
             boolean offered = false;
@@ -491,11 +569,11 @@ public final class NotificationStore {
                 }
             }
             if (!offered) {
-                return ActionResult.NO_SUCH_ACTION;
+                return Taking.NO_SUCH_ACTION;
             }
             var taken = new java.util.LinkedHashMap<String, Object>();
             taken.put("id", actionId);
-            taken.put("at", dev.herald.inbox.NotificationJson.date(now));
+            taken.put("at", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(java.time.ZoneOffset.UTC).format(now));
             try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET action_taken = ?,"
                     + " is_read = TRUE, read_at = COALESCE(read_at, ?), updated_at = ?"
                     + " WHERE id = ? AND user_id = ? AND action_taken IS NULL AND deleted_at IS NULL")) {
@@ -504,7 +582,7 @@ public final class NotificationStore {
                 ps.setObject(3, ts);
                 ps.setLong(4, id);
                 ps.setLong(5, userId);
-                return ps.executeUpdate() == 1 ? ActionResult.TAKEN : ActionResult.ALREADY_TAKEN;
+                return ps.executeUpdate() == 1 ? Taking.TAKEN : Taking.ALREADY_TAKEN;
             }
         });
     }

@@ -2,7 +2,6 @@ package dev.herald.inbox.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.inbox.ActionResult;
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.NotificationFilter;
 import dev.herald.inbox.Statistics;
@@ -84,7 +83,7 @@ class NotificationStateTest extends StoreTestBase {
             assertThat(store.unarchive(ME, id)).isEmpty();
             assertThat(store.markUnread(ME, id)).isEmpty();
             assertThat(store.snooze(ME, id, now().plusSeconds(60))).isEmpty();
-            assertThat(store.takeAction(ME, id, "x")).isEqualTo(ActionResult.NOT_FOUND);
+            assertThat(store.takeAction(ME, id, "x")).isEqualTo(NotificationStore.Taking.NOT_FOUND);
         }
         Notification t = row(theirs.id()).orElseThrow();
         assertThat(t.archived()).isFalse();
@@ -162,10 +161,10 @@ class NotificationStateTest extends StoreTestBase {
         Notification plain = send(ME, "plain");
         clock.advance(Duration.ofSeconds(3));
 
-        assertThat(store.takeAction(ME, a.id(), "nope")).isEqualTo(ActionResult.NO_SUCH_ACTION);
-        assertThat(store.takeAction(ME, plain.id(), "approve")).isEqualTo(ActionResult.NO_SUCH_ACTION);
-        assertThat(store.takeAction(ME, a.id(), "approve")).isEqualTo(ActionResult.TAKEN);
-        assertThat(store.takeAction(ME, a.id(), "deny")).isEqualTo(ActionResult.ALREADY_TAKEN);
+        assertThat(store.takeAction(ME, a.id(), "nope")).isEqualTo(NotificationStore.Taking.NO_SUCH_ACTION);
+        assertThat(store.takeAction(ME, plain.id(), "approve")).isEqualTo(NotificationStore.Taking.NO_SUCH_ACTION);
+        assertThat(store.takeAction(ME, a.id(), "approve")).isEqualTo(NotificationStore.Taking.TAKEN);
+        assertThat(store.takeAction(ME, a.id(), "deny")).isEqualTo(NotificationStore.Taking.ALREADY_TAKEN);
 
         Notification n = store.find(ME, a.id()).orElseThrow();
         assertThat(n.actionTaken().get("id").asText()).isEqualTo("approve");
