@@ -363,7 +363,7 @@ public final class NotificationApi {
                 .withGroup(groupKey, groupWindow).withActions(actions).withForce(force);
         return service.send(users, n, key).thenApply(r -> Reply.ok(Map.of(
                 "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size(),
-                "skipped", r.skipped())));
+                "skipped", r.skipped(), "collapsed", r.collapsed())));
     }
 
     private CompletionStage<Reply> retryUnsent(Request req) {

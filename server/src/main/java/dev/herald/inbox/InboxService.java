@@ -86,9 +86,10 @@ public final class InboxService {
      * What a send did: how many were stored, their ids (the first {@value InboxLimits#SEND_IDS_SHOWN}),
      * whether it was a replay, and which users it reached live.
      */
-    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo, int skipped) {
+    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo, int skipped,
+                             int collapsed) {
         public SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {
-            this(count, ids, duplicate, pushedTo, 0);
+            this(count, ids, duplicate, pushedTo, 0, 0);
         }
     }
 
@@ -104,7 +105,7 @@ public final class InboxService {
             List<Long> ids = inserted.notifications().stream().limit(InboxLimits.SEND_IDS_SHOWN).map(Notification::id).toList();
             if (inserted.replayed()) {
                 return CompletableFuture.completedFuture(
-                        new SendResult(inserted.notifications().size(), ids, true, List.of(), 0));
+                        new SendResult(inserted.notifications().size(), ids, true, List.of(), 0, 0));
             }
             List<Notification> urgent = new ArrayList<>();
             List<Notification> storeOnly = new ArrayList<>();
@@ -121,7 +122,8 @@ public final class InboxService {
                     log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
                     pushed = List.of();
                 }
-                return new SendResult(inserted.notifications().size(), ids, false, pushed, inserted.skipped());
+                int collapsed = (int) inserted.notifications().stream().filter(x -> x.groupCount() > 1).count();
+                return new SendResult(inserted.notifications().size(), ids, false, pushed, inserted.skipped(), collapsed);
             });
         });
     }
@@ -132,7 +134,9 @@ public final class InboxService {
      * sends to everyone in their own transaction.
      */
     private CompletionStage<StoredSend> insert(long[] userIds, NewNotification n, String idempotencyKey) {
-        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS) {
+        // a collapsing send locks (user, group_key) rows: in its own transaction, so two group
+        // transactions never take such locks in different orders
+        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS && n.groupKey() == null) {
             List<Long> recipients = boxed(userIds);
             CompletableFuture<StoredSend> stored;
             try {

@@ -43,6 +43,7 @@ final class SendTransaction {
     private final KnownUsers knownUsers;
     private final IdempotencyKeys keys;
     private final PreferenceRows preferences;
+    private final GroupCollapse collapse;
 
     SendTransaction(Database db, NotificationSql sql, int chunk) {
         this.db = requireNonNull(db, "db");
@@ -56,6 +57,7 @@ final class SendTransaction {
         this.knownUsers = new KnownUsers(db.dialect());
         this.keys = new IdempotencyKeys(db.dialect());
         this.preferences = new PreferenceRows(db.dialect());
+        this.collapse = new GroupCollapse(db.dialect(), recipientInsert, sql.rows());
     }
 
     KnownUsers knownUsers() {
@@ -179,7 +181,7 @@ final class SendTransaction {
                     unknown.add(user);
                 }
             }
-            if (s.users().length == 1) {
+            if (s.users().length == 1 && s.notification().groupKey() == null) {
                 NewNotification n = s.notification();
                 Preferences p = n.force() ? null : modes.get(s.users()[0]);
                 String mode = p == null ? InboxLimits.ON : p.modeFor(n.category(), n.type());
@@ -240,12 +242,24 @@ final class SendTransaction {
             skipped = users.length - on.length - quiet.length;
         }
         List<Notification> created = new ArrayList<>(on.length + quiet.length);
-        for (long[] part : IdChunks.split(on, chunk)) {
-            created.addAll(recipientInsert.insert(c, part, n, now));
-        }
         NewNotification storeOnly = n.withLevel(InboxLimits.NORMAL);
-        for (long[] part : IdChunks.split(quiet, chunk)) {
-            created.addAll(recipientInsert.insert(c, part, storeOnly, now));
+        if (n.groupKey() != null) {
+            // collapsing: per recipient, in ascending user id, under the (user, key) row lock
+            java.util.Set<Long> quietSet = new java.util.HashSet<>();
+            Arrays.stream(quiet).forEach(quietSet::add);
+            for (long user : users) {
+                boolean isQuiet = quietSet.contains(user);
+                if (isQuiet || modes.get(user) == null) {
+                    created.add(collapse.store(c, user, isQuiet ? storeOnly : n, now));
+                }
+            }
+        } else {
+            for (long[] part : IdChunks.split(on, chunk)) {
+                created.addAll(recipientInsert.insert(c, part, n, now));
+            }
+            for (long[] part : IdChunks.split(quiet, chunk)) {
+                created.addAll(recipientInsert.insert(c, part, storeOnly, now));
+            }
         }
         for (long[] part : IdChunks.split(users, chunk)) {
             long[] unknown = Arrays.stream(part).filter(known.negate()).toArray();
