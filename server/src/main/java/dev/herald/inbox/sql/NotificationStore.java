@@ -290,6 +290,8 @@ public final class NotificationStore {
     public Preferences updatePreferences(long userId, Map<String, String> categories, Map<String, String> types,
                                          boolean setEmail, String email) {
         return db.inTransaction("change preferences", c -> {
+            // one change of a user's preferences at a time (a row lock), so two never interleave
+            sends.preferences().lockUser(c, userId);
             for (var e : new java.util.TreeMap<>(categories).entrySet()) {
                 sends.preferences().setMode(c, userId, PreferenceRows.CATEGORY, e.getKey(), e.getValue());
             }

@@ -27,12 +27,40 @@ final class PreferenceRows {
 
     private final Dialect dialect;
     private final String modesSql;
+    private final String lockSql;
 
     PreferenceRows(Dialect dialect) {
         this.dialect = requireNonNull(dialect, "dialect");
         this.modesSql = "SELECT p.user_id, p.mode FROM " + IdTable.from(dialect)
                 + " JOIN notification_preferences p ON p.user_id = ids.user_id"
                 + " WHERE (p.kind = 'category' AND p.name = ?) OR (p.kind = 'type' AND p.name = ?)";
+        String insert = "INSERT INTO notification_settings (user_id, email) VALUES (?, NULL)";
+        this.lockSql = switch (dialect) {
+            case POSTGRESQL -> insert + " ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id";
+            case MARIADB -> insert + " ON DUPLICATE KEY UPDATE user_id = user_id";
+            case H2 -> insert;
+        };
+    }
+
+    /**
+     * Serialises changes of one user's preferences: creates their {@code notification_settings}
+     * row when missing and takes its row lock either way (the same upsert-then-lock as the
+     * collapsing lock, see {@link GroupCollapse}), so two changes never interleave their
+     * delete-then-insert of a mode.
+     */
+    void lockUser(Connection c, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lockSql)) {
+            ps.setLong(1, userId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (dialect != Dialect.H2 || !"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM notification_settings WHERE user_id = ? FOR UPDATE")) {
+            ps.setLong(1, userId);
+            ps.executeQuery().close();
+        }
     }
 
     /**
@@ -140,17 +168,11 @@ final class PreferenceRows {
         }
     }
 
+    /** Sets (or with null clears) the e-mail; the row exists ({@link #lockUser} made it). */
     void setEmail(Connection c, long userId, String email) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM notification_settings WHERE user_id = ?")) {
-            ps.setLong(1, userId);
-            ps.executeUpdate();
-        }
-        if (email == null) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_settings (user_id, email) VALUES (?, ?)")) {
-            ps.setLong(1, userId);
-            ps.setString(2, email);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE notification_settings SET email = ? WHERE user_id = ?")) {
+            ps.setString(1, email);
+            ps.setLong(2, userId);
             ps.executeUpdate();
         }
     }

@@ -32,6 +32,16 @@ class PreferenceStoreTest extends StoreTestBase {
     }
 
     @Test
+    void concurrentChangesOfOneUser_allSucceed_oneOfThemWins() throws Exception {
+        dev.herald.testing.Concurrently.run(6, i -> store.updatePreferences(9,
+                Map.of("task", i % 2 == 0 ? "off" : "quiet"), Map.of(), true, "u" + i + "@example.com"));
+        Preferences p = store.preferences(9);
+        assertThat(p.categories()).containsOnlyKeys("task");
+        assertThat(p.email()).matches("u[0-5]@example.com");
+        assertThat(count("SELECT COUNT(*) FROM notification_preferences WHERE user_id = 9")).isEqualTo(1);
+    }
+
+    @Test
     void send_skipsOff_storesQuietAsStoreOnly_theStricterWins() {
         store.updatePreferences(2, Map.of("system", "off"), Map.of(), false, null);
         store.updatePreferences(3, Map.of("system", "quiet"), Map.of(), false, null);
