@@ -81,9 +81,15 @@ public final class Herald implements AutoCloseable {
     private final SqlWorkers sql;
     private final DatabaseHealth databaseUp;
     private final InboxJobs jobs;
+    private final InboxService inbox;
     private int port;
 
     private Herald(Settings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** {@code inboxClock}: the time the inbox stores and checks snoozes against (tests move it by hand). */
+    private Herald(Settings settings, Clock inboxClock) {
         this.settings = settings;
         HeraldMetrics metrics = new HeraldMetrics();
         this.server = HeraldServer.loops(settings.server().ioThreads());
@@ -117,8 +123,9 @@ public final class Herald implements AutoCloseable {
         this.database = Database.open(databaseConfig(settings));
         database.migrate();
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
-        InboxService inbox = new InboxService(new NotificationStore(database), sql, broker,
-                presence, metrics, settings.notifications());
+        InboxService inbox = new InboxService(new NotificationStore(database, inboxClock), sql, broker,
+                presence, metrics, settings.notifications(), inboxClock);
+        this.inbox = inbox;
         OfflineChat offline = settings.notifications().storeOfflineChat() ? inbox::keepChat : OfflineChat.NONE;
         Gateway gateway = new Gateway(settings.gateway(), connections, users, channels, waitList, listeners, metrics);
         new SessionHandlers(presence, verifier, channels).register(gateway.dispatcher());
@@ -155,7 +162,12 @@ public final class Herald implements AutoCloseable {
 
     /** Builds a node and binds its port. */
     public static Herald start(Settings settings) throws InterruptedException {
-        Herald h = new Herald(settings);
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** Builds a node whose inbox runs on {@code inboxClock} (tests: a hand-moved clock) and binds its port. */
+    public static Herald start(Settings settings, Clock inboxClock) throws InterruptedException {
+        Herald h = new Herald(settings, inboxClock);
         try {
             h.port = h.server.start(settings, h.gateway, h.users, h.router, h.verifier, h.metrics);
         } catch (RuntimeException | InterruptedException e) {
@@ -165,6 +177,11 @@ public final class Herald implements AutoCloseable {
         log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
                 settings.redis().enabled() ? "redis" : "local");
         return h;
+    }
+
+    /** The inbox's use cases (the jobs call them on their own schedule; tests call them directly). */
+    public InboxService inbox() {
+        return inbox;
     }
 
     /** The store settings of a node: an empty url is the embedded H2 file under the data dir. */

@@ -1,5 +1,9 @@
 package dev.herald.client;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -145,6 +149,134 @@ public final class Inbox {
     /** @return how many read notifications this call deleted ({@code POST …/clear-read}) */
     public int clearRead() {
         return change("POST", "/clear-read", null).path("deleted").asInt();
+    }
+
+    /**
+     * {@code POST …/ack}: marks this user's undelivered notifications among {@code ids} delivered,
+     * like the WebSocket {@code ack} frame (for clients on the event stream).
+     *
+     * @param ids 1 to 1000 notifications (others', unknown and already delivered ones count 0)
+     * @return how many this call marked delivered
+     */
+    public int acknowledge(Collection<Long> ids) {
+        return change("POST", "/ack", ids).path("acknowledged").asInt();
+    }
+
+    /**
+     * {@code POST …/{id}/unread}.
+     *
+     * @param id the notification
+     * @return true when this call marked it unread, false when it was unread
+     * @throws HeraldException 404 when it is not this user's
+     */
+    public boolean markUnread(long id) {
+        return change("POST", "/" + id + "/unread", null).path("updated").asInt() > 0;
+    }
+
+    /**
+     * {@code POST …/{id}/archive}: out of the default list and the unread count.
+     *
+     * @param id the notification
+     * @return true when this call archived it, false when it already was
+     * @throws HeraldException 404 when it is not this user's
+     */
+    public boolean archive(long id) {
+        return change("POST", "/" + id + "/archive", null).path("updated").asInt() > 0;
+    }
+
+    /**
+     * {@code POST …/batch-archive}.
+     *
+     * @param ids up to 1000 notifications (others' and unknown ids are skipped)
+     * @return how many this call archived
+     */
+    public int archive(Collection<Long> ids) {
+        return change("POST", "/batch-archive", ids).path("updated").asInt();
+    }
+
+    /**
+     * {@code POST …/{id}/unarchive}.
+     *
+     * @param id the notification
+     * @return true when this call took it out of the archive
+     * @throws HeraldException 404 when it is not this user's
+     */
+    public boolean unarchive(long id) {
+        return change("POST", "/" + id + "/unarchive", null).path("updated").asInt() > 0;
+    }
+
+    /**
+     * {@code POST …/{id}/snooze}: hidden from the list and the unread count until {@code until},
+     * then shown and pushed again as new.
+     *
+     * @param id the notification
+     * @param until in the future, at most 30 days ahead
+     * @return the time it will show again (milliseconds)
+     * @throws HeraldException 404 when it is not this user's, 422 for a time out of range
+     */
+    public Instant snooze(long id, Instant until) {
+        ObjectNode body = transport.object();
+        body.put("until", Objects.requireNonNull(until, "until").toString());
+        return Instant.parse(transport.call("POST", BASE + "/" + id + "/snooze", withUser(Map.of()), body, credential, false)
+                .path("snoozed_until").asText());
+    }
+
+    /**
+     * {@code POST …/{id}/actions/{actionId}}: records the action and marks the notification read.
+     *
+     * @param id the notification
+     * @param actionId one of its actions' ids
+     * @return the notification after, with {@code actionTaken}
+     * @throws HeraldException 404 when it is not this user's or offers no such action, 409 when an
+     *                         action was taken already
+     */
+    public Notification takeAction(long id, String actionId) {
+        String path = "/" + id + "/actions/" + URLEncoder.encode(Objects.requireNonNull(actionId, "actionId"), StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        return transport.read(transport.call("POST", BASE + path, withUser(Map.of()), null, credential, false), Notification.class);
+    }
+
+    /** @return this user's preferences ({@code GET …/preferences}) */
+    public NotificationPreferences preferences() {
+        return transport.read(get("/preferences", Map.of()), NotificationPreferences.class);
+    }
+
+    /**
+     * {@code PUT …/preferences}: merges the given modes ({@code on}, {@code quiet}, {@code off};
+     * {@code on} removes one) into the user's preferences.
+     *
+     * @param categories mode per category to change (may be empty)
+     * @param types mode per type to change (may be empty)
+     * @return all the preferences after
+     * @throws HeraldException 422 naming an unknown category, type or mode (then nothing changed)
+     */
+    public NotificationPreferences updatePreferences(Map<String, String> categories, Map<String, String> types) {
+        ObjectNode body = transport.object();
+        body.set("categories", transport.tree(Objects.requireNonNull(categories, "categories")));
+        body.set("types", transport.tree(Objects.requireNonNull(types, "types")));
+        return putPreferences(body);
+    }
+
+    /**
+     * {@code PUT …/preferences} with only {@code email}.
+     *
+     * @param email the address for escalation, or null to clear it
+     * @return all the preferences after
+     * @throws HeraldException 422 when it is not an address
+     */
+    public NotificationPreferences updateEmail(String email) {
+        ObjectNode body = transport.object();
+        if (email == null) {
+            body.putNull("email");
+        } else {
+            body.put("email", email);
+        }
+        return putPreferences(body);
+    }
+
+    private NotificationPreferences putPreferences(ObjectNode body) {
+        return transport.read(transport.call("PUT", BASE + "/preferences", withUser(Map.of()), body, credential, false),
+                NotificationPreferences.class);
     }
 
     private JsonNode get(String path, Map<String, String> query) {

@@ -17,7 +17,9 @@ public record InboxStatistics(
         @JsonProperty("unread") long unread,
         @JsonProperty("read") long read,
         @JsonProperty("by_type") Map<String, Long> byType,
-        @JsonProperty("by_category") Map<String, Long> byCategory) {
+        @JsonProperty("by_category") Map<String, Long> byCategory,
+        @JsonProperty("archived") long archived,
+        @JsonProperty("snoozed") long snoozed) {
     /**
      * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
      *
@@ -26,6 +28,8 @@ public record InboxStatistics(
      * @param read see the record description
      * @param byType see the record description
      * @param byCategory see the record description
+     * @param archived archived notifications (not in the other numbers)
+     * @param snoozed snoozed notifications (not in the other numbers)
      */
     public InboxStatistics {
         byType = byType == null ? Map.of() : Map.copyOf(byType);

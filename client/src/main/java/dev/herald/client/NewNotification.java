@@ -36,6 +36,10 @@ public final class NewNotification {
     private final String actionType;
     private final String actionData;
     private final String idempotencyKey;
+    private final String groupKey;
+    private final Integer groupWindow;
+    private final List<NotificationAction> actions;
+    private final boolean force;
 
     private NewNotification(Builder b) {
         this.userIds = List.copyOf(b.userIds);
@@ -48,6 +52,30 @@ public final class NewNotification {
         this.actionType = b.actionType;
         this.actionData = b.actionData;
         this.idempotencyKey = b.idempotencyKey;
+        this.groupKey = b.groupKey;
+        this.groupWindow = b.groupWindow;
+        this.actions = List.copyOf(b.actions);
+        this.force = b.force;
+    }
+
+    /** @return the collapsing key, or null */
+    public String groupKey() {
+        return groupKey;
+    }
+
+    /** @return the collapsing window in seconds, or null for the server's default (600) */
+    public Integer groupWindow() {
+        return groupWindow;
+    }
+
+    /** @return the offered actions (empty for none) */
+    public List<NotificationAction> actions() {
+        return actions;
+    }
+
+    /** @return whether the recipients' preferences are ignored */
+    public boolean force() {
+        return force;
     }
 
     /** @return a builder */
@@ -121,8 +149,52 @@ public final class NewNotification {
         private String actionType;
         private String actionData;
         private String idempotencyKey;
+        private String groupKey;
+        private Integer groupWindow;
+        private final List<NotificationAction> actions = new ArrayList<>();
+        private boolean force;
 
         private Builder() {}
+
+        /**
+         * Collapsing: a recipient's unread notification with this key, created less than the
+         * window ago, is updated in place (same id, {@code group_count} + 1) instead of a new one.
+         *
+         * @param key 1 to 128 characters
+         * @return this builder
+         */
+        public Builder groupKey(String key) {
+            this.groupKey = key;
+            return this;
+        }
+
+        /**
+         * @param seconds how long a group collapses, 1 to 86,400 (default 600)
+         * @return this builder
+         */
+        public Builder groupWindow(int seconds) {
+            this.groupWindow = seconds;
+            return this;
+        }
+
+        /**
+         * @param actions up to three actions the notification offers
+         * @return this builder
+         */
+        public Builder actions(NotificationAction... actions) {
+            this.actions.clear();
+            this.actions.addAll(Arrays.asList(actions));
+            return this;
+        }
+
+        /**
+         * @param force store and push for every recipient regardless of their preferences
+         * @return this builder
+         */
+        public Builder force(boolean force) {
+            this.force = force;
+            return this;
+        }
 
         /**
          * @param userIds recipients (added to any given before)

@@ -3,6 +3,7 @@ package dev.herald.client;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One stored notification of a user's inbox, as Herald shows it (docs/inbox.md, "The record").
@@ -24,6 +25,12 @@ import java.time.Instant;
  * @param createdAt         when it was stored
  * @param updatedAt         when it last changed
  * @param level             {@code urgent} (pushed) or {@code normal} (stored only)
+ * @param archived          whether it is archived (out of the default list and the unread count)
+ * @param snoozedUntil      when a snoozed one shows again, or null
+ * @param groupKey          the collapsing key it was sent with, or null
+ * @param groupCount        how many sends were collapsed into it (1 for an ordinary one)
+ * @param actions           the actions it offers (empty for none)
+ * @param actionTaken       the action the owner took, or null
  */
 public record Notification(
         @JsonProperty("id") long id,
@@ -42,7 +49,13 @@ public record Notification(
         @JsonProperty("retry_count") int retryCount,
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("updated_at") Instant updatedAt,
-        @JsonProperty("level") String level) {
+        @JsonProperty("level") String level,
+        @JsonProperty("archived") boolean archived,
+        @JsonProperty("snoozed_until") Instant snoozedUntil,
+        @JsonProperty("group_key") String groupKey,
+        @JsonProperty("group_count") int groupCount,
+        @JsonProperty("actions") List<NotificationAction> actions,
+        @JsonProperty("action_taken") ActionTaken actionTaken) {
     /**
      * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
      *
@@ -63,8 +76,16 @@ public record Notification(
      * @param createdAt see the record description
      * @param updatedAt see the record description
      * @param level see the record description
+     * @param archived see the record description
+     * @param snoozedUntil see the record description
+     * @param groupKey see the record description
+     * @param groupCount see the record description
+     * @param actions see the record description
+     * @param actionTaken see the record description
      */
     public Notification {
         data = data == null || data.isNull() ? null : data;
+        actions = actions == null ? List.of() : List.copyOf(actions);
+        groupCount = Math.max(1, groupCount);
     }
 }

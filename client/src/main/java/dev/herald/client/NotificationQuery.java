@@ -45,6 +45,16 @@ public final class NotificationQuery {
         private Builder() {}
 
         /**
+         * @param archived {@code "false"} (the default: not archived), {@code "true"} (only
+         *                 archived) or {@code "all"}
+         * @return this builder
+         */
+        public Builder archived(String archived) {
+            params.put("archived", Objects.requireNonNull(archived, "archived"));
+            return this;
+        }
+
+        /**
          * @param keyword text to search in title and content (up to 100 characters)
          * @return this builder
          */

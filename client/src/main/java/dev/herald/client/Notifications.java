@@ -50,6 +50,16 @@ public final class Notifications {
         }
         putIfSet(body, "action_type", notification.actionType());
         putIfSet(body, "action_data", notification.actionData());
+        putIfSet(body, "group_key", notification.groupKey());
+        if (notification.groupWindow() != null) {
+            body.put("group_window", notification.groupWindow());
+        }
+        if (!notification.actions().isEmpty()) {
+            body.set("actions", transport.tree(notification.actions()));
+        }
+        if (notification.force()) {
+            body.put("force", true);
+        }
         String key = notification.idempotencyKey() != null ? notification.idempotencyKey() : UUID.randomUUID().toString();
         body.put("idempotency_key", key);
         return transport.read(transport.call("POST", BASE + "/send", Map.of(), body, apiKey, true), SendResult.class);

@@ -74,6 +74,16 @@ class CoverageTest {
         inbox.markRead(List.of(id));
         inbox.acknowledge(List.of(id));
         inbox.markAllRead();
+        inbox.acknowledge(List.of(id));
+        inbox.preferences();
+        inbox.updatePreferences(java.util.Map.of(), java.util.Map.of());
+        inbox.updateEmail(null);
+        inbox.markUnread(id);
+        inbox.archive(id);
+        inbox.unarchive(id);
+        inbox.archive(List.of(id));
+        inbox.snooze(id, java.time.Instant.now().plusSeconds(3600));
+        assertThat(catchThrowableOfType(HeraldException.class, () -> inbox.takeAction(id, "none")).status()).isEqualTo(404);
         inbox.delete(List.of(id));
         inbox.clearRead();
         assertThat(catchThrowableOfType(HeraldException.class, () -> inbox.delete(id)).status()).isEqualTo(404);
@@ -96,7 +106,8 @@ class CoverageTest {
         }));
         Set<String> called = new TreeSet<>();
         for (String r : proxy.requests()) {
-            String path = r.replaceAll("\\?.*", "").replaceAll("/notifications/[0-9]+", "/notifications/{id}");
+            String path = r.replaceAll("\\?.*", "").replaceAll("/notifications/[0-9]+", "/notifications/{id}")
+                    .replaceAll("/actions/[^/]+$", "/actions/{action_id}");
             called.add(path);
         }
         assertThat(documented).hasSizeGreaterThan(30);

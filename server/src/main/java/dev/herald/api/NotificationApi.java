@@ -10,7 +10,12 @@ import dev.herald.inbox.NotificationFilter;
 import dev.herald.inbox.NotificationJson;
 import dev.herald.protocol.Values;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +59,14 @@ public final class NotificationApi {
         r.post(BASE + "/cleanup", Access.ADMIN, this::cleanup);
         r.get(BASE + "/{id}", Access.USER, this::show);
         r.post(BASE + "/{id}/read", Access.USER, this::read);
+        r.post(BASE + "/batch-archive", Access.USER, this::batchArchive);
+        r.get(BASE + "/preferences", Access.USER, this::preferences);
+        r.put(BASE + "/preferences", Access.USER, this::updatePreferences);
+        r.post(BASE + "/{id}/unread", Access.USER, this::markUnread);
+        r.post(BASE + "/{id}/archive", Access.USER, this::archive);
+        r.post(BASE + "/{id}/unarchive", Access.USER, this::unarchive);
+        r.post(BASE + "/{id}/snooze", Access.USER, this::snooze);
+        r.post(BASE + "/{id}/actions/{action_id}", Access.USER, this::takeAction);
         r.delete(BASE + "/{id}", Access.USER, this::delete);
     }
 
@@ -74,12 +87,16 @@ public final class NotificationApi {
         if (start != null && end != null && start.isAfter(end)) {
             errors.put("start_date", "must not be after end_date");
         }
+        String archivedParam = oneOf(req.param("archived"), InboxLimits.ARCHIVED_FILTERS, "archived", errors);
+        Boolean archived = archivedParam == null || archivedParam.equals("false") ? Boolean.FALSE
+                : archivedParam.equals("true") ? Boolean.TRUE : null;
         int page = intParam(req.param("page"), 1, 1, InboxLimits.PAGE_MAX, "page", errors);
         int pageSize = intParam(req.param("page_size"), InboxLimits.PAGE_SIZE_DEFAULT, 1, InboxLimits.PAGE_SIZE_MAX, "page_size", errors);
         if (!errors.isEmpty()) {
             throw new ApiException(422, "validation failed", errors);
         }
-        var filter = new NotificationFilter(user, blankToNull(keyword), isRead, type, category, start, end, page, pageSize);
+        var filter = new NotificationFilter(user, blankToNull(keyword), isRead, type, category, start, end, page, pageSize,
+                archived);
         return service.list(filter).thenApply(p -> Reply.ok(Map.of(
                 "list", p.list().stream().map(NotificationJson::of).toList(),
                 "total", p.total(), "page", p.page(), "page_size", p.pageSize())));
@@ -105,7 +122,8 @@ public final class NotificationApi {
         long user = user(req, null);
         return service.statistics(user).thenApply(s -> Reply.ok(Map.of(
                 "total", s.total(), "unread", s.unread(), "read", s.read(),
-                "by_type", s.byType(), "by_category", s.byCategory())));
+                "by_type", s.byType(), "by_category", s.byCategory(),
+                "archived", s.archived(), "snoozed", s.snoozed())));
     }
 
     private CompletionStage<Reply> show(Request req) {
@@ -124,6 +142,139 @@ public final class NotificationApi {
         long user = user(req, null);
         long id = pathId(req);
         return service.deleteOne(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "deleted", n)));
+    }
+
+    private CompletionStage<Reply> preferences(Request req) {
+        long user = user(req, null);
+        return service.preferences(user).thenApply(p -> Reply.ok(preferencesJson(p)));
+    }
+
+    /**
+     * Merges any subset of {@code {categories, types, email}} into the user's preferences; every
+     * other key, an unknown category or type, an unknown mode or a bad address answers 422 naming
+     * it, and then nothing is changed.
+     */
+    private CompletionStage<Reply> updatePreferences(Request req) {
+        JsonBody b = req.json();
+        long user = user(req, b);
+        for (var names = b.root().fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!List.of("categories", "types", "email", "user_id").contains(name)) {
+                b.error(name, "is not a preference (categories, types, email)");
+            }
+        }
+        Map<String, String> categories = modes(b, "categories", InboxLimits.CATEGORIES);
+        Map<String, String> types = modes(b, "types", InboxLimits.TYPES);
+        boolean setEmail = b.root().has("email"); // a JSON null clears it
+        String email = null;
+        if (setEmail && b.value("email") != null) {
+            email = b.string("email", InboxLimits.EMAIL_MAX, true);
+            if (email != null && !email(email)) {
+                b.error("email", "must be an e-mail address like name@example.com");
+            }
+        }
+        b.validate();
+        return service.updatePreferences(user, categories, types, setEmail, email)
+                .thenApply(p -> Reply.ok(preferencesJson(p)));
+    }
+
+    private static Map<String, Object> preferencesJson(dev.herald.inbox.Preferences p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("categories", p.categories());
+        m.put("types", p.types());
+        m.put("email", p.email());
+        return m;
+    }
+
+    /** An object of name → mode where every name is one of {@code names}; empty when absent. */
+    private static Map<String, String> modes(JsonBody b, String field, List<String> names) {
+        JsonNode v = b.value(field);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            b.error(field, "must be an object of name: mode");
+            return out;
+        }
+        v.properties().forEach(e -> {
+            String at = field + "." + e.getKey();
+            if (!names.contains(e.getKey())) {
+                b.error(at, "is not one of " + String.join(", ", names));
+            } else if (!e.getValue().isTextual() || !InboxLimits.MODES.contains(e.getValue().asText())) {
+                b.error(at, "must be one of " + String.join(", ", InboxLimits.MODES));
+            } else {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return out;
+    }
+
+    /** A plain address: one @, a local part and a dotted domain, no spaces or control characters. */
+    static boolean email(String s) {
+        return s.length() <= InboxLimits.EMAIL_MAX
+                && s.matches("[^@\\s\\p{Cntrl}]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
+    }
+
+    private CompletionStage<Reply> markUnread(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        return service.markUnread(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "is_read", false, "updated", n)));
+    }
+
+    private CompletionStage<Reply> archive(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        return service.archiveOne(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "archived", true, "updated", n)));
+    }
+
+    private CompletionStage<Reply> unarchive(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        return service.unarchive(user, id).thenApply(n -> Reply.ok(Map.of("id", id, "archived", false, "updated", n)));
+    }
+
+    private CompletionStage<Reply> batchArchive(Request req) {
+        return changeIds(req, "updated", service::archive);
+    }
+
+    /** {@code {until}}: an ISO-8601 instant with offset, after now and at most 30 days ahead. */
+    private CompletionStage<Reply> snooze(Request req) {
+        long id = pathId(req);
+        JsonBody b = req.json();
+        long user = user(req, b);
+        String text = b.string("until", 64, true);
+        Instant until = null;
+        if (text != null) {
+            Instant now = service.now();
+            try {
+                until = OffsetDateTime.parse(text).toInstant();
+                if (!until.isAfter(now)) {
+                    b.error("until", "must be in the future");
+                } else if (until.isAfter(now.plus(Duration.ofDays(InboxLimits.SNOOZE_MAX_DAYS)))) {
+                    b.error("until", "must be at most " + InboxLimits.SNOOZE_MAX_DAYS + " days ahead");
+                }
+            } catch (DateTimeParseException e) {
+                b.error("until", "must be an ISO-8601 date-time with offset, e.g. 2026-01-31T09:00:00Z");
+            }
+        }
+        b.validate();
+        Instant wake = until;
+        return service.snooze(user, id, wake).thenApply(n -> Reply.ok(Map.of("id", id,
+                "snoozed_until", NotificationJson.date(wake.truncatedTo(ChronoUnit.MILLIS)))));
+    }
+
+    /** The owner takes an offered action: answers the record; 404 for an unknown action, 409 when one was taken. */
+    private CompletionStage<Reply> takeAction(Request req) {
+        long user = user(req, null);
+        long id = pathId(req);
+        String actionId = req.pathParam("action_id");
+        return service.takeAction(user, id, actionId).thenApply(o -> switch (o.result()) {
+            case TAKEN -> Reply.ok(NotificationJson.of(o.notification()));
+            case NOT_FOUND -> throw ApiException.notFound("notification");
+            case NO_SUCH_ACTION -> throw ApiException.notFound("action");
+            case ALREADY_TAKEN -> throw new ApiException(409, "an action was already taken on this notification");
+        });
     }
 
     private CompletionStage<Reply> batchRead(Request req) {
@@ -200,10 +351,19 @@ public final class NotificationApi {
         if (key != null && key.isBlank()) {
             b.error("idempotency_key", "must not be empty");
         }
+        String groupKey = b.string("group_key", InboxLimits.GROUP_KEY_MAX, false);
+        if (groupKey != null && groupKey.isEmpty()) {
+            b.error("group_key", "must be 1-" + InboxLimits.GROUP_KEY_MAX + " characters");
+        }
+        int groupWindow = groupWindow(b);
+        JsonNode actions = actions(b);
+        boolean force = b.bool("force", false);
         b.validate();
-        var n = new NewNotification(title, content, type, category, data, actionType, actionData).withLevel(level);
+        var n = new NewNotification(title, content, type, category, data, actionType, actionData).withLevel(level)
+                .withGroup(groupKey, groupWindow).withActions(actions).withForce(force);
         return service.send(users, n, key).thenApply(r -> Reply.ok(Map.of(
-                "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size())));
+                "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size(),
+                "skipped", r.skipped(), "collapsed", r.collapsed())));
     }
 
     private CompletionStage<Reply> retryUnsent(Request req) {
@@ -277,6 +437,94 @@ public final class NotificationApi {
             return null;
         }
         return text;
+    }
+
+    private static int groupWindow(JsonBody b) {
+        JsonNode v = b.value("group_window");
+        if (v == null) {
+            return InboxLimits.GROUP_WINDOW_DEFAULT;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > InboxLimits.GROUP_WINDOW_MAX) {
+            b.error("group_window", "must be a whole number of seconds from 1 to " + InboxLimits.GROUP_WINDOW_MAX);
+            return InboxLimits.GROUP_WINDOW_DEFAULT;
+        }
+        return v.asInt();
+    }
+
+    /**
+     * {@code actions}: at most {@value InboxLimits#ACTIONS_MAX} of {@code {id, label, url?, style?}}
+     * with distinct ids; stored as given but for unknown fields, which are refused.
+     */
+    private static JsonNode actions(JsonBody b) {
+        JsonNode v = b.value("actions");
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            b.error("actions", "must be an array");
+            return null;
+        }
+        if (v.size() > InboxLimits.ACTIONS_MAX) {
+            b.error("actions", "must have at most " + InboxLimits.ACTIONS_MAX + " actions");
+            return null;
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode a = v.get(i);
+            String at = "actions[" + i + "]";
+            if (!a.isObject()) {
+                b.error(at, "must be an object {id, label, url?, style?}");
+                return null;
+            }
+            for (var names = a.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!List.of("id", "label", "url", "style").contains(name)) {
+                    b.error(at + "." + name, "is not a field of an action (id, label, url, style)");
+                }
+            }
+            String id = text(a.get("id"));
+            if (id == null || id.isEmpty() || id.length() > InboxLimits.ACTION_ID_MAX || Values.hasNul(id)) {
+                b.error(at + ".id", "must be 1-" + InboxLimits.ACTION_ID_MAX + " characters");
+            } else if (!ids.add(id)) {
+                b.error(at + ".id", "must differ from the other actions' ids");
+            }
+            String label = text(a.get("label"));
+            if (label == null || label.isBlank() || label.length() > InboxLimits.ACTION_LABEL_MAX || Values.hasNul(label)) {
+                b.error(at + ".label", "must be 1-" + InboxLimits.ACTION_LABEL_MAX + " characters and not blank");
+            }
+            JsonNode url = a.get("url");
+            if (url != null && !url.isNull() && !actionUrl(text(url))) {
+                b.error(at + ".url", "must be an http(s) URL or a path starting with /, at most "
+                        + InboxLimits.ACTION_URL_MAX + " characters");
+            }
+            JsonNode style = a.get("style");
+            if (style != null && !style.isNull() && !InboxLimits.ACTION_STYLES.contains(text(style))) {
+                b.error(at + ".style", "must be one of " + String.join(", ", InboxLimits.ACTION_STYLES));
+            }
+        }
+        return v;
+    }
+
+    private static String text(JsonNode n) {
+        return n != null && n.isTextual() ? n.asText() : null;
+    }
+
+    /** An absolute http(s) URL with a host, or a path ({@code /…} but not {@code //…}). */
+    static boolean actionUrl(String url) {
+        if (url == null || url.isEmpty() || url.length() > InboxLimits.ACTION_URL_MAX || Values.hasNul(url)
+                || url.chars().anyMatch(ch -> ch <= ' ')) {
+            return false;
+        }
+        if (url.startsWith("/")) {
+            return !url.startsWith("//");
+        }
+        try {
+            java.net.URI u = new java.net.URI(url);
+            return ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))
+                    && u.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String blankToNull(String s) {

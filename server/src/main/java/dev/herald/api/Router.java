@@ -69,6 +69,10 @@ public final class Router {
         add("POST", path, access, handler);
     }
 
+    public void put(String path, Access access, Handler handler) {
+        add("PUT", path, access, handler);
+    }
+
     public void delete(String path, Access access, Handler handler) {
         add("DELETE", path, access, handler);
     }
@@ -101,7 +105,7 @@ public final class Router {
 
     /** Whether any route serves {@code path} (for any method). */
     public boolean serves(String path) {
-        for (String m : List.of("GET", "POST", "DELETE")) {
+        for (String m : List.of("GET", "POST", "PUT", "DELETE")) {
             if (literal.containsKey(m + " " + path)) {
                 return true;
             }

@@ -47,5 +47,32 @@ public final class InboxLimits {
     /** Undelivered notifications in one page of the backlog (the push on connect, a {@code sync}). */
     public static final int SYNC_LIMIT = 500;
 
+    // ---- Inbox 2.0 (SPEC §7)
+    /** Preference modes: {@code on} (default), {@code quiet} (stored, never pushed), {@code off} (not stored). */
+    public static final String ON = "on";
+    public static final String QUIET = "quiet";
+    public static final String OFF = "off";
+    public static final List<String> MODES = List.of(ON, QUIET, OFF);
+    /** Characters of an escalation e-mail address. */
+    public static final int EMAIL_MAX = 254;
+    /** Characters of a {@code group_key}. */
+    public static final int GROUP_KEY_MAX = 128;
+    /** {@code group_window} in seconds: default and maximum (minimum 1). */
+    public static final int GROUP_WINDOW_DEFAULT = 600;
+    public static final int GROUP_WINDOW_MAX = 86_400;
+    /** Actions offered by one notification. */
+    public static final int ACTIONS_MAX = 3;
+    /** Characters of an action {@code id}, {@code label}, {@code url}. */
+    public static final int ACTION_ID_MAX = 32;
+    public static final int ACTION_LABEL_MAX = 64;
+    public static final int ACTION_URL_MAX = 2048;
+    public static final List<String> ACTION_STYLES = List.of("primary", "secondary");
+    /** Longest snooze, in days, from now. */
+    public static final int SNOOZE_MAX_DAYS = 30;
+    /** List filter {@code archived}: {@code false} (default), {@code true} or {@code all}. */
+    public static final List<String> ARCHIVED_FILTERS = List.of("false", "true", "all");
+    /** Snoozed notifications the wake job wakes in one run. */
+    public static final int WAKE_BATCH = 1_000;
+
     private InboxLimits() {}
 }

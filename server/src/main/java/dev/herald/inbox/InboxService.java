@@ -59,9 +59,17 @@ public final class InboxService {
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
     private final NotificationStore.SendQueue groups;
     private final LivePush live;
+    private final java.time.Clock clock;
 
     public InboxService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
                                HeraldMetrics metrics, Settings.Notifications settings) {
+        this(store, sql, broker, presence, metrics, settings, java.time.Clock.systemUTC());
+    }
+
+    /** {@code clock}: the inbox's time (the store's, for the same node), against which snoozes are checked. */
+    public InboxService(NotificationStore store, SqlWorkers sql, Broker broker, Presence presence,
+                        HeraldMetrics metrics, Settings.Notifications settings, java.time.Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
         this.store = Objects.requireNonNull(store);
         this.sql = Objects.requireNonNull(sql);
         this.presence = Objects.requireNonNull(presence);
@@ -78,30 +86,44 @@ public final class InboxService {
      * What a send did: how many were stored, their ids (the first {@value InboxLimits#SEND_IDS_SHOWN}),
      * whether it was a replay, and which users it reached live.
      */
-    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {}
+    public record SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo, int skipped,
+                             int collapsed) {
+        public SendResult(int count, List<Long> ids, boolean duplicate, List<Long> pushedTo) {
+            this(count, ids, duplicate, pushedTo, 0, 0);
+        }
+    }
 
     /**
-     * Stores, then pushes when {@code n} is urgent; a normal one (store only) pushes only the new
-     * unread counts. Empty {@code userIds} means every known user.
+     * Stores, then pushes the urgent rows; normal ones (store only, and the rows of recipients
+     * whose preferences make it {@code quiet}) push only the new unread counts. Recipients whose
+     * preferences turn it {@code off} are skipped unless {@code n.force()}. Empty {@code userIds}
+     * means every known user (filtered by preferences in SQL).
      */
     public CompletionStage<SendResult> send(long[] userIds, NewNotification n, String idempotencyKey) {
-        boolean push = n.pushed();
         return insert(userIds, n, idempotencyKey).thenCompose(inserted -> {
             metrics.push("notification");
             List<Long> ids = inserted.notifications().stream().limit(InboxLimits.SEND_IDS_SHOWN).map(Notification::id).toList();
             if (inserted.replayed()) {
                 return CompletableFuture.completedFuture(
-                        new SendResult(inserted.notifications().size(), ids, true, List.of()));
+                        new SendResult(inserted.notifications().size(), ids, true, List.of(), 0, 0));
             }
-            // level normal (store only) pushes no notification, but the badges still move
-            CompletionStage<List<Long>> delivery = push ? live.newlyStored(inserted.notifications())
-                    : live.countsOnly(inserted.notifications());
+            List<Notification> urgent = new ArrayList<>();
+            List<Notification> storeOnly = new ArrayList<>();
+            for (Notification stored : inserted.notifications()) {
+                (InboxLimits.URGENT.equals(stored.level()) ? urgent : storeOnly).add(stored);
+            }
+            // level normal and quiet recipients push no notification, but the badges still move
+            CompletionStage<List<Long>> delivery = (urgent.isEmpty() ? CompletableFuture.<List<Long>>completedFuture(List.of())
+                    : live.newlyStored(urgent))
+                    .thenCompose(pushed -> storeOnly.isEmpty() ? CompletableFuture.completedFuture(pushed)
+                            : live.countsOnly(storeOnly).thenApply(counted -> pushed));
             return delivery.handle((pushed, err) -> {
                 if (err != null) {
                     log.warn("notifications stored but not pushed; they wait for sync or retry: {}", err.toString());
                     pushed = List.of();
                 }
-                return new SendResult(inserted.notifications().size(), ids, false, push ? pushed : List.of());
+                int collapsed = (int) inserted.notifications().stream().filter(x -> x.groupCount() > 1).count();
+                return new SendResult(inserted.notifications().size(), ids, false, pushed, inserted.skipped(), collapsed);
             });
         });
     }
@@ -112,7 +134,9 @@ public final class InboxService {
      * sends to everyone in their own transaction.
      */
     private CompletionStage<StoredSend> insert(long[] userIds, NewNotification n, String idempotencyKey) {
-        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS) {
+        // a collapsing send locks (user, group_key) rows: in its own transaction, so two group
+        // transactions never take such locks in different orders
+        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS && n.groupKey() == null) {
             List<Long> recipients = boxed(userIds);
             CompletableFuture<StoredSend> stored;
             try {
@@ -125,12 +149,26 @@ public final class InboxService {
         }
         return sql.submit(() -> {
             boolean everyone = userIds.length == 0;
-            List<Long> recipients = everyone ? store.knownUserIds() : boxed(userIds);
+            int muted = 0;
+            List<Long> recipients;
+            if (!everyone) {
+                recipients = boxed(userIds);
+            } else if (n.force()) {
+                recipients = store.knownUserIds();
+            } else {
+                // preferences that turn it off are applied in SQL, while reading the recipients
+                NotificationStore.Everyone all = store.everyone(n.category(), n.type());
+                recipients = all.userIds();
+                muted = all.muted();
+            }
             // recipients read from known_users, or known to this node, need not be added to it
             LongPredicate known = everyone ? user -> true : knownUsers::isKnown;
             StoredSend inserted = idempotencyKey != null
                     ? store.insertIdempotent(idempotencyKey, recipients, n, known)
-                    : new StoredSend(store.insertForUsers(recipients, n, known), false);
+                    : store.send(recipients, n, known);
+            if (muted > 0 && !inserted.replayed()) {
+                inserted = new StoredSend(inserted.notifications(), false, inserted.skipped() + muted);
+            }
             return everyone ? inserted : remember(recipients, inserted);
         });
     }
@@ -206,6 +244,76 @@ public final class InboxService {
     public CompletionStage<Integer> clearRead(long userId) {
         return change(userId, () -> store.clearRead(userId));
     }
+
+    /** Marks one read notification unread again; 1, or 0 when it was unread; 404 when not the user's. */
+    public CompletionStage<Integer> markUnread(long userId, long id) {
+        return change(userId, () -> store.markUnread(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** Archives one notification; 1, or 0 when it was archived already; 404 when not the user's. */
+    public CompletionStage<Integer> archiveOne(long userId, long id) {
+        return change(userId, () -> store.archive(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** Archives the user's notifications among {@code ids}; completes with how many changed. */
+    public CompletionStage<Integer> archive(long userId, long[] ids) {
+        return change(userId, () -> store.archive(userId, boxed(ids)));
+    }
+
+    /** Takes one notification out of the archive; 1, or 0 when it was not archived; 404 when not the user's. */
+    public CompletionStage<Integer> unarchive(long userId, long id) {
+        return change(userId, () -> store.unarchive(userId, id).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /** The user's preferences (defaults when never set). */
+    public CompletionStage<Preferences> preferences(long userId) {
+        return sql.submit(() -> store.preferences(userId));
+    }
+
+    /**
+     * Merges some of the user's preferences (the API validated them): each given category and
+     * type mode, and the e-mail when {@code setEmail}; completes with all of them after.
+     */
+    public CompletionStage<Preferences> updatePreferences(long userId, Map<String, String> categories,
+                                                          Map<String, String> types, boolean setEmail, String email) {
+        return sql.submit(() -> store.updatePreferences(userId, categories, types, setEmail, email));
+    }
+
+    /** The inbox's current time (a snooze must end after it). */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Snoozes one notification until {@code until} (the caller checks the range); 404 when not the user's. */
+    public CompletionStage<Integer> snooze(long userId, long id, Instant until) {
+        return change(userId, () -> store.snooze(userId, id, until).orElseThrow(() -> new NoSuchNotificationException(id)));
+    }
+
+    /**
+     * The owner takes action {@code actionId} of notification {@code id}: on {@link ActionResult#TAKEN}
+     * the record is read and carries {@code action_taken}, and the user's unread count is pushed.
+     * Completes with the result and the record as it is now (null when not the user's).
+     */
+    public CompletionStage<ActionOutcome> takeAction(long userId, long id, String actionId) {
+        return sql.submit(() -> {
+            ActionResult result = ActionResult.valueOf(store.takeAction(userId, id, actionId).name());
+            Notification now = result == ActionResult.NOT_FOUND ? null : store.find(userId, id).orElse(null);
+            return new ActionOutcome(result, now);
+        }).thenCompose(outcome -> {
+            if (outcome.result() != ActionResult.TAKEN) {
+                return CompletableFuture.completedFuture(outcome);
+            }
+            return live.unreadCounts(List.of(userId)).handle((v, err) -> {
+                if (err != null) {
+                    log.warn("unread_count push failed user={}: {}", userId, err.toString());
+                }
+                return outcome;
+            });
+        });
+    }
+
+    /** What {@link #takeAction} did, and the record after it (null when not the user's). */
+    public record ActionOutcome(ActionResult result, Notification notification) {}
 
     /** Runs a change for {@code userId}; when it changed rows, pushes the user's new unread count. */
     private CompletionStage<Integer> change(long userId, Supplier<Integer> work) {
@@ -283,6 +391,28 @@ public final class InboxService {
                             return claimed.size();
                         });
             });
+        });
+    }
+
+    /**
+     * The snooze wake job: shows again every snoozed notification whose time has come (at most
+     * {@code limit}) and pushes it as new — the urgent ones as {@code notification}, all their
+     * users' unread counts. Completes with how many were woken.
+     */
+    public CompletionStage<Integer> wakeSnoozed(int limit) {
+        return sql.submit(() -> store.wakeSnoozed(limit)).thenCompose(woken -> {
+            if (woken.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            List<Notification> urgent = woken.stream().filter(n -> InboxLimits.URGENT.equals(n.level())).toList();
+            List<Notification> normal = woken.stream().filter(n -> !InboxLimits.URGENT.equals(n.level())).toList();
+            return live.newlyStored(urgent).thenCompose(p -> live.countsOnly(normal))
+                    .handle((p, err) -> {
+                        if (err != null) {
+                            log.warn("woken notifications not pushed; they wait for sync or retry: {}", err.toString());
+                        }
+                        return woken.size();
+                    });
         });
     }
 

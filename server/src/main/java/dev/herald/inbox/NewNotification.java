@@ -17,6 +17,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param actionType at most {@value InboxLimits#ACTION_TYPE_MAX} characters, or null
  * @param actionData free text for the action (often a URL or JSON), or null
  * @param level {@code urgent} (store and push) or {@code normal} (store only, never pushed)
+ * @param groupKey collapsing key, 1–{@value InboxLimits#GROUP_KEY_MAX} characters, or null for none
+ * @param groupWindowSeconds how long a group collapses, 1–{@value InboxLimits#GROUP_WINDOW_MAX} seconds
+ * @param actions JSON array of offered actions (checked by the API, see {@link InboxLimits#ACTIONS_MAX}), or null
+ * @param force store and push for every recipient regardless of their preferences (admin)
  */
 public record NewNotification(
         String title,
@@ -26,7 +30,11 @@ public record NewNotification(
         JsonNode data,
         String actionType,
         String actionData,
-        String level) {
+        String level,
+        String groupKey,
+        int groupWindowSeconds,
+        JsonNode actions,
+        boolean force) {
 
     public NewNotification {
         requireNonNull(title, "title");
@@ -46,6 +54,37 @@ public record NewNotification(
         if (data != null && (data.isNull() || data.isMissingNode())) {
             data = null;
         }
+        if (groupKey != null && (groupKey.isEmpty() || groupKey.length() > InboxLimits.GROUP_KEY_MAX)) {
+            throw new IllegalArgumentException("groupKey must be 1-" + InboxLimits.GROUP_KEY_MAX + " characters");
+        }
+        if (groupWindowSeconds < 1 || groupWindowSeconds > InboxLimits.GROUP_WINDOW_MAX) {
+            throw new IllegalArgumentException("groupWindowSeconds must be 1-" + InboxLimits.GROUP_WINDOW_MAX);
+        }
+        if (actions != null && (actions.isNull() || actions.isMissingNode() || actions.isEmpty())) {
+            actions = null;
+        }
+        if (actions != null && (!actions.isArray() || actions.size() > InboxLimits.ACTIONS_MAX)) {
+            throw new IllegalArgumentException("actions must be an array of at most " + InboxLimits.ACTIONS_MAX);
+        }
+    }
+
+    /** A notification at {@code level}, without group or actions. */
+    public NewNotification(String title, String content, String type, String category, JsonNode data,
+                           String actionType, String actionData, String level) {
+        this(title, content, type, category, data, actionType, actionData, level, null,
+                InboxLimits.GROUP_WINDOW_DEFAULT, null, false);
+    }
+
+    /** The same notification collapsing under {@code key} for {@code windowSeconds}. */
+    public NewNotification withGroup(String key, int windowSeconds) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level, key,
+                windowSeconds, actions, force);
+    }
+
+    /** The same notification offering {@code array} (a JSON array of actions, or null). */
+    public NewNotification withActions(JsonNode array) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
+                groupWindowSeconds, array, force);
     }
 
     /** An urgent notification (store and push). */
@@ -56,7 +95,14 @@ public record NewNotification(
 
     /** The same notification at {@code level} ({@code urgent} or {@code normal}). */
     public NewNotification withLevel(String level) {
-        return new NewNotification(title, content, type, category, data, actionType, actionData, level);
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
+                groupWindowSeconds, actions, force);
+    }
+
+    /** The same notification, ignoring the recipients' preferences when {@code value}. */
+    public NewNotification withForce(boolean value) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
+                groupWindowSeconds, actions, value);
     }
 
     /** Whether it is pushed: {@code urgent}; {@code normal} is store only. */

@@ -15,6 +15,12 @@ import java.time.Instant;
  * with millisecond precision. {@code data} is a JSON value or null (absent); treat it as
  * immutable, it may be shared between the records of one send. {@code level} is {@code urgent}
  * (pushed) or {@code normal} (store only, never pushed).
+ *
+ * <p>Inbox 2.0 (SPEC §7): {@code archived} ones leave the default list and the unread count;
+ * a {@code snoozedUntil} one is hidden until the wake job clears it; {@code groupKey} and
+ * {@code groupCount} (1 for an ordinary one) describe collapsing; {@code actions} is the JSON
+ * array of offered buttons (null for none) and {@code actionTaken} the {@code {id, at}} of the one
+ * taken (null until then).
  */
 public record Notification(
         long id,
@@ -33,7 +39,13 @@ public record Notification(
         int retryCount,
         Instant createdAt,
         Instant updatedAt,
-        String level) {
+        String level,
+        boolean archived,
+        Instant snoozedUntil,
+        String groupKey,
+        int groupCount,
+        JsonNode actions,
+        JsonNode actionTaken) {
 
     public Notification {
         if (id <= 0 || userId <= 0) {
@@ -46,11 +58,15 @@ public record Notification(
         requireNonNull(createdAt, "createdAt");
         requireNonNull(updatedAt, "updatedAt");
         requireNonNull(level, "level");
+        if (groupCount < 1) {
+            throw new IllegalArgumentException("groupCount must be positive: " + groupCount);
+        }
     }
 
     /** The record of a row just inserted for {@code userId}: unread, undelivered, no retries. */
     public static Notification fresh(long id, long userId, NewNotification n, Instant now) {
         return new Notification(id, userId, n.title(), n.content(), n.type(), n.category(), n.data(),
-                n.actionType(), n.actionData(), false, null, false, null, 0, now, now, n.level());
+                n.actionType(), n.actionData(), false, null, false, null, 0, now, now, n.level(),
+                false, null, n.groupKey(), 1, n.actions(), null);
     }
 }

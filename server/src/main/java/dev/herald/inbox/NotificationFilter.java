@@ -19,6 +19,8 @@ import java.time.LocalDate;
  * @param endDate last UTC day included, or null; not before {@code startDate}
  * @param page 1-based page number
  * @param pageSize rows per page, 1 to {@value InboxLimits#PAGE_SIZE_MAX}
+ * @param archived only archived (true) or only not archived (false, the default view) ones, or
+ *     null for both; snoozed ones are never listed (until the wake job shows them again)
  */
 public record NotificationFilter(
         long userId,
@@ -29,7 +31,8 @@ public record NotificationFilter(
         LocalDate startDate,
         LocalDate endDate,
         int page,
-        int pageSize) {
+        int pageSize,
+        Boolean archived) {
 
 
     public NotificationFilter {
@@ -50,33 +53,43 @@ public record NotificationFilter(
         }
     }
 
+    /** The default view: not archived. */
+    public NotificationFilter(long userId, String keyword, Boolean isRead, String type, String category,
+                              LocalDate startDate, LocalDate endDate, int page, int pageSize) {
+        this(userId, keyword, isRead, type, category, startDate, endDate, page, pageSize, Boolean.FALSE);
+    }
+
+    public NotificationFilter withArchived(Boolean value) {
+        return new NotificationFilter(userId, keyword, isRead, type, category, startDate, endDate, page, pageSize, value);
+    }
+
     /** Everything of {@code userId}, first page of {@value InboxLimits#PAGE_SIZE_DEFAULT}. */
     public static NotificationFilter forUser(long userId) {
         return new NotificationFilter(userId, null, null, null, null, null, null, 1, InboxLimits.PAGE_SIZE_DEFAULT);
     }
 
     public NotificationFilter withKeyword(String value) {
-        return new NotificationFilter(userId, value, isRead, type, category, startDate, endDate, page, pageSize);
+        return new NotificationFilter(userId, value, isRead, type, category, startDate, endDate, page, pageSize, archived);
     }
 
     public NotificationFilter withRead(Boolean value) {
-        return new NotificationFilter(userId, keyword, value, type, category, startDate, endDate, page, pageSize);
+        return new NotificationFilter(userId, keyword, value, type, category, startDate, endDate, page, pageSize, archived);
     }
 
     public NotificationFilter withType(String value) {
-        return new NotificationFilter(userId, keyword, isRead, value, category, startDate, endDate, page, pageSize);
+        return new NotificationFilter(userId, keyword, isRead, value, category, startDate, endDate, page, pageSize, archived);
     }
 
     public NotificationFilter withCategory(String value) {
-        return new NotificationFilter(userId, keyword, isRead, type, value, startDate, endDate, page, pageSize);
+        return new NotificationFilter(userId, keyword, isRead, type, value, startDate, endDate, page, pageSize, archived);
     }
 
     public NotificationFilter withDates(LocalDate start, LocalDate end) {
-        return new NotificationFilter(userId, keyword, isRead, type, category, start, end, page, pageSize);
+        return new NotificationFilter(userId, keyword, isRead, type, category, start, end, page, pageSize, archived);
     }
 
     public NotificationFilter withPage(int number, int size) {
-        return new NotificationFilter(userId, keyword, isRead, type, category, startDate, endDate, number, size);
+        return new NotificationFilter(userId, keyword, isRead, type, category, startDate, endDate, number, size, archived);
     }
 
     /** Rows to skip before this page. */

@@ -34,6 +34,12 @@ public final class NotificationJson {
         m.put("created_at", date(n.createdAt()));
         m.put("updated_at", date(n.updatedAt()));
         m.put("level", n.level());
+        m.put("archived", n.archived());
+        m.put("snoozed_until", date(n.snoozedUntil()));
+        m.put("group_key", n.groupKey());
+        m.put("group_count", n.groupCount());
+        m.put("actions", n.actions());
+        m.put("action_taken", n.actionTaken());
         return m;
     }
 

@@ -10,11 +10,15 @@ import java.util.TreeMap;
  * Counts over one user's notifications that are not deleted, as the API's
  * {@code {total, unread, read, by_type, by_category}}.
  *
+ * <p>{@code total}, {@code unread}, {@code read} and the maps cover the default view (not
+ * archived, not snoozed); {@code archived} and {@code snoozed} count the others apart.
+ *
  * <p>Invariants: {@code total == unread + read}, and the values of each map add up to
  * {@code total}. The maps hold only types and categories that occur, sorted by name.
  */
 public record Statistics(
-        long total, long unread, long read, Map<String, Long> byType, Map<String, Long> byCategory) {
+        long total, long unread, long read, Map<String, Long> byType, Map<String, Long> byCategory,
+        long archived, long snoozed) {
 
     public Statistics {
         if (total != unread + read) {

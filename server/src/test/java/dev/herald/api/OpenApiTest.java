@@ -236,6 +236,21 @@ class OpenApiTest {
         assertThat(unread.get("limit").path("maximum").asInt()).isEqualTo(InboxLimits.UNREAD_MAX);
         assertThat(unread.get("limit").path("default").asInt()).isEqualTo(InboxLimits.UNREAD_DEFAULT);
 
+        // Inbox 2.0
+        assertThat(send.path("group_key").path("maxLength").asInt()).isEqualTo(InboxLimits.GROUP_KEY_MAX);
+        assertThat(send.path("group_window").path("maximum").asInt()).isEqualTo(InboxLimits.GROUP_WINDOW_MAX);
+        assertThat(send.path("group_window").path("default").asInt()).isEqualTo(InboxLimits.GROUP_WINDOW_DEFAULT);
+        assertThat(send.path("actions").path("maxItems").asInt()).isEqualTo(InboxLimits.ACTIONS_MAX);
+        JsonNode action = doc.at("/components/schemas/Action/properties");
+        assertThat(action.path("id").path("maxLength").asInt()).isEqualTo(InboxLimits.ACTION_ID_MAX);
+        assertThat(action.path("label").path("maxLength").asInt()).isEqualTo(InboxLimits.ACTION_LABEL_MAX);
+        assertThat(action.path("url").path("maxLength").asInt()).isEqualTo(InboxLimits.ACTION_URL_MAX);
+        assertThat(strings(action.path("style").path("enum"))).isEqualTo(InboxLimits.ACTION_STYLES);
+        assertThat(strings(doc.at("/components/schemas/Mode/enum"))).isEqualTo(InboxLimits.MODES);
+        assertThat(doc.at("/components/schemas/Preferences/properties/email/maxLength").asInt()).isEqualTo(InboxLimits.EMAIL_MAX);
+        assertThat(strings(list.get("archived").path("enum"))).isEqualTo(InboxLimits.ARCHIVED_FILTERS);
+        assertThat(doc.at("/components/schemas/Notification/properties/group_key/maxLength").asInt()).isEqualTo(InboxLimits.GROUP_KEY_MAX);
+
         JsonNode schemas = doc.path("components").path("schemas");
         assertThat(schemas.path("Id").path("maximum").asLong()).isEqualTo(Values.MAX_ID);
         assertThat(schemas.path("Channel").path("maxLength").asInt()).isEqualTo(ChannelName.MAX_LENGTH);
@@ -259,6 +274,20 @@ class OpenApiTest {
         replies.put("get /admin/system/notifications/{id}", server.api("GET", "/admin/system/notifications/" + id + user, null));
         replies.put("post /admin/system/notifications/{id}/read", server.api("POST", "/admin/system/notifications/" + id + "/read" + user, null));
         replies.put("post /admin/system/notifications/batch-read", server.api("POST", "/admin/system/notifications/batch-read", "{\"user_id\":71,\"ids\":[" + id + "]}"));
+        replies.put("get /admin/system/notifications/preferences", server.api("GET", "/admin/system/notifications/preferences" + user, null));
+        replies.put("put /admin/system/notifications/preferences", server.api("PUT", "/admin/system/notifications/preferences",
+                "{\"user_id\":71,\"categories\":{\"task\":\"quiet\"},\"email\":\"a@example.com\"}"));
+        replies.put("post /admin/system/notifications/{id}/unread", server.api("POST", "/admin/system/notifications/" + id + "/unread" + user, null));
+        replies.put("post /admin/system/notifications/{id}/archive", server.api("POST", "/admin/system/notifications/" + id + "/archive" + user, null));
+        replies.put("post /admin/system/notifications/{id}/unarchive", server.api("POST", "/admin/system/notifications/" + id + "/unarchive" + user, null));
+        replies.put("post /admin/system/notifications/batch-archive", server.api("POST", "/admin/system/notifications/batch-archive", "{\"user_id\":71,\"ids\":[" + id + "]}"));
+        replies.put("post /admin/system/notifications/{id}/snooze", server.api("POST", "/admin/system/notifications/" + id + "/snooze",
+                "{\"user_id\":71,\"until\":\"" + java.time.Instant.now().plusSeconds(3600) + "\"}"));
+        Response withAction = server.api("POST", "/admin/system/notifications/send",
+                "{\"user_ids\":[71],\"title\":\"t\",\"content\":\"c\",\"group_key\":\"g\",\"actions\":[{\"id\":\"ok\",\"label\":\"OK\"}]}");
+        long actionId = withAction.data().get("ids").get(0).asLong();
+        replies.put("post /admin/system/notifications/{id}/actions/{action_id}", server.api("POST",
+                "/admin/system/notifications/" + actionId + "/actions/ok" + user, null));
         replies.put("delete /admin/system/notifications/{id}", server.api("DELETE", "/admin/system/notifications/" + id + user, null));
         replies.put("get /admin/websocket/online-count", server.api("GET", "/admin/websocket/online-count", null));
         replies.put("get /admin/websocket/online-users", server.api("GET", "/admin/websocket/online-users", null));

@@ -122,6 +122,38 @@ class InboxJobsTest {
     }
 
     @Test
+    void wakeJob_whenTheGateSaysNo_leavesSnoozedOnesAlone() {
+        long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
+        store.snooze(7, id, Instant.now().minusSeconds(1));
+        try (InboxJobs jobs = jobs(false)) {
+            jobs.wake();
+        }
+        assertThat(asked).containsExactly("notifications.wake");
+        assertThat(store.find(7, id).orElseThrow().snoozedUntil()).isNotNull();
+        assertThat(store.unreadCount(7)).isZero();
+    }
+
+    @Test
+    void wakeJob_whenTheGateSaysYes_showsDueOnesAgain_andPushesThem_once() {
+        long due = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
+        long later = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
+        store.snooze(7, due, Instant.now().minusSeconds(1));
+        store.snooze(7, later, Instant.now().plusSeconds(3600));
+        presence.userOnline(7);
+        try (InboxJobs jobs = jobs(true)) {
+            jobs.wake();
+            await("the wake", Duration.ofSeconds(10), () -> store.unreadCount(7) == 1);
+        }
+        assertThat(store.find(7, due).orElseThrow().snoozedUntil()).isNull();
+        assertThat(store.find(7, later).orElseThrow().snoozedUntil()).isNotNull();
+        await("the pushes", Duration.ofSeconds(10), () -> published.size() >= 2);
+        assertThat(published).as("the notification, then the unread count").containsOnly(new Topic.User(7));
+        int before = published.size();
+        assertThat(service.wakeSnoozed(100).toCompletableFuture().join()).as("woken once").isZero();
+        assertThat(published).hasSize(before);
+    }
+
+    @Test
     void retryUnsent_overlappingRuns_pushTheLastRetryOnce() {
         long id = store.insertForUsers(List.of(7L), NewNotification.of("t", "c", "info", "system"), user -> false).get(0).id();
         store.incrementRetry(List.of(id), 3);

@@ -78,6 +78,9 @@ public final class FreshDatabase implements AutoCloseable {
         sql("DELETE FROM system_notifications");
         sql("DELETE FROM known_users");
         sql("DELETE FROM idempotency_keys");
+        sql("DELETE FROM notification_groups");
+        sql("DELETE FROM notification_preferences");
+        sql("DELETE FROM notification_settings");
     }
 
     @Override

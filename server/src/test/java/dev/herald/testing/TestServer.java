@@ -68,6 +68,20 @@ public final class TestServer implements AutoCloseable {
     /** Starts on an existing data dir (to restart a node on the same database). */
     public static TestServer startIn(Path dir, Map<String, String> env, Map<String, String> extra,
                                      UnaryOperator<Settings> adjust) {
+        return startIn(dir, env, extra, adjust, java.time.Clock.systemUTC());
+    }
+
+    /** A node whose inbox runs on {@code inboxClock} (a {@link TestClock} the test moves). */
+    public static TestServer start(java.time.Clock inboxClock, Map<String, String> extra) {
+        try {
+            return startIn(Files.createTempDirectory("herald-test"), Map.of(), extra, s -> s, inboxClock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TestServer startIn(Path dir, Map<String, String> env, Map<String, String> extra,
+                                     UnaryOperator<Settings> adjust, java.time.Clock inboxClock) {
         var overrides = new HashMap<String, String>();
         overrides.put("data-dir", dir.toString());
         overrides.put("server.host", "127.0.0.1");
@@ -78,7 +92,7 @@ public final class TestServer implements AutoCloseable {
         overrides.putAll(extra);
         Settings settings = adjust.apply(SettingsLoader.load(Optional.empty(), env, overrides));
         try {
-            return new TestServer(Herald.start(settings), dir);
+            return new TestServer(Herald.start(settings, inboxClock), dir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

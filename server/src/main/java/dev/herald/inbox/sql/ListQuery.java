@@ -38,9 +38,12 @@ final class ListQuery {
 
     static ListQuery of(NotificationFilter f, Dialect dialect) {
         requireNonNull(f, "filter");
-        StringBuilder sql = new StringBuilder("user_id = ? AND deleted_at IS NULL");
+        StringBuilder sql = new StringBuilder("user_id = ? AND deleted_at IS NULL AND snoozed_until IS NULL");
         List<Object> params = new ArrayList<>();
         params.add(f.userId());
+        if (f.archived() != null) {
+            sql.append(f.archived() ? " AND archived = TRUE" : " AND archived = FALSE");
+        }
         if (f.isRead() != null) {
             sql.append(f.isRead() ? " AND is_read = TRUE" : " AND is_read = FALSE");
         }

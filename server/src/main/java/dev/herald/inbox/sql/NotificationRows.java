@@ -23,7 +23,7 @@ final class NotificationRows {
     /** Columns in the order {@link #read(ResultSet)} expects. */
     static final String COLUMNS = "id, user_id, title, content, type, category, data, action_type,"
             + " action_data, is_read, read_at, sent_via_websocket, sent_at, retry_count, created_at,"
-            + " updated_at, level";
+            + " updated_at, level, archived, snoozed_until, group_key, group_count, actions, action_taken";
 
     /** How many columns {@link #COLUMNS} names. */
     static final int COLUMN_COUNT = COLUMNS.split(",").length;
@@ -74,7 +74,13 @@ final class NotificationRows {
                 rs.getInt(14),
                 dialect.readTimestamp(rs, 15),
                 dialect.readTimestamp(rs, 16),
-                rs.getString(17));
+                rs.getString(17),
+                rs.getBoolean(18),
+                dialect.readTimestamp(rs, 19),
+                rs.getString(20),
+                rs.getInt(21),
+                parseJson(rs.getString(22)),
+                parseJson(rs.getString(23)));
     }
 
     /** JSON text for the {@code data} column; null stays null. */

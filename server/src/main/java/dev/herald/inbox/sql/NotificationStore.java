@@ -8,6 +8,7 @@ import dev.herald.inbox.NewNotification;
 import dev.herald.inbox.Notification;
 import dev.herald.inbox.NotificationFilter;
 import dev.herald.inbox.Page;
+import dev.herald.inbox.Preferences;
 import dev.herald.inbox.Statistics;
 import dev.herald.inbox.StoredSend;
 import static dev.herald.inbox.sql.NotificationSql.SELECT;
@@ -58,11 +59,20 @@ public final class NotificationStore {
     static final int ID_CHUNK = NotificationSql.ID_CHUNK;
     static final int PURGE_CHUNK = 5_000;
 
+    /**
+     * Shown in the default list and counted as unread (SPEC §7): not archived and not snoozed. A
+     * snoozed row stays hidden until the wake job clears {@code snoozed_until}, so no query
+     * compares it with the time.
+     */
+    static final String VISIBLE = "archived = FALSE AND snoozed_until IS NULL";
     static final String UNREAD_COUNT = "SELECT COUNT(*) FROM system_notifications"
-            + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL";
-    static final String STATISTICS = "SELECT type, category, is_read, COUNT(*)"
+            + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL AND " + VISIBLE;
+    /** Per type, category, read state, archived state; snoozed rows apart (-1 in the third column). */
+    static final String STATISTICS = "SELECT type, category, CASE WHEN snoozed_until IS NOT NULL THEN -1"
+            + " WHEN is_read = TRUE THEN 1 ELSE 0 END, archived, COUNT(*)"
             + " FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL"
-            + " GROUP BY type, category, is_read";
+            + " GROUP BY type, category, CASE WHEN snoozed_until IS NOT NULL THEN -1"
+            + " WHEN is_read = TRUE THEN 1 ELSE 0 END, archived";
 
     /** Whether the user is known, and their unread kept chats up to a limit: one round trip. */
     static final String CHAT_RECIPIENT = "SELECT (SELECT COUNT(*) FROM known_users WHERE user_id = ?),"
@@ -74,7 +84,10 @@ public final class NotificationStore {
     private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
     private static final String RETRY = "retry_count = retry_count + 1, updated_at = ?";
     /** Only urgent notifications are pushed; normal ones (store only) never are. */
-    private static final String PUSHED = "level = 'urgent'";
+    private static final String PUSHED = "level = 'urgent' AND " + VISIBLE;
+    private static final String ARCHIVE = "archived = TRUE, archived_at = ?, snoozed_until = NULL, updated_at = ?";
+    private static final String UNARCHIVE = "archived = FALSE, archived_at = NULL, updated_at = ?";
+    private static final String UNREAD = "is_read = FALSE, read_at = NULL, updated_at = ?";
 
     private final Database db;
     private final Clock clock;
@@ -101,14 +114,15 @@ public final class NotificationStore {
         this.clock = requireNonNull(clock, "clock");
         this.sql = new NotificationSql(db);
         this.sends = new SendTransaction(db, sql, insertChunk);
-        this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
+        this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL AND " + VISIBLE
                 + Orderings.unreadNewestFirst(db.dialect()) + " LIMIT ?";
         this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
                 + " AND deleted_at IS NULL AND " + PUSHED + " AND id > ?" + Orderings.undeliveredOldestFirst(db.dialect()) + " LIMIT ?";
         this.backlogSql = backlogSql(undeliveredSql);
         this.unreadCountsSql = "SELECT n.user_id, COUNT(*) FROM " + IdTable.from(db.dialect())
                 + " JOIN system_notifications n ON n.user_id = ids.user_id"
-                + " WHERE n.is_read = FALSE AND n.deleted_at IS NULL GROUP BY n.user_id";
+                + " WHERE n.is_read = FALSE AND n.deleted_at IS NULL AND n.archived = FALSE"
+                + " AND n.snoozed_until IS NULL GROUP BY n.user_id";
         this.retrySql = SELECT + " WHERE sent_via_websocket = FALSE AND deleted_at IS NULL AND " + PUSHED
                 + " AND retry_count < ?" + Orderings.retryOrder(db.dialect()) + " LIMIT ?";
     }
@@ -127,6 +141,13 @@ public final class NotificationStore {
      * @return the stored records, ordered by id
      */
     public List<Notification> insertForUsers(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
+        requireNonNull(n, "notification");
+        requireNonNull(alreadyKnown, "alreadyKnown");
+        return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown).notifications();
+    }
+
+    /** {@link #insertForUsers}, also saying how many recipients were skipped by their preferences. */
+    public StoredSend send(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(n, "notification");
         requireNonNull(alreadyKnown, "alreadyKnown");
         return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown);
@@ -195,7 +216,7 @@ public final class NotificationStore {
     /** One send of {@link #grouped} in its own transaction, as {@link #insertForUsers} or {@link #insertIdempotent}. */
     StoredSend insertAlone(GroupedSend s) {
         if (s.key() == null) {
-            return new StoredSend(sends.insert(s.users(), s.notification(), now(), s.known()), false);
+            return sends.insert(s.users(), s.notification(), now(), s.known());
         }
         return sends.insertIdempotent(s.key(), s.users(), s.notification(), now(), s.known());
     }
@@ -212,6 +233,76 @@ public final class NotificationStore {
     List<Long> knownUserIds(long afterUserId, int limit) {
         requireLimit(limit);
         return db.withConnection("list known users", c -> sends.knownUsers().page(c, afterUserId, limit));
+    }
+
+    /**
+     * The recipients of a send to everyone of {@code category}/{@code type}: every known user id
+     * whose preferences do not turn it {@code off} — filtered in SQL (NOT EXISTS on the
+     * preferences' primary key), ascending, {@value #MAX_LIMIT} at a time — and how many were left
+     * out that way.
+     */
+    public Everyone everyone(String category, String type) {
+        requireNonNull(category, "category");
+        requireNonNull(type, "type");
+        return db.withConnection("list known users for a send", c -> {
+            List<Long> all = new ArrayList<>();
+            long after = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT k.user_id FROM known_users k WHERE k.user_id > ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM notification_preferences p WHERE p.user_id = k.user_id AND "
+                    + PreferenceRows.MUTES + ") ORDER BY k.user_id LIMIT ?")) {
+                while (true) {
+                    ps.setLong(1, after);
+                    ps.setString(2, category);
+                    ps.setString(3, type);
+                    ps.setInt(4, MAX_LIMIT);
+                    int n = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            all.add(rs.getLong(1));
+                            n++;
+                        }
+                    }
+                    if (n < MAX_LIMIT) {
+                        break;
+                    }
+                    after = all.get(all.size() - 1);
+                }
+            }
+            long muted = NotificationSql.count(c, "SELECT COUNT(*) FROM known_users k WHERE EXISTS (SELECT 1"
+                    + " FROM notification_preferences p WHERE p.user_id = k.user_id AND " + PreferenceRows.MUTES + ")",
+                    category, type);
+            return new Everyone(all, (int) muted);
+        });
+    }
+
+    /** The recipients of a send to everyone, and how many known users their preferences left out. */
+    public record Everyone(List<Long> userIds, int muted) {}
+
+    /** One user's preferences (defaults when they never set any). */
+    public Preferences preferences(long userId) {
+        return db.withConnection("read preferences", c -> sends.preferences().read(c, userId));
+    }
+
+    /**
+     * Changes some of one user's preferences in one transaction: each given category and type mode
+     * ({@code on} removes it), and the e-mail when {@code setEmail} (null clears it). Returns them all after.
+     */
+    public Preferences updatePreferences(long userId, Map<String, String> categories, Map<String, String> types,
+                                         boolean setEmail, String email) {
+        return db.inTransaction("change preferences", c -> {
+            // one change of a user's preferences at a time (a row lock), so two never interleave
+            sends.preferences().lockUser(c, userId);
+            for (var e : new java.util.TreeMap<>(categories).entrySet()) {
+                sends.preferences().setMode(c, userId, PreferenceRows.CATEGORY, e.getKey(), e.getValue());
+            }
+            for (var e : new java.util.TreeMap<>(types).entrySet()) {
+                sends.preferences().setMode(c, userId, PreferenceRows.TYPE, e.getKey(), e.getValue());
+            }
+            if (setEmail) {
+                sends.preferences().setEmail(c, userId, email);
+            }
+            return sends.preferences().read(c, userId);
+        });
     }
 
     /** Every known user id, ascending, read {@value #MAX_LIMIT} at a time (1,000,000 ids ≈ 20 MB). */
@@ -307,28 +398,43 @@ public final class NotificationStore {
                 + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL", id, userId).stream().findFirst();
     }
 
-    /** Totals of the user's notifications: all, unread, read, per type, per category. */
+    /**
+     * Totals of the user's notifications in the default view (not archived, not snoozed): all,
+     * unread, read, per type, per category — so {@code total} is the default list's total and
+     * {@code unread} the unread count — and apart from them how many are archived and snoozed.
+     */
     public Statistics statistics(long userId) {
         return db.withConnection("notification statistics", c -> {
             try (PreparedStatement ps = c.prepareStatement(STATISTICS)) {
                 ps.setLong(1, userId);
                 long unread = 0;
                 long read = 0;
+                long archived = 0;
+                long snoozed = 0;
                 Map<String, Long> byType = new HashMap<>();
                 Map<String, Long> byCategory = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long count = rs.getLong(4);
+                        long count = rs.getLong(5);
+                        int state = rs.getInt(3);
+                        if (state < 0) {
+                            snoozed += count;
+                            continue;
+                        }
+                        if (rs.getBoolean(4)) {
+                            archived += count;
+                            continue;
+                        }
                         byType.merge(rs.getString(1), count, Long::sum);
                         byCategory.merge(rs.getString(2), count, Long::sum);
-                        if (rs.getBoolean(3)) {
+                        if (state == 1) {
                             read += count;
                         } else {
                             unread += count;
                         }
                     }
                 }
-                return new Statistics(unread + read, unread, read, byType, byCategory);
+                return new Statistics(unread + read, unread, read, byType, byCategory, archived, snoozed);
             }
         });
     }
@@ -340,9 +446,154 @@ public final class NotificationStore {
      * empty when it is not the user's (missing, deleted or another user's). One connection.
      */
     public OptionalInt markRead(long userId, long id) {
+        return changeOne("mark read", READ, "is_read = FALSE", userId, id);
+    }
+
+    /** Marks one read notification unread again: 1, 0 when it was unread, empty when not the user's. */
+    public OptionalInt markUnread(long userId, long id) {
+        return changeOne("mark unread", UNREAD, "is_read = TRUE", userId, id);
+    }
+
+    /** Archives one notification (a snoozed one stops being snoozed): 1, 0 when archived already, empty when not the user's. */
+    public OptionalInt archive(long userId, long id) {
+        return changeOne("archive", ARCHIVE, "archived = FALSE", userId, id);
+    }
+
+    /** Archives the user's notifications among {@code ids} that are not archived; returns how many. */
+    public int archive(long userId, Collection<Long> ids) {
+        return sql.updateIds("archive", ARCHIVE, "archived = FALSE", userId, distinct(ids), now());
+    }
+
+    /** Takes one notification out of the archive: 1, 0 when it was not archived, empty when not the user's. */
+    public OptionalInt unarchive(long userId, long id) {
+        return changeOne("unarchive", UNARCHIVE, "archived = TRUE", userId, id);
+    }
+
+    /**
+     * Snoozes one notification until {@code until} (the caller checks the range): hidden from the
+     * list and the unread count until {@link #wakeSnoozed} wakes it; an archived one leaves the
+     * archive. 1, or empty when not the user's (snoozing again moves the time).
+     */
+    public OptionalInt snooze(long userId, long id, Instant until) {
+        requireNonNull(until, "until");
         Instant now = now();
-        return db.withConnection("mark read", c -> {
-            if (sql.update(c, READ, "is_read = FALSE", userId, new long[] {id}, now) == 1) {
+        Object wake = db.dialect().timestamp(until.truncatedTo(ChronoUnit.MILLIS));
+        Object ts = db.dialect().timestamp(now);
+        return db.withConnection("snooze", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET snoozed_until = ?,"
+                    + " archived = FALSE, archived_at = NULL, updated_at = ?"
+                    + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL")) {
+                ps.setObject(1, wake);
+                ps.setObject(2, ts);
+                ps.setLong(3, id);
+                ps.setLong(4, userId);
+                return ps.executeUpdate() == 1 ? OptionalInt.of(1) : OptionalInt.empty();
+            }
+        });
+    }
+
+    /**
+     * The wake job: every snoozed notification whose time has come (at most {@code limit},
+     * earliest first) is shown again as new — {@code snoozed_until} cleared, {@code created_at}
+     * and {@code updated_at} now (it comes back at the top), undelivered with no retries — and
+     * returned, so the caller pushes exactly those. Each row is claimed by an UPDATE that repeats
+     * the condition, so two runs that overlap (two nodes) never both claim one row. One transaction.
+     */
+    public List<Notification> wakeSnoozed(int limit) {
+        requireLimit(limit);
+        Instant now = now();
+        Object ts = db.dialect().timestamp(now);
+        List<Long> due = new ArrayList<>();
+        db.withConnection("find snoozed", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM system_notifications"
+                    + " WHERE snoozed_until IS NOT NULL AND snoozed_until <= ? ORDER BY snoozed_until, id LIMIT ?")) {
+                ps.setObject(1, ts);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(rs.getLong(1));
+                    }
+                }
+            }
+            return null;
+        });
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<Long> woken = db.inTransaction("wake snoozed", c -> {
+            List<Long> claimed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET snoozed_until = NULL,"
+                    + " created_at = ?, updated_at = ?, sent_via_websocket = FALSE, sent_at = NULL, retry_count = 0"
+                    + " WHERE id = ? AND snoozed_until IS NOT NULL AND snoozed_until <= ? AND deleted_at IS NULL")) {
+                for (long id : due) {
+                    ps.setObject(1, ts);
+                    ps.setObject(2, ts);
+                    ps.setLong(3, id);
+                    ps.setObject(4, ts);
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(id);
+                    }
+                }
+            }
+            return claimed;
+        });
+        return woken.isEmpty() ? List.of() : sql.findAll(IdChunks.distinctSorted(woken));
+    }
+
+    /**
+     * Records that the owner took action {@code actionId} of notification {@code id}:
+     * {@code action_taken = {id, at}}, read (keeping an earlier {@code read_at}). The UPDATE
+     * repeats {@code action_taken IS NULL}, so of two concurrent calls exactly one wins.
+     */
+    /** What {@link #takeAction} did (the service's {@code ActionResult} names the same four). */
+    public enum Taking { TAKEN, NOT_FOUND, NO_SUCH_ACTION, ALREADY_TAKEN }
+
+    public Taking takeAction(long userId, long id, String actionId) {
+        requireNonNull(actionId, "actionId");
+        Instant now = now();
+        Object ts = db.dialect().timestamp(now);
+        return db.inTransaction("take action", c -> {
+            List<Notification> rows;
+            try (PreparedStatement ps = c.prepareStatement(SELECT
+                    + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL")) {
+                ps.setLong(1, id);
+                ps.setLong(2, userId);
+                rows = sql.rows().query(ps);
+            }
+            if (rows.isEmpty()) {
+                return Taking.NOT_FOUND;
+            }
+            Notification n = rows.get(0);
+            boolean offered = false;
+            if (n.actions() != null) {
+                for (var a : n.actions()) {
+                    offered |= actionId.equals(a.path("id").asText(null));
+                }
+            }
+            if (!offered) {
+                return Taking.NO_SUCH_ACTION;
+            }
+            var taken = new java.util.LinkedHashMap<String, Object>();
+            taken.put("id", actionId);
+            taken.put("at", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(java.time.ZoneOffset.UTC).format(now));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET action_taken = ?,"
+                    + " is_read = TRUE, read_at = COALESCE(read_at, ?), updated_at = ?"
+                    + " WHERE id = ? AND user_id = ? AND action_taken IS NULL AND deleted_at IS NULL")) {
+                ps.setString(1, NotificationRows.jsonText(dev.herald.protocol.Json.MAPPER.valueToTree(taken)));
+                ps.setObject(2, ts);
+                ps.setObject(3, ts);
+                ps.setLong(4, id);
+                ps.setLong(5, userId);
+                return ps.executeUpdate() == 1 ? Taking.TAKEN : Taking.ALREADY_TAKEN;
+            }
+        });
+    }
+
+    /** {@code set} on one live row of the user meeting {@code condition}: 1, 0 (found, already so) or empty (not theirs). */
+    private OptionalInt changeOne(String action, String set, String condition, long userId, long id) {
+        Instant now = now();
+        return db.withConnection(action, c -> {
+            if (sql.update(c, set, condition, userId, new long[] {id}, now) == 1) {
                 return OptionalInt.of(1);
             }
             return NotificationSql.count(c, "SELECT COUNT(*) FROM system_notifications"
@@ -420,7 +671,8 @@ public final class NotificationStore {
 
     private static String backlogSql(String undeliveredSql) {
         return "SELECT " + NotificationRows.columnsOf("n") + ", c.unread FROM (SELECT COUNT(*) AS unread"
-                + " FROM system_notifications WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL) c"
+                + " FROM system_notifications WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
+                + " AND " + VISIBLE + ") c"
                 + " LEFT JOIN (" + undeliveredSql + ") n ON 1 = 1 ORDER BY n.id";
     }
 

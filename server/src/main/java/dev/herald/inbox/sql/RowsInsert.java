@@ -28,7 +28,7 @@ import java.util.List;
  */
 final class RowsInsert {
 
-    /** Rows per statement: 11 parameters each stays far below every driver's limit (PostgreSQL 32,767). */
+    /** Rows per statement: 13 parameters each stays far below every driver's limit (PostgreSQL 32,767). */
     static final int MAX_ROWS = 500;
     /**
      * Characters of text per statement (a row's content may be 64 KiB, its data more): stays
@@ -38,8 +38,9 @@ final class RowsInsert {
     static final long MAX_BYTES = 4L << 20;
 
     private static final String COLUMNS = "user_id, title, content, type, category, data, action_type, action_data,"
-            + " is_read, sent_via_websocket, retry_count, created_at, updated_at, level";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?)";
+            + " is_read, sent_via_websocket, retry_count, created_at, updated_at, level,"
+            + " group_key, actions";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?, ?, ?)";
 
     private final Dialect dialect;
 
@@ -98,6 +99,8 @@ final class RowsInsert {
                 ps.setObject(p++, timestamp);
                 ps.setObject(p++, timestamp);
                 ps.setString(p++, n.level());
+                ps.setString(p++, n.groupKey());
+                ps.setString(p++, NotificationRows.jsonText(n.actions()));
             }
             List<Notification> created = new ArrayList<>(rows.size());
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,9 @@
 package dev.herald.inbox.sql;
 
+import dev.herald.inbox.InboxLimits;
+import dev.herald.inbox.Preferences;
+import java.util.Map;
+
 import dev.herald.inbox.GroupedSend;
 import dev.herald.inbox.NewNotification;
 import dev.herald.inbox.Notification;
@@ -38,6 +42,8 @@ final class SendTransaction {
     private final RowsInsert rowsInsert;
     private final KnownUsers knownUsers;
     private final IdempotencyKeys keys;
+    private final PreferenceRows preferences;
+    private final GroupCollapse collapse;
 
     SendTransaction(Database db, NotificationSql sql, int chunk) {
         this.db = requireNonNull(db, "db");
@@ -50,6 +56,8 @@ final class SendTransaction {
         this.rowsInsert = new RowsInsert(db.dialect());
         this.knownUsers = new KnownUsers(db.dialect());
         this.keys = new IdempotencyKeys(db.dialect());
+        this.preferences = new PreferenceRows(db.dialect());
+        this.collapse = new GroupCollapse(db.dialect(), recipientInsert, sql.rows());
     }
 
     KnownUsers knownUsers() {
@@ -60,9 +68,13 @@ final class SendTransaction {
         return keys;
     }
 
-    List<Notification> insert(long[] users, NewNotification n, Instant now, LongPredicate known) {
+    PreferenceRows preferences() {
+        return preferences;
+    }
+
+    StoredSend insert(long[] users, NewNotification n, Instant now, LongPredicate known) {
         if (users.length == 0) {
-            return List.of();
+            return new StoredSend(List.of(), false);
         }
         return retryOnce(() -> db.inTransaction("insert notifications", c -> insertRows(c, users, n, now, known)));
     }
@@ -70,8 +82,8 @@ final class SendTransaction {
     StoredSend insertIdempotent(String key, long[] users, NewNotification n, Instant now, LongPredicate known) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.inTransaction("insert notifications (idempotent)", c -> new StoredSend(
-                        insertOne(c, new GroupedSend(key, users, n, known), now), false));
+                return db.inTransaction("insert notifications (idempotent)",
+                        c -> insertOne(c, new GroupedSend(key, users, n, known), now));
             } catch (StoreConflictException e) {
                 if (attempt > 1) {
                     throw e;
@@ -126,7 +138,7 @@ final class SendTransaction {
                 // next member's savepoint nests inside; the commit ends them all
                 Savepoint sp = c.setSavepoint();
                 try {
-                    out.set(m, new StoredSend(insertOne(c, s, now), false));
+                    out.set(m, insertOne(c, s, now));
                 } catch (SQLException e) {
                     if (db.isUnavailable(e) && !db.isConflict(e)) {
                         // the connection or the database is gone: the whole group fails. A lock
@@ -151,6 +163,14 @@ final class SendTransaction {
         List<RowsInsert.Row> rows = new ArrayList<>();
         List<Integer> rowMembers = new ArrayList<>();
         TreeSet<Long> unknown = new TreeSet<>();
+        // the preferences of every single-recipient member's user, in one read
+        TreeSet<Long> single = new TreeSet<>();
+        for (GroupedSend s : group) {
+            if (s.key() == null && s.users().length == 1 && !s.notification().force()) {
+                single.add(s.users()[0]);
+            }
+        }
+        Map<Long, Preferences> modes = preferences.all(c, single.stream().mapToLong(Long::longValue).toArray());
         for (int m = 0; m < group.size(); m++) {
             GroupedSend s = group.get(m);
             if (s.key() != null) {
@@ -161,11 +181,18 @@ final class SendTransaction {
                     unknown.add(user);
                 }
             }
-            if (s.users().length == 1) {
-                rows.add(new RowsInsert.Row(s.users()[0], s.notification()));
+            if (s.users().length == 1 && s.notification().groupKey() == null) {
+                NewNotification n = s.notification();
+                Preferences p = n.force() ? null : modes.get(s.users()[0]);
+                String mode = p == null ? InboxLimits.ON : p.modeFor(n.category(), n.type());
+                if (InboxLimits.OFF.equals(mode)) {
+                    out.set(m, new StoredSend(List.of(), false, 1));
+                    continue;
+                }
+                rows.add(new RowsInsert.Row(s.users()[0], InboxLimits.QUIET.equals(mode) ? n.withLevel(InboxLimits.NORMAL) : n));
                 rowMembers.add(m);
             } else {
-                out.set(m, new StoredSend(insertRows(c, s.users(), s.notification(), now, user -> true), false));
+                out.set(m, insertRows(c, s.users(), s.notification(), now, user -> true));
             }
         }
         List<Notification> created = rowsInsert.insert(c, rows, now);
@@ -180,13 +207,13 @@ final class SendTransaction {
         }
     }
 
-    private List<Notification> insertOne(Connection c, GroupedSend s, Instant now) throws SQLException {
+    private StoredSend insertOne(Connection c, GroupedSend s, Instant now) throws SQLException {
         if (s.key() == null) {
             return insertRows(c, s.users(), s.notification(), now, s.known());
         }
         keys.claim(c, s.key(), now);
-        List<Notification> created = insertRows(c, s.users(), s.notification(), now, s.known());
-        keys.complete(c, s.key(), created.stream().mapToLong(Notification::id).toArray());
+        StoredSend created = insertRows(c, s.users(), s.notification(), now, s.known());
+        keys.complete(c, s.key(), created.notifications().stream().mapToLong(Notification::id).toArray());
         return created;
     }
 
@@ -197,18 +224,51 @@ final class SendTransaction {
         }));
     }
 
-    private List<Notification> insertRows(Connection c, long[] users, NewNotification n, Instant now,
-                                          LongPredicate known) throws SQLException {
-        List<Notification> created = new ArrayList<>(users.length);
+    /**
+     * Stores {@code n} for {@code users} as their preferences say (unless {@code n.force()}): the
+     * modes of all of them for n's category and type are read first ({@link PreferenceRows#modes},
+     * one statement per 10,000 users), then {@code off} recipients are skipped, {@code quiet} ones
+     * get a store-only ({@code normal}) row, the rest {@code n} as sent.
+     */
+    private StoredSend insertRows(Connection c, long[] users, NewNotification n, Instant now,
+                                  LongPredicate known) throws SQLException {
+        Map<Long, String> modes = n.force() ? Map.of() : preferences.modes(c, users, n.category(), n.type());
+        long[] on = users;
+        long[] quiet = new long[0];
+        int skipped = 0;
+        if (!modes.isEmpty()) {
+            on = Arrays.stream(users).filter(u -> !modes.containsKey(u)).toArray();
+            quiet = Arrays.stream(users).filter(u -> InboxLimits.QUIET.equals(modes.get(u))).toArray();
+            skipped = users.length - on.length - quiet.length;
+        }
+        List<Notification> created = new ArrayList<>(on.length + quiet.length);
+        NewNotification storeOnly = n.withLevel(InboxLimits.NORMAL);
+        if (n.groupKey() != null) {
+            // collapsing: per recipient, in ascending user id, under the (user, key) row lock
+            java.util.Set<Long> quietSet = new java.util.HashSet<>();
+            Arrays.stream(quiet).forEach(quietSet::add);
+            for (long user : users) {
+                boolean isQuiet = quietSet.contains(user);
+                if (isQuiet || modes.get(user) == null) {
+                    created.add(collapse.store(c, user, isQuiet ? storeOnly : n, now));
+                }
+            }
+        } else {
+            for (long[] part : IdChunks.split(on, chunk)) {
+                created.addAll(recipientInsert.insert(c, part, n, now));
+            }
+            for (long[] part : IdChunks.split(quiet, chunk)) {
+                created.addAll(recipientInsert.insert(c, part, storeOnly, now));
+            }
+        }
         for (long[] part : IdChunks.split(users, chunk)) {
-            created.addAll(recipientInsert.insert(c, part, n, now));
             long[] unknown = Arrays.stream(part).filter(known.negate()).toArray();
             if (unknown.length > 0) {
                 knownUsers.addMissing(c, unknown, now);
             }
         }
         created.sort(Comparator.comparingLong(Notification::id));
-        return created;
+        return new StoredSend(created, false, skipped);
     }
 
     /**

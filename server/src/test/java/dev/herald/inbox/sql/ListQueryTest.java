@@ -25,7 +25,8 @@ class ListQueryTest {
                 .withDates(LocalDate.parse("2025-01-01"), LocalDate.parse("2025-01-31"));
         String where = ListQuery.of(evil, Dialect.POSTGRESQL).where();
         assertThat(where).doesNotContain("DROP").doesNotContain("OR '1'");
-        assertThat(where).isEqualTo("user_id = ? AND deleted_at IS NULL AND is_read = TRUE AND type = ?"
+        assertThat(where).isEqualTo("user_id = ? AND deleted_at IS NULL AND snoozed_until IS NULL AND archived = FALSE"
+                + " AND is_read = TRUE AND type = ?"
                 + " AND category = ? AND (title ILIKE ? ESCAPE '!' OR content ILIKE ? ESCAPE '!')"
                 + " AND created_at >= ? AND created_at < ?");
     }

@@ -207,7 +207,7 @@ class NotificationQueryTest extends StoreTestBase {
         assertThat(s.read()).isEqualTo(1);
         assertThat(s.byType()).isEqualTo(Map.of("info", 2L, "error", 1L));
         assertThat(s.byCategory()).isEqualTo(Map.of("system", 1L, "task", 2L));
-        assertThat(store.statistics(999)).isEqualTo(new Statistics(0, 0, 0, Map.of(), Map.of()));
+        assertThat(store.statistics(999)).isEqualTo(new Statistics(0, 0, 0, Map.of(), Map.of(), 0, 0));
     }
 
     private List<Notification> list(String keyword) {
