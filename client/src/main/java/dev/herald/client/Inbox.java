@@ -152,17 +152,6 @@ public final class Inbox {
     }
 
     /**
-     * {@code POST …/ack}: marks this user's undelivered notifications among {@code ids} delivered,
-     * like the WebSocket {@code ack} frame (for clients on the event stream).
-     *
-     * @param ids 1 to 1000 notifications (others', unknown and already delivered ones count 0)
-     * @return how many this call marked delivered
-     */
-    public int acknowledge(Collection<Long> ids) {
-        return change("POST", "/ack", ids).path("acknowledged").asInt();
-    }
-
-    /**
      * {@code POST …/{id}/unread}.
      *
      * @param id the notification

@@ -74,7 +74,6 @@ class CoverageTest {
         inbox.markRead(List.of(id));
         inbox.acknowledge(List.of(id));
         inbox.markAllRead();
-        inbox.acknowledge(List.of(id));
         inbox.preferences();
         inbox.updatePreferences(java.util.Map.of(), java.util.Map.of());
         inbox.updateEmail(null);
