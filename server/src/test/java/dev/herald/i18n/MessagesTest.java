@@ -78,6 +78,9 @@ class MessagesTest {
     void localizesWholeMessagesAndTheirVaryingParts() {
         assertThat(Messages.localize("validation failed", Language.ZH_CN)).isEqualTo("校验失败");
         assertThat(Messages.localize("validation failed", Language.EN)).isEqualTo("validation failed");
+        assertThat(Messages.localize("must have at most 3 actions", Language.ZH_CN)).isEqualTo("最多只能有 3 个操作");
+        assertThat(Messages.localize("an action was already taken on this notification", Language.ZH_CN))
+                .isEqualTo("这条通知的操作已经执行过了");
         assertThat(Messages.localize("must be at most 255 characters", Language.ZH_CN)).isEqualTo("最多 255 个字符");
         assertThat(Messages.localize("title must be at most 255 characters", Language.ZH_CN)).isEqualTo("title 最多 255 个字符");
         assertThat(Messages.localize("notification not found", Language.ZH_CN)).isEqualTo("未找到通知");
