@@ -42,6 +42,8 @@ import dev.herald.store.Database;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
 import dev.herald.transport.HeraldServer;
+import dev.herald.webhooks.EventSink;
+import dev.herald.webhooks.Webhooks;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -81,6 +83,7 @@ public final class Herald implements AutoCloseable {
     private final SqlWorkers sql;
     private final DatabaseHealth databaseUp;
     private final InboxJobs jobs;
+    private final Webhooks webhooks;
     private int port;
 
     private Herald(Settings settings) {
@@ -109,15 +112,21 @@ public final class Herald implements AutoCloseable {
         this.issuer = auth.jwtSecret().length >= 32
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())) : Optional.empty();
         this.connections = new LocalConnections(server.workers(), settings, metrics, System::nanoTime);
-        this.users = new UserRegistry(broker, presence, metrics);
+        this.database = Database.open(databaseConfig(settings));
+        database.migrate();
+        // webhooks (only with webhooks.url): the gateway reports presence through them, so that a
+        // user's first connection is announced at once
+        this.webhooks = settings.webhooks().enabled()
+                ? new Webhooks(settings.webhooks(), settings.nodeId(), database, presence, jobLock, metrics, Clock.systemUTC())
+                : null;
+        EventSink events = webhooks == null ? EventSink.NONE : webhooks;
+        this.users = new UserRegistry(broker, webhooks == null ? presence : webhooks.watch(), metrics);
         this.channels = new ChannelSubscriptions(broker);
         ConnectionListeners listeners = new ConnectionListeners();
         BindWaitList waitList = new BindWaitList(broker, users, listeners, settings.gateway().maxConnectionsPerUser());
         broker.start(new FanOut(connections, users, channels, waitList, metrics));
-        this.database = Database.open(databaseConfig(settings));
-        database.migrate();
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
-        InboxService inbox = new InboxService(new NotificationStore(database), sql, broker,
+        InboxService inbox = new InboxService(new NotificationStore(database, Clock.systemUTC(), events), sql, broker,
                 presence, metrics, settings.notifications());
         OfflineChat offline = settings.notifications().storeOfflineChat() ? inbox::keepChat : OfflineChat.NONE;
         Gateway gateway = new Gateway(settings.gateway(), connections, users, channels, waitList, listeners, metrics);
@@ -139,6 +148,9 @@ public final class Herald implements AutoCloseable {
         health.check("database", databaseUp::up);
         this.jobs = new InboxJobs(inbox, settings.notifications(), jobLock);
         jobs.start();
+        if (webhooks != null) {
+            webhooks.start();
+        }
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow(), auth.demoAdmin()).register(router);
             health.demoMode(DemoApi.WARNING);
@@ -211,6 +223,11 @@ public final class Herald implements AutoCloseable {
         return jobLock;
     }
 
+    /** The node's webhooks, or empty when {@code webhooks.url} is not set. */
+    public Optional<Webhooks> webhooks() {
+        return Optional.ofNullable(webhooks);
+    }
+
     /** The node's Redis link in cluster mode, or empty on a single node. */
     public Optional<RedisConnections> redis() {
         return Optional.ofNullable(redis);
@@ -232,6 +249,9 @@ public final class Herald implements AutoCloseable {
         }
         server.close();
         jobs.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         databaseUp.close();
         sql.close();
         database.close();

@@ -14,6 +14,9 @@ import static dev.herald.inbox.sql.NotificationSql.SELECT;
 import static java.util.Objects.requireNonNull;
 
 import dev.herald.store.Database;
+import dev.herald.webhooks.EventSink;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -78,6 +81,8 @@ public final class NotificationStore {
 
     private final Database db;
     private final Clock clock;
+    /** Webhook events of acks and reads, written in the change's own transaction. */
+    private final EventSink events;
     private final NotificationSql sql;
     private final SendTransaction sends;
     // The hot reads, with the dialect's ORDER BY; package-visible for QueryPlanTest.
@@ -92,13 +97,27 @@ public final class NotificationStore {
     }
 
     public NotificationStore(Database db, Clock clock) {
-        this(db, clock, IdTable.MAX_IDS);
+        this(db, clock, IdTable.MAX_IDS, EventSink.NONE);
+    }
+
+    /**
+     * With {@code events} enabled, acks ({@code notification.delivered}) and reads
+     * ({@code notification.read}, one event per notification that changed) store their webhook
+     * events in the same transaction as the change.
+     */
+    public NotificationStore(Database db, Clock clock, EventSink events) {
+        this(db, clock, IdTable.MAX_IDS, events);
     }
 
     /** {@code insertChunk}: recipients per INSERT statement (tests use small ones). */
     NotificationStore(Database db, Clock clock, int insertChunk) {
+        this(db, clock, insertChunk, EventSink.NONE);
+    }
+
+    NotificationStore(Database db, Clock clock, int insertChunk, EventSink events) {
         this.db = requireNonNull(db, "db");
         this.clock = requireNonNull(clock, "clock");
+        this.events = requireNonNull(events, "events");
         this.sql = new NotificationSql(db);
         this.sends = new SendTransaction(db, sql, insertChunk);
         this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL"
@@ -341,6 +360,13 @@ public final class NotificationStore {
      */
     public OptionalInt markRead(long userId, long id) {
         Instant now = now();
+        if (events.enabled()) {
+            int changed = changeWithEvents("mark read", READ, "is_read = FALSE", userId, new long[] {id}, now,
+                    EventSink.READ, "read_at");
+            if (changed == 1) {
+                return OptionalInt.of(1);
+            }
+        }
         return db.withConnection("mark read", c -> {
             if (sql.update(c, READ, "is_read = FALSE", userId, new long[] {id}, now) == 1) {
                 return OptionalInt.of(1);
@@ -353,11 +379,17 @@ public final class NotificationStore {
 
     /** Marks the user's unread notifications among {@code ids} read; returns how many changed. */
     public int markRead(long userId, Collection<Long> ids) {
+        if (events.enabled()) {
+            return changeWithEvents("mark read", READ, "is_read = FALSE", userId, distinct(ids), now(), EventSink.READ, "read_at");
+        }
         return sql.updateIds("mark read", READ, "is_read = FALSE", userId, distinct(ids), now());
     }
 
     /** Marks all the user's unread notifications read in one statement; returns how many. */
     public int markAllRead(long userId) {
+        if (events.enabled()) {
+            return changeWithEvents("mark all read", READ, "is_read = FALSE", userId, null, now(), EventSink.READ, "read_at");
+        }
         return sql.updateAll("mark all read", READ, "is_read = FALSE", userId, now());
     }
 
@@ -374,6 +406,65 @@ public final class NotificationStore {
     /** Soft-deletes all the user's read notifications; returns how many. */
     public int clearRead(long userId) {
         return sql.updateAll("clear read", DELETE, "is_read = TRUE", userId, now());
+    }
+
+    /**
+     * A change with webhook events, in ONE transaction: locks the user's rows among {@code ids}
+     * ({@code null}: all the user's rows) that meet {@code condition} ({@code SELECT … FOR UPDATE},
+     * so two concurrent acks of one id cannot both report it), changes exactly those, and stores one
+     * {@code type} event per changed row. Returns how many changed.
+     */
+    private int changeWithEvents(String action, String set, String condition, long userId, long[] ids, Instant now,
+                                 String type, String timeField) {
+        if (ids != null && ids.length == 0) {
+            return 0;
+        }
+        return db.inTransaction(action, c -> {
+            List<Long> changed = new ArrayList<>();
+            if (ids == null) {
+                changed.addAll(lockedIds(c, condition, userId, null));
+            } else {
+                for (long[] chunk : IdChunks.split(ids, ID_CHUNK)) {
+                    changed.addAll(lockedIds(c, condition, userId, chunk));
+                }
+            }
+            long[] found = changed.stream().mapToLong(Long::longValue).toArray();
+            int n = 0;
+            for (long[] chunk : IdChunks.split(found, ID_CHUNK)) {
+                n += sql.update(c, set, condition, userId, chunk, now);
+            }
+            String at = now.toString();
+            List<Map<String, Object>> data = new ArrayList<>(found.length);
+            for (long id : found) {
+                Map<String, Object> d = new java.util.LinkedHashMap<>();
+                d.put("notification_id", id);
+                d.put("user_id", userId);
+                d.put(timeField, at);
+                data.add(d);
+            }
+            events.publishIn(c, type, data);
+            return n;
+        });
+    }
+
+    private static List<Long> lockedIds(Connection c, String condition, long userId, long[] ids) throws SQLException {
+        String q = "SELECT id FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL AND " + condition
+                + (ids == null ? "" : " AND id IN (" + IdChunks.placeholders(ids.length) + ")") + " ORDER BY id FOR UPDATE";
+        try (PreparedStatement ps = c.prepareStatement(q)) {
+            ps.setLong(1, userId);
+            if (ids != null) {
+                for (int i = 0; i < ids.length; i++) {
+                    ps.setLong(2 + i, ids[i]);
+                }
+            }
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        }
     }
 
     // ---------------------------------------------------------------- delivery
@@ -430,6 +521,10 @@ public final class NotificationStore {
      * users are ignored. Returns how many rows changed.
      */
     public int markDelivered(long userId, Collection<Long> ids) {
+        if (events.enabled()) {
+            return changeWithEvents("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now(),
+                    EventSink.DELIVERED, "delivered_at");
+        }
         return sql.updateIds("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now());
     }
 
