@@ -196,6 +196,11 @@ final class Dispatcher implements AutoCloseable {
             for (int i = 0; i < failed; i++) {
                 metrics.webhookFailed();
             }
+            if (failed > 0) {
+                refreshCounts();
+                log.warn("webhooks: {} events failed for good after {} attempts (kept in webhook_outbox, state 2)",
+                        failed, maxAttempts);
+            }
             for (Outbox.Result r : batch) {
                 if (!r.ok()) {
                     log.debug("webhook {} attempt {} failed: {}", r.row().eventId(), r.row().attempts() + 1, r.error());
