@@ -87,6 +87,19 @@ final class Outbox {
      * node took meanwhile updates 0 rows and is left out. Only rows this call took are returned.
      */
     List<Row> claim(String owner, int limit, long leaseMillis) {
+        List<Row> claimed = new ArrayList<>();
+        // another node may win some candidates (it read the same ones): read the next due ones, a few rounds at most
+        for (int round = 0; round < 4 && claimed.size() < limit; round++) {
+            int[] lost = new int[1];
+            claimed.addAll(claimRound(owner, limit - claimed.size(), leaseMillis, lost));
+            if (lost[0] == 0) {
+                break;
+            }
+        }
+        return claimed;
+    }
+
+    private List<Row> claimRound(String owner, int limit, long leaseMillis, int[] lost) {
         long now = clock.millis();
         return db.inTransaction("claim webhooks", c -> {
             List<Row> due = new ArrayList<>();
@@ -114,12 +127,13 @@ final class Outbox {
                 }
                 int[] counts = ps.executeBatch();
                 for (int i = 0; i < counts.length; i++) {
-                    // SUCCESS_NO_INFO (-2) never comes from these drivers for a single-row UPDATE; count it as not taken
+                    // a row another claimer took meanwhile updates 0 rows
                     if (counts[i] == 1) {
                         claimed.add(due.get(i));
                     }
                 }
             }
+            lost[0] = due.size() - claimed.size();
             return claimed;
         });
     }

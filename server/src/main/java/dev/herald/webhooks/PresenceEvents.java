@@ -14,7 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,11 +40,11 @@ final class PresenceEvents {
     private final JobLock jobLock;
     private final Clock clock;
     private final long graceMs;
-    private final ExecutorService executor;
+    private final Executor executor;
     private final Runnable wake;
 
     PresenceEvents(Database db, Outbox outbox, Presence presence, JobLock jobLock, Clock clock, Duration grace,
-                   ExecutorService executor, Runnable wake) {
+                   Executor executor, Runnable wake) {
         this.db = db;
         this.outbox = outbox;
         this.presence = presence;

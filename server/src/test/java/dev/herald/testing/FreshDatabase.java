@@ -78,6 +78,8 @@ public final class FreshDatabase implements AutoCloseable {
         sql("DELETE FROM system_notifications");
         sql("DELETE FROM known_users");
         sql("DELETE FROM idempotency_keys");
+        sql("DELETE FROM webhook_outbox");
+        sql("DELETE FROM webhook_presence");
     }
 
     @Override
