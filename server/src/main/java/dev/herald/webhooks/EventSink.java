@@ -30,6 +30,12 @@ public interface EventSink {
     /** Stores one event per element of {@code data} on {@code c}, inside the caller's transaction. */
     void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException;
 
+    /**
+     * The transaction that called {@link #publishIn} committed: send its events now rather than at
+     * the next poll. Never blocks.
+     */
+    default void committed() {}
+
     /** Stores one event in a transaction of its own (for changes that have no transaction to join). */
     void publish(String type, Map<String, Object> data);
 

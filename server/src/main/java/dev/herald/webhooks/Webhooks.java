@@ -87,8 +87,12 @@ public final class Webhooks implements EventSink, AutoCloseable {
     public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
         if (!data.isEmpty()) {
             outbox.insert(c, type, data);
-            dispatcher.wake(); // may look before the caller commits; the next poll finds the rows then
         }
+    }
+
+    @Override
+    public void committed() {
+        dispatcher.wake();
     }
 
     @Override

@@ -419,7 +419,8 @@ public final class NotificationStore {
         if (ids != null && ids.length == 0) {
             return 0;
         }
-        return db.inTransaction(action, c -> {
+        int[] events = new int[1];
+        int changedRows = db.inTransaction(action, c -> {
             List<Long> changed = new ArrayList<>();
             if (ids == null) {
                 changed.addAll(lockedIds(c, condition, userId, null));
@@ -442,9 +443,14 @@ public final class NotificationStore {
                 d.put(timeField, at);
                 data.add(d);
             }
-            events.publishIn(c, type, data);
+            this.events.publishIn(c, type, data);
+            events[0] = data.size();
             return n;
         });
+        if (events[0] > 0) {
+            this.events.committed();
+        }
+        return changedRows;
     }
 
     private static List<Long> lockedIds(Connection c, String condition, long userId, long[] ids) throws SQLException {
