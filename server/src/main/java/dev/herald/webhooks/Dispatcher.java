@@ -58,6 +58,7 @@ final class Dispatcher implements AutoCloseable {
     private volatile long failedRows;
     private final Thread thread;
     private long nextHousekeeping;
+    private long lastWarning = System.nanoTime() - 120_000_000_000L;
 
     Dispatcher(Outbox outbox, String owner, URI url, byte[] secret, int maxAttempts, Duration retryInitial,
                Duration retryMax, Duration retention, int maxInFlight, Duration timeout, Duration poll, Clock clock,
@@ -133,7 +134,12 @@ final class Dispatcher implements AutoCloseable {
                     more = rows.size() == free;
                 }
             } catch (RuntimeException e) {
-                log.warn("webhook dispatch: {}", e.getMessage());
+                // the database is down, most likely: say so once a minute, not every poll
+                long now = System.nanoTime();
+                if (now - lastWarning > 60_000_000_000L) {
+                    lastWarning = now;
+                    log.warn("webhook dispatch paused (retrying every {} ms): {}", pollMs, e.getMessage());
+                }
             }
             if (!more) {
                 await(pollMs);
@@ -170,7 +176,13 @@ final class Dispatcher implements AutoCloseable {
         if (row.attempts() > 0) {
             metrics.webhookRetried();
         }
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, err) -> {
+        java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent;
+        try {
+            sent = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        } catch (RuntimeException e) {
+            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((response, err) -> {
             boolean ok = err == null && response.statusCode() / 100 == 2;
             String error = err != null ? err.getClass().getSimpleName() + ": " + err.getMessage()
                     : ok ? null : "HTTP " + response.statusCode();
