@@ -6,6 +6,7 @@ import dev.herald.api.NotificationApi;
 import dev.herald.api.OpenApiDocument;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
+import dev.herald.api.WebhookApi;
 import dev.herald.auth.Credentials;
 import dev.herald.auth.JwksKeys;
 import dev.herald.auth.TokenIssuer;
@@ -143,6 +144,7 @@ public final class Herald implements AutoCloseable {
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
+        new WebhookApi(Optional.ofNullable(webhooks)).register(router);
         new OpenApiDocument(VERSION).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);

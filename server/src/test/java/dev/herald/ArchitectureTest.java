@@ -36,7 +36,7 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> MAY_USE = table(
             "root      -> *",
             "transport -> api gateway auth config metrics protocol logging limits",
-            "api       -> inbox broker auth protocol metrics config store",
+            "api       -> inbox broker auth protocol metrics config store webhooks",
             "gateway   -> inbox broker auth protocol metrics config limits",
             "inbox     -> inbox.sql broker store protocol metrics config limits webhooks",
             "inbox.sql -> inbox store protocol webhooks",

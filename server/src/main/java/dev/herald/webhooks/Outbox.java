@@ -198,6 +198,54 @@ final class Outbox {
         });
     }
 
+    /** A failed event as the admin API lists it. */
+    record Failed(String eventId, String type, int attempts, String lastError, long createdAt, String body) {}
+
+    /** Failed events, oldest first, at most {@code limit}. */
+    List<Failed> failed(int limit) {
+        return db.withConnection("list failed webhooks", c -> {
+            List<Failed> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT event_id, type, attempts, last_error, created_at, body"
+                    + " FROM webhook_outbox WHERE state = 2 ORDER BY id LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Failed(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                                rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Makes failed events pending again, due now, attempts from zero: the ones named in
+     * {@code eventIds}, or every failed one when it is empty. Returns how many.
+     */
+    int replay(List<String> eventIds) {
+        long now = clock.millis();
+        return db.inTransaction("replay webhooks", c -> {
+            String set = "UPDATE webhook_outbox SET state = 0, attempts = 0, next_attempt_at = ?, locked_until = 0,"
+                    + " locked_by = NULL WHERE state = 2";
+            if (eventIds.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(set)) {
+                    ps.setLong(1, now);
+                    return ps.executeUpdate();
+                }
+            }
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(set + " AND event_id = ?")) {
+                for (String id : eventIds) {
+                    ps.setLong(1, now);
+                    ps.setString(2, id);
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
     /** Rows per state: [pending, delivered, failed]. */
     long[] counts() {
         return db.withConnection("count webhooks", c -> {

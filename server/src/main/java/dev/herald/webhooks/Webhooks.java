@@ -32,6 +32,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
     private final Presence watched;
     private final ThreadPoolExecutor onlineWork;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ThreadPoolExecutor admin;
     private final Database db;
     private final long graceMs;
 
@@ -50,6 +51,11 @@ public final class Webhooks implements EventSink, AutoCloseable {
                 settings.pollInterval(), clock, metrics);
         this.onlineWork = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "herald-webhooks-presence");
+            t.setDaemon(true);
+            return t;
+        });
+        this.admin = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(100), r -> {
+            Thread t = new Thread(r, "herald-webhooks-admin");
             t.setDaemon(true);
             return t;
         });
@@ -105,6 +111,29 @@ public final class Webhooks implements EventSink, AutoCloseable {
         db.inTransaction("publish webhook", c -> outbox.insert(c, type, List.of(data)));
     }
 
+    /** A failed event for the admin API: its id, type, attempts, last error, when stored, and the event itself (JSON text). */
+    public record FailedEvent(String id, String type, int attempts, String lastError, java.time.Instant createdAt, String event) {}
+
+    /** Failed events, oldest first, at most {@code limit}; runs off the caller's thread. */
+    public java.util.concurrent.CompletionStage<List<FailedEvent>> failed(int limit) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> outbox.failed(limit).stream()
+                .map(f -> new FailedEvent(f.eventId(), f.type(), f.attempts(), f.lastError(),
+                        java.time.Instant.ofEpochMilli(f.createdAt()), f.body()))
+                .toList(), admin);
+    }
+
+    /** Sends failed events again from attempt one: those named, or all when {@code eventIds} is empty; how many. */
+    public java.util.concurrent.CompletionStage<Integer> replay(List<String> eventIds) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            int n = outbox.replay(eventIds);
+            if (n > 0) {
+                dispatcher.refreshCounts();
+                dispatcher.wake();
+            }
+            return n;
+        }, admin);
+    }
+
     /** For tests and the health page: the presence sweep, run now. */
     public void sweepPresence() {
         presenceEvents.sweep();
@@ -113,6 +142,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        admin.shutdown();
         onlineWork.shutdown();
         try {
             onlineWork.awaitTermination(2, TimeUnit.SECONDS);
