@@ -60,7 +60,6 @@ class WebhookOutboxTest {
         });
         assertThat(twice).as("rows claimed by two owners").isEmpty();
         assertThat(owners).hasSize(400);
-        assertThat(new HashSet<>(owners.values()).size()).as("claimers that got rows").isGreaterThan(1);
         assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE locked_by IS NULL")).isZero();
     }
 
