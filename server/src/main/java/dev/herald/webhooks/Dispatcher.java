@@ -82,7 +82,7 @@ final class Dispatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(httpExecutor)
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).executor(httpExecutor)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.thread = new Thread(this::run, "herald-webhooks");
         thread.setDaemon(true);
