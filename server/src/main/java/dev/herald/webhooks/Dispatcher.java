@@ -113,9 +113,14 @@ final class Dispatcher implements AutoCloseable {
 
     /** The wait after the {@code attempts}-th failed attempt. */
     long backoffMillis(int attempts) {
-        int shift = Math.min(Math.max(attempts - 1, 0), 30);
-        long d = retryInitialMs << shift;
-        return d < 0 || d > retryMaxMs ? retryMaxMs : d;
+        return backoffMillis(attempts, retryInitialMs, retryMaxMs);
+    }
+
+    /** {@code min(initial × 2^(attempts-1), max)}, without overflow. */
+    static long backoffMillis(int attempts, long initialMs, long maxMs) {
+        int shift = Math.min(Math.max(attempts - 1, 0), 40);
+        long d = initialMs << shift;
+        return d <= 0 || d > maxMs || (d >> shift) != initialMs ? maxMs : d;
     }
 
     private void run() {

@@ -134,11 +134,6 @@ public final class Webhooks implements EventSink, AutoCloseable {
         }, admin);
     }
 
-    /** For tests and the health page: the presence sweep, run now. */
-    public void sweepPresence() {
-        presenceEvents.sweep();
-    }
-
     @Override
     public void close() {
         scheduler.shutdownNow();

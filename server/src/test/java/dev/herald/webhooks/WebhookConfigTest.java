@@ -40,6 +40,18 @@ class WebhookConfigTest {
     }
 
     @Test
+    void theDefaultBackoff_isTheDocumentedSchedule() {
+        Settings.Webhooks w = load(Map.of(), Map.of()).webhooks();
+        long[] waits = new long[w.maxAttempts() - 1];
+        for (int n = 1; n < w.maxAttempts(); n++) {
+            waits[n - 1] = Dispatcher.backoffMillis(n, w.retryInitial().toMillis(), w.retryMax().toMillis()) / 1000;
+        }
+        assertThat(waits).containsExactly(1, 2, 4, 8, 16, 32, 64, 128, 256); // docs/webhooks.md
+        assertThat(Dispatcher.backoffMillis(13, 1000, 3_600_000)).isEqualTo(3_600_000);
+        assertThat(Dispatcher.backoffMillis(1000, 1000, 3_600_000)).isEqualTo(3_600_000);
+    }
+
+    @Test
     void theSpecEnvironmentNames_setUrlAndSecret() {
         Settings.Webhooks w = load(Map.of("HERALD_WEBHOOK_URL", "https://hooks.example.com/herald",
                 "HERALD_WEBHOOK_SECRET", "s3cret"), Map.of()).webhooks();
