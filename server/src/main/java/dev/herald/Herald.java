@@ -6,6 +6,7 @@ import dev.herald.api.NotificationApi;
 import dev.herald.api.OpenApiDocument;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
+import dev.herald.api.WebhookApi;
 import dev.herald.auth.Credentials;
 import dev.herald.auth.JwksKeys;
 import dev.herald.auth.TokenIssuer;
@@ -42,6 +43,8 @@ import dev.herald.store.Database;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
 import dev.herald.transport.HeraldServer;
+import dev.herald.webhooks.EventSink;
+import dev.herald.webhooks.Webhooks;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -82,6 +85,7 @@ public final class Herald implements AutoCloseable {
     private final DatabaseHealth databaseUp;
     private final InboxJobs jobs;
     private final InboxService inbox;
+    private final Webhooks webhooks;
     private int port;
 
     private Herald(Settings settings) {
@@ -115,15 +119,21 @@ public final class Herald implements AutoCloseable {
         this.issuer = auth.jwtSecret().length >= 32
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())) : Optional.empty();
         this.connections = new LocalConnections(server.workers(), settings, metrics, System::nanoTime);
-        this.users = new UserRegistry(broker, presence, metrics);
+        this.database = Database.open(databaseConfig(settings));
+        database.migrate();
+        // webhooks (only with webhooks.url): the gateway reports presence through them, so that a
+        // user's first connection is announced at once
+        this.webhooks = settings.webhooks().enabled()
+                ? new Webhooks(settings.webhooks(), settings.nodeId(), database, presence, jobLock, metrics, Clock.systemUTC())
+                : null;
+        EventSink events = webhooks == null ? EventSink.NONE : webhooks;
+        this.users = new UserRegistry(broker, webhooks == null ? presence : webhooks.watch(), metrics);
         this.channels = new ChannelSubscriptions(broker);
         ConnectionListeners listeners = new ConnectionListeners();
         BindWaitList waitList = new BindWaitList(broker, users, listeners, settings.gateway().maxConnectionsPerUser());
         broker.start(new FanOut(connections, users, channels, waitList, metrics));
-        this.database = Database.open(databaseConfig(settings));
-        database.migrate();
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
-        InboxService inbox = new InboxService(new NotificationStore(database, inboxClock), sql, broker,
+        InboxService inbox = new InboxService(new NotificationStore(database, inboxClock, events), sql, broker,
                 presence, metrics, settings.notifications(), inboxClock);
         this.inbox = inbox;
         OfflineChat offline = settings.notifications().storeOfflineChat() ? inbox::keepChat : OfflineChat.NONE;
@@ -141,11 +151,15 @@ public final class Herald implements AutoCloseable {
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
+        new WebhookApi(Optional.ofNullable(webhooks)).register(router);
         new OpenApiDocument(VERSION).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
         this.jobs = new InboxJobs(inbox, settings.notifications(), jobLock);
         jobs.start();
+        if (webhooks != null) {
+            webhooks.start();
+        }
         if (settings.demo()) {
             new DemoApi(issuer.orElseThrow(), auth.demoAdmin()).register(router);
             health.demoMode(DemoApi.WARNING);
@@ -228,6 +242,11 @@ public final class Herald implements AutoCloseable {
         return jobLock;
     }
 
+    /** The node's webhooks, or empty when {@code webhooks.url} is not set. */
+    public Optional<Webhooks> webhooks() {
+        return Optional.ofNullable(webhooks);
+    }
+
     /** The node's Redis link in cluster mode, or empty on a single node. */
     public Optional<RedisConnections> redis() {
         return Optional.ofNullable(redis);
@@ -249,6 +268,9 @@ public final class Herald implements AutoCloseable {
         }
         server.close();
         jobs.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         databaseUp.close();
         sql.close();
         database.close();

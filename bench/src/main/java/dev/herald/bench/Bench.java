@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Herald load generator. Scenarios start the server (or attach with --server-pid), "
                 + "measure, print one summary line and write JSON under bench/results/.",
         subcommands = {ConnectScenario.class, TokenCostScenario.class, BroadcastScenario.class, UnicastScenario.class, ChannelsScenario.class,
-                InboxScenario.class, CollapseScenario.class, ClusterScenario.class, ChaosRun.Chaos.class, BaselineServer.class, Report.class, JwtCost.class,
+                InboxScenario.class, CollapseScenario.class, WebhookScenario.class, ClusterScenario.class, ChaosRun.Chaos.class, BaselineServer.class, Report.class, JwtCost.class,
                 Bench.WorkerCommand.class})
 public final class Bench implements Callable<Integer> {
     public static void main(String[] args) {

@@ -29,6 +29,8 @@ final class ConfigSource {
             Map.entry("HERALD_API_KEYS", "auth.api-keys"),
             Map.entry("HERALD_JWKS_URL", "auth.jwks-url"),
             Map.entry("HERALD_DB_URL", "db.url"),
+            Map.entry("HERALD_WEBHOOK_URL", "webhooks.url"),
+            Map.entry("HERALD_WEBHOOK_SECRET", "webhooks.secret"),
             Map.entry("HERALD_DB_USER", "db.user"),
             Map.entry("HERALD_DB_PASSWORD", "db.password"),
             Map.entry("HERALD_REDIS_URL", "redis.url"),

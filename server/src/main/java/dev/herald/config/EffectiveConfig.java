@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class EffectiveConfig {
     /** Keys whose whole value is a secret. */
-    static final Set<String> SECRET_KEYS = Set.of("auth.jwt-secret", "auth.api-keys", "db.password");
+    static final Set<String> SECRET_KEYS = Set.of("auth.jwt-secret", "auth.api-keys", "db.password", "webhooks.secret");
     static final String MASK = "****";
     /** {@code scheme://user:password@host}: the password part. */
     private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/@:\\s]*:)[^@/\\s]+@");

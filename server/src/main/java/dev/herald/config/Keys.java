@@ -66,6 +66,16 @@ final class Keys {
         DEFAULTS.put("http.rate-limit", "100");
         DEFAULTS.put("http.api-key-rate-limit", "10000");
         DEFAULTS.put("metrics.access", "admin");
+        DEFAULTS.put("webhooks.url", "");
+        DEFAULTS.put("webhooks.secret", "");
+        DEFAULTS.put("webhooks.offline-grace", "10s");
+        DEFAULTS.put("webhooks.max-attempts", "10");
+        DEFAULTS.put("webhooks.retry-initial", "1s");
+        DEFAULTS.put("webhooks.retry-max", "1h");
+        DEFAULTS.put("webhooks.retention", "7d");
+        DEFAULTS.put("webhooks.max-in-flight", "64");
+        DEFAULTS.put("webhooks.timeout", "10s");
+        DEFAULTS.put("webhooks.poll-interval", "250ms");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

@@ -23,7 +23,8 @@ public record Settings(
         Database database,
         Redis redis,
         boolean demo,
-        Notifications notifications) {
+        Notifications notifications,
+        Webhooks webhooks) {
 
     /**
      * The listening socket. {@code ioThreads} 0 means one per core. The connection caps are counted at
@@ -107,4 +108,22 @@ public record Settings(
     public record Notifications(
             Duration retryInterval, int retryBatch, int maxRetries, int retentionDays, boolean storeOfflineChat,
             int offlineChatsPerSenderHour, int offlineChatsPerRecipient) {}
+
+    /**
+     * Events POSTed to a receiver (docs/webhooks.md). An empty {@code url} turns webhooks off:
+     * nothing is stored, nothing runs. {@code secret} signs every request (required with a url);
+     * {@code offlineGrace}: how long a user must stay gone before {@code user.offline};
+     * {@code maxAttempts}: attempts before an event is marked failed; {@code retryInitial}: the first
+     * backoff, doubled after each failure up to {@code retryMax}; {@code retention}: how long
+     * delivered events are kept; {@code maxInFlight}: deliveries under way at once per node;
+     * {@code timeout}: connect and request timeout of one attempt; {@code pollInterval}: how often an
+     * idle node looks for due events.
+     */
+    public record Webhooks(String url, String secret, Duration offlineGrace, int maxAttempts, Duration retryInitial,
+                           Duration retryMax, Duration retention, int maxInFlight, Duration timeout,
+                           Duration pollInterval) {
+        public boolean enabled() {
+            return !url.isEmpty();
+        }
+    }
 }

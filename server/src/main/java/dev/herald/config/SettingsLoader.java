@@ -113,11 +113,46 @@ public final class SettingsLoader {
                 intValue("notifications.retention-days", 1, 36_500), bool("notifications.store-offline-chat"),
                 intValue("notifications.offline-chats-per-sender-hour", 1, 1_000_000),
                 intValue("notifications.offline-chats-per-recipient", 1, 1_000_000));
+        var webhooks = webhooks();
         var auth = auth(dataDir, demo);
         if (!source.problems().isEmpty()) {
             throw new ConfigException(source.problems());
         }
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications);
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications, webhooks);
+    }
+
+    private Settings.Webhooks webhooks() {
+        var w = new Settings.Webhooks(text("webhooks.url"), text("webhooks.secret"), duration("webhooks.offline-grace"),
+                intValue("webhooks.max-attempts", 1, 1000), duration("webhooks.retry-initial"),
+                duration("webhooks.retry-max"), duration("webhooks.retention"),
+                intValue("webhooks.max-in-flight", 1, 10_000), duration("webhooks.timeout"),
+                duration("webhooks.poll-interval"));
+        if (w.enabled()) {
+            try {
+                URI uri = new URI(w.url());
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problem("webhooks.url", "expected an http:// or https:// URL with a host");
+                }
+            } catch (URISyntaxException e) {
+                problem("webhooks.url", "expected an http:// or https:// URL with a host");
+            }
+            if (w.secret().isEmpty()) {
+                problem("webhooks.secret", "required when webhooks.url is set (env HERALD_WEBHOOK_SECRET): it signs every request");
+            }
+        }
+        if (w.retryInitial().toMillis() < 10) {
+            problem("webhooks.retry-initial", "must be at least 10ms");
+        }
+        if (w.retryMax().compareTo(w.retryInitial()) < 0) {
+            problem("webhooks.retry-max", "must be at least webhooks.retry-initial");
+        }
+        if (w.timeout().toMillis() < 100) {
+            problem("webhooks.timeout", "must be at least 100ms");
+        }
+        if (w.pollInterval().toMillis() < 10) {
+            problem("webhooks.poll-interval", "must be at least 10ms");
+        }
+        return w;
     }
 
     /**

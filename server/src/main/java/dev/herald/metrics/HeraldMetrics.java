@@ -53,6 +53,12 @@ public final class HeraldMetrics {
     private final Timer publishToWrite;
     private final Timer sqlWait;
     private final Timer sqlRun;
+    private final Counter webhooksSent;
+    private final Counter webhooksFailed;
+    private final Counter webhooksRetried;
+    private final Timer webhookDelivery;
+    private volatile java.util.function.LongSupplier webhookBacklog = () -> 0;
+    private volatile java.util.function.LongSupplier webhookFailedStored = () -> 0;
 
     public HeraldMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -67,6 +73,23 @@ public final class HeraldMetrics {
                 .register(registry);
         sqlWait = sqlTimer("herald_sql_wait", "Time a piece of database work waited for a free SQL worker");
         sqlRun = sqlTimer("herald_sql_run", "Time a piece of database work ran on its SQL worker (pool borrow, statements, commit)");
+        webhooksSent = Counter.builder("herald_webhooks_sent").description("Webhook requests answered 2xx").register(registry);
+        webhooksFailed = Counter.builder("herald_webhooks_failed")
+                .description("Webhook events that used up webhooks.max-attempts and were marked failed").register(registry);
+        webhooksRetried = Counter.builder("herald_webhooks_retried")
+                .description("Webhook attempts after a first failed one").register(registry);
+        webhookDelivery = Timer.builder("herald_webhook_delivery")
+                .description("Time of one successful webhook request, from sending to the receiver's 2xx")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        Gauge.builder("herald_webhooks_backlog", () -> webhookBacklog.getAsLong())
+                .description("Webhook events stored and not yet delivered nor failed (all nodes; refreshed every 5 s)")
+                .register(registry);
+        Gauge.builder("herald_webhooks_failed_stored", () -> webhookFailedStored.getAsLong())
+                .description("Webhook events marked failed and kept in the outbox for inspection (all nodes)")
+                .register(registry);
         counter(framesIn, "herald_frames_in", "type", "unknown");
         PUSHED_TYPES.forEach(t -> counter(framesOut, "herald_frames_out", "type", t));
         PUSH_KINDS.forEach(k -> counter(pushes, "herald_pushes", "kind", k));
@@ -134,6 +157,28 @@ public final class HeraldMetrics {
     public void sql(long waitNanos, long runNanos) {
         sqlWait.record(waitNanos, TimeUnit.NANOSECONDS);
         sqlRun.record(runNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A webhook request answered 2xx after {@code nanos}. */
+    public void webhookSent(long nanos) {
+        webhooksSent.increment();
+        webhookDelivery.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A webhook event marked failed (its attempts used up). */
+    public void webhookFailed() {
+        webhooksFailed.increment();
+    }
+
+    /** A webhook attempt after a failed one. */
+    public void webhookRetried() {
+        webhooksRetried.increment();
+    }
+
+    /** Where the webhook gauges read the outbox's pending and failed counts. */
+    public void webhookCounts(java.util.function.LongSupplier backlog, java.util.function.LongSupplier failedStored) {
+        this.webhookBacklog = backlog;
+        this.webhookFailedStored = failedStored;
     }
 
     public String scrape() {

@@ -81,6 +81,8 @@ public final class FreshDatabase implements AutoCloseable {
         sql("DELETE FROM notification_groups");
         sql("DELETE FROM notification_preferences");
         sql("DELETE FROM notification_settings");
+        sql("DELETE FROM webhook_outbox");
+        sql("DELETE FROM webhook_presence");
     }
 
     @Override

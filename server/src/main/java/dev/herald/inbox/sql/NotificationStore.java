@@ -15,6 +15,9 @@ import static dev.herald.inbox.sql.NotificationSql.SELECT;
 import static java.util.Objects.requireNonNull;
 
 import dev.herald.store.Database;
+import dev.herald.webhooks.EventSink;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -91,6 +94,8 @@ public final class NotificationStore {
 
     private final Database db;
     private final Clock clock;
+    /** Webhook events of acks and reads, written in the change's own transaction. */
+    private final EventSink events;
     private final NotificationSql sql;
     private final SendTransaction sends;
     // The hot reads, with the dialect's ORDER BY; package-visible for QueryPlanTest.
@@ -105,13 +110,27 @@ public final class NotificationStore {
     }
 
     public NotificationStore(Database db, Clock clock) {
-        this(db, clock, IdTable.MAX_IDS);
+        this(db, clock, IdTable.MAX_IDS, EventSink.NONE);
+    }
+
+    /**
+     * With {@code events} enabled, acks ({@code notification.delivered}) and reads
+     * ({@code notification.read}, one event per notification that changed) store their webhook
+     * events in the same transaction as the change.
+     */
+    public NotificationStore(Database db, Clock clock, EventSink events) {
+        this(db, clock, IdTable.MAX_IDS, events);
     }
 
     /** {@code insertChunk}: recipients per INSERT statement (tests use small ones). */
     NotificationStore(Database db, Clock clock, int insertChunk) {
+        this(db, clock, insertChunk, EventSink.NONE);
+    }
+
+    NotificationStore(Database db, Clock clock, int insertChunk, EventSink events) {
         this.db = requireNonNull(db, "db");
         this.clock = requireNonNull(clock, "clock");
+        this.events = requireNonNull(events, "events");
         this.sql = new NotificationSql(db);
         this.sends = new SendTransaction(db, sql, insertChunk);
         this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL AND " + VISIBLE
@@ -446,6 +465,11 @@ public final class NotificationStore {
      * empty when it is not the user's (missing, deleted or another user's). One connection.
      */
     public OptionalInt markRead(long userId, long id) {
+        if (events.enabled()
+                && changeWithEvents("mark read", READ, "is_read = FALSE", userId, new long[] {id}, now(),
+                        EventSink.READ, "read_at") == 1) {
+            return OptionalInt.of(1);
+        }
         return changeOne("mark read", READ, "is_read = FALSE", userId, id);
     }
 
@@ -552,7 +576,7 @@ public final class NotificationStore {
         requireNonNull(actionId, "actionId");
         Instant now = now();
         Object ts = db.dialect().timestamp(now);
-        return db.inTransaction("take action", c -> {
+        Taking taking = db.inTransaction("take action", c -> {
             List<Notification> rows;
             try (PreparedStatement ps = c.prepareStatement(SELECT
                     + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL")) {
@@ -584,9 +608,25 @@ public final class NotificationStore {
                 ps.setObject(3, ts);
                 ps.setLong(4, id);
                 ps.setLong(5, userId);
-                return ps.executeUpdate() == 1 ? Taking.TAKEN : Taking.ALREADY_TAKEN;
+                if (ps.executeUpdate() != 1) {
+                    return Taking.ALREADY_TAKEN;
+                }
             }
+            if (events.enabled()) {
+                String at = now.toString();
+                events.publishIn(c, EventSink.ACTION, List.of(Map.of("notification_id", id, "user_id", userId,
+                        "action_id", actionId, "taken_at", at)));
+                if (!n.read()) {
+                    events.publishIn(c, EventSink.READ, List.of(Map.of("notification_id", id, "user_id", userId,
+                            "read_at", at)));
+                }
+            }
+            return Taking.TAKEN;
         });
+        if (taking == Taking.TAKEN) {
+            events.committed();
+        }
+        return taking;
     }
 
     /** {@code set} on one live row of the user meeting {@code condition}: 1, 0 (found, already so) or empty (not theirs). */
@@ -604,11 +644,17 @@ public final class NotificationStore {
 
     /** Marks the user's unread notifications among {@code ids} read; returns how many changed. */
     public int markRead(long userId, Collection<Long> ids) {
+        if (events.enabled()) {
+            return changeWithEvents("mark read", READ, "is_read = FALSE", userId, distinct(ids), now(), EventSink.READ, "read_at");
+        }
         return sql.updateIds("mark read", READ, "is_read = FALSE", userId, distinct(ids), now());
     }
 
     /** Marks all the user's unread notifications read in one statement; returns how many. */
     public int markAllRead(long userId) {
+        if (events.enabled()) {
+            return changeWithEvents("mark all read", READ, "is_read = FALSE", userId, null, now(), EventSink.READ, "read_at");
+        }
         return sql.updateAll("mark all read", READ, "is_read = FALSE", userId, now());
     }
 
@@ -625,6 +671,71 @@ public final class NotificationStore {
     /** Soft-deletes all the user's read notifications; returns how many. */
     public int clearRead(long userId) {
         return sql.updateAll("clear read", DELETE, "is_read = TRUE", userId, now());
+    }
+
+    /**
+     * A change with webhook events, in ONE transaction: locks the user's rows among {@code ids}
+     * ({@code null}: all the user's rows) that meet {@code condition} ({@code SELECT … FOR UPDATE},
+     * so two concurrent acks of one id cannot both report it), changes exactly those, and stores one
+     * {@code type} event per changed row. Returns how many changed.
+     */
+    private int changeWithEvents(String action, String set, String condition, long userId, long[] ids, Instant now,
+                                 String type, String timeField) {
+        if (ids != null && ids.length == 0) {
+            return 0;
+        }
+        int[] events = new int[1];
+        int changedRows = db.inTransaction(action, c -> {
+            List<Long> changed = new ArrayList<>();
+            if (ids == null) {
+                changed.addAll(lockedIds(c, condition, userId, null));
+            } else {
+                for (long[] chunk : IdChunks.split(ids, ID_CHUNK)) {
+                    changed.addAll(lockedIds(c, condition, userId, chunk));
+                }
+            }
+            long[] found = changed.stream().mapToLong(Long::longValue).toArray();
+            int n = 0;
+            for (long[] chunk : IdChunks.split(found, ID_CHUNK)) {
+                n += sql.update(c, set, condition, userId, chunk, now);
+            }
+            String at = now.toString();
+            List<Map<String, Object>> data = new ArrayList<>(found.length);
+            for (long id : found) {
+                Map<String, Object> d = new java.util.LinkedHashMap<>();
+                d.put("notification_id", id);
+                d.put("user_id", userId);
+                d.put(timeField, at);
+                data.add(d);
+            }
+            this.events.publishIn(c, type, data);
+            events[0] = data.size();
+            return n;
+        });
+        if (events[0] > 0) {
+            this.events.committed();
+        }
+        return changedRows;
+    }
+
+    private static List<Long> lockedIds(Connection c, String condition, long userId, long[] ids) throws SQLException {
+        String q = "SELECT id FROM system_notifications WHERE user_id = ? AND deleted_at IS NULL AND " + condition
+                + (ids == null ? "" : " AND id IN (" + IdChunks.placeholders(ids.length) + ")") + " ORDER BY id FOR UPDATE";
+        try (PreparedStatement ps = c.prepareStatement(q)) {
+            ps.setLong(1, userId);
+            if (ids != null) {
+                for (int i = 0; i < ids.length; i++) {
+                    ps.setLong(2 + i, ids[i]);
+                }
+            }
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        }
     }
 
     // ---------------------------------------------------------------- delivery
@@ -682,6 +793,10 @@ public final class NotificationStore {
      * users are ignored. Returns how many rows changed.
      */
     public int markDelivered(long userId, Collection<Long> ids) {
+        if (events.enabled()) {
+            return changeWithEvents("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now(),
+                    EventSink.DELIVERED, "delivered_at");
+        }
         return sql.updateIds("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now());
     }
 

@@ -1,0 +1,273 @@
+package dev.herald.webhooks;
+
+import dev.herald.metrics.HeraldMetrics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox: one thread of its own (never a Netty loop) claims due rows up to the free
+ * in-flight places, POSTs each with the JDK's {@link HttpClient} (its own small executor), and
+ * records the outcomes in batches. Backoff after the n-th failed attempt:
+ * {@code min(retryInitial × 2^(n-1), retryMax)}. A database that is down stops claiming and keeps
+ * outcomes in memory until it is back; a row whose outcome is lost goes out again when its lease
+ * ends (at least once).
+ */
+final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int BATCH = 200;
+    private static final long HOUSEKEEPING_MS = 5_000;
+
+    private final Outbox outbox;
+    private final String owner;
+    private final URI url;
+    private final byte[] secret;
+    private final int maxAttempts;
+    private final long retryInitialMs;
+    private final long retryMaxMs;
+    private final long retentionMs;
+    private final Duration timeout;
+    private final long pollMs;
+    private final long leaseMs;
+    private final Clock clock;
+    private final HeraldMetrics metrics;
+    private final Semaphore inFlight;
+    private final ExecutorService httpExecutor;
+    private final HttpClient http;
+    private final ConcurrentLinkedQueue<Outbox.Result> results = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean woken;
+    private volatile boolean running = true;
+    private volatile long backlog;
+    private volatile long failedRows;
+    private final Thread thread;
+    private long nextHousekeeping;
+    private long lastWarning = System.nanoTime() - 120_000_000_000L;
+
+    Dispatcher(Outbox outbox, String owner, URI url, byte[] secret, int maxAttempts, Duration retryInitial,
+               Duration retryMax, Duration retention, int maxInFlight, Duration timeout, Duration poll, Clock clock,
+               HeraldMetrics metrics) {
+        this.outbox = outbox;
+        this.owner = owner;
+        this.url = url;
+        this.secret = secret.clone();
+        this.maxAttempts = maxAttempts;
+        this.retryInitialMs = retryInitial.toMillis();
+        this.retryMaxMs = retryMax.toMillis();
+        this.retentionMs = retention.toMillis();
+        this.timeout = timeout;
+        this.pollMs = poll.toMillis();
+        this.leaseMs = timeout.toMillis() * 2 + 30_000;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.httpExecutor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "herald-webhooks-http");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).executor(httpExecutor)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.thread = new Thread(this::run, "herald-webhooks");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Look for due rows now rather than at the next poll (an event was just stored). */
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long backlog() {
+        return backlog;
+    }
+
+    long failedRows() {
+        return failedRows;
+    }
+
+    /** The wait after the {@code attempts}-th failed attempt. */
+    long backoffMillis(int attempts) {
+        return backoffMillis(attempts, retryInitialMs, retryMaxMs);
+    }
+
+    /** {@code min(initial × 2^(attempts-1), max)}, without overflow. */
+    static long backoffMillis(int attempts, long initialMs, long maxMs) {
+        int shift = Math.min(Math.max(attempts - 1, 0), 40);
+        long d = initialMs << shift;
+        return d <= 0 || d > maxMs || (d >> shift) != initialMs ? maxMs : d;
+    }
+
+    private void run() {
+        while (running) {
+            boolean more = false;
+            try {
+                finishResults();
+                housekeeping();
+                int free = Math.min(inFlight.availablePermits(), BATCH);
+                if (free > 0) {
+                    List<Outbox.Row> rows = outbox.claim(owner, free, leaseMs);
+                    for (Outbox.Row row : rows) {
+                        inFlight.acquireUninterruptibly();
+                        send(row);
+                    }
+                    more = rows.size() == free;
+                }
+            } catch (RuntimeException e) {
+                // the database is down, most likely: say so once a minute, not every poll
+                long now = System.nanoTime();
+                if (now - lastWarning > 60_000_000_000L) {
+                    lastWarning = now;
+                    log.warn("webhook dispatch paused (retrying every {} ms): {}", pollMs, e.getMessage());
+                }
+            }
+            if (!more) {
+                await(pollMs);
+            }
+        }
+    }
+
+    private void await(long millis) {
+        lock.lock();
+        try {
+            if (!woken && running) {
+                wake.await(millis, TimeUnit.MILLISECONDS);
+            }
+            woken = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void send(Outbox.Row row) {
+        byte[] body = row.body().getBytes(StandardCharsets.UTF_8);
+        long t = clock.millis() / 1000;
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Herald-Webhooks")
+                .header(Signature.HEADER, Signature.header(secret, t, body))
+                .header("Herald-Event-Id", row.eventId())
+                .header("Herald-Event-Type", row.type())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        long started = System.nanoTime();
+        if (row.attempts() > 0) {
+            metrics.webhookRetried();
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent;
+        try {
+            sent = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        } catch (RuntimeException e) {
+            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((response, err) -> {
+            boolean ok = err == null && response.statusCode() / 100 == 2;
+            String error = err != null ? err.getClass().getSimpleName() + ": " + err.getMessage()
+                    : ok ? null : "HTTP " + response.statusCode();
+            if (ok) {
+                metrics.webhookSent(System.nanoTime() - started);
+            }
+            results.add(new Outbox.Result(row, ok, error, clock.millis()));
+            inFlight.release();
+            wake();
+        });
+    }
+
+    private void finishResults() {
+        if (results.isEmpty()) {
+            return;
+        }
+        List<Outbox.Result> batch = new ArrayList<>();
+        for (Outbox.Result r; batch.size() < 1000 && (r = results.peek()) != null; ) {
+            batch.add(results.poll());
+        }
+        try {
+            int failed = outbox.finish(owner, batch, maxAttempts, this::backoffMillis);
+            for (int i = 0; i < failed; i++) {
+                metrics.webhookFailed();
+            }
+            if (failed > 0) {
+                refreshCounts();
+                log.warn("webhooks: {} events failed for good after {} attempts (kept in webhook_outbox, state 2)",
+                        failed, maxAttempts);
+            }
+            for (Outbox.Result r : batch) {
+                if (!r.ok()) {
+                    log.debug("webhook {} attempt {} failed: {}", r.row().eventId(), r.row().attempts() + 1, r.error());
+                }
+            }
+        } catch (RuntimeException e) {
+            results.addAll(batch); // the database is down: keep the outcomes, try again next round
+            throw e;
+        }
+    }
+
+    private void housekeeping() {
+        long now = clock.millis();
+        if (now < nextHousekeeping) {
+            return;
+        }
+        nextHousekeeping = now + HOUSEKEEPING_MS;
+        int purged = outbox.purgeDelivered(now - retentionMs);
+        if (purged > 0) {
+            log.info("webhooks: {} delivered events older than the retention deleted", purged);
+        }
+        refreshCounts();
+    }
+
+    void refreshCounts() {
+        long[] counts = outbox.counts();
+        backlog = counts[Outbox.PENDING];
+        failedRows = counts[Outbox.FAILED];
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // outcomes of attempts still under way are lost: their rows go out again after the lease
+        try {
+            finishResults();
+        } catch (RuntimeException e) {
+            log.debug("webhook outcomes not recorded on close: {}", e.getMessage());
+        }
+        httpExecutor.shutdownNow();
+        try {
+            outbox.release(owner);
+        } catch (RuntimeException e) {
+            log.debug("webhook leases not released on close (they expire): {}", e.getMessage());
+        }
+    }
+}

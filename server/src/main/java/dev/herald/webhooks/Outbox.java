@@ -1,0 +1,265 @@
+package dev.herald.webhooks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.herald.protocol.Json;
+import dev.herald.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The {@code webhook_outbox} table (migration V4): events are inserted before anything is sent,
+ * claimed by one node at a time through a lease ({@code locked_by}, {@code locked_until}, taken with
+ * a conditional UPDATE that only one writer can win on H2, PostgreSQL and MariaDB alike), and
+ * finished as delivered (state 1) or failed (state 2). Times are epoch milliseconds from the
+ * injected clock. Calls block on JDBC.
+ */
+final class Outbox {
+    static final int PENDING = 0;
+    static final int DELIVERED = 1;
+    static final int FAILED = 2;
+
+    /** A claimed row: what to POST and how many attempts it has had. */
+    record Row(long id, String eventId, String type, String body, int attempts) {}
+
+    /** How one attempt ended, applied in a batch by {@link #finish}. */
+    record Result(Row row, boolean ok, String error, long at) {}
+
+    private static final String INSERT = "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_attempt_at)"
+            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String DUE = "SELECT id, event_id, type, body, attempts FROM webhook_outbox"
+            + " WHERE state = 0 AND next_attempt_at <= ? AND locked_until <= ? ORDER BY state, next_attempt_at, id LIMIT ?";
+    private static final String CLAIM = "UPDATE webhook_outbox SET locked_by = ?, locked_until = ?"
+            + " WHERE id = ? AND state = 0 AND locked_until <= ?";
+
+    private final Database db;
+    private final Clock clock;
+
+    Outbox(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Inserts one event per data map on {@code c} (the caller's transaction); returns the event ids. */
+    List<String> insert(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
+        long now = clock.millis();
+        List<String> ids = new ArrayList<>(data.size());
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Map<String, Object> d : data) {
+                String id = "evt_" + UUID.randomUUID().toString().replace("-", "");
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("id", id);
+                event.put("type", type);
+                event.put("created_at", Instant.ofEpochMilli(now).toString());
+                event.put("data", d);
+                ps.setString(1, id);
+                ps.setString(2, type);
+                ps.setString(3, json(event));
+                ps.setLong(4, now);
+                ps.setLong(5, now);
+                ps.addBatch();
+                ids.add(id);
+            }
+            ps.executeBatch();
+        }
+        return ids;
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("webhook data is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} due rows for {@code owner} until {@code leaseMillis} from now: reads
+     * the candidates, then takes each with {@code UPDATE … WHERE locked_until <= now}; a row another
+     * node took meanwhile updates 0 rows and is left out. Only rows this call took are returned.
+     */
+    List<Row> claim(String owner, int limit, long leaseMillis) {
+        List<Row> claimed = new ArrayList<>();
+        // another node may win some candidates (it read the same ones): read the next due ones, a few rounds at most
+        for (int round = 0; round < 4 && claimed.size() < limit; round++) {
+            int[] lost = new int[1];
+            claimed.addAll(claimRound(owner, limit - claimed.size(), leaseMillis, lost));
+            if (lost[0] == 0) {
+                break;
+            }
+        }
+        return claimed;
+    }
+
+    private List<Row> claimRound(String owner, int limit, long leaseMillis, int[] lost) {
+        long now = clock.millis();
+        return db.inTransaction("claim webhooks", c -> {
+            List<Row> due = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(DUE)) {
+                ps.setLong(1, now);
+                ps.setLong(2, now);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                    }
+                }
+            }
+            if (due.isEmpty()) {
+                return due;
+            }
+            List<Row> claimed = new ArrayList<>(due.size());
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                for (Row r : due) {
+                    ps.setString(1, owner);
+                    ps.setLong(2, now + leaseMillis);
+                    ps.setLong(3, r.id());
+                    ps.setLong(4, now);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    // a row another claimer took meanwhile updates 0 rows
+                    if (counts[i] == 1) {
+                        claimed.add(due.get(i));
+                    }
+                }
+            }
+            lost[0] = due.size() - claimed.size();
+            return claimed;
+        });
+    }
+
+    /**
+     * Records attempts' outcomes, all in one transaction, each only while {@code owner} still holds
+     * the row's lease: delivered rows become state 1; failed ones are rescheduled at
+     * {@code backoff(attempts)} or, at {@code maxAttempts}, become state 2. Returns how many failed for good.
+     */
+    int finish(String owner, List<Result> results, int maxAttempts, java.util.function.IntToLongFunction backoff) {
+        return db.inTransaction("finish webhooks", c -> {
+            int failed = 0;
+            try (PreparedStatement ok = c.prepareStatement("UPDATE webhook_outbox SET state = 1, attempts = attempts + 1,"
+                    + " delivered_at = ?, locked_until = 0, locked_by = NULL, last_error = NULL WHERE id = ? AND locked_by = ?");
+                 PreparedStatement retry = c.prepareStatement("UPDATE webhook_outbox SET state = ?, attempts = ?,"
+                    + " next_attempt_at = ?, locked_until = 0, locked_by = NULL, last_error = ? WHERE id = ? AND locked_by = ?")) {
+                for (Result r : results) {
+                    if (r.ok()) {
+                        ok.setLong(1, r.at());
+                        ok.setLong(2, r.row().id());
+                        ok.setString(3, owner);
+                        ok.addBatch();
+                    } else {
+                        int attempts = r.row().attempts() + 1;
+                        boolean last = attempts >= maxAttempts;
+                        failed += last ? 1 : 0;
+                        retry.setInt(1, last ? FAILED : PENDING);
+                        retry.setInt(2, attempts);
+                        retry.setLong(3, last ? r.at() : r.at() + backoff.applyAsLong(attempts));
+                        String error = r.error() == null ? "" : r.error();
+                        retry.setString(4, error.length() > 300 ? error.substring(0, 300) : error);
+                        retry.setLong(5, r.row().id());
+                        retry.setString(6, owner);
+                        retry.addBatch();
+                    }
+                }
+                ok.executeBatch();
+                retry.executeBatch();
+            }
+            return failed;
+        });
+    }
+
+    /** Gives up {@code owner}'s leases on pending rows (on a clean stop), so another node or the restarted one sends them at once. */
+    int release(String owner) {
+        return db.withConnection("release webhooks", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_outbox SET locked_until = 0, locked_by = NULL"
+                    + " WHERE locked_by = ? AND state = 0")) {
+                ps.setString(1, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes delivered rows delivered before {@code before}; returns how many. Failed rows stay. */
+    int purgeDelivered(long before) {
+        return db.withConnection("purge webhooks", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_outbox WHERE state = 1 AND delivered_at < ?")) {
+                ps.setLong(1, before);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** A failed event as the admin API lists it. */
+    record Failed(String eventId, String type, int attempts, String lastError, long createdAt, String body) {}
+
+    /** Failed events, oldest first, at most {@code limit}. */
+    List<Failed> failed(int limit) {
+        return db.withConnection("list failed webhooks", c -> {
+            List<Failed> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT event_id, type, attempts, last_error, created_at, body"
+                    + " FROM webhook_outbox WHERE state = 2 ORDER BY id LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Failed(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                                rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Makes failed events pending again, due now, attempts from zero: the ones named in
+     * {@code eventIds}, or every failed one when it is empty. Returns how many.
+     */
+    int replay(List<String> eventIds) {
+        long now = clock.millis();
+        return db.inTransaction("replay webhooks", c -> {
+            String set = "UPDATE webhook_outbox SET state = 0, attempts = 0, next_attempt_at = ?, locked_until = 0,"
+                    + " locked_by = NULL WHERE state = 2";
+            if (eventIds.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(set)) {
+                    ps.setLong(1, now);
+                    return ps.executeUpdate();
+                }
+            }
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(set + " AND event_id = ?")) {
+                for (String id : eventIds) {
+                    ps.setLong(1, now);
+                    ps.setString(2, id);
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
+    /** Rows per state: [pending, delivered, failed]. */
+    long[] counts() {
+        return db.withConnection("count webhooks", c -> {
+            long[] out = new long[3];
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM webhook_outbox GROUP BY state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int s = rs.getInt(1);
+                    if (s >= 0 && s < 3) {
+                        out[s] = rs.getLong(2);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+}
