@@ -90,5 +90,15 @@ class WebhookTransactionTest {
         assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.read'")).isEqualTo(2);
         assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE body LIKE '%\"notification_id\":" + other + ",%'"))
                 .isZero();
+
+        // an action taken: notification.action, and notification.read since it was unread; a second take stores nothing
+        NewNotification withButton = note().withActions(dev.herald.protocol.Json.MAPPER.createArrayNode()
+                .add(dev.herald.protocol.Json.MAPPER.createObjectNode().put("id", "approve").put("label", "Approve")));
+        long acted = store.insertForUsers(List.of(6L), withButton, u -> false).get(0).id();
+        assertThat(store.takeAction(6, acted, "approve")).isEqualTo(NotificationStore.Taking.TAKEN);
+        assertThat(store.takeAction(6, acted, "approve")).isEqualTo(NotificationStore.Taking.ALREADY_TAKEN);
+        assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.action'"
+                + " AND body LIKE '%\"action_id\":\"approve\"%'")).isEqualTo(1);
+        assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.read'")).isEqualTo(3);
     }
 }
