@@ -4,6 +4,7 @@ import dev.herald.api.DemoApi;
 import dev.herald.api.HealthApi;
 import dev.herald.api.NotificationApi;
 import dev.herald.api.OpenApiDocument;
+import dev.herald.api.PusherApi;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
 import dev.herald.auth.Credentials;
@@ -12,6 +13,8 @@ import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.broker.Broker;
 import dev.herald.broker.LocalBroker;
+import dev.herald.broker.ChannelMembers;
+import dev.herald.broker.LocalChannelMembers;
 import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Presence;
 import dev.herald.redis.RedisBroker;
@@ -21,6 +24,7 @@ import dev.herald.redis.RedisConnections;
 import dev.herald.redis.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.protocol.CloseCodes;
+import dev.herald.pusher.PusherApps;
 import dev.herald.gateway.BindWaitList;
 import dev.herald.gateway.ChannelHandlers;
 import dev.herald.gateway.ChannelSubscriptions;
@@ -28,6 +32,7 @@ import dev.herald.gateway.ChatHandlers;
 import dev.herald.gateway.ConnectionListeners;
 import dev.herald.gateway.FanOut;
 import dev.herald.gateway.Gateway;
+import dev.herald.gateway.PusherHandlers;
 import dev.herald.gateway.LocalConnections;
 import dev.herald.gateway.SessionHandlers;
 import dev.herald.gateway.UserRegistry;
@@ -65,6 +70,7 @@ public final class Herald implements AutoCloseable {
     private final HeraldServer server;
     private final Broker broker;
     private final Presence presence;
+    private final ChannelMembers members;
     private final JobLock jobLock;
     private final RedisConnections redis;
     private final LocalConnections connections;
@@ -94,12 +100,14 @@ public final class Herald implements AutoCloseable {
             this.broker = new RedisBroker(redis, settings.channels().historySize(), settings.channels().historyTtl(),
                     r.presenceTtl().dividedBy(3));
             this.presence = new RedisPresence(redis, r.presenceTtl());
+            this.members = new LocalChannelMembers();
             this.jobLock = new RedisJobLock(redis);
         } else {
             this.redis = null;
             local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
             this.broker = local;
             this.presence = new LocalPresence();
+            this.members = new LocalChannelMembers();
             this.jobLock = JobLock.LOCAL;
         }
         var auth = settings.auth();
@@ -124,6 +132,9 @@ public final class Herald implements AutoCloseable {
         new SessionHandlers(presence, verifier, channels).register(gateway.dispatcher());
         new ChannelHandlers(broker, channels, settings.gateway().maxChannels()).register(gateway.dispatcher());
         new ChatHandlers(broker, presence, metrics, offline, settings).register(gateway.dispatcher());
+        if (settings.pusher().enabled()) {
+            gateway.pusher(new PusherHandlers(broker, channels, members, settings.pusher(), settings.gateway(), metrics));
+        }
         InboxHandlers inboxHandlers = new InboxHandlers(inbox, settings.gateway().backlogPushBytes());
         inboxHandlers.register(gateway.dispatcher());
         listeners.add(inboxHandlers);
@@ -134,6 +145,8 @@ public final class Herald implements AutoCloseable {
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
+        new PusherApi(new PusherApps(settings.pusher().apps()), broker, members, channels::counts, settings.pusher(),
+                metrics, Clock.systemUTC()).register(router);
         new OpenApiDocument(VERSION).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
@@ -237,6 +250,7 @@ public final class Herald implements AutoCloseable {
         database.close();
         broker.close();
         presence.close();
+        members.close();
         if (redis != null) {
             redis.close();
         }

@@ -35,15 +35,19 @@ class ArchitectureTest {
     /** Who may use whom. A layer missing here fails the test until it is given a row. */
     private static final Map<String, Set<String>> MAY_USE = table(
             "root      -> *",
-            "transport -> api gateway auth config metrics protocol logging limits",
-            "api       -> inbox broker auth protocol metrics config store",
-            "gateway   -> inbox broker auth protocol metrics config limits",
+            "transport -> api gateway auth config metrics protocol logging limits pusher",
+            "api       -> inbox broker auth protocol metrics config store pusher",
+            "gateway   -> inbox broker auth protocol metrics config limits pusher",
             "inbox     -> inbox.sql broker store protocol metrics config limits",
             "inbox.sql -> inbox store protocol",
             "redis     -> broker protocol metrics config",
             "broker    -> protocol metrics",
             "store     -> metrics config",
             "auth      -> protocol",
+            // the Pusher protocol's vocabulary (apps, signatures, channel names, messages): a leaf like
+            // protocol, used by the three places that speak it — transport (the /app upgrade), gateway
+            // (the WebSocket side, on the gateway's own connections) and api (the signed HTTP API)
+            "pusher    -> protocol config",
             "config    ->",
             "protocol  ->",
             "metrics   ->",

@@ -66,6 +66,11 @@ final class Keys {
         DEFAULTS.put("http.rate-limit", "100");
         DEFAULTS.put("http.api-key-rate-limit", "10000");
         DEFAULTS.put("metrics.access", "admin");
+        // the Pusher Channels protocol (off while pusher.apps is empty)
+        DEFAULTS.put("pusher.apps", "");
+        DEFAULTS.put("pusher.max-event-bytes", "10KiB");
+        DEFAULTS.put("pusher.max-presence-members", "100");
+        DEFAULTS.put("pusher.client-events-per-second", "10");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

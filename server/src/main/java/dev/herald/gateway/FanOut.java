@@ -92,8 +92,8 @@ public final class FanOut implements Broker.Sink {
     /** One task per event loop, all writing the same direct buffer; the last one out releases it. */
     private void everyLoop(Message.Push f, long start, ShardWrite write) {
         List<LoopShard> shards = connections.shards();
-        int streams = connections.count(Framing.EVENT_STREAM);
-        SharedFrame shared = SharedFrame.of(f.bytes(), connections.count() > streams, streams > 0);
+        SharedFrame shared = SharedFrame.of(f.bytes(), connections.count(Framing.WEBSOCKET) > 0,
+                connections.count(Framing.EVENT_STREAM) > 0, connections.count(Framing.PUSHER) > 0);
         shared.retain(shards.size() - 1);
         for (LoopShard shard : shards) {
             shard.loop().execute(() -> {

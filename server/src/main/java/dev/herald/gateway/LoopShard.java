@@ -150,7 +150,7 @@ final class LoopShard {
                 // the client reads nothing of its backlog (though it may keep sending): its close
                 // frame would wait behind the unread output, so the connection is dropped at once
                 c.closeNow(CloseCodes.POLICY, "backlog not drained");
-            } else if (!c.bound() && bindAllowed && nowNanos - c.connectedNanos() > bindGraceNanos) {
+            } else if (!c.bound() && bindAllowed && c.framing() != Framing.PUSHER && nowNanos - c.connectedNanos() > bindGraceNanos) {
                 c.close(CloseCodes.POLICY, "bind timeout");
             } else if (c.bound() && c.principal().expiresAt().isBefore(now.minus(clockSkew))) {
                 // the same allowance TokenVerifier gives at upgrade and refresh, so a token accepted

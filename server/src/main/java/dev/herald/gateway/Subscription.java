@@ -83,6 +83,10 @@ final class Subscription {
         if (frame.offset() >= 0 && frame.offset() <= lastOffset) {
             return false;
         }
+        if (frame.excludeUserId() != 0 && frame.excludeUserId() == connection.socketNumber()) {
+            lastOffset = Math.max(lastOffset, frame.offset());
+            return false; // a Pusher client event's sender, or a trigger's socket_id
+        }
         lastOffset = Math.max(lastOffset, frame.offset());
         connection.writeChannel(shared.copyFor(connection.framing()));
         return true;

@@ -34,14 +34,14 @@ public final class HeraldMetrics {
     private static final List<String> PUSHED_TYPES = List.of("notification", "unread_count", "data_update",
             "message", "chat", "broadcast", "presence", "custom");
     private static final List<String> PUSH_KINDS = List.of("user", "users", "broadcast", "channel", "data_update",
-            "chat", "disconnect", "notification");
+            "chat", "disconnect", "notification", "pusher_event", "pusher_client_event");
     /** Close reasons as counted (spaces as underscores); {@code client} when the client closed. */
     private static final List<String> DISCONNECT_REASONS = List.of("client", "idle_timeout", "slow_consumer",
             "rate_limit_exceeded", "backlog_not_drained", "too_many_connections", "disconnected_by_server",
             "server_restarting", "bind_timeout", "token_expired", "frame_too_large", "protocol_error",
             "internal_error");
     private static final List<String> REFUSED_REASONS = List.of("connections", "connections_per_ip", "connect_rate",
-            "rate_limit", "read_timeout", "http_backlog");
+            "rate_limit", "read_timeout", "http_backlog", "pusher_4001", "pusher_4007", "pusher_4008");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> framesIn = new ConcurrentHashMap<>();

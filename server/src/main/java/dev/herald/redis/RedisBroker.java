@@ -161,8 +161,9 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
-        return history.publish(channel, type, encoder);
+    public CompletionStage<Long> publishToChannel(String channel, String type, long excludeSocket,
+                                                  ChannelFrameEncoder encoder) {
+        return history.publish(channel, type, excludeSocket, encoder);
     }
 
     @Override
