@@ -108,7 +108,11 @@ final class PusherUpgrade {
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String message) {
-        metrics.refused("pusher_" + code);
+        if (code == 4001) {
+            metrics.refused("pusher_unknown_app");
+        } else {
+            metrics.refused("pusher_protocol_version");
+        }
         ctx.write(new TextWebSocketFrame(ctx.alloc().buffer().writeBytes(PusherFrames.error(code, message))));
         ctx.writeAndFlush(new CloseWebSocketFrame(code, message)).addListener(ChannelFutureListener.CLOSE);
     }
