@@ -18,6 +18,7 @@ import dev.herald.broker.LocalChannelMembers;
 import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Presence;
 import dev.herald.redis.RedisBroker;
+import dev.herald.redis.RedisChannelMembers;
 import dev.herald.redis.RedisPresence;
 import dev.herald.broker.JobLock;
 import dev.herald.redis.RedisConnections;
@@ -100,7 +101,7 @@ public final class Herald implements AutoCloseable {
             this.broker = new RedisBroker(redis, settings.channels().historySize(), settings.channels().historyTtl(),
                     r.presenceTtl().dividedBy(3));
             this.presence = new RedisPresence(redis, r.presenceTtl());
-            this.members = new LocalChannelMembers();
+            this.members = new RedisChannelMembers(redis, r.presenceTtl());
             this.jobLock = new RedisJobLock(redis);
         } else {
             this.redis = null;
@@ -133,7 +134,13 @@ public final class Herald implements AutoCloseable {
         new ChannelHandlers(broker, channels, settings.gateway().maxChannels()).register(gateway.dispatcher());
         new ChatHandlers(broker, presence, metrics, offline, settings).register(gateway.dispatcher());
         if (settings.pusher().enabled()) {
-            gateway.pusher(new PusherHandlers(broker, channels, members, settings.pusher(), settings.gateway(), metrics));
+            PusherHandlers pusher = new PusherHandlers(broker, channels, members, settings.pusher(), settings.gateway(), metrics);
+            gateway.pusher(pusher);
+            if (redis != null) {
+                // a dead node's presence members: reaped once its deadline passed, member_removed sent once
+                long every = Math.max(100, settings.redis().presenceTtl().toMillis() / 3);
+                redis.scheduler().scheduleWithFixedDelay(pusher::reapDeadMembers, every, every, TimeUnit.MILLISECONDS);
+            }
         }
         InboxHandlers inboxHandlers = new InboxHandlers(inbox, settings.gateway().backlogPushBytes());
         inboxHandlers.register(gateway.dispatcher());

@@ -34,6 +34,13 @@ public interface ChannelMembers extends AutoCloseable {
     /** Every presence channel that has members, with its user count. */
     CompletionStage<Map<String, Integer>> channels();
 
+    /**
+     * Deletes the entries of nodes that died and completes with the users of {@code channel} who
+     * had no other entry (they left); each such user is named to one caller only. Nothing for an
+     * in-process implementation, whose node cannot die alone.
+     */
+    CompletionStage<java.util.List<String>> reap(String channel);
+
     @Override
     void close();
 }

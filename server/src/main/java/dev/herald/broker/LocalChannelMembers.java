@@ -65,6 +65,11 @@ public final class LocalChannelMembers implements ChannelMembers {
     }
 
     @Override
+    public CompletionStage<java.util.List<String>> reap(String channel) {
+        return CompletableFuture.completedFuture(java.util.List.of());
+    }
+
+    @Override
     public synchronized void close() {
         channels.clear();
     }

@@ -305,6 +305,22 @@ public final class PusherHandlers {
         }
     }
 
+    /**
+     * Sends {@code member_removed} for the users of this node's presence channels whose node died
+     * (see {@link ChannelMembers#reap}); periodically, from any thread.
+     */
+    public void reapDeadMembers() {
+        for (String channel : channels.counts().keySet()) {
+            if (PusherChannels.kind(channel) == PusherChannels.Kind.PRESENCE) {
+                members.reap(channel).whenComplete((gone, e) -> {
+                    if (e == null) {
+                        gone.forEach(user -> publishMember(channel, MEMBER_REMOVED, user, null, 0));
+                    }
+                });
+            }
+        }
+    }
+
     /** The connection closed: its presence memberships end (its channel subscriptions are dropped by the gateway). */
     void closed(Connection c) {
         PusherSession s = c.pusher();

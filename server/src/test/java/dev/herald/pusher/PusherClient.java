@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A raw Pusher-protocol client for tests: a {@link WsClient} on /app/{key} with Pusher's message shapes. */
-final class PusherClient implements AutoCloseable {
-    final WsClient ws;
-    final String socketId;
+public final class PusherClient implements AutoCloseable {
+    public final WsClient ws;
+    public final String socketId;
     private final List<JsonNode> kept = new ArrayList<>();
 
     private PusherClient(WsClient ws, String socketId) {
@@ -23,7 +23,7 @@ final class PusherClient implements AutoCloseable {
     }
 
     /** Connects and reads {@code pusher:connection_established}. */
-    static PusherClient connect(TestServer server, String key) {
+    public static PusherClient connect(TestServer server, String key) {
         WsClient ws = WsClient.open("ws://127.0.0.1:" + server.port() + "/app/" + key + "?protocol=7&client=js&version=8.6.0");
         JsonNode first = ws.next();
         assertThat(first.path("event").asText()).as("%s", first).isEqualTo("pusher:connection_established");
@@ -31,7 +31,7 @@ final class PusherClient implements AutoCloseable {
         return new PusherClient(ws, data.path("socket_id").asText());
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return Json.MAPPER.readTree(json);
         } catch (java.io.IOException e) {
@@ -39,14 +39,14 @@ final class PusherClient implements AutoCloseable {
         }
     }
 
-    void send(String event, Object data) {
+    public void send(String event, Object data) {
         ObjectNode msg = Json.MAPPER.createObjectNode();
         msg.put("event", event);
         msg.set("data", Json.MAPPER.valueToTree(data));
         ws.sendRaw(msg.toString());
     }
 
-    void sendOn(String channel, String event, Object data) {
+    public void sendOn(String channel, String event, Object data) {
         ObjectNode msg = Json.MAPPER.createObjectNode();
         msg.put("event", event);
         msg.put("channel", channel);
@@ -55,7 +55,7 @@ final class PusherClient implements AutoCloseable {
     }
 
     /** The next message named {@code event} (others are kept for later). */
-    JsonNode await(String event) {
+    public JsonNode await(String event) {
         for (int i = 0; i < kept.size(); i++) {
             if (event.equals(kept.get(i).path("event").asText())) {
                 return kept.remove(i);
@@ -71,7 +71,7 @@ final class PusherClient implements AutoCloseable {
     }
 
     /** Asserts that no message named {@code event} arrives within {@code wait}. */
-    void expectNo(String event, Duration wait) {
+    public void expectNo(String event, Duration wait) {
         long end = System.nanoTime() + wait.toNanos();
         assertThat(kept.stream().noneMatch(m -> event.equals(m.path("event").asText()))).as("kept %s", kept).isTrue();
         while (System.nanoTime() < end) {
@@ -84,7 +84,7 @@ final class PusherClient implements AutoCloseable {
     }
 
     /** Subscribes and waits for the subscription's success; returns its data (parsed). */
-    JsonNode subscribe(String channel, String auth, String channelData) {
+    public JsonNode subscribe(String channel, String auth, String channelData) {
         ObjectNode data = Json.MAPPER.createObjectNode().put("channel", channel);
         if (auth != null) {
             data.put("auth", auth);
