@@ -29,6 +29,8 @@ public final class LocalConnections {
     private final Settings.Gateway limits;
     private final LongSupplier ticker;
     private final TokenBucket.Rate frameRate;
+    /** A Pusher connection's frames: the gateway's rate plus its client events ({@code pusher.client-events-per-second}). */
+    private final TokenBucket.Rate pusherFrameRate;
     private final Map<EventLoop, LoopShard> byLoop = new IdentityHashMap<>();
     private final List<LoopShard> shards = new ArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
@@ -40,6 +42,7 @@ public final class LocalConnections {
         this.limits = settings.gateway();
         this.ticker = Objects.requireNonNull(ticker);
         this.frameRate = RateLimiter.perMinute(limits.rateLimitPerMinute());
+        this.pusherFrameRate = RateLimiter.perMinute(limits.rateLimitPerMinute() + 60 * settings.pusher().clientEventsPerSecond());
         for (EventExecutor e : loops) {
             EventLoop loop = (EventLoop) e;
             LoopShard shard = new LoopShard(loop, settings.gateway(), settings.auth(), ticker);
@@ -63,7 +66,7 @@ public final class LocalConnections {
     Connection open(Channel channel, Principal principal, Framing framing) {
         LoopShard shard = byLoop.get(channel.eventLoop());
         long now = ticker.getAsLong();
-        var limiter = new RateLimiter(frameRate, limits.rateLimitGrace(), now);
+        var limiter = new RateLimiter(framing == Framing.PUSHER ? pusherFrameRate : frameRate, limits.rateLimitGrace(), now);
         Connection c = new Connection(channel, framing, ClientIds.next(), principal, shard, limiter, now,
                 limits.maxOutboundBytes());
         shard.add(c);
