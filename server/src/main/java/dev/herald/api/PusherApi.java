@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.broker.Broker;
 import dev.herald.broker.ChannelMembers;
+import dev.herald.broker.Message;
+import dev.herald.broker.Topic;
 import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.protocol.Json;
@@ -279,8 +281,17 @@ public final class PusherApi {
         });
     }
 
+    /**
+     * Closes (4009) every Pusher connection that is a member of a presence channel as
+     * {@code user_id}, on every node. Pusher ties this to user authentication ({@code pusher:signin}),
+     * which is not supported: the presence {@code user_id} is the user a connection has shown.
+     */
     private CompletionStage<Reply> terminate(Request req) {
-        throw new ApiException(501, "terminate_connections needs Pusher user authentication (pusher:signin),"
-                + " which this server does not support yet");
+        String user = req.pathParam("user_id");
+        if (user == null || user.isEmpty() || user.length() > 128) {
+            throw new ApiException(400, "user_id must be 1-128 characters");
+        }
+        return broker.publish(Topic.ALL, new Message.Push(PusherFrames.TERMINATE, user.getBytes(StandardCharsets.UTF_8)))
+                .thenApply(v -> bare(Map.of()));
     }
 }

@@ -5,6 +5,8 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Topic;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.pusher.PusherFrames;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -75,6 +77,12 @@ public final class FanOut implements Broker.Sink {
             metrics.framesOut(f.type(), targets.length);
             metrics.publishToWrite(System.nanoTime() - start);
             return true;
+        } else if (topic instanceof Topic.All && PusherFrames.TERMINATE.equals(f.type())) {
+            String user = new String(f.bytes(), StandardCharsets.UTF_8);
+            for (LoopShard shard : connections.shards()) {
+                shard.loop().execute(() -> shard.closePusherUser(user, 4009, "connections of user terminated"));
+            }
+            return connections.count(Framing.PUSHER) > 0;
         } else if (topic instanceof Topic.All) {
             everyLoop(f, start, (shard, buf) -> shard.writeAll(buf, f.excludeUserId()));
             return connections.count() > 0;

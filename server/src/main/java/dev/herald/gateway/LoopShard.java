@@ -126,6 +126,16 @@ final class LoopShard {
         return written;
     }
 
+    /** Closes this loop's Pusher connections that are members of a presence channel as {@code userId}. */
+    void closePusherUser(String userId, int code, String reason) {
+        for (int i = size - 1; i >= 0; i--) {
+            PusherSession s = connections[i].pusher();
+            if (s != null && s.isUser(userId)) {
+                connections[i].close(code, reason);
+            }
+        }
+    }
+
     void closeAll(int code, String reason) {
         for (int i = size - 1; i >= 0; i--) {
             connections[i].close(code, reason);

@@ -52,6 +52,11 @@ final class PusherSession {
         return presence == null ? null : presence.get(channel);
     }
 
+    /** Whether it is a member of some presence channel as {@code userId}. */
+    boolean isUser(String userId) {
+        return presence != null && presence.containsValue(userId);
+    }
+
     void joinedPresence(String channel, String userId) {
         if (presence == null) {
             presence = new HashMap<>(2);

@@ -19,6 +19,13 @@ import java.io.UncheckedIOException;
  * receives it. A Herald publication's object data arrives at Pusher clients as its JSON text.
  */
 public final class PusherFrames {
+    /**
+     * The type of the node-to-node message (on the broker's {@code all} topic; payload: the user id,
+     * UTF-8) that closes a user's Pusher connections ({@code terminate_connections}). Never written
+     * to a client.
+     */
+    public static final String TERMINATE = "pusher_internal:terminate";
+
     private PusherFrames() {}
 
     /** {@code {"event": event, "channel": channel, "data": data}}; {@code channel} may be null. */

@@ -149,6 +149,27 @@ class PusherHttpApiTest {
     }
 
     @Test
+    void terminateConnections_closesThatPresenceUsersConnectionsOnly() {
+        try (PusherClient t1 = PusherClient.connect(server, KEY); PusherClient t2 = PusherClient.connect(server, KEY);
+             PusherClient other = PusherClient.connect(server, KEY)) {
+            for (PusherClient c : new PusherClient[] {t1, t2, other}) {
+                String d = "{\"user_id\":\"" + (c == other ? "keep" : "gone") + "\"}";
+                c.subscribe("presence-t", KEY + ":" + PusherSignature.hmac(SECRET, c.socketId + ":presence-t:" + d), d);
+            }
+            Reply r = post("/apps/7/users/gone/terminate_connections", null);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{}");
+            for (PusherClient c : new PusherClient[] {t1, t2}) {
+                assertThat(c.await("pusher:error").at("/data/code").asInt()).isEqualTo(4009);
+                assertThat(c.ws.awaitClose().code()).isEqualTo(4009);
+            }
+            other.send("pusher:ping", Map.of());
+            other.await("pusher:pong");
+            assertThat(other.ws.isClosed()).isFalse();
+        }
+    }
+
+    @Test
     void channelInformation_isShapedLikePushers() {
         try (PusherClient c = PusherClient.connect(server, KEY)) {
             c.subscribe("info-a", null, null);
