@@ -205,15 +205,16 @@ public final class PusherHandlers {
         String userId = idNode.asText();
         ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, -1, null);
         Subscription sub = joined.subscription();
-        s.joinedPresence(channel, userId);
+        PusherSession.Membership m = s.joinedPresence(channel, userId);
         joined.heard()
-                .thenCompose(v -> members.join(channel, userId, info, s.socketId(), settings.maxPresenceMembers()))
-                .whenComplete((j, e) -> c.onLoop(() -> presenceJoined(c, channel, userId, info, sub, j, e)));
+                .thenCompose(v -> members.join(channel, userId, info, m.key(), settings.maxPresenceMembers()))
+                .whenComplete((j, e) -> c.onLoop(() -> presenceJoined(c, channel, m, info, sub, j, e)));
     }
 
-    private void presenceJoined(Connection c, String channel, String userId, String info, Subscription sub,
+    private void presenceJoined(Connection c, String channel, PusherSession.Membership m, String info, Subscription sub,
                                 ChannelMembers.Joined j, Throwable e) {
         PusherSession s = c.pusher();
+        String userId = m.userId();
         boolean still = c.subscription(channel) == sub;
         if (e != null || j.full()) {
             if (still) {
@@ -229,18 +230,19 @@ public final class PusherHandlers {
             return;
         }
         if (!still) {
-            // unsubscribed or closed while joining: undo the membership
-            leavePresence(channel, userId, s.socketId());
+            // unsubscribed or closed while joining: undo the entry, quietly (no member_added went out
+            // for it; when the user has other entries, this one's leave changes nothing)
+            members.leave(channel, userId, m.key());
             return;
         }
         if (j.first()) {
             publishMember(channel, MEMBER_ADDED, userId, info, s.number());
         }
-        members.members(channel).whenComplete((m, err) -> c.onLoop(() -> {
+        members.members(channel).whenComplete((list0, err) -> c.onLoop(() -> {
             if (c.subscription(channel) != sub) {
                 return;
             }
-            Map<String, String> list = err != null ? Map.of(userId, info == null ? "null" : info) : m;
+            Map<String, String> list = err != null ? Map.of(userId, info == null ? "null" : info) : list0;
             c.sendText(PusherFrames.event("pusher_internal:subscription_succeeded", channel, presenceData(list)));
         }));
     }
@@ -283,10 +285,10 @@ public final class PusherHandlers {
         }
     }
 
-    private void leavePresence(String channel, String userId, String socketId) {
-        members.leave(channel, userId, socketId).whenComplete((last, e) -> {
+    private void leavePresence(String channel, PusherSession.Membership m) {
+        members.leave(channel, m.userId(), m.key()).whenComplete((last, e) -> {
             if (e == null && last) {
-                publishMember(channel, MEMBER_REMOVED, userId, null, 0);
+                publishMember(channel, MEMBER_REMOVED, m.userId(), null, 0);
             }
         });
     }
@@ -298,9 +300,9 @@ public final class PusherHandlers {
         }
         String channel = data.get("channel").asText();
         if (channels.unsubscribe(c, channel)) {
-            String userId = c.pusher().leftPresence(channel);
-            if (userId != null) {
-                leavePresence(channel, userId, c.pusher().socketId());
+            PusherSession.Membership m = c.pusher().leftPresence(channel);
+            if (m != null) {
+                leavePresence(channel, m);
             }
         }
     }
@@ -324,7 +326,7 @@ public final class PusherHandlers {
     /** The connection closed: its presence memberships end (its channel subscriptions are dropped by the gateway). */
     void closed(Connection c) {
         PusherSession s = c.pusher();
-        s.leaveAllPresence().forEach((channel, userId) -> leavePresence(channel, userId, s.socketId()));
+        s.leaveAllPresence().forEach(this::leavePresence);
     }
 
     private void clientEvent(Connection c, String event, JsonNode msg) {
