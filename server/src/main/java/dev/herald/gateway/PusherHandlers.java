@@ -206,6 +206,7 @@ public final class PusherHandlers {
         ChannelSubscriptions.Joined joined = channels.subscribe(c, channel, -1, null);
         Subscription sub = joined.subscription();
         PusherSession.Membership m = s.joinedPresence(channel, userId);
+        s.awaitingList(channel);
         joined.heard()
                 .thenCompose(v -> members.join(channel, userId, info, m.key(), settings.maxPresenceMembers()))
                 .whenComplete((j, e) -> c.onLoop(() -> presenceJoined(c, channel, m, info, sub, j, e)));
@@ -244,7 +245,31 @@ public final class PusherHandlers {
             }
             Map<String, String> list = err != null ? Map.of(userId, info == null ? "null" : info) : list0;
             c.sendText(PusherFrames.event("pusher_internal:subscription_succeeded", channel, presenceData(list)));
+            for (byte[] waiting : s.listed(channel, list.keySet())) {
+                Boolean added = memberEventKind(waiting);
+                String user = memberEventUser(waiting);
+                if (added != null && user != null && s.memberEvent(channel, added, user, waiting, 0)) {
+                    c.sendChannel(waiting);
+                }
+            }
         }));
+    }
+
+    /** True for member_added, false for member_removed, null for any other frame type. */
+    static Boolean memberEventKind(byte[] frame) {
+        String head = new String(frame, 0, Math.min(frame.length, 64), java.nio.charset.StandardCharsets.UTF_8);
+        return head.contains("\"" + MEMBER_ADDED + "\"") ? Boolean.TRUE
+                : head.contains("\"" + MEMBER_REMOVED + "\"") ? Boolean.FALSE : null;
+    }
+
+    /** The {@code data.user_id} of a member event's frame, or null. */
+    static String memberEventUser(byte[] frame) {
+        try {
+            JsonNode id = Json.MAPPER.readTree(frame).path("data").path("user_id");
+            return id.isTextual() ? id.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** {@code {"presence": {"ids": […], "hash": {id: info}, "count": n}}} as JSON text. */

@@ -21,6 +21,8 @@ final class PusherSession {
     private final long number;
     private final TokenBucket clientEvents;
     private Map<String, Membership> presence;
+    /** Per presence channel: the users this client was told about, or the member events waiting for the list. */
+    private Map<String, View> views;
     private int memberships;
 
     PusherSession(Settings.PusherApp app, TokenBucket.Rate clientEventRate, long nowNanos) {
@@ -79,13 +81,65 @@ final class PusherSession {
 
     /** Forgets its membership of {@code channel}; returns it, or null. */
     Membership leftPresence(String channel) {
+        if (views != null) {
+            views.remove(channel);
+        }
         return presence == null ? null : presence.remove(channel);
+    }
+
+    /**
+     * What one client knows of a presence channel's users. Until the member list went out
+     * ({@code known} null) member events wait in {@code pending}; afterwards an add of a user it has,
+     * or a remove of one it lacks, is dropped — so a join racing the list read is told once, not twice.
+     */
+    private static final class View {
+        java.util.Set<String> known;
+        final java.util.List<byte[]> pending = new java.util.ArrayList<>(2);
+    }
+
+    /**
+     * A member event ({@code added} or removed, of {@code userId}) for a presence channel: whether to
+     * write it now. While the list has not gone out it is kept ({@code frame}) for {@link #listed}.
+     */
+    boolean memberEvent(String channel, boolean added, String userId, byte[] frame, int maxPending) {
+        View v = views == null ? null : views.get(channel);
+        if (v == null) {
+            return false; // not (or no longer) a member of it
+        }
+        if (v.known == null) {
+            if (v.pending.size() < maxPending) {
+                v.pending.add(frame);
+            }
+            return false;
+        }
+        return added ? v.known.add(userId) : v.known.remove(userId);
+    }
+
+    /** A presence subscription began: member events wait until {@link #listed}. */
+    void awaitingList(String channel) {
+        if (views == null) {
+            views = new HashMap<>(2);
+        }
+        views.put(channel, new View());
+    }
+
+    /** The member list went out with {@code users}; returns the events that waited for it, oldest first. */
+    java.util.List<byte[]> listed(String channel, java.util.Collection<String> users) {
+        View v = views == null ? null : views.get(channel);
+        if (v == null) {
+            return java.util.List.of();
+        }
+        v.known = new java.util.HashSet<>(users);
+        java.util.List<byte[]> waiting = java.util.List.copyOf(v.pending);
+        v.pending.clear();
+        return waiting;
     }
 
     /** Every presence membership (channel → membership), forgotten: the connection closed. */
     Map<String, Membership> leaveAllPresence() {
         Map<String, Membership> all = presence == null ? Map.of() : presence;
         presence = null;
+        views = null;
         return all;
     }
 }
