@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * app's /broadcasting/auth. The exact versions are in that folder's package.json and lock file;
  * {@code npm ci} installs them once (node_modules is kept and not committed).
  */
-class PusherNodeTest {
-    static final Path DIR = Path.of("src/test/node/pusher");
+public class PusherNodeTest {
+    public static final Path DIR = Path.of("src/test/node/pusher");
     static final String APP = "1001";
     static final String KEY = "node-key";
     static final String SECRET = "node-secret-0123456789abcdef";
@@ -40,7 +40,7 @@ class PusherNodeTest {
     }
 
     /** {@code npm ci} when the pinned packages are not installed yet (idempotent, offline afterwards). */
-    static void installClients() throws Exception {
+    public static void installClients() throws Exception {
         boolean installed = List.of("pusher-js", "laravel-echo", "pusher").stream()
                 .allMatch(p -> Files.exists(DIR.resolve("node_modules").resolve(p).resolve("package.json")));
         if (installed) {
