@@ -217,9 +217,12 @@ public final class PusherApi {
             throw new ApiException(400, "info=user_count needs filter_by_prefix=presence-");
         }
         Map<String, Integer> local = occupancy.subscriptions();
-        return members.channels().thenApply(presence -> {
+        CompletionStage<Set<String>> heard = broker.heardChannels(prefix == null ? "" : prefix);
+        return members.channels().thenCombine(heard, (presence, elsewhere) -> {
             TreeMap<String, Object> out = new TreeMap<>();
-            for (String c : local.keySet()) {
+            Set<String> occupied = new java.util.HashSet<>(local.keySet());
+            occupied.addAll(elsewhere);
+            for (String c : occupied) {
                 if (PusherChannels.problem(c) == null && (prefix == null || c.startsWith(prefix))) {
                     out.put(c, new LinkedHashMap<>());
                 }
@@ -256,9 +259,11 @@ public final class PusherApi {
         int subscriptions = occupancy.subscriptions().getOrDefault(channel, 0);
         CompletionStage<Integer> users = presence ? members.members(channel).thenApply(Map::size)
                 : CompletableFuture.completedFuture(0);
-        return users.thenApply(n -> {
+        CompletionStage<Boolean> elsewhere = subscriptions > 0 ? CompletableFuture.completedFuture(true)
+                : broker.heardChannels(channel).thenApply(s -> s.contains(channel));
+        return users.thenCombine(elsewhere, (n, heard) -> {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("occupied", subscriptions > 0 || n > 0);
+            out.put("occupied", subscriptions > 0 || n > 0 || heard);
             if (info.contains("user_count")) {
                 out.put("user_count", n);
             }

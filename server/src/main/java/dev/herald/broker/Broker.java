@@ -101,6 +101,15 @@ public interface Broker extends AutoCloseable {
      */
     void deactivate(Topic topic);
 
+    /**
+     * The channels some node of the cluster hears now (has local subscribers to), whose names start
+     * with {@code prefix}; in-process, none (the node's own subscriptions are the gateway's to tell).
+     * Fails with {@link BrokerUnavailableException} when the cluster cannot be asked.
+     */
+    default CompletionStage<java.util.Set<String>> heardChannels(String prefix) {
+        return java.util.concurrent.CompletableFuture.completedFuture(java.util.Set.of());
+    }
+
     /** Whether the broker currently reaches the other nodes (always true in-process). Never blocks. */
     boolean healthy();
 

@@ -41,8 +41,12 @@ class PusherRedisClusterTest {
     }
 
     static String users(TestServer node, String channel) throws Exception {
-        String path = "/apps/5/channels/" + channel + "/users";
-        String q = "auth_key=" + KEY + "&auth_timestamp=" + System.currentTimeMillis() / 1000 + "&auth_version=1.0";
+        return get(node, "/apps/5/channels/" + channel + "/users", "");
+    }
+
+    /** A signed GET; {@code extra}: more query parameters, already sorted before auth_key (or empty). */
+    static String get(TestServer node, String path, String extra) throws Exception {
+        String q = extra + "auth_key=" + KEY + "&auth_timestamp=" + System.currentTimeMillis() / 1000 + "&auth_version=1.0";
         String sig = PusherSignature.hmac(SECRET, "GET\n" + path + "\n" + q);
         HttpRequest req = HttpRequest.newBuilder(URI.create(node.baseUrl() + path + "?" + q + "&auth_signature=" + sig)).build();
         return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body();
@@ -67,6 +71,10 @@ class PusherRedisClusterTest {
                 assertThat(trigger(c, "{\"name\":\"shipped\",\"channel\":\"orders\",\"data\":\"{\\\"id\\\":1}\"}")).isEqualTo(200);
                 assertThat(onA.await("shipped").path("data").asText()).isEqualTo("{\"id\":1}");
                 assertThat(wsOnB.awaitType("shipped").at("/data/id").asInt()).isEqualTo(1);
+                // channel information on c, where nobody subscribes: the cluster's subscriptions
+                assertThat(get(c, "/apps/5/channels", "")).isEqualTo("{\"channels\":{\"orders\":{}}}");
+                assertThat(get(c, "/apps/5/channels/orders", "")).isEqualTo("{\"occupied\":true}");
+                assertThat(get(c, "/apps/5/channels/nobody", "")).isEqualTo("{\"occupied\":false}");
 
                 // a client event from a reaches b, not a
                 onA.subscribe("private-x", auth(onA.socketId, "private-x", null), null);
