@@ -4,6 +4,7 @@ import dev.herald.api.DemoApi;
 import dev.herald.api.HealthApi;
 import dev.herald.api.NotificationApi;
 import dev.herald.api.OpenApiDocument;
+import dev.herald.api.PusherApi;
 import dev.herald.api.Router;
 import dev.herald.api.WebSocketApi;
 import dev.herald.api.WebhookApi;
@@ -13,15 +14,19 @@ import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.broker.Broker;
 import dev.herald.broker.LocalBroker;
+import dev.herald.broker.ChannelMembers;
+import dev.herald.broker.LocalChannelMembers;
 import dev.herald.broker.LocalPresence;
 import dev.herald.broker.Presence;
 import dev.herald.redis.RedisBroker;
+import dev.herald.redis.RedisChannelMembers;
 import dev.herald.redis.RedisPresence;
 import dev.herald.broker.JobLock;
 import dev.herald.redis.RedisConnections;
 import dev.herald.redis.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.protocol.CloseCodes;
+import dev.herald.pusher.PusherApps;
 import dev.herald.gateway.BindWaitList;
 import dev.herald.gateway.ChannelHandlers;
 import dev.herald.gateway.ChannelSubscriptions;
@@ -29,6 +34,7 @@ import dev.herald.gateway.ChatHandlers;
 import dev.herald.gateway.ConnectionListeners;
 import dev.herald.gateway.FanOut;
 import dev.herald.gateway.Gateway;
+import dev.herald.gateway.PusherHandlers;
 import dev.herald.gateway.LocalConnections;
 import dev.herald.gateway.SessionHandlers;
 import dev.herald.gateway.UserRegistry;
@@ -68,6 +74,7 @@ public final class Herald implements AutoCloseable {
     private final HeraldServer server;
     private final Broker broker;
     private final Presence presence;
+    private final ChannelMembers members;
     private final JobLock jobLock;
     private final RedisConnections redis;
     private final LocalConnections connections;
@@ -104,12 +111,14 @@ public final class Herald implements AutoCloseable {
             this.broker = new RedisBroker(redis, settings.channels().historySize(), settings.channels().historyTtl(),
                     r.presenceTtl().dividedBy(3));
             this.presence = new RedisPresence(redis, r.presenceTtl());
+            this.members = new RedisChannelMembers(redis, r.presenceTtl());
             this.jobLock = new RedisJobLock(redis);
         } else {
             this.redis = null;
             local = new LocalBroker(settings.channels().historySize(), settings.channels().historyTtl());
             this.broker = local;
             this.presence = new LocalPresence();
+            this.members = new LocalChannelMembers();
             this.jobLock = JobLock.LOCAL;
         }
         var auth = settings.auth();
@@ -141,6 +150,15 @@ public final class Herald implements AutoCloseable {
         new SessionHandlers(presence, verifier, channels).register(gateway.dispatcher());
         new ChannelHandlers(broker, channels, settings.gateway().maxChannels()).register(gateway.dispatcher());
         new ChatHandlers(broker, presence, metrics, offline, settings).register(gateway.dispatcher());
+        if (settings.pusher().enabled()) {
+            PusherHandlers pusher = new PusherHandlers(broker, channels, members, settings.pusher(), settings.gateway(), metrics);
+            gateway.pusher(pusher);
+            if (redis != null) {
+                // a dead node's presence members: reaped once its deadline passed, member_removed sent once
+                long every = Math.max(100, settings.redis().presenceTtl().toMillis() / 3);
+                redis.scheduler().scheduleWithFixedDelay(pusher::reapDeadMembers, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
         InboxHandlers inboxHandlers = new InboxHandlers(inbox, settings.gateway().backlogPushBytes());
         inboxHandlers.register(gateway.dispatcher());
         listeners.add(inboxHandlers);
@@ -152,6 +170,8 @@ public final class Herald implements AutoCloseable {
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
         new WebhookApi(Optional.ofNullable(webhooks)).register(router);
+        new PusherApi(new PusherApps(settings.pusher().apps()), broker, members, channels::counts, settings.pusher(),
+                metrics, Clock.systemUTC()).register(router);
         new OpenApiDocument(VERSION).register(router);
         this.databaseUp = new DatabaseHealth(database);
         health.check("database", databaseUp::up);
@@ -276,6 +296,7 @@ public final class Herald implements AutoCloseable {
         database.close();
         broker.close();
         presence.close();
+        members.close();
         if (redis != null) {
             redis.close();
         }

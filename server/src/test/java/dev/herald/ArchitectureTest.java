@@ -35,9 +35,9 @@ class ArchitectureTest {
     /** Who may use whom. A layer missing here fails the test until it is given a row. */
     private static final Map<String, Set<String>> MAY_USE = table(
             "root      -> *",
-            "transport -> api gateway auth config metrics protocol logging limits i18n",
-            "api       -> inbox broker auth protocol metrics config store webhooks i18n",
-            "gateway   -> inbox broker auth protocol metrics config limits i18n",
+            "transport -> api gateway auth config metrics protocol logging limits i18n pusher",
+            "api       -> inbox broker auth protocol metrics config store webhooks i18n pusher",
+            "gateway   -> inbox broker auth protocol metrics config limits i18n pusher",
             "inbox     -> inbox.sql broker store protocol metrics config limits webhooks",
             "inbox.sql -> inbox store protocol webhooks",
             "webhooks  -> broker store protocol metrics config",
@@ -45,6 +45,10 @@ class ArchitectureTest {
             "broker    -> protocol metrics",
             "store     -> metrics config",
             "auth      -> protocol",
+            // the Pusher protocol's vocabulary (apps, signatures, channel names, messages): a leaf like
+            // protocol, used by the three places that speak it — transport (the /app upgrade), gateway
+            // (the WebSocket side, on the gateway's own connections) and api (the signed HTTP API)
+            "pusher    -> protocol config",
             "config    ->",
             "protocol  ->",
             "metrics   ->",

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 public final class FrameScan {
     public static final byte[] SEQ_KEY = "\"_s\"".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] TIME_KEY = "\"_t\"".getBytes(StandardCharsets.US_ASCII);
+    /** The same keys inside a Pusher event's {@code data}, which is a JSON string: its quotes are escaped. */
+    public static final byte[] SEQ_KEY_ESCAPED = "\\\"_s\\\"".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] TIME_KEY_ESCAPED = "\\\"_t\\\"".getBytes(StandardCharsets.US_ASCII);
     public static final long ABSENT = Long.MIN_VALUE;
 
     private FrameScan() {}
@@ -62,6 +65,12 @@ public final class FrameScan {
     }
 
     /** Whether the frame's text contains {@code "type":"NAME"} (as servers write it, no spaces). */
+    /** Whether a Pusher message's text contains {@code "event":"NAME"}. */
+    public static boolean hasEvent(ByteBuf buf, String name) {
+        byte[] needle = ("\"event\":\"" + name + "\"").getBytes(StandardCharsets.US_ASCII);
+        return indexOf(buf, needle) >= 0;
+    }
+
     public static boolean hasType(ByteBuf buf, String name) {
         byte[] needle = ("\"type\":\"" + name + "\"").getBytes(StandardCharsets.US_ASCII);
         return indexOf(buf, needle) >= 0;

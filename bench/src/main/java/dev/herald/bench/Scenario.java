@@ -86,8 +86,9 @@ abstract class Scenario implements Callable<Integer> {
     @Option(names = "--perf-record", description = "perf record the server over the measuring window into this file")
     Path perfRecord;
 
-    @Option(names = "--transport", description = "how the load's connections listen: websocket (/ws) or sse "
-            + "(/sse, the event stream; Herald only). Default ${DEFAULT-VALUE}")
+    @Option(names = "--transport", description = "how the load's connections listen: websocket (/ws), sse "
+            + "(/sse, the event stream; Herald only) or pusher (/app/{key}, the Pusher Channels protocol; Herald only:"
+            + " broadcasts do not reach it, measure with the channels scenario). Default ${DEFAULT-VALUE}")
     String transport = "websocket";
 
     @Option(names = "--tag", description = "appended to the scenario's name in results, e.g. a variant of its load")
@@ -138,11 +139,12 @@ abstract class Scenario implements Callable<Integer> {
         if (target == ServerUnderTest.Kind.HERALD && (secret == null || secret.length() < 32)) {
             throw new IllegalArgumentException("Herald needs --jwt-secret (or HERALD_JWT_SECRET) of 32+ bytes");
         }
-        if (!transport.equals("websocket") && !transport.equals("sse")) {
-            throw new IllegalArgumentException("--transport is websocket or sse, not " + transport);
+        if (!transport.equals("websocket") && !transport.equals("sse") && !transport.equals("pusher")) {
+            throw new IllegalArgumentException("--transport is websocket, sse or pusher, not " + transport);
         }
-        if (transport.equals("sse") && target != ServerUnderTest.Kind.HERALD) {
-            throw new IllegalArgumentException("--transport sse needs --target herald: the baselines have no /sse");
+        if (!transport.equals("websocket") && target != ServerUnderTest.Kind.HERALD) {
+            throw new IllegalArgumentException("--transport " + transport + " needs --target herald: the baselines have no /"
+                    + (transport.equals("sse") ? "sse" : "app"));
         }
         Map<String, String> env = new LinkedHashMap<>(serverEnv);
         tokenKeys = null;
@@ -207,7 +209,8 @@ abstract class Scenario implements Callable<Integer> {
     /** A worker's {@code init} command: connect to {@code server}, user ids from 1. */
     ObjectNode workerInit(ServerUnderTest server) {
         ObjectNode init = Worker.command("init").put("host", server.host()).put("port", server.port())
-                .put("path", transport.equals("sse") ? "/sse" : "/ws").put("transport", transport)
+                .put("path", transport.equals("sse") ? "/sse" : transport.equals("pusher") ? "/app/" + ServerUnderTest.PUSHER_KEY : "/ws")
+                .put("transport", transport)
                 .put("secret", server.kind() == ServerUnderTest.Kind.HERALD ? server.secret() : "")
                 .put("threads", clientThreads).put("devices_per_user", devicesPerUser).put("user_base", 1);
         if (tokenKeys != null) {

@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * the scenario what it measures from outside: RSS and CPU time from /proc, and a GC on request.
  */
 public final class ServerUnderTest implements AutoCloseable {
+    /** The Pusher app a Herald under test serves ({@code --transport pusher}); a bench-only secret. */
+    static final String PUSHER_APP = "1";
+    static final String PUSHER_KEY = "bench-key";
+    static final String PUSHER_SECRET = "bench-secret-not-for-production";
     public enum Kind { HERALD, NETTY, NODE }
 
     private final Kind kind;
@@ -79,6 +83,7 @@ public final class ServerUnderTest implements AutoCloseable {
                 Map<String, String> env = pb.environment();
                 env.put("HERALD_JWT_SECRET", secret);
                 env.put("HERALD_API_KEYS", apiKey);
+                env.put("HERALD_PUSHER_APPS", PUSHER_APP + ":" + PUSHER_KEY + ":" + PUSHER_SECRET);
                 env.put("HERALD_DEMO", "false");
                 env.put("HERALD_SERVER_HOST", host);
                 env.put("HERALD_GATEWAY_RATE_LIMIT", "100000");

@@ -53,7 +53,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code eventStream} the connections are {@code GET /sse} event streams instead (Herald's
  * fallback transport), read without an aggregator: each {@code data:} line is the frame a
  * WebSocket would get, counted the same way (no subscribe: a stream's channels are given at connect). Every
- * connection has a global index; its user id is {@code userBase + index / devicesPerUser}.
+ * connection has a global index; its user id is {@code userBase + index / devicesPerUser}. With a
+ * {@code path} of {@code /app/<key>} they speak the Pusher Channels protocol instead (Herald's
+ * {@code --transport pusher}): no token, {@code pusher:connection_established} counts as init,
+ * {@code pusher:subscribe} / {@code subscription_succeeded} as subscribe / ack, server
+ * {@code pusher:ping}s are answered, and the marks are read from the escaped {@code data} string.
  */
 public final class WsLoad implements AutoCloseable {
     /** Where and how to connect. */
@@ -68,6 +72,8 @@ public final class WsLoad implements AutoCloseable {
     }
 
     private final Config config;
+    /** The Pusher Channels protocol on {@code /app/<key>}. */
+    private final boolean pusher;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final Tokens tokens;
@@ -90,6 +96,7 @@ public final class WsLoad implements AutoCloseable {
 
     public WsLoad(Config config) {
         this.config = config;
+        this.pusher = config.path().startsWith("/app/");
         this.group = NetIo.group(config.threads(), "ws-client");
         boolean hs256 = "HS256".equalsIgnoreCase(config.alg());
         this.tokens = hs256 && (config.secret() == null || config.secret().isEmpty()) ? null
@@ -124,7 +131,8 @@ public final class WsLoad implements AutoCloseable {
             long user = userOf(from + i);
             String q = tokens == null ? "user_id=" + user
                     : "token=" + minted.computeIfAbsent(user, tokens::mint) + "&user_id=" + user;
-            uris[i] = (config.eventStream() ? "http://" : "ws://") + config.host() + ":" + config.port() + config.path() + "?" + q;
+            uris[i] = pusher ? "ws://" + config.host() + ":" + config.port() + config.path() + "?protocol=7&client=bench"
+                    : (config.eventStream() ? "http://" : "ws://") + config.host() + ":" + config.port() + config.path() + "?" + q;
         }
         Semaphore inFlight = new Semaphore(Math.max(1, maxInFlight));
         CountDownLatch done = new CountDownLatch(count);
@@ -213,7 +221,9 @@ public final class WsLoad implements AutoCloseable {
         int sent = 0;
         for (Conn c : snapshot()) {
             if (c.open()) {
-                String frame = "{\"type\":\"subscribe\",\"data\":{\"channel\":\"" + prefix + (c.index % channels)
+                String frame = pusher
+                        ? "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + prefix + (c.index % channels) + "\"}}"
+                        : "{\"type\":\"subscribe\",\"data\":{\"channel\":\"" + prefix + (c.index % channels)
                         + "\"},\"id\":\"s" + c.index + "\"}";
                 c.channel.writeAndFlush(new TextWebSocketFrame(frame));
                 sent++;
@@ -442,6 +452,10 @@ public final class WsLoad implements AutoCloseable {
 
         /** One frame's JSON, from a text frame or an event's {@code data:} line. */
         private void onFrame(ByteBuf buf) {
+            if (load.pusher) {
+                onPusher(buf);
+                return;
+            }
             if (!initSeen) {
                 if (FrameScan.hasType(buf, "init")) {
                     initSeen = true;
@@ -461,6 +475,32 @@ public final class WsLoad implements AutoCloseable {
                 load.errorSample = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
             } else if (FrameScan.hasType(buf, "close")) {
                 load.onClose("close event " + buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                load.unmarked.increment();
+            }
+        }
+
+        /** One Pusher message: the same counting as {@link #onFrame}, in the Pusher protocol's names. */
+        private void onPusher(ByteBuf buf) {
+            if (!initSeen) {
+                if (FrameScan.hasEvent(buf, "pusher:connection_established")) {
+                    initSeen = true;
+                    handshaker = null;
+                    finish(true, null);
+                }
+                return;
+            }
+            long seq = FrameScan.longAfter(buf, FrameScan.SEQ_KEY_ESCAPED);
+            if (seq != FrameScan.ABSENT) {
+                long now = System.nanoTime();
+                load.onPush(this, seq, FrameScan.longAfter(buf, FrameScan.TIME_KEY_ESCAPED), now);
+            } else if (FrameScan.hasEvent(buf, "pusher:ping")) {
+                channel.writeAndFlush(new TextWebSocketFrame("{\"event\":\"pusher:pong\",\"data\":{}}"));
+            } else if (FrameScan.hasEvent(buf, "pusher_internal:subscription_succeeded")) {
+                load.acks.increment();
+            } else if (FrameScan.hasEvent(buf, "pusher:error")) {
+                load.errorFrames.increment();
+                load.errorSample = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
             } else {
                 load.unmarked.increment();
             }

@@ -54,7 +54,17 @@ public interface Broker extends AutoCloseable {
      * @return the offset given to the publication (one more than the channel's previous one within
      *     its epoch); fails with {@link BrokerUnavailableException} when it was not stored
      */
-    CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder);
+    default CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
+        return publishToChannel(channel, type, 0, encoder);
+    }
+
+    /**
+     * {@link #publishToChannel(String, String, ChannelFrameEncoder)} that skips one connection:
+     * {@code excludeSocket} (0 = none) is a Pusher connection's socket number, the sender of a client
+     * event or the {@code socket_id} of a trigger; it travels as the {@link Message.Push}'s
+     * {@code excludeUserId} (channel publications never exclude users).
+     */
+    CompletionStage<Long> publishToChannel(String channel, String type, long excludeSocket, ChannelFrameEncoder encoder);
 
     /**
      * The publications of {@code channel} after offset {@code since} (≥ 0), oldest first, with the
@@ -90,6 +100,15 @@ public interface Broker extends AutoCloseable {
      * never throws; {@code all} is always heard and cannot be deactivated.
      */
     void deactivate(Topic topic);
+
+    /**
+     * The channels some node of the cluster hears now (has local subscribers to), whose names start
+     * with {@code prefix}; in-process, none (the node's own subscriptions are the gateway's to tell).
+     * Fails with {@link BrokerUnavailableException} when the cluster cannot be asked.
+     */
+    default CompletionStage<java.util.Set<String>> heardChannels(String prefix) {
+        return java.util.concurrent.CompletableFuture.completedFuture(java.util.Set.of());
+    }
 
     /** Whether the broker currently reaches the other nodes (always true in-process). Never blocks. */
     boolean healthy();

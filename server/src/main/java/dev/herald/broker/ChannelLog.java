@@ -32,7 +32,8 @@ final class ChannelLog {
         this.epoch = HexFormat.of().formatHex(b);
     }
 
-    long append(Broker.ChannelFrameEncoder encoder, long nowNanos, Broker.Sink sink, String channel, String type) {
+    long append(Broker.ChannelFrameEncoder encoder, long nowNanos, Broker.Sink sink, String channel, String type,
+                long exclude) {
         long next = ++offset;
         byte[] frame = encoder.encode(next);
         if (capacity > 0) {
@@ -41,7 +42,7 @@ final class ChannelLog {
                 entries.removeFirst();
             }
         }
-        sink.deliver(new Topic.Channel(channel), new Message.Push(type, frame, 0, next));
+        sink.deliver(new Topic.Channel(channel), new Message.Push(type, frame, exclude, next));
         return next;
     }
 

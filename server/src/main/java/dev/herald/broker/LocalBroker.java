@@ -44,11 +44,12 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
+    public CompletionStage<Long> publishToChannel(String channel, String type, long excludeSocket,
+                                                  ChannelFrameEncoder encoder) {
         ChannelLog log = logs.computeIfAbsent(channel, c -> new ChannelLog(historySize, historyTtlNanos));
         long offset;
         synchronized (log) {
-            offset = log.append(encoder, nanoTime.getAsLong(), sink, channel, type);
+            offset = log.append(encoder, nanoTime.getAsLong(), sink, channel, type, excludeSocket);
         }
         return CompletableFuture.completedFuture(offset);
     }

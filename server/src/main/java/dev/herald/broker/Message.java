@@ -6,7 +6,8 @@ package dev.herald.broker;
  */
 public sealed interface Message {
     /**
-     * An encoded frame to write to the target's connections. {@code excludeUserId} (0 = none) skips one user's connections;
+     * An encoded frame to write to the target's connections. {@code excludeUserId} (0 = none) skips one user's connections
+     * — on a channel topic, the Pusher connection whose socket number it is (see {@link Broker#publishToChannel});
      * {@code offset} is the channel offset of a publication, or -1.
      */
     record Push(String type, byte[] bytes, long excludeUserId, long offset) implements Message {

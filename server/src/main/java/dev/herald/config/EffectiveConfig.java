@@ -17,6 +17,8 @@ public final class EffectiveConfig {
     /** Keys whose whole value is a secret. */
     static final Set<String> SECRET_KEYS = Set.of("auth.jwt-secret", "auth.api-keys", "db.password", "webhooks.secret");
     static final String MASK = "****";
+    /** {@code app_id:key:secret} in {@code pusher.apps}: everything after the second colon of an entry. */
+    private static final Pattern PUSHER_SECRET = Pattern.compile("((?:^|,)\\s*[^,:]*:[^,:]*:)[^,]*");
     /** {@code scheme://user:password@host}: the password part. */
     private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/@:\\s]*:)[^@/\\s]+@");
     /** {@code redis://password@host}: a Redis URL's user part alone is the password. */
@@ -52,6 +54,10 @@ public final class EffectiveConfig {
         }
         if (SECRET_KEYS.contains(key)) {
             return MASK;
+        }
+        if (key.equals("pusher.apps")) {
+            // app_id:key:secret entries: ids and keys are public (the key is in every page), secrets not
+            return PUSHER_SECRET.matcher(text).replaceAll("$1" + MASK);
         }
         String masked = URL_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
         masked = REDIS_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "@");

@@ -76,6 +76,11 @@ final class Keys {
         DEFAULTS.put("webhooks.max-in-flight", "64");
         DEFAULTS.put("webhooks.timeout", "10s");
         DEFAULTS.put("webhooks.poll-interval", "250ms");
+        // the Pusher Channels protocol (off while pusher.apps is empty)
+        DEFAULTS.put("pusher.apps", "");
+        DEFAULTS.put("pusher.max-event-bytes", "10KiB");
+        DEFAULTS.put("pusher.max-presence-members", "100");
+        DEFAULTS.put("pusher.client-events-per-second", "10");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

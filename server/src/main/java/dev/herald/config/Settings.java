@@ -24,7 +24,8 @@ public record Settings(
         Redis redis,
         boolean demo,
         Notifications notifications,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Pusher pusher) {
 
     /**
      * The listening socket. {@code ioThreads} 0 means one per core. The connection caps are counted at
@@ -124,6 +125,26 @@ public record Settings(
                            Duration pollInterval) {
         public boolean enabled() {
             return !url.isEmpty();
+        }
+    }
+
+    /**
+     * The Pusher Channels protocol ({@code /app/{key}}, {@code /apps/{app_id}/…}): off when
+     * {@code apps} is empty. {@code maxEventBytes} bounds an event's {@code data} (HTTP API and client
+     * events), {@code maxPresenceMembers} the users of one presence channel,
+     * {@code clientEventsPerSecond} the client events one connection may send.
+     */
+    public record Pusher(List<PusherApp> apps, int maxEventBytes, int maxPresenceMembers, int clientEventsPerSecond) {
+        public boolean enabled() {
+            return !apps.isEmpty();
+        }
+    }
+
+    /** One Pusher app: its id, its public key and its secret (never printed: see {@link #toString}). */
+    public record PusherApp(String id, String key, String secret) {
+        @Override
+        public String toString() {
+            return "PusherApp[id=" + id + ", key=" + key + ", secret=****]";
         }
     }
 }

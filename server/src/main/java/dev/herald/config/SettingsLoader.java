@@ -115,10 +115,12 @@ public final class SettingsLoader {
                 intValue("notifications.offline-chats-per-recipient", 1, 1_000_000));
         var webhooks = webhooks();
         var auth = auth(dataDir, demo);
+        var pusher = new Settings.Pusher(pusherApps(), bytes("pusher.max-event-bytes"),
+                intValue("pusher.max-presence-members", 1, 100_000), intValue("pusher.client-events-per-second", 1, 10_000));
         if (!source.problems().isEmpty()) {
             throw new ConfigException(source.problems());
         }
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications, webhooks);
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications, webhooks, pusher);
     }
 
     private Settings.Webhooks webhooks() {
@@ -153,6 +155,39 @@ public final class SettingsLoader {
             problem("webhooks.poll-interval", "must be at least 10ms");
         }
         return w;
+    }
+
+    /**
+     * {@code pusher.apps}: {@code app_id:key:secret} entries separated by commas. Ids are digits or
+     * letters, keys letters/digits/{@code -_}, secrets at least 16 characters; ids and keys unique.
+     * Problems never quote a secret.
+     */
+    private List<Settings.PusherApp> pusherApps() {
+        List<Settings.PusherApp> apps = new java.util.ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String entry : text("pusher.apps").split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            String[] parts = e.split(":", 3);
+            if (parts.length != 3 || !parts[0].matches("[A-Za-z0-9_-]{1,64}") || !parts[1].matches("[A-Za-z0-9_-]{1,64}")) {
+                problem("pusher.apps", "expected app_id:key:secret[,...] with ids and keys of letters, digits, '-' or '_'"
+                        + " (entry " + (apps.size() + 1) + ")");
+                continue;
+            }
+            if (parts[2].length() < 16) {
+                problem("pusher.apps", "the secret of app " + parts[0] + " is too short: at least 16 characters");
+                continue;
+            }
+            if (!ids.add(parts[0]) || !keys.add(parts[1])) {
+                problem("pusher.apps", "app ids and keys must be unique (app " + parts[0] + ")");
+                continue;
+            }
+            apps.add(new Settings.PusherApp(parts[0], parts[1], parts[2]));
+        }
+        return List.copyOf(apps);
     }
 
     /**

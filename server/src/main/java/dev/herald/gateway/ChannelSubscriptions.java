@@ -76,6 +76,13 @@ public final class ChannelSubscriptions {
         });
     }
 
+    /** How many of this node's connections subscribe to each channel (a snapshot). */
+    public java.util.Map<String, Integer> counts() {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        refs.forEach((name, count) -> out.put(name, count.get()));
+        return out;
+    }
+
     /** Whether anyone on this node subscribes to {@code channel}. */
     public boolean hasSubscribers(String channel) {
         return refs.containsKey(channel);

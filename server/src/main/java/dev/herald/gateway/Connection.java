@@ -6,6 +6,7 @@ import dev.herald.i18n.Messages;
 import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.OutboundFrames;
+import dev.herald.pusher.PusherFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -51,6 +52,8 @@ public final class Connection {
     private long lastPingNanos;
     private Map<String, Subscription> subscriptions;
     private Paced paced;
+    /** The Pusher protocol's state of a {@link Framing#PUSHER} connection, else null; set once, on open. */
+    private PusherSession pusher;
     /** Whether the paced writer waits for the client to read, and since when (the shard's ticker). */
     private boolean pacedWaiting;
     private long pacedWaitingSince;
@@ -88,6 +91,21 @@ public final class Connection {
     /** How its frames go on the wire: WebSocket frames or Server-Sent Events. */
     Framing framing() {
         return framing;
+    }
+
+    /** The Pusher protocol's state, or null for a Herald connection. */
+    PusherSession pusher() {
+        return pusher;
+    }
+
+    void pusher(PusherSession session) {
+        this.pusher = session;
+    }
+
+    /** Its Pusher socket number (see {@link PusherSession#number}), or 0 for a Herald connection. */
+    long socketNumber() {
+        PusherSession p = pusher;
+        return p == null ? 0 : p.number();
     }
 
     /** Null until the connection is bound (bind flow); afterwards the current token's principal. */
@@ -250,6 +268,17 @@ public final class Connection {
         write(Unpooled.wrappedBuffer(id, wire));
     }
 
+    /** Sends bytes that are already in this connection's protocol (a Pusher message), as one text frame. */
+    void sendText(byte[] message) {
+        write(WebSocketFraming.text(message));
+    }
+
+    /** {@link #start} with a first frame already in the connection's protocol ({@code pusher:connection_established}). */
+    void startText(byte[] first) {
+        started = true;
+        sendText(first);
+    }
+
     void sendError(String id, ErrorCode code, String message) {
         send(OutboundFrames.error(id, code, Messages.localize(message, language)));
     }
@@ -343,6 +372,7 @@ public final class Connection {
         if (!channel.isActive()) {
             return;
         }
+        farewell(code, reason);
         if (!framing.clientSpeaks()) {
             channel.writeAndFlush(framing.closing(code, reason)).addListener(f -> channel.close());
         } else {
@@ -358,8 +388,17 @@ public final class Connection {
         if (closeReason == null) {
             closeReason = reason;
         }
+        farewell(code, reason);
         channel.writeAndFlush(framing.closing(code, reason), channel.voidPromise());
         channel.close();
+    }
+
+    /** A Pusher client is told why in a {@code pusher:error} before the close frame, as Pusher does. */
+    private void farewell(int code, String reason) {
+        if (framing == Framing.PUSHER && channel.isActive()) {
+            channel.write(WebSocketFraming.text(PusherFrames.error(Framing.pusherCloseCode(code, reason), reason)),
+                    channel.voidPromise());
+        }
     }
 
     /** Why the server closed this connection, or null when the client or the network did. */

@@ -6,6 +6,7 @@ import dev.herald.protocol.CloseCodes;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.InboundFrame;
 import dev.herald.protocol.ProtocolException;
+import dev.herald.pusher.PusherFrames;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -37,10 +38,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final HeraldMetrics metrics;
     private final Settings.Gateway limits;
     private final Consumer<Connection> closed;
+    /** Handles the text frames of a {@link Framing#PUSHER} connection; null for Herald's own. */
+    private final PusherHandlers pusher;
 
     /** {@code closed} unregisters the connection when its channel goes inactive. */
     ConnectionHandler(Connection connection, FrameDispatcher dispatcher, HeraldMetrics metrics, Settings.Gateway limits,
                       Consumer<Connection> closed) {
+        this(connection, dispatcher, metrics, limits, closed, null);
+    }
+
+    ConnectionHandler(Connection connection, FrameDispatcher dispatcher, HeraldMetrics metrics, Settings.Gateway limits,
+                      Consumer<Connection> closed, PusherHandlers pusher) {
+        this.pusher = pusher;
         this.connection = connection;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
@@ -82,6 +91,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             metrics.error(ErrorCode.RATE_LIMITED.wire());
             if (connection.rateLimiter().abusive()) {
                 connection.closeNow(CloseCodes.POLICY, "rate limit exceeded");
+            } else if (pusher != null) {
+                connection.sendText(PusherFrames.error(4301, "too many messages: slow down"));
             } else {
                 connection.sendError(idOf(frame), ErrorCode.RATE_LIMITED, "too many frames: at most "
                         + limits.rateLimitPerMinute() + " per minute");
@@ -97,6 +108,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             connection.channel().writeAndFlush(new PongWebSocketFrame(frame.content().retain()),
                     connection.channel().voidPromise());
+            return;
+        }
+        if (pusher != null) {
+            onPusherFrame(frame);
             return;
         }
         if (frame instanceof BinaryWebSocketFrame) {
@@ -120,6 +135,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         dispatcher.dispatch(connection, decoded);
+    }
+
+    private void onPusherFrame(WebSocketFrame frame) {
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            connection.sendText(PusherFrames.error(null, "binary frames are not supported; send JSON text frames"));
+            return;
+        }
+        int size = text.content().readableBytes();
+        if (size > limits.maxFrameBytes()) {
+            connection.sendText(PusherFrames.error(null, "message of " + size + " bytes is over the limit of "
+                    + limits.maxFrameBytes()));
+            return;
+        }
+        pusher.onText(connection, text.content().toString(StandardCharsets.UTF_8));
     }
 
     /** The id of a text frame refused before decoding (SPEC §3: its one reply must carry it), or null. */

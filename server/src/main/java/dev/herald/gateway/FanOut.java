@@ -5,6 +5,8 @@ import dev.herald.broker.Broker;
 import dev.herald.broker.Message;
 import dev.herald.broker.Topic;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.pusher.PusherFrames;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -75,6 +77,12 @@ public final class FanOut implements Broker.Sink {
             metrics.framesOut(f.type(), targets.length);
             metrics.publishToWrite(System.nanoTime() - start);
             return true;
+        } else if (topic instanceof Topic.All && PusherFrames.TERMINATE.equals(f.type())) {
+            String user = new String(f.bytes(), StandardCharsets.UTF_8);
+            for (LoopShard shard : connections.shards()) {
+                shard.loop().execute(() -> shard.closePusherUser(user, 4009, "connections of user terminated"));
+            }
+            return connections.count(Framing.PUSHER) > 0;
         } else if (topic instanceof Topic.All) {
             everyLoop(f, start, (shard, buf) -> shard.writeAll(buf, f.excludeUserId()));
             return connections.count() > 0;
@@ -92,8 +100,8 @@ public final class FanOut implements Broker.Sink {
     /** One task per event loop, all writing the same direct buffer; the last one out releases it. */
     private void everyLoop(Message.Push f, long start, ShardWrite write) {
         List<LoopShard> shards = connections.shards();
-        int streams = connections.count(Framing.EVENT_STREAM);
-        SharedFrame shared = SharedFrame.of(f.bytes(), connections.count() > streams, streams > 0);
+        SharedFrame shared = SharedFrame.of(f.bytes(), connections.count(Framing.WEBSOCKET) > 0,
+                connections.count(Framing.EVENT_STREAM) > 0, connections.count(Framing.PUSHER) > 0);
         shared.retain(shards.size() - 1);
         for (LoopShard shard : shards) {
             shard.loop().execute(() -> {

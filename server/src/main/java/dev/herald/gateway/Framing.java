@@ -5,6 +5,9 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import dev.herald.protocol.CloseCodes;
+import dev.herald.pusher.PusherFrames;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -55,7 +58,53 @@ public enum Framing {
         boolean clientSpeaks() {
             return false;
         }
+    },
+    /**
+     * The Pusher Channels protocol 7 on a WebSocket ({@code /app/{key}}): a Herald channel publication
+     * goes out as the Pusher event it stands for ({@link PusherFrames#fromHerald}); the heartbeat is
+     * {@code pusher:ping}; Herald's close codes become Pusher's ({@link #pusherCloseCode}).
+     */
+    PUSHER("pusher") {
+        @Override
+        ByteBuf frame(byte[] payload) {
+            byte[] event = PusherFrames.fromHerald(payload);
+            return event == null ? Unpooled.EMPTY_BUFFER : WebSocketFraming.text(event);
+        }
+
+        @Override
+        Object heartbeat() {
+            return new TextWebSocketFrame(PING);
+        }
+
+        @Override
+        Object closing(int code, String reason) {
+            return new CloseWebSocketFrame(pusherCloseCode(code, reason), reason);
+        }
+
+        @Override
+        boolean clientSpeaks() {
+            return true;
+        }
     };
+
+    private static final String PING = "{\"event\":\"pusher:ping\",\"data\":\"{}\"}";
+
+    /**
+     * A Herald close code as Pusher's (pusher-js acts on the range): 4000–4099 do not reconnect,
+     * 4100–4199 reconnect after a back-off, 4200–4299 at once; codes 4000 and above pass unchanged.
+     */
+    static int pusherCloseCode(int code, String reason) {
+        if (code >= 4000) {
+            return code;
+        }
+        return switch (code) {
+            case CloseCodes.GOING_AWAY -> "idle timeout".equals(reason) ? 4201 : 4200;
+            case CloseCodes.RESTART, CloseCodes.INTERNAL -> 4200;
+            case CloseCodes.POLICY -> "rate limit exceeded".equals(reason) ? 4301 : 4100;
+            case CloseCodes.TOO_BIG -> 4300;
+            default -> code;
+        };
+    }
 
     private final String label;
 

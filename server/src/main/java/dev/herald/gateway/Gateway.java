@@ -36,6 +36,7 @@ public final class Gateway {
     private final ConnectionListener listener;
     private final HeraldMetrics metrics;
     private final FrameDispatcher dispatcher;
+    private volatile PusherHandlers pusher;
 
     /** {@code listener} hears of every bound connection that opens (after {@code init}) and closes. */
     public Gateway(Settings.Gateway limits, LocalConnections connections, UserRegistry users, ChannelSubscriptions channels,
@@ -48,6 +49,33 @@ public final class Gateway {
         this.listener = Objects.requireNonNull(listener);
         this.metrics = Objects.requireNonNull(metrics);
         this.dispatcher = new FrameDispatcher(metrics);
+    }
+
+    /** Turns the Pusher protocol on: {@link #openPusher} connections are handled by {@code handlers}. */
+    public void pusher(PusherHandlers handlers) {
+        this.pusher = Objects.requireNonNull(handlers);
+    }
+
+    /**
+     * Takes over a channel upgraded on {@code /app/{key}} for {@code app} (on its event loop): a
+     * {@link Connection} of {@link Framing#PUSHER} in the same shards, sweep, limits and fan-out as
+     * any other, bound to no user and waiting for no bind; its first message is
+     * {@code pusher:connection_established}.
+     */
+    public void openPusher(Channel channel, Settings.PusherApp app) {
+        PusherHandlers handlers = Objects.requireNonNull(pusher, "the Pusher protocol is off");
+        int limit = limits.maxOutboundBytes();
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 4, limit / 2));
+        Connection c = connections.open(channel, null, Framing.PUSHER);
+        c.pusher(handlers.session(app, c.shard().nanos()));
+        channel.pipeline().addLast("herald-connection",
+                new ConnectionHandler(c, dispatcher, metrics, limits, this::closed, handlers));
+        if (!channel.isActive()) {
+            closed(c);
+            return;
+        }
+        handlers.established(c);
+        log.debug("pusher connection opened {} socket={}", c, c.pusher().socketId());
     }
 
     /** Where frame handler sets register the frame types they handle. */
@@ -152,7 +180,9 @@ public final class Gateway {
     private void closed(Connection c) {
         if (connections.remove(c)) {
             channels.leaveAll(c);
-            if (c.bound()) {
+            if (c.pusher() != null) {
+                pusher.closed(c);
+            } else if (c.bound()) {
                 users.remove(c);
                 listener.closed(c);
             } else {

@@ -29,16 +29,20 @@ public final class LocalConnections {
     private final Settings.Gateway limits;
     private final LongSupplier ticker;
     private final TokenBucket.Rate frameRate;
+    /** A Pusher connection's frames: the gateway's rate plus its client events ({@code pusher.client-events-per-second}). */
+    private final TokenBucket.Rate pusherFrameRate;
     private final Map<EventLoop, LoopShard> byLoop = new IdentityHashMap<>();
     private final List<LoopShard> shards = new ArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
-    private final AtomicInteger eventStreams = new AtomicInteger();
+    /** Open connections per {@link Framing} (by ordinal). */
+    private final AtomicInteger[] byFraming = new AtomicInteger[Framing.values().length];
 
     /** {@code ticker}: the time of the shards and their connections, in nanoseconds ({@code System::nanoTime}). */
     public LocalConnections(EventLoopGroup loops, Settings settings, HeraldMetrics metrics, LongSupplier ticker) {
         this.limits = settings.gateway();
         this.ticker = Objects.requireNonNull(ticker);
         this.frameRate = RateLimiter.perMinute(limits.rateLimitPerMinute());
+        this.pusherFrameRate = RateLimiter.perMinute(limits.rateLimitPerMinute() + 60 * settings.pusher().clientEventsPerSecond());
         for (EventExecutor e : loops) {
             EventLoop loop = (EventLoop) e;
             LoopShard shard = new LoopShard(loop, settings.gateway(), settings.auth(), ticker);
@@ -47,22 +51,27 @@ public final class LocalConnections {
             loop.scheduleAtFixedRate(() -> shard.sweep(Instant.now()), 1, 1, TimeUnit.SECONDS);
         }
         metrics.gauge("herald_connections", "Open client connections on this node (WebSocket and event stream)", count::get);
+        for (int i = 0; i < byFraming.length; i++) {
+            byFraming[i] = new AtomicInteger();
+        }
+        AtomicInteger streams = byFraming[Framing.EVENT_STREAM.ordinal()];
+        AtomicInteger pusher = byFraming[Framing.PUSHER.ordinal()];
         metrics.gauge("herald_sse_connections", "Open event-stream (/sse) connections on this node, of herald_connections",
-                eventStreams::get);
+                streams::get);
+        metrics.gauge("herald_pusher_connections",
+                "Open Pusher-protocol (/app/{key}) connections on this node, of herald_connections", pusher::get);
     }
 
     /** Creates and registers a connection in its loop's shard; on {@code channel}'s event loop. */
     Connection open(Channel channel, Principal principal, Framing framing) {
         LoopShard shard = byLoop.get(channel.eventLoop());
         long now = ticker.getAsLong();
-        var limiter = new RateLimiter(frameRate, limits.rateLimitGrace(), now);
+        var limiter = new RateLimiter(framing == Framing.PUSHER ? pusherFrameRate : frameRate, limits.rateLimitGrace(), now);
         Connection c = new Connection(channel, framing, ClientIds.next(), principal, shard, limiter, now,
                 limits.maxOutboundBytes());
         shard.add(c);
         count.incrementAndGet();
-        if (framing == Framing.EVENT_STREAM) {
-            eventStreams.incrementAndGet();
-        }
+        byFraming[framing.ordinal()].incrementAndGet();
         return c;
     }
 
@@ -72,9 +81,7 @@ public final class LocalConnections {
             return false;
         }
         count.decrementAndGet();
-        if (c.framing() == Framing.EVENT_STREAM) {
-            eventStreams.decrementAndGet();
-        }
+        byFraming[c.framing().ordinal()].decrementAndGet();
         return true;
     }
 
@@ -85,8 +92,7 @@ public final class LocalConnections {
 
     /** Open connections of one framing on this node. */
     public int count(Framing framing) {
-        int streams = eventStreams.get();
-        return framing == Framing.EVENT_STREAM ? streams : count.get() - streams;
+        return byFraming[framing.ordinal()].get();
     }
 
     /** The shards, one per event loop; fan-out runs one task on each. */

@@ -126,6 +126,16 @@ final class LoopShard {
         return written;
     }
 
+    /** Closes this loop's Pusher connections that are members of a presence channel as {@code userId}. */
+    void closePusherUser(String userId, int code, String reason) {
+        for (int i = size - 1; i >= 0; i--) {
+            PusherSession s = connections[i].pusher();
+            if (s != null && s.isUser(userId)) {
+                connections[i].close(code, reason);
+            }
+        }
+    }
+
     void closeAll(int code, String reason) {
         for (int i = size - 1; i >= 0; i--) {
             connections[i].close(code, reason);
@@ -150,7 +160,7 @@ final class LoopShard {
                 // the client reads nothing of its backlog (though it may keep sending): its close
                 // frame would wait behind the unread output, so the connection is dropped at once
                 c.closeNow(CloseCodes.POLICY, "backlog not drained");
-            } else if (!c.bound() && bindAllowed && nowNanos - c.connectedNanos() > bindGraceNanos) {
+            } else if (!c.bound() && bindAllowed && c.framing() != Framing.PUSHER && nowNanos - c.connectedNanos() > bindGraceNanos) {
                 c.close(CloseCodes.POLICY, "bind timeout");
             } else if (c.bound() && c.principal().expiresAt().isBefore(now.minus(clockSkew))) {
                 // the same allowance TokenVerifier gives at upgrade and refresh, so a token accepted

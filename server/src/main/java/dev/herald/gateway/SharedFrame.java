@@ -10,43 +10,52 @@ import io.netty.buffer.ByteBuf;
  * each is done.
  */
 final class SharedFrame {
+    private static final Framing[] FRAMINGS = Framing.values();
     private final byte[] payload;
-    private final ByteBuf websocket;
-    private final ByteBuf eventStream;
+    /** The built bytes per {@link Framing} ordinal, or null where no connection was expected. */
+    private final ByteBuf[] built;
 
-    private SharedFrame(byte[] payload, ByteBuf websocket, ByteBuf eventStream) {
+    private SharedFrame(byte[] payload, ByteBuf[] built) {
         this.payload = payload;
-        this.websocket = websocket;
-        this.eventStream = eventStream;
+        this.built = built;
     }
 
     /** Builds {@code payload} for the transports that have connections ({@code eventStreams}: any /sse ones). */
     static SharedFrame of(byte[] payload, boolean websockets, boolean eventStreams) {
-        return new SharedFrame(payload, websockets ? Framing.WEBSOCKET.frame(payload) : null,
-                eventStreams ? Framing.EVENT_STREAM.frame(payload) : null);
+        return of(payload, websockets, eventStreams, false);
+    }
+
+    /** As {@link #of(byte[], boolean, boolean)}, {@code pusher}: any Pusher-protocol connections. */
+    static SharedFrame of(byte[] payload, boolean websockets, boolean eventStreams, boolean pusher) {
+        ByteBuf[] built = new ByteBuf[FRAMINGS.length];
+        boolean[] wanted = {websockets, eventStreams, pusher};
+        for (Framing f : FRAMINGS) {
+            if (wanted[f.ordinal()]) {
+                built[f.ordinal()] = f.frame(payload);
+            }
+        }
+        return new SharedFrame(payload, built);
     }
 
     /** The bytes for a connection of {@code framing}; the caller owns the returned buffer. */
     ByteBuf copyFor(Framing framing) {
-        ByteBuf built = framing == Framing.WEBSOCKET ? websocket : eventStream;
-        return built != null ? built.retainedDuplicate() : framing.frame(payload);
+        ByteBuf b = built[framing.ordinal()];
+        return b != null ? b.retainedDuplicate() : framing.frame(payload);
     }
 
     void retain(int n) {
-        if (websocket != null) {
-            websocket.retain(n);
-        }
-        if (eventStream != null) {
-            eventStream.retain(n);
+        for (ByteBuf b : built) {
+            if (b != null) {
+                b.retain(n);
+            }
         }
     }
 
     void release() {
-        if (websocket != null) {
-            websocket.release();
-        }
-        if (eventStream != null) {
-            eventStream.release();
+        for (ByteBuf b : built) {
+            if (b != null) {
+                b.release();
+            }
         }
     }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
  * event loop.
  */
 final class Subscription {
+    /** Member events kept for one presence subscription while its member list is read. */
+    private static final int PENDING_MAX = 256;
     private final Connection connection;
     private final String channel;
     private int slot = -1;
@@ -82,6 +84,21 @@ final class Subscription {
         }
         if (frame.offset() >= 0 && frame.offset() <= lastOffset) {
             return false;
+        }
+        PusherSession pusher = connection.pusher();
+        if (pusher != null && frame.offset() < 0 && frame.type().startsWith("pusher_internal:member_")) {
+            // told once per user, whatever raced the member list (see PusherSession#memberEvent)
+            Boolean added = PusherHandlers.memberEventKind(frame.bytes());
+            String user = PusherHandlers.memberEventUser(frame.bytes());
+            if (added == null || user == null || !pusher.memberEvent(channel, added, user, frame.bytes(), PENDING_MAX)) {
+                return false;
+            }
+            connection.writeChannel(shared.copyFor(connection.framing()));
+            return true;
+        }
+        if (frame.excludeUserId() != 0 && frame.excludeUserId() == connection.socketNumber()) {
+            lastOffset = Math.max(lastOffset, frame.offset());
+            return false; // a Pusher client event's sender, or a trigger's socket_id
         }
         lastOffset = Math.max(lastOffset, frame.offset());
         connection.writeChannel(shared.copyFor(connection.framing()));

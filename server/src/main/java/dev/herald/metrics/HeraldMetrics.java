@@ -34,14 +34,16 @@ public final class HeraldMetrics {
     private static final List<String> PUSHED_TYPES = List.of("notification", "unread_count", "data_update",
             "message", "chat", "broadcast", "presence", "custom");
     private static final List<String> PUSH_KINDS = List.of("user", "users", "broadcast", "channel", "data_update",
-            "chat", "disconnect", "notification");
+            "chat", "disconnect", "notification", "pusher_event", "pusher_client_event");
     /** Close reasons as counted (spaces as underscores); {@code client} when the client closed. */
     private static final List<String> DISCONNECT_REASONS = List.of("client", "idle_timeout", "slow_consumer",
             "rate_limit_exceeded", "backlog_not_drained", "too_many_connections", "disconnected_by_server",
             "server_restarting", "bind_timeout", "token_expired", "frame_too_large", "protocol_error",
             "internal_error");
     private static final List<String> REFUSED_REASONS = List.of("connections", "connections_per_ip", "connect_rate",
-            "rate_limit", "read_timeout", "http_backlog");
+            "rate_limit", "read_timeout", "http_backlog", "pusher_unknown_app", "pusher_protocol_version");
+    /** What the Pusher protocol counts in {@code herald_errors_total} beside Herald's own error codes. */
+    private static final List<String> PUSHER_ERRORS = List.of("pusher_auth", "pusher_client_event_rate", "pusher_signature");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> framesIn = new ConcurrentHashMap<>();
@@ -95,6 +97,7 @@ public final class HeraldMetrics {
         PUSH_KINDS.forEach(k -> counter(pushes, "herald_pushes", "kind", k));
         DISCONNECT_REASONS.forEach(r -> counter(disconnects, "herald_disconnects", "reason", r));
         REFUSED_REASONS.forEach(r -> counter(refused, "herald_refused", "reason", r));
+        PUSHER_ERRORS.forEach(c -> counter(errors, "herald_errors", "code", c));
     }
 
     /** A client frame type that has a handler: its {@code herald_frames_in_total} series starts at zero. */

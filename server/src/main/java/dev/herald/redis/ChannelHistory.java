@@ -63,13 +63,13 @@ final class ChannelHistory {
     }
 
     /** Appends and publishes; the contract is {@link Broker#publishToChannel}'s. */
-    CompletionStage<Long> publish(String channel, String type, Broker.ChannelFrameEncoder encoder) {
+    CompletionStage<Long> publish(String channel, String type, long exclude, Broker.ChannelFrameEncoder encoder) {
         OffsetTemplate frame = OffsetTemplate.of(encoder);
         Known k = known.get(channel);
         Topic.Channel topic = new Topic.Channel(channel);
         CompletableFuture<List<Object>> run = publishScript.run(redis.async(), ScriptOutputType.MULTI, keys(channel),
                 frame.before(), frame.after(), num(historySize), num(historyTtlMs), num(metaTtlMs),
-                utf8(topics.name(topic)), utf8(RedisEnvelope.channelHeaderStart(type)),
+                utf8(topics.name(topic)), utf8(RedisEnvelope.channelHeaderStart(type, exclude)),
                 utf8(newEpoch()), utf8(k == null ? "" : k.epoch()), num(k == null ? 0 : k.offset()));
         return run.handle((r, err) -> {
             if (err != null) {

@@ -161,8 +161,38 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Long> publishToChannel(String channel, String type, ChannelFrameEncoder encoder) {
-        return history.publish(channel, type, encoder);
+    public CompletionStage<Long> publishToChannel(String channel, String type, long excludeSocket,
+                                                  ChannelFrameEncoder encoder) {
+        return history.publish(channel, type, excludeSocket, encoder);
+    }
+
+    /** PUBSUB CHANNELS over the channel topics: every node's SUBSCRIBEs are visible to any of them. */
+    @Override
+    public CompletionStage<java.util.Set<String>> heardChannels(String prefix) {
+        String base = topics.name(new Topic.Channel(""));
+        String pattern = base + globEscape(prefix) + "*";
+        return redis.async().pubsubChannels(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toCompletableFuture()
+                .handle((names, err) -> {
+                    if (err != null) {
+                        throw unavailable("list the channels heard", err);
+                    }
+                    java.util.Set<String> out = new java.util.TreeSet<>();
+                    for (byte[] n : names) {
+                        out.add(new String(n, java.nio.charset.StandardCharsets.UTF_8).substring(base.length()));
+                    }
+                    return out;
+                });
+    }
+
+    private static String globEscape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     @Override

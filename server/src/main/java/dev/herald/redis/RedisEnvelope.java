@@ -51,8 +51,8 @@ final class RedisEnvelope {
     }
 
     /** The header that the publish script completes with {@code offset|epoch\n frame}. */
-    static String channelHeaderStart(String type) {
-        return "h1F|" + EVERY_NODE + "|" + safeType(type) + "|0|";
+    static String channelHeaderStart(String type, long exclude) {
+        return "h1F|" + EVERY_NODE + "|" + safeType(type) + "|" + exclude + "|";
     }
 
     /** Decodes an envelope; throws {@link IllegalArgumentException} for anything malformed. */

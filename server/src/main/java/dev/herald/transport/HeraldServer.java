@@ -1,5 +1,6 @@
 package dev.herald.transport;
 
+import dev.herald.pusher.PusherApps;
 import dev.herald.api.Router;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.Settings;
@@ -61,7 +62,8 @@ public final class HeraldServer implements AutoCloseable {
         var upgrade = new WebSocketUpgrade(gateway, connects, settings);
         var events = new EventStreamEndpoint(gateway, connects, settings);
         var proxies = TrustedProxies.of(settings.server().trustedProxies());
-        var handler = new HttpHandler(router, upgrade, events, settings.http().maxInFlight(), proxies, metrics);
+        var pusher = new PusherUpgrade(gateway, new PusherApps(settings.pusher().apps()), settings, metrics);
+        var handler = new HttpHandler(router, upgrade, events, pusher, settings.http().maxInFlight(), proxies, metrics);
         var limits = new ConnectionLimits(settings.server().maxConnections(), settings.server().maxConnectionsPerIp(), proxies, metrics);
         router.admission(admission);
         workers.next().scheduleAtFixedRate(() -> {

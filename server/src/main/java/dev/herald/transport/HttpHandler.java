@@ -50,13 +50,15 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Router router;
     private final WebSocketUpgrade upgrade;
     private final EventStreamEndpoint events;
+    private final PusherUpgrade pusher;
     private final StaticFiles files = new StaticFiles();
     private final int maxInFlight;
     private final TrustedProxies proxies;
     private final HeraldMetrics metrics;
 
-    HttpHandler(Router router, WebSocketUpgrade upgrade, EventStreamEndpoint events, int maxInFlight,
+    HttpHandler(Router router, WebSocketUpgrade upgrade, EventStreamEndpoint events, PusherUpgrade pusher, int maxInFlight,
                 TrustedProxies proxies, HeraldMetrics metrics) {
+        this.pusher = Objects.requireNonNull(pusher);
         this.router = Objects.requireNonNull(router);
         this.upgrade = Objects.requireNonNull(upgrade);
         this.events = Objects.requireNonNull(events);
@@ -93,6 +95,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (path.equals(EventStreamEndpoint.PATH)) {
             events.open(ctx, req, query, client);
+            return;
+        }
+        if (path.startsWith(PusherUpgrade.PREFIX) && path.length() > PusherUpgrade.PREFIX.length()
+                && path.indexOf('/', PusherUpgrade.PREFIX.length()) < 0 && pusher.enabled()) {
+            pusher.upgrade(ctx, req, path, query);
             return;
         }
         if (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method())) {

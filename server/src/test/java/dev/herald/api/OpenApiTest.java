@@ -50,7 +50,8 @@ class OpenApiTest {
      * Paths the transport answers before the router (so no route lists them): each is documented and
      * checked by real requests instead, as {@code /ws} is in {@link #theWebSocketPath_answersEveryStatusItDocuments()}.
      */
-    private static final Set<String> TRANSPORT_PATHS = Set.of(WS, SSE);
+    private static final String PUSHER = "/app/{key}";
+    private static final Set<String> TRANSPORT_PATHS = Set.of(WS, SSE, PUSHER);
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     private static TestServer server;
@@ -203,6 +204,22 @@ class OpenApiTest {
         Map<String, Integer> expected = new TreeMap<>();
         documented.forEach(code -> expected.put(code, Integer.parseInt(code)));
         assertThat(seen).as("each documented /sse status, by a real request").isEqualTo(expected);
+    }
+
+    @Test
+    void thePusherWebSocketPath_answersWhatItDocuments() throws Exception {
+        JsonNode app = doc.path("paths").path(PUSHER);
+        assertThat(fieldNames(app)).as("/app/{key} is a GET only").containsExactly("get");
+        assertThat(fieldNames(app.path("get").path("responses"))).containsExactlyInAnyOrder("101", "404", "426");
+        assertThat(server.herald().routes()).noneMatch(r -> r.path().startsWith("/app/"));
+        assertThat(server.call("GET", "/app/some-key?protocol=7", null, null).status()).as("off without pusher.apps").isEqualTo(404);
+        try (TestServer on = TestServer.start(Map.of("pusher.apps", "1:k1:secret-0123456789abcdef"))) {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var ws = client.newWebSocketBuilder().buildAsync(java.net.URI.create("ws://127.0.0.1:" + on.port() + "/app/k1?protocol=7"),
+                    new java.net.http.WebSocket.Listener() {}).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ws).as("101 with the protocol on").isNotNull();
+            ws.abort();
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ class ChannelLogTest {
     };
 
     private long append(ChannelLog log, long at) {
-        return log.append(offset -> ("m" + offset).getBytes(StandardCharsets.UTF_8), at, sink, "news", "message");
+        return log.append(offset -> ("m" + offset).getBytes(StandardCharsets.UTF_8), at, sink, "news", "message", 0);
     }
 
     private static List<Long> offsets(Broker.History h) {

@@ -36,7 +36,7 @@ class RedisEnvelopeTest {
     @Test
     void channelEnvelope_asTheScriptWritesIt_decodesWithOffsetAndEpoch() {
         byte[] frame = OutboundFrames.publication("price", "prices", 17, Map.of("p", 1));
-        String header = RedisEnvelope.channelHeaderStart("price") + "17|0badcafe\n";
+        String header = RedisEnvelope.channelHeaderStart("price", 0) + "17|0badcafe\n";
         byte[] bytes = new byte[header.length() + frame.length];
         System.arraycopy(header.getBytes(StandardCharsets.US_ASCII), 0, bytes, 0, header.length());
         System.arraycopy(frame, 0, bytes, header.length(), frame.length);
