@@ -88,12 +88,8 @@ final class EventStreamEndpoint {
             }
             // from here on the bytes on the wire are events: no HTTP stage may touch them
             ChannelPipeline p = ctx.pipeline();
-            p.remove(HttpInitializer.HTTP_HANDLER);
-            p.remove(HttpInitializer.HTTP_IDLE);
-            p.remove(HttpInitializer.HTTP_FLOW);
+            HttpInitializer.removeRequestStages(p);
             p.remove(HttpInitializer.HTTP_AGGREGATOR);
-            p.remove(ReadDeadline.START);
-            p.remove(ReadDeadline.END);
             p.remove(HttpInitializer.HTTP_CODEC);
             gateway.openEventStream(ctx.channel(), principal, seat, channels, resume);
         });

@@ -5,6 +5,7 @@ import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
@@ -47,6 +48,20 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         this.idleMillis = settings.gateway().idleTimeout().toMillis();
         this.readTimeoutNanos = settings.http().readTimeout().toNanos();
         this.metrics = metrics;
+    }
+
+    /**
+     * Takes the stages that serve HTTP requests (the handler, the idle cut-off, the in-flight flow
+     * control, the read deadline) off a connection that now carries a stream: an upgraded WebSocket
+     * (its handshaker replaces the codec and aggregator itself) or an event stream (which also
+     * removes those two, see {@code EventStreamEndpoint}).
+     */
+    static void removeRequestStages(ChannelPipeline p) {
+        p.remove(HTTP_HANDLER);
+        p.remove(HTTP_IDLE);
+        p.remove(HTTP_FLOW);
+        p.remove(ReadDeadline.START);
+        p.remove(ReadDeadline.END);
     }
 
     @Override

@@ -46,12 +46,7 @@ final class PusherUpgrade {
         this.apps = Objects.requireNonNull(apps);
         this.settings = Objects.requireNonNull(settings);
         this.metrics = Objects.requireNonNull(metrics);
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(settings.gateway().hardFrameBytes())
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .withUTF8Validator(true)
-                .build();
+        this.decoderConfig = WebSocketUpgrade.decoderConfig(settings);
     }
 
     boolean enabled() {
@@ -85,11 +80,7 @@ final class PusherUpgrade {
                     return;
                 }
                 ChannelPipeline p = ctx.pipeline();
-                p.remove(HttpInitializer.HTTP_HANDLER);
-                p.remove(HttpInitializer.HTTP_IDLE);
-                p.remove(HttpInitializer.HTTP_FLOW);
-                p.remove(ReadDeadline.START);
-                p.remove(ReadDeadline.END);
+                HttpInitializer.removeRequestStages(p);
                 if (app.isEmpty()) {
                     refuse(ctx, 4001, "App key " + abbreviate(key) + " does not exist");
                 } else if (version == null) {

@@ -43,7 +43,12 @@ final class WebSocketUpgrade {
         this.gateway = Objects.requireNonNull(gateway);
         this.admission = Objects.requireNonNull(admission);
         this.settings = Objects.requireNonNull(settings);
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+        this.decoderConfig = decoderConfig(settings);
+    }
+
+    /** How every WebSocket endpoint decodes frames: no extensions, the hard frame limit, UTF-8 checked. */
+    static WebSocketDecoderConfig decoderConfig(Settings settings) {
+        return WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(settings.gateway().hardFrameBytes())
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
@@ -101,11 +106,7 @@ final class WebSocketUpgrade {
                 return;
             }
             ChannelPipeline p = ctx.pipeline();
-            p.remove(HttpInitializer.HTTP_HANDLER);
-            p.remove(HttpInitializer.HTTP_IDLE);
-            p.remove(HttpInitializer.HTTP_FLOW);
-            p.remove(ReadDeadline.START);
-            p.remove(ReadDeadline.END);
+            HttpInitializer.removeRequestStages(p);
             // the handshaker's decoder does not check UTF-8 itself (only WebSocketServerProtocolHandler
             // adds this stage), so without it invalid text frames were silently decoded with U+FFFD
             p.addLast("ws-utf8", new Utf8FrameValidator(true));
