@@ -17,10 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Pusher-format webhooks from two nodes on Redis and one PostgreSQL database: a channel subscribed
+ * Pusher-format webhooks from two nodes on Redis and one PostgreSQL (then MariaDB) database: a channel subscribed
  * on both nodes is occupied once and vacated once (when the last subscriber anywhere left), a user
  * on both nodes is added and removed once, and an app without a webhook url gets no outbox rows.
  */
@@ -40,9 +41,10 @@ class PusherWebhookClusterTest {
         }
     }
 
-    @Test
-    void twoNodes_announceOccupancyAndMembersOncePerCluster() throws Exception {
-        try (TestDatabase db = TestDatabase.create(Dialect.POSTGRESQL);
+    @ParameterizedTest
+    @EnumSource(value = Dialect.class, names = {"POSTGRESQL", "MARIADB"})
+    void twoNodes_announceOccupancyAndMembersOncePerCluster(Dialect dialect) throws Exception {
+        try (TestDatabase db = TestDatabase.create(dialect);
              PusherHookReceiver receiver = PusherHookReceiver.start(SECRET, 2)) {
             var cfg = db.config();
             Map<String, String> settings = new HashMap<>();
