@@ -46,6 +46,12 @@ final class PusherWebhooks implements PusherHooks {
     private final Runnable wake;
     private final List<Settings.PusherWebhook> targets;
     private final ScheduledThreadPoolExecutor work;
+    /**
+     * Inserts the channel or nothing, with no error for a duplicate where the dialect allows (the
+     * MariaDB driver logs every duplicate-key error): these wait for a concurrent delete of the row
+     * like a plain insert does, then insert.
+     */
+    private final String insertOccupied;
 
     PusherWebhooks(Database db, Outbox outbox, Broker broker, Predicate<String> localSubscribers,
                    List<Settings.PusherWebhook> targets, Runnable wake) {
@@ -55,6 +61,11 @@ final class PusherWebhooks implements PusherHooks {
         this.localSubscribers = localSubscribers;
         this.targets = List.copyOf(targets);
         this.wake = wake;
+        this.insertOccupied = switch (db.dialect()) {
+            case POSTGRESQL -> "INSERT INTO pusher_occupied (channel) VALUES (?) ON CONFLICT DO NOTHING";
+            case MARIADB -> "INSERT IGNORE INTO pusher_occupied (channel) VALUES (?)";
+            default -> "INSERT INTO pusher_occupied (channel) VALUES (?)";
+        };
         this.work = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "herald-pusher-webhooks");
             t.setDaemon(true);
@@ -130,9 +141,11 @@ final class PusherWebhooks implements PusherHooks {
         }
         try {
             boolean stored = db.inTransaction("store channel_occupied", c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO pusher_occupied (channel) VALUES (?)")) {
+                try (PreparedStatement ps = c.prepareStatement(insertOccupied)) {
                     ps.setString(1, channel);
-                    ps.executeUpdate();
+                    if (ps.executeUpdate() != 1) {
+                        return false; // occupied already
+                    }
                 }
                 outbox.insertPusher(c, apps("channel_occupied"), event("channel_occupied", channel));
                 return true;
