@@ -27,6 +27,7 @@ import dev.herald.redis.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.protocol.CloseCodes;
 import dev.herald.pusher.PusherApps;
+import dev.herald.pusher.PusherHooks;
 import dev.herald.gateway.BindWaitList;
 import dev.herald.gateway.ChannelHandlers;
 import dev.herald.gateway.ChannelSubscriptions;
@@ -132,12 +133,16 @@ public final class Herald implements AutoCloseable {
         database.migrate();
         // webhooks (only with webhooks.url): the gateway reports presence through them, so that a
         // user's first connection is announced at once
-        this.webhooks = settings.webhooks().enabled()
-                ? new Webhooks(settings.webhooks(), settings.nodeId(), database, presence, jobLock, metrics, Clock.systemUTC())
+        // (and Pusher's, with pusher.webhooks: the same outbox and dispatcher, another format)
+        this.webhooks = settings.webhooks().enabled() || !settings.pusher().webhooks().isEmpty()
+                ? new Webhooks(settings.webhooks(), settings.pusher().webhooks(), settings.pusher().apps(), settings.nodeId(),
+                        database, presence, jobLock, metrics, Clock.systemUTC())
                 : null;
-        EventSink events = webhooks == null ? EventSink.NONE : webhooks;
+        EventSink events = webhooks == null || !webhooks.enabled() ? EventSink.NONE : webhooks;
         this.users = new UserRegistry(broker, webhooks == null ? presence : webhooks.watch(), metrics);
         this.channels = new ChannelSubscriptions(broker);
+        PusherHooks pusherHooks = webhooks == null ? PusherHooks.NONE : webhooks.pusher(broker, channels::hasSubscribers);
+        channels.occupancyHooks(pusherHooks);
         ConnectionListeners listeners = new ConnectionListeners();
         BindWaitList waitList = new BindWaitList(broker, users, listeners, settings.gateway().maxConnectionsPerUser());
         broker.start(new FanOut(connections, users, channels, waitList, metrics));
@@ -151,7 +156,8 @@ public final class Herald implements AutoCloseable {
         new ChannelHandlers(broker, channels, settings.gateway().maxChannels()).register(gateway.dispatcher());
         new ChatHandlers(broker, presence, metrics, offline, settings).register(gateway.dispatcher());
         if (settings.pusher().enabled()) {
-            PusherHandlers pusher = new PusherHandlers(broker, channels, members, settings.pusher(), settings.gateway(), metrics);
+            PusherHandlers pusher = new PusherHandlers(broker, channels, members, settings.pusher(), settings.gateway(), metrics,
+                    pusherHooks);
             gateway.pusher(pusher);
             if (redis != null) {
                 // a dead node's presence members: reaped once its deadline passed, member_removed sent once

@@ -40,7 +40,8 @@ class ArchitectureTest {
             "gateway   -> inbox broker auth protocol metrics config limits i18n pusher",
             "inbox     -> inbox.sql broker store protocol metrics config limits webhooks",
             "inbox.sql -> inbox store protocol webhooks",
-            "webhooks  -> broker store protocol metrics config",
+            // pusher: the PusherHooks interface the gateway reports Pusher webhook events through
+            "webhooks  -> broker store protocol metrics config pusher",
             "redis     -> broker protocol metrics config",
             "broker    -> protocol metrics",
             "store     -> metrics config",

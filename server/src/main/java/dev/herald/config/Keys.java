@@ -81,6 +81,8 @@ final class Keys {
         DEFAULTS.put("pusher.max-event-bytes", "10KiB");
         DEFAULTS.put("pusher.max-presence-members", "100");
         DEFAULTS.put("pusher.client-events-per-second", "10");
+        DEFAULTS.put("pusher.webhooks", "");
+        DEFAULTS.put("pusher.webhook-events", "");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

@@ -134,11 +134,23 @@ public record Settings(
      * events), {@code maxPresenceMembers} the users of one presence channel,
      * {@code clientEventsPerSecond} the client events one connection may send.
      */
-    public record Pusher(List<PusherApp> apps, int maxEventBytes, int maxPresenceMembers, int clientEventsPerSecond) {
+    public record Pusher(List<PusherApp> apps, int maxEventBytes, int maxPresenceMembers, int clientEventsPerSecond,
+                         List<PusherWebhook> webhooks) {
+        public Pusher(List<PusherApp> apps, int maxEventBytes, int maxPresenceMembers, int clientEventsPerSecond) {
+            this(apps, maxEventBytes, maxPresenceMembers, clientEventsPerSecond, List.of());
+        }
+
         public boolean enabled() {
             return !apps.isEmpty();
         }
     }
+
+    /**
+     * Pusher-format webhooks of one app ({@code pusher.webhooks}): where to POST them and which event
+     * names to send ({@code channel_occupied}, {@code channel_vacated}, {@code member_added},
+     * {@code member_removed}, {@code client_event}).
+     */
+    public record PusherWebhook(String appId, String url, java.util.Set<String> events) {}
 
     /** One Pusher app: its id, its public key and its secret (never printed: see {@link #toString}). */
     public record PusherApp(String id, String key, String secret) {

@@ -115,8 +115,10 @@ public final class SettingsLoader {
                 intValue("notifications.offline-chats-per-recipient", 1, 1_000_000));
         var webhooks = webhooks();
         var auth = auth(dataDir, demo);
-        var pusher = new Settings.Pusher(pusherApps(), bytes("pusher.max-event-bytes"),
-                intValue("pusher.max-presence-members", 1, 100_000), intValue("pusher.client-events-per-second", 1, 10_000));
+        var apps = pusherApps();
+        var pusher = new Settings.Pusher(apps, bytes("pusher.max-event-bytes"),
+                intValue("pusher.max-presence-members", 1, 100_000), intValue("pusher.client-events-per-second", 1, 10_000),
+                pusherWebhooks(apps));
         if (!source.problems().isEmpty()) {
             throw new ConfigException(source.problems());
         }
@@ -188,6 +190,83 @@ public final class SettingsLoader {
             apps.add(new Settings.PusherApp(parts[0], parts[1], parts[2]));
         }
         return List.copyOf(apps);
+    }
+
+    /** The event names {@code pusher.webhook-events} may list. */
+    static final List<String> PUSHER_WEBHOOK_EVENTS = List.of("channel_occupied", "channel_vacated", "member_added",
+            "member_removed", "client_event");
+
+    /**
+     * {@code pusher.webhooks}: {@code app_id=url} entries separated by commas, each app of
+     * {@code pusher.apps} at most once, http(s) URLs with a host. {@code pusher.webhook-events}:
+     * {@code app_id=event[+event…]} entries choosing what an app is sent (default: all five).
+     */
+    private List<Settings.PusherWebhook> pusherWebhooks(List<Settings.PusherApp> apps) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        apps.forEach(a -> known.add(a.id()));
+        java.util.Map<String, java.util.Set<String>> chosen = new java.util.HashMap<>();
+        for (String entry : text("pusher.webhook-events").split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            if (eq <= 0) {
+                problem("pusher.webhook-events", "expected app_id=event[+event...][,...] (entry '" + e + "')");
+                continue;
+            }
+            String id = e.substring(0, eq).trim();
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (String n : e.substring(eq + 1).split("\\+")) {
+                String name = n.trim();
+                if (!PUSHER_WEBHOOK_EVENTS.contains(name)) {
+                    problem("pusher.webhook-events", "unknown event '" + name + "' for app " + id + ": expected "
+                            + String.join(", ", PUSHER_WEBHOOK_EVENTS));
+                }
+                names.add(name);
+            }
+            if (!known.contains(id)) {
+                problem("pusher.webhook-events", "app " + id + " is not in pusher.apps");
+            }
+            if (chosen.put(id, java.util.Set.copyOf(names)) != null) {
+                problem("pusher.webhook-events", "app " + id + " is named twice");
+            }
+        }
+        List<Settings.PusherWebhook> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String entry : text("pusher.webhooks").split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            if (eq <= 0) {
+                problem("pusher.webhooks", "expected app_id=url[,...] (entry " + (out.size() + 1) + ")");
+                continue;
+            }
+            String id = e.substring(0, eq).trim();
+            String url = e.substring(eq + 1).trim();
+            if (!known.contains(id)) {
+                problem("pusher.webhooks", "app " + id + " is not in pusher.apps");
+                continue;
+            }
+            if (!seen.add(id)) {
+                problem("pusher.webhooks", "app " + id + " is named twice");
+                continue;
+            }
+            try {
+                URI uri = new URI(url);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problem("pusher.webhooks", "the URL of app " + id + " must be http:// or https:// with a host");
+                    continue;
+                }
+            } catch (URISyntaxException ex) {
+                problem("pusher.webhooks", "the URL of app " + id + " must be http:// or https:// with a host");
+                continue;
+            }
+            out.add(new Settings.PusherWebhook(id, url, chosen.getOrDefault(id, java.util.Set.copyOf(PUSHER_WEBHOOK_EVENTS))));
+        }
+        return List.copyOf(out);
     }
 
     /**

@@ -18,9 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChannelSubscriptions {
     private final Broker broker;
     private final ConcurrentHashMap<String, AtomicInteger> refs = new ConcurrentHashMap<>();
+    private volatile dev.herald.pusher.PusherHooks hooks = dev.herald.pusher.PusherHooks.NONE;
 
     public ChannelSubscriptions(Broker broker) {
         this.broker = Objects.requireNonNull(broker);
+    }
+
+    /**
+     * Tells {@code hooks} of this node's first subscriber of a channel (once the node hears it) and of
+     * its last one leaving: the occupancy transitions behind Pusher's {@code channel_occupied} and
+     * {@code channel_vacated} webhooks.
+     */
+    public void occupancyHooks(dev.herald.pusher.PusherHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks);
     }
 
     /** A subscription just added, and when this node hears its channel (see {@link Broker#activate}). */
@@ -36,14 +46,20 @@ public final class ChannelSubscriptions {
         c.shard().addSubscription(s);
         @SuppressWarnings("unchecked")
         CompletionStage<Void>[] heard = new CompletionStage[1];
+        boolean[] first = new boolean[1];
         refs.compute(channel, (name, count) -> {
             heard[0] = broker.activate(new Topic.Channel(name));
             if (count == null) {
+                first[0] = true;
                 return new AtomicInteger(1);
             }
             count.incrementAndGet();
             return count;
         });
+        if (first[0]) {
+            dev.herald.pusher.PusherHooks h = hooks;
+            heard[0].whenComplete((v, e) -> h.channelMaybeOccupied(channel));
+        }
         return new Joined(s, heard[0]);
     }
 
@@ -72,6 +88,7 @@ public final class ChannelSubscriptions {
                 return count;
             }
             broker.deactivate(new Topic.Channel(name));
+            hooks.channelMaybeVacated(name);
             return null;
         });
     }

@@ -13,6 +13,7 @@ import dev.herald.protocol.Json;
 import dev.herald.protocol.OutboundFrames;
 import dev.herald.pusher.PusherChannels;
 import dev.herald.pusher.PusherFrames;
+import dev.herald.pusher.PusherHooks;
 import dev.herald.pusher.PusherSignature;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -51,9 +52,17 @@ public final class PusherHandlers {
     private final Settings.Gateway limits;
     private final HeraldMetrics metrics;
     private final TokenBucket.Rate clientEventRate;
+    private final PusherHooks hooks;
 
     public PusherHandlers(Broker broker, ChannelSubscriptions channels, ChannelMembers members, Settings.Pusher settings,
                           Settings.Gateway limits, HeraldMetrics metrics) {
+        this(broker, channels, members, settings, limits, metrics, PusherHooks.NONE);
+    }
+
+    /** {@code hooks}: told of member transitions and client events, for Pusher's webhooks. */
+    public PusherHandlers(Broker broker, ChannelSubscriptions channels, ChannelMembers members, Settings.Pusher settings,
+                          Settings.Gateway limits, HeraldMetrics metrics, PusherHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks);
         this.broker = Objects.requireNonNull(broker);
         this.channels = Objects.requireNonNull(channels);
         this.members = Objects.requireNonNull(members);
@@ -238,6 +247,7 @@ public final class PusherHandlers {
         }
         if (j.first()) {
             publishMember(channel, MEMBER_ADDED, userId, info, s.number());
+            hooks.memberAdded(channel, userId);
         }
         members.members(channel).whenComplete((list0, err) -> c.onLoop(() -> {
             if (c.subscription(channel) != sub) {
@@ -314,6 +324,7 @@ public final class PusherHandlers {
         members.leave(channel, m.userId(), m.key()).whenComplete((last, e) -> {
             if (e == null && last) {
                 publishMember(channel, MEMBER_REMOVED, m.userId(), null, 0);
+                hooks.memberRemoved(channel, m.userId());
             }
         });
     }
@@ -341,7 +352,10 @@ public final class PusherHandlers {
             if (PusherChannels.kind(channel) == PusherChannels.Kind.PRESENCE) {
                 members.reap(channel).whenComplete((gone, e) -> {
                     if (e == null) {
-                        gone.forEach(user -> publishMember(channel, MEMBER_REMOVED, user, null, 0));
+                        gone.forEach(user -> {
+                            publishMember(channel, MEMBER_REMOVED, user, null, 0);
+                            hooks.memberRemoved(channel, user);
+                        });
                     }
                 });
             }
@@ -383,11 +397,16 @@ public final class PusherHandlers {
             return;
         }
         Object heraldData = dataNode != null && dataNode.isContainerNode() ? dataNode : PusherFrames.heraldData(data);
-        broker.publishToChannel(channel, event, c.pusher().number(),
+        PusherSession s = c.pusher();
+        String socketId = s.socketId();
+        String userId = kind == PusherChannels.Kind.PRESENCE ? s.presenceUser(channel) : null;
+        broker.publishToChannel(channel, event, s.number(),
                         offset -> OutboundFrames.publication(event, channel, offset, heraldData))
                 .whenComplete((o, e) -> {
                     if (e != null) {
                         c.onLoop(() -> error(c, null, "the client event could not be published right now"));
+                    } else {
+                        hooks.clientEvent(channel, event, data, socketId, userId);
                     }
                 });
     }

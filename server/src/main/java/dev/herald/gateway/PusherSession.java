@@ -57,6 +57,12 @@ final class PusherSession {
      */
     record Membership(String userId, String key) {}
 
+    /** The user id this connection is a member of presence {@code channel} as, or null. */
+    String presenceUser(String channel) {
+        Membership m = presence == null ? null : presence.get(channel);
+        return m == null ? null : m.userId();
+    }
+
     /** Whether it is a member of some presence channel as {@code userId}. */
     boolean isUser(String userId) {
         if (presence != null) {

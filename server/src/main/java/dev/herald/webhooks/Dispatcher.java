@@ -37,6 +37,7 @@ final class Dispatcher implements AutoCloseable {
     private final String owner;
     private final URI url;
     private final byte[] secret;
+    private final java.util.Map<String, PusherTarget> pusherTargets;
     private final int maxAttempts;
     private final long retryInitialMs;
     private final long retryMaxMs;
@@ -60,13 +61,28 @@ final class Dispatcher implements AutoCloseable {
     private long nextHousekeeping;
     private long lastWarning = System.nanoTime() - 120_000_000_000L;
 
+    /** A Pusher app's receiver: its webhook url, the app key and the secret that signs. */
+    record PusherTarget(URI url, String key, byte[] secret) {}
+
     Dispatcher(Outbox outbox, String owner, URI url, byte[] secret, int maxAttempts, Duration retryInitial,
                Duration retryMax, Duration retention, int maxInFlight, Duration timeout, Duration poll, Clock clock,
                HeraldMetrics metrics) {
+        this(outbox, owner, url, secret, java.util.Map.of(), maxAttempts, retryInitial, retryMax, retention, maxInFlight,
+                timeout, poll, clock, metrics);
+    }
+
+    /**
+     * {@code url}/{@code secret}: Herald's receiver (format 0 rows), or null when {@code webhooks.url}
+     * is not set; {@code pusherTargets}: the Pusher apps' receivers by app id (format 1 rows).
+     */
+    Dispatcher(Outbox outbox, String owner, URI url, byte[] secret, java.util.Map<String, PusherTarget> pusherTargets,
+               int maxAttempts, Duration retryInitial, Duration retryMax, Duration retention, int maxInFlight,
+               Duration timeout, Duration poll, Clock clock, HeraldMetrics metrics) {
         this.outbox = outbox;
         this.owner = owner;
         this.url = url;
-        this.secret = secret.clone();
+        this.secret = secret == null ? new byte[0] : secret.clone();
+        this.pusherTargets = java.util.Map.copyOf(pusherTargets);
         this.maxAttempts = maxAttempts;
         this.retryInitialMs = retryInitial.toMillis();
         this.retryMaxMs = retryMax.toMillis();
@@ -167,16 +183,42 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private void send(Outbox.Row row) {
+    /** The request for a row, signed as its format says; null when its receiver is not configured (any more). */
+    private HttpRequest request(Outbox.Row row) {
         byte[] body = row.body().getBytes(StandardCharsets.UTF_8);
+        if (row.format() == Outbox.PUSHER) {
+            PusherTarget target = pusherTargets.get(row.target());
+            if (target == null) {
+                return null;
+            }
+            return HttpRequest.newBuilder(target.url()).timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Herald-Webhooks")
+                    .header(PusherWebhookSignature.KEY_HEADER, target.key())
+                    .header(PusherWebhookSignature.HEADER, PusherWebhookSignature.hex(target.secret(), body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        }
+        if (url == null) {
+            return null;
+        }
         long t = clock.millis() / 1000;
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+        return HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Herald-Webhooks")
                 .header(Signature.HEADER, Signature.header(secret, t, body))
                 .header("Herald-Event-Id", row.eventId())
                 .header("Herald-Event-Type", row.type())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private void send(Outbox.Row row) {
+        HttpRequest request = request(row);
+        if (request == null) {
+            results.add(new Outbox.Result(row, false, "no receiver configured for "
+                    + (row.format() == Outbox.PUSHER ? "Pusher app " + row.target() : "webhooks.url"), clock.millis()));
+            inFlight.release();
+            return;
+        }
         long started = System.nanoTime();
         if (row.attempts() > 0) {
             metrics.webhookRetried();

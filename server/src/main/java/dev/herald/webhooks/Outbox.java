@@ -27,15 +27,29 @@ final class Outbox {
     static final int DELIVERED = 1;
     static final int FAILED = 2;
 
-    /** A claimed row: what to POST and how many attempts it has had. */
-    record Row(long id, String eventId, String type, String body, int attempts) {}
+    /** {@code format}: Herald's event JSON signed with {@code Herald-Signature} (to {@code webhooks.url}). */
+    static final int HERALD = 0;
+    /** {@code format}: Pusher's {@code {time_ms, events}} signed with {@code X-Pusher-Signature} (to an app's url). */
+    static final int PUSHER = 1;
+
+    /**
+     * A claimed row: what to POST, to which receiver ({@code target}: "" for Herald's, else a Pusher
+     * app id) in which {@code format}, and how many attempts it has had.
+     */
+    record Row(long id, String eventId, String type, String body, int attempts, String target, int format) {
+        Row(long id, String eventId, String type, String body, int attempts) {
+            this(id, eventId, type, body, attempts, "", HERALD);
+        }
+    }
 
     /** How one attempt ended, applied in a batch by {@link #finish}. */
     record Result(Row row, boolean ok, String error, long at) {}
 
     private static final String INSERT = "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_attempt_at)"
             + " VALUES (?, ?, ?, ?, ?)";
-    private static final String DUE = "SELECT id, event_id, type, body, attempts FROM webhook_outbox"
+    private static final String INSERT_PUSHER = "INSERT INTO webhook_outbox (event_id, type, body, created_at,"
+            + " next_attempt_at, target, format) VALUES (?, ?, ?, ?, ?, ?, " + PUSHER + ")";
+    private static final String DUE = "SELECT id, event_id, type, body, attempts, target, format FROM webhook_outbox"
             + " WHERE state = 0 AND next_attempt_at <= ? AND locked_until <= ? ORDER BY state, next_attempt_at, id LIMIT ?";
     private static final String CLAIM = "UPDATE webhook_outbox SET locked_by = ?, locked_until = ?"
             + " WHERE id = ? AND state = 0 AND locked_until <= ?";
@@ -71,6 +85,34 @@ final class Outbox {
             ps.executeBatch();
         }
         return ids;
+    }
+
+    /**
+     * Inserts one Pusher webhook per app of {@code appIds} on {@code c}, each POSTing
+     * {@code {"time_ms": now, "events": [event]}} (one event per request); {@code event} holds
+     * {@code name}, {@code channel} and the event's own fields.
+     */
+    void insertPusher(Connection c, java.util.Collection<String> appIds, Map<String, Object> event) throws SQLException {
+        if (appIds.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("time_ms", now);
+        body.put("events", List.of(event));
+        String text = json(body);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_PUSHER)) {
+            for (String app : appIds) {
+                ps.setString(1, "pev_" + UUID.randomUUID().toString().replace("-", ""));
+                ps.setString(2, String.valueOf(event.get("name")));
+                ps.setString(3, text);
+                ps.setLong(4, now);
+                ps.setLong(5, now);
+                ps.setString(6, app);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     private static String json(Object value) {
@@ -109,7 +151,8 @@ final class Outbox {
                 ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        due.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                        due.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                                rs.getString(6), rs.getInt(7)));
                     }
                 }
             }

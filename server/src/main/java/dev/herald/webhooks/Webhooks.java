@@ -1,9 +1,11 @@
 package dev.herald.webhooks;
 
+import dev.herald.broker.Broker;
 import dev.herald.broker.JobLock;
 import dev.herald.broker.Presence;
 import dev.herald.config.Settings;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.pusher.PusherHooks;
 import dev.herald.store.Database;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +23,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Webhooks of one node (docs/webhooks.md), built by {@code Herald} only when {@code webhooks.url}
- * is set: the {@link EventSink} the inbox writes to, the outbox's {@link Dispatcher}, and the
- * presence watch behind {@code user.online} / {@code user.offline}.
+ * Webhooks of one node (docs/webhooks.md), built by {@code Herald} when {@code webhooks.url} or
+ * {@code pusher.webhooks} is set: the {@link EventSink} the inbox writes to and the presence watch
+ * behind {@code user.online} / {@code user.offline} (both only with {@code webhooks.url}), the
+ * Pusher-format webhooks ({@link #pusher}), and the outbox's one {@link Dispatcher}, which sends
+ * both formats.
  */
 public final class Webhooks implements EventSink, AutoCloseable {
     private final Outbox outbox;
@@ -35,18 +39,41 @@ public final class Webhooks implements EventSink, AutoCloseable {
     private final ThreadPoolExecutor admin;
     private final Database db;
     private final long graceMs;
+    private final boolean herald;
+    private final List<Settings.PusherWebhook> pusherTargets;
+    private volatile PusherWebhooks pusher;
 
     public Webhooks(Settings.Webhooks settings, String nodeId, Database db, Presence presence, JobLock jobLock,
                     HeraldMetrics metrics, Clock clock) {
-        if (!settings.enabled()) {
-            throw new IllegalArgumentException("webhooks.url is not set");
+        this(settings, List.of(), List.of(), nodeId, db, presence, jobLock, metrics, clock);
+    }
+
+    /**
+     * {@code pusherTargets}: the apps of {@code pusher.webhooks}, {@code apps} all of
+     * {@code pusher.apps} (their keys and secrets sign). At least one of {@code webhooks.url} and
+     * {@code pusherTargets} must be set.
+     */
+    public Webhooks(Settings.Webhooks settings, List<Settings.PusherWebhook> pusherTargets, List<Settings.PusherApp> apps,
+                    String nodeId, Database db, Presence presence, JobLock jobLock, HeraldMetrics metrics, Clock clock) {
+        this.herald = settings.enabled();
+        if (!herald && pusherTargets.isEmpty()) {
+            throw new IllegalArgumentException("neither webhooks.url nor pusher.webhooks is set");
         }
+        this.pusherTargets = List.copyOf(pusherTargets);
         this.db = db;
         this.graceMs = settings.offlineGrace().toMillis();
         this.outbox = new Outbox(db, clock);
         String owner = nodeId + "-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
-        this.dispatcher = new Dispatcher(outbox, owner, URI.create(settings.url()),
-                settings.secret().getBytes(StandardCharsets.UTF_8), settings.maxAttempts(), settings.retryInitial(),
+        Map<String, Dispatcher.PusherTarget> targets = new java.util.HashMap<>();
+        for (Settings.PusherWebhook t : pusherTargets) {
+            Settings.PusherApp app = apps.stream().filter(a -> a.id().equals(t.appId())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("pusher.webhooks names app " + t.appId()
+                            + ", which is not in pusher.apps"));
+            targets.put(app.id(), new Dispatcher.PusherTarget(URI.create(t.url()), app.key(),
+                    app.secret().getBytes(StandardCharsets.UTF_8)));
+        }
+        this.dispatcher = new Dispatcher(outbox, owner, herald ? URI.create(settings.url()) : null,
+                settings.secret().getBytes(StandardCharsets.UTF_8), targets, settings.maxAttempts(), settings.retryInitial(),
                 settings.retryMax(), settings.retention(), settings.maxInFlight(), settings.timeout(),
                 settings.pollInterval(), clock, metrics);
         this.onlineWork = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000), r -> {
@@ -64,9 +91,9 @@ public final class Webhooks implements EventSink, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.presenceEvents = new PresenceEvents(db, outbox, presence, jobLock, clock, settings.offlineGrace(),
-                onlineWork, dispatcher::wake);
-        this.watched = presenceEvents.watching();
+        this.presenceEvents = herald ? new PresenceEvents(db, outbox, presence, jobLock, clock, settings.offlineGrace(),
+                onlineWork, dispatcher::wake) : null;
+        this.watched = herald ? presenceEvents.watching() : presence;
         metrics.webhookCounts(dispatcher::backlog, dispatcher::failedRows);
         dispatcher.refreshCounts();
     }
@@ -74,8 +101,28 @@ public final class Webhooks implements EventSink, AutoCloseable {
     /** Starts sending and sweeping presence (once a second, or faster for a grace under 4 s). */
     public void start() {
         dispatcher.start();
-        Duration grace = Duration.ofMillis(Math.max(100, Math.min(1000, graceMs / 4)));
-        presenceEvents.schedule(scheduler, grace);
+        if (presenceEvents != null) {
+            Duration grace = Duration.ofMillis(Math.max(100, Math.min(1000, graceMs / 4)));
+            presenceEvents.schedule(scheduler, grace);
+        }
+        PusherWebhooks p = pusher;
+        if (p != null) {
+            p.start();
+        }
+    }
+
+    /**
+     * The Pusher-format webhooks the gateway reports to ({@link PusherHooks#NONE} without
+     * {@code pusher.webhooks}); {@code broker} answers which channels the cluster hears,
+     * {@code localSubscribers} whether this node has a subscriber of a channel. Call once, before {@link #start}.
+     */
+    public PusherHooks pusher(Broker broker, java.util.function.Predicate<String> localSubscribers) {
+        if (pusherTargets.isEmpty()) {
+            return PusherHooks.NONE;
+        }
+        PusherWebhooks p = new PusherWebhooks(db, outbox, broker, localSubscribers, pusherTargets, dispatcher::wake);
+        this.pusher = p;
+        return p;
     }
 
 
@@ -84,14 +131,15 @@ public final class Webhooks implements EventSink, AutoCloseable {
         return watched;
     }
 
+    /** Whether Herald's own webhooks ({@code webhooks.url}) are on: only then are inbox and presence events stored. */
     @Override
     public boolean enabled() {
-        return true;
+        return herald;
     }
 
     @Override
     public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
-        if (!data.isEmpty()) {
+        if (herald && !data.isEmpty()) {
             outbox.insert(c, type, data);
         }
     }
@@ -103,6 +151,9 @@ public final class Webhooks implements EventSink, AutoCloseable {
 
     @Override
     public void publish(String type, Map<String, Object> data) {
+        if (!herald) {
+            return;
+        }
         outboxInsert(type, data);
         dispatcher.wake();
     }
@@ -136,6 +187,10 @@ public final class Webhooks implements EventSink, AutoCloseable {
 
     @Override
     public void close() {
+        PusherWebhooks p = pusher;
+        if (p != null) {
+            p.close();
+        }
         scheduler.shutdownNow();
         admin.shutdown();
         onlineWork.shutdown();
