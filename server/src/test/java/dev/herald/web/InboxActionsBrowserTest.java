@@ -62,6 +62,20 @@ class InboxActionsBrowserTest {
     }
 
     @Test
+    void aUrlAction_isRecordedFirst_thenOpensItsSameOriginPath() {
+        try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
+            Notifications.sendWith(server, 5, "Review settings", Map.of("actions", List.of(
+                    Map.of("id", "open", "label", "Open settings", "url", "/preferences", "style", "primary"))));
+            long id = Notifications.ids(server, 5).get(0);
+            InboxPage inbox = new InboxPage(browser, server.baseUrl()).openWithToken(server.token(5));
+            inbox.awaitRows(List.of("Review settings"));
+            inbox.clickInRow("Review settings", "[data-action=open]");
+            browser.await("the action's page", () -> browser.driver().getCurrentUrl(), url -> url.equals(server.baseUrl() + "/preferences"));
+            assertThat(Notifications.get(server, 5, id).get("action_taken").get("id").asText()).isEqualTo("open");
+        }
+    }
+
+    @Test
     void archiveAndUnarchive_fromTheDropdownAndTheList_withTheArchivedView() {
         try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
             Notifications.send(server, 5, "Alpha", "info", "message");
