@@ -73,7 +73,7 @@ export function snoozeChoices(now = new Date()) {
 /**
  * Mark unread (when read), archive or unarchive, and a snooze menu.
  * @param {object} n
- * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, compact?: boolean}} deps
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void}} deps
  */
 export function stateControls(n, { store, onError }) {
   const title = n.title || t('notification.no_title');
