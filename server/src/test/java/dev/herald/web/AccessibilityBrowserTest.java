@@ -68,6 +68,10 @@ class AccessibilityBrowserTest {
                 browser.find(By.cssSelector("#bell-list li button.snooze")).click();
                 violations.addAll(audit(browser, "bell open with actions and the snooze menu"));
                 browser.find(By.id("bell-button")).click();
+                browser.findAll(By.cssSelector("#rows .title-button")).get(2).click();
+                browser.await("the dialog's actions", () -> browser.findAll(By.cssSelector("#detail-actions button")).size(), n -> n == 2);
+                violations.addAll(audit(browser, "detail dialog with actions"));
+                browser.find(By.id("detail-close")).click();
                 new org.openqa.selenium.support.ui.Select(browser.find(By.name("archived"))).selectByValue("true");
                 violations.addAll(audit(browser, "archived view"));
 

@@ -62,6 +62,25 @@ class InboxActionsBrowserTest {
     }
 
     @Test
+    void theDetailDialog_offersTheActionsToo() {
+        try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
+            Notifications.sendWith(server, 5, "Budget", Notifications.approveOrReject());
+            long id = Notifications.ids(server, 5).get(0);
+            InboxPage inbox = new InboxPage(browser, server.baseUrl()).openWithToken(server.token(5));
+            inbox.awaitRows(List.of("Budget"));
+            inbox.openRow("Budget");
+            browser.await("the detail view", inbox::detailOpen, open -> open);
+            browser.await("the buttons in the dialog", () -> inbox.texts("#detail-actions button"), List.of("Approve", "Reject")::equals);
+            browser.act(() -> inbox.detail().findElement(org.openqa.selenium.By.cssSelector("[data-action=reject]")).click());
+            browser.await("taken in the dialog", () -> inbox.texts("#detail-actions .action-taken"),
+                    texts -> texts.size() == 1 && texts.get(0).startsWith("Reject ✓ · "));
+            assertThat(Notifications.get(server, 5, id).get("action_taken").get("id").asText()).isEqualTo("reject");
+            inbox.detail().findElement(org.openqa.selenium.By.id("detail-close")).click();
+            browser.await("taken in the row", () -> inbox.texts("#rows .action-taken"), texts -> texts.size() == 1);
+        }
+    }
+
+    @Test
     void aUrlAction_isRecordedFirst_thenOpensItsSameOriginPath() {
         try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
             Notifications.sendWith(server, 5, "Review settings", Map.of("actions", List.of(

@@ -19,9 +19,9 @@ export function groupCount(n) {
 /**
  * The action buttons of a notification, or what was taken ("Approved ✓ · 12:03").
  * @param {object} n
- * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, before?: () => void}} deps
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, onTaken?: (record: object) => void}} deps
  */
-export function actionButtons(n, { store, onError, before }) {
+export function actionButtons(n, { store, onError, onTaken }) {
   const actions = Array.isArray(n.actions) ? n.actions : [];
   if (actions.length === 0) return null;
   const title = n.title || t('notification.no_title');
@@ -37,15 +37,15 @@ export function actionButtons(n, { store, onError, before }) {
       dataset: { action: action.id },
       onclick: (event) => {
         event.currentTarget.disabled = true;
-        before?.();
-        take(n, action, store).catch(onError);
+        take(n, action, store).then((record) => onTaken?.(record), onError);
       },
     }, action.label)));
 }
 
 async function take(n, action, store) {
+  let record;
   try {
-    await store.takeAction(n.id, action.id);
+    record = await store.takeAction(n.id, action.id);
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
       await store.refreshOne(n.id); // taken already (another tab): show which one
@@ -53,9 +53,9 @@ async function take(n, action, store) {
     throw error;
   }
   const link = action.url ? actionLink({ action_type: 'link', action_data: action.url }, location.origin) : null;
-  if (!link) return;
-  if (link.external) window.open(link.href, '_blank', 'noopener');
-  else location.assign(link.href);
+  if (link?.external) window.open(link.href, '_blank', 'noopener');
+  else if (link) location.assign(link.href);
+  return record;
 }
 
 /** When each snooze choice ends, in local time: in an hour, tomorrow 09:00, next Monday 09:00. */
