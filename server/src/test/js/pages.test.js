@@ -10,6 +10,7 @@ import { parsePrometheus, total, headlineMetrics, connectionGauge } from '../../
 import { ApiClient, ApiError, inboxApi, queryString } from '../../main/resources/web/assets/js/api.js';
 import { Session } from '../../main/resources/web/assets/js/session.js';
 import { InboxStore } from '../../main/resources/web/assets/js/inbox/store.js';
+import { snoozeChoices } from '../../main/resources/web/assets/js/inbox/controls.js';
 import { fakeJwt } from './fakes.js';
 
 const catalogue = (tag) => JSON.parse(readFileSync(new URL(`../../main/resources/web/assets/i18n/${tag}.json`, import.meta.url), 'utf8'));
@@ -260,5 +261,55 @@ describe('inbox store', () => {
     assert.equal(store.unread, 4);
     assert.ok(events.includes('changed') && events.includes('unread'));
     assert.deepEqual(api.calls.filter((c) => c[0] !== 'list' && c[0] !== 'unreadCount'), [['read', 3], ['batchDelete', [1, 2]], ['clearRead']]);
+  });
+});
+
+describe('inbox 2.0', () => {
+  test('snooze choices: an hour on, tomorrow 09:00 and the next Monday 09:00, in local time', () => {
+    useCatalogue('en', english);
+    const at = (date) => snoozeChoices(date).map((c) => [c.id, c.label, c.until.getTime()]);
+    const wednesday = new Date(2026, 11, 9, 22, 30);
+    assert.deepEqual(at(wednesday), [
+      ['hour', '1 hour', new Date(2026, 11, 9, 23, 30).getTime()],
+      ['tomorrow', 'Tomorrow 09:00', new Date(2026, 11, 10, 9, 0).getTime()],
+      ['next_week', 'Next week (Monday 09:00)', new Date(2026, 11, 14, 9, 0).getTime()],
+    ]);
+    assert.equal(snoozeChoices(new Date(2026, 11, 14, 8, 0))[2].until.getTime(), new Date(2026, 11, 21, 9, 0).getTime(), 'on a Monday: the one after');
+    assert.equal(snoozeChoices(new Date(2026, 11, 13, 20, 0))[2].until.getTime(), new Date(2026, 11, 14, 9, 0).getTime(), 'on a Sunday: tomorrow');
+    assert.equal(snoozeChoices(new Date(2026, 11, 31, 12, 0))[1].until.getTime(), new Date(2027, 0, 1, 9, 0).getTime(), 'across the year');
+  });
+
+  test('collapsed counts read with plural rules', () => {
+    useCatalogue('en', english);
+    assert.equal(t('notification.group_similar', { count: 1 }), '1 similar notification');
+    assert.equal(t('notification.group_similar', { count: 5 }), '5 similar notifications');
+    useCatalogue('zh-CN', chinese, english);
+    assert.equal(t('notification.group_similar', { count: 5 }), '5 条相似通知');
+  });
+
+  test('the store replaces a pushed notification it holds, and tracks actions, unread, archive and snooze', async () => {
+    const calls = [];
+    const api = {
+      list: async () => ({ list: [{ id: 2, is_read: true, group_count: 1 }, { id: 1, is_read: false }], total: 2 }),
+      unreadCount: async () => ({ count: 1 }),
+      unread: async (id) => calls.push(['unread', id]),
+      archive: async (id) => calls.push(['archive', id]),
+      snooze: async (id, until) => calls.push(['snooze', id, until]),
+      takeAction: async (id, action) => (calls.push(['action', id, action]), { id, is_read: true, action_taken: { id: action, at: 'now' } }),
+    };
+    const store = new InboxStore(api);
+    await store.loadLatest();
+    assert.equal(store.receive({ id: 2, is_read: false, group_count: 3 }), false);
+    assert.deepEqual(store.latest.map((n) => [n.id, n.group_count]), [[2, 3], [1, undefined]]);
+    assert.equal(store.latestTotal, 2);
+    await store.takeAction(1, 'approve');
+    assert.deepEqual(store.latest.find((n) => n.id === 1).action_taken, { id: 'approve', at: 'now' });
+    await store.markUnread(1);
+    assert.equal(store.latest.find((n) => n.id === 1).is_read, false);
+    await store.archive(2);
+    await store.snooze(1, '2026-12-10T09:00:00Z');
+    assert.deepEqual(store.latest, []);
+    assert.equal(store.latestTotal, 0);
+    assert.deepEqual(calls, [['action', 1, 'approve'], ['unread', 1], ['archive', 2], ['snooze', 1, '2026-12-10T09:00:00Z']]);
   });
 });

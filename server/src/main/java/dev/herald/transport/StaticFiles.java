@@ -34,6 +34,7 @@ final class StaticFiles {
         String file = switch (path) {
             case "/", "/index.html" -> "index.html";
             case "/admin", "/admin/", "/admin.html" -> "admin.html";
+            case "/preferences", "/preferences/", "/preferences.html" -> "preferences.html";
             case "/herald.js" -> "herald.js";
             default -> path.startsWith("/assets/") ? path.substring(1) : null;
         };

@@ -50,6 +50,10 @@ export class ApiClient {
     return this.call('POST', path + queryString(query), body);
   }
 
+  put(path, body = {}) {
+    return this.call('PUT', path, body);
+  }
+
   delete(path) {
     return this.call('DELETE', path);
   }
@@ -88,6 +92,14 @@ export function inboxApi(client) {
     remove: (id) => client.delete(`${INBOX}/${encodeURIComponent(id)}`),
     batchDelete: (ids) => client.post(`${INBOX}/batch-delete`, { ids }),
     clearRead: () => client.post(`${INBOX}/clear-read`),
+    unread: (id) => client.post(`${INBOX}/${encodeURIComponent(id)}/unread`),
+    archive: (id) => client.post(`${INBOX}/${encodeURIComponent(id)}/archive`),
+    unarchive: (id) => client.post(`${INBOX}/${encodeURIComponent(id)}/unarchive`),
+    batchArchive: (ids) => client.post(`${INBOX}/batch-archive`, { ids }),
+    snooze: (id, until) => client.post(`${INBOX}/${encodeURIComponent(id)}/snooze`, { until }),
+    takeAction: (id, actionId) => client.post(`${INBOX}/${encodeURIComponent(id)}/actions/${encodeURIComponent(actionId)}`),
+    preferences: () => client.get(`${INBOX}/preferences`),
+    savePreferences: (changes) => client.put(`${INBOX}/preferences`, changes),
     statistics: (query) => client.get(`${INBOX}/statistics`, query),
     send: (notification) => client.post(`${INBOX}/send`, notification),
     retryUnsent: (limit) => client.post(`${INBOX}/retry-unsent`, {}, { limit }),

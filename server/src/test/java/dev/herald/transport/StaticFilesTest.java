@@ -23,5 +23,8 @@ class StaticFilesTest {
         var first = files.find("/admin").orElseThrow();
         assertThat(files.find("/admin.html").orElseThrow().bytes()).isSameAs(first.bytes());
         assertThat(first.contentType()).startsWith("text/html");
+        var preferences = files.find("/preferences").orElseThrow();
+        assertThat(files.find("/preferences.html").orElseThrow().bytes()).isSameAs(preferences.bytes());
+        assertThat(new String(preferences.bytes(), java.nio.charset.StandardCharsets.UTF_8)).contains("/assets/js/preferences/main.js");
     }
 }

@@ -33,6 +33,14 @@ class AccessibilityBrowserTest {
             Notifications.send(server, 5, "Hello", "info", "message");
             Notifications.send(server, 5, "Deploy", "task", "announcement");
             Notifications.send(server, 5, "Maintenance", "system", "system");
+            // user 7: Inbox 2.0 — actions (one taken), a collapsed count, one read (mark unread shows)
+            Notifications.sendWith(server, 7, "Expense report", Notifications.approveOrReject());
+            Notifications.sendWith(server, 7, "Leave request", Notifications.approveOrReject());
+            Notifications.sendWith(server, 7, "New comments", Map.of("group_key", "comments"));
+            Notifications.sendWith(server, 7, "New comments", Map.of("group_key", "comments"));
+            long leave = Notifications.ids(server, 7).get(1);
+            assertThat(server.call("POST", "/admin/system/notifications/" + leave + "/actions/approve", server.token(7), null).status())
+                    .isEqualTo(200);
             List<String> violations = new ArrayList<>();
             try (Browser browser = Browser.start(languages)) {
                 browser.open(server.baseUrl() + "/");
@@ -51,6 +59,30 @@ class AccessibilityBrowserTest {
                 browser.await("the detail dialog", () -> browser.find(By.id("detail")).isDisplayed(), shown -> shown);
                 violations.addAll(audit(browser, "detail dialog"));
 
+                browser.open(server.baseUrl() + "/?token=" + server.token(7));
+                browser.await("the rows", () -> browser.findAll(By.cssSelector("#rows tr")).size(), n -> n == 3);
+                browser.await("the collapsed count", () -> browser.findAll(By.cssSelector("#rows .group-count")).size(), n -> n == 1);
+                violations.addAll(audit(browser, "inbox with actions"));
+                browser.find(By.id("bell-button")).click();
+                browser.await("the bell items", () -> browser.findAll(By.cssSelector("#bell-list li")).size(), n -> n == 3);
+                browser.find(By.cssSelector("#bell-list li button.snooze")).click();
+                violations.addAll(audit(browser, "bell open with actions and the snooze menu"));
+                browser.find(By.id("bell-button")).click();
+                browser.findAll(By.cssSelector("#rows .title-button")).get(2).click();
+                browser.await("the dialog's actions", () -> browser.findAll(By.cssSelector("#detail-actions button")).size(), n -> n == 2);
+                violations.addAll(audit(browser, "detail dialog with actions"));
+                browser.find(By.id("detail-close")).click();
+                new org.openqa.selenium.support.ui.Select(browser.find(By.name("archived"))).selectByValue("true");
+                violations.addAll(audit(browser, "archived view"));
+
+                browser.open(server.baseUrl() + "/preferences");
+                awaitLang(browser, lang);
+                PreferencesBrowserTest.awaitForm(browser);
+                browser.find(By.id("email")).sendKeys("nope");
+                browser.find(By.id("save-email")).click();
+                browser.await("the email error", () -> browser.find(By.id("email-error")).isDisplayed(), shown -> shown);
+                violations.addAll(audit(browser, "preferences"));
+
                 browser.open(server.baseUrl() + "/admin?token=" + server.adminToken(1));
                 awaitLang(browser, lang);
                 browser.await("the console", () -> browser.find(By.id("console")).isDisplayed(), shown -> shown);
@@ -64,6 +96,9 @@ class AccessibilityBrowserTest {
                 phone.find(By.id("bell-button")).click();
                 phone.await("the bell items", () -> phone.findAll(By.cssSelector("#bell-list li")).size(), n -> n == 6);
                 violations.addAll(audit(phone, "inbox at 390 px, bell open"));
+                phone.open(server.baseUrl() + "/preferences?token=" + server.token(7));
+                PreferencesBrowserTest.awaitForm(phone);
+                violations.addAll(audit(phone, "preferences at 390 px"));
             }
             assertThat(violations).as("axe-core violations in " + lang).isEmpty();
         }

@@ -52,4 +52,25 @@ class ContentSecurityBrowserTest {
             assertThat(browser.script(TRY_INLINE)).as("inline script ran").isEqualTo(false);
         }
     }
+
+    @Test
+    void theInboxControlsAndPreferences_workUnderThePolicy() {
+        try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
+            Notifications.sendWith(server, 21, "Approve me", Notifications.approveOrReject());
+            InboxPage inbox = new InboxPage(browser, server.baseUrl()).openWithToken(server.token(21));
+            inbox.awaitRows(List.of("Approve me"));
+            inbox.clickInRow("Approve me", "button.snooze");
+            inbox.clickInRow("Approve me", "[data-action=approve]");
+            browser.await("the action taken", () -> inbox.texts("#rows .action-taken"), t -> t.size() == 1);
+            assertThat(cspMessages(browser)).as("violations on the inbox").isEmpty();
+
+            browser.open(server.baseUrl() + "/preferences");
+            PreferencesBrowserTest.awaitForm(browser);
+            browser.find(org.openqa.selenium.By.cssSelector("[data-code=message] label:nth-child(2)")).click();
+            browser.await("saved", () -> browser.find(org.openqa.selenium.By.id("saved")).getText(), t -> !t.isEmpty());
+            assertThat(inbox.url()).isEqualTo(server.baseUrl() + "/preferences");
+            assertThat(cspMessages(browser)).as("violations on /preferences").isEmpty();
+            assertThat(browser.script(TRY_INLINE)).as("inline script ran").isEqualTo(false);
+        }
+    }
 }

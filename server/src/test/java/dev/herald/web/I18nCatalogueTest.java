@@ -83,7 +83,7 @@ class I18nCatalogueTest {
 
     @Test
     void theMarkupHasNoTextOfItsOwn() throws IOException {
-        for (String page : List.of("index.html", "admin.html")) {
+        for (String page : List.of("index.html", "admin.html", "preferences.html")) {
             String html = Files.readString(WEB.resolve(page));
             String body = html.substring(html.indexOf("<body>"))
                     .replaceAll("(?s)<svg.*?</svg>", "")

@@ -71,6 +71,14 @@ final class InboxPage {
         return this;
     }
 
+    InboxPage closeBell() {
+        if (browser.find(By.id("bell-panel")).isDisplayed()) {
+            browser.find(By.id("bell-button")).click();
+        }
+        browser.await("the bell dropdown closed", () -> browser.find(By.id("bell-panel")).isDisplayed(), shown -> !shown);
+        return this;
+    }
+
     InboxPage tab(String label) {
         browser.find(By.xpath("//div[@id='bell-tabs']/button[normalize-space(.)='" + label + "']")).click();
         return this;
@@ -178,6 +186,10 @@ final class InboxPage {
         browser.find(By.id("batch-read")).click();
     }
 
+    void batchArchive() {
+        browser.find(By.id("batch-archive")).click();
+    }
+
     void batchDelete() {
         browser.find(By.id("batch-delete")).click();
         browser.driver().switchTo().alert().accept();
@@ -245,5 +257,32 @@ final class InboxPage {
 
     List<String> toasts() {
         return browser.findAll(By.cssSelector("#toasts .toast strong")).stream().map(WebElement::getText).toList();
+    }
+
+    // ---- Inbox 2.0: actions, archive, snooze, unread, collapsed counts ----
+
+    /** Clicks the control matching {@code css} inside the bell item with this title. */
+    void clickInBellItem(String title, String css) {
+        browser.act(() -> bellItem(title).findElement(By.cssSelector(css)).click());
+    }
+
+    /** Clicks the control matching {@code css} inside the list row with this title. */
+    void clickInRow(String title, String css) {
+        browser.act(() -> row(title).findElement(By.cssSelector(css)).click());
+    }
+
+    /** The texts of the elements matching {@code css} in the bell dropdown or list. */
+    @SuppressWarnings("unchecked")
+    List<String> texts(String css) {
+        return (List<String>) browser.script(
+                "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", css);
+    }
+
+    int count(String css) {
+        return browser.findAll(By.cssSelector(css)).size();
+    }
+
+    void view(String archived) {
+        filter("archived", archived);
     }
 }

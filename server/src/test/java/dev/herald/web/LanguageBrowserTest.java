@@ -62,6 +62,32 @@ class LanguageBrowserTest {
     }
 
     @Test
+    void inbox20_controlsAndCountsAreChinese() {
+        try (TestServer server = WebServers.start(); Browser browser = Browser.start("zh-CN,zh")) {
+            Notifications.sendWith(server, 5, "报销单", Notifications.approveOrReject());
+            Notifications.sendWith(server, 5, "新评论", java.util.Map.of("group_key", "comments"));
+            Notifications.sendWith(server, 5, "新评论", java.util.Map.of("group_key", "comments"));
+            browser.open(server.baseUrl() + "/?token=" + server.token(5));
+            browser.await("the collapsed count", () -> texts(browser, By.cssSelector("#rows .group-count span")),
+                    List.of("×2", "2 条相似通知")::equals);
+            assertThat(options(browser, "#filters select[name='archived']")).containsExactly("收件箱", "已归档");
+            assertThat(text(browser, By.id("batch-archive"))).isEqualTo("归档");
+            browser.find(By.id("bell-button")).click();
+            browser.await("the dropdown", () -> browser.findAll(By.cssSelector("#bell-list li")).size(), n -> n == 2);
+            assertThat(text(browser, By.id("bell-preferences"))).isEqualTo("通知设置");
+            WebElement comments = browser.find(By.cssSelector("#bell-list li:first-child"));
+            assertThat(texts(browser, By.cssSelector("#bell-list li:first-child .state-controls > button")))
+                    .containsExactly("归档", "稍后提醒");
+            comments.findElement(By.cssSelector("button.snooze")).click();
+            assertThat(texts(browser, By.cssSelector("#bell-list li:first-child .snooze-choices button")))
+                    .containsExactly("1 小时后", "明天 09:00", "下周（周一 09:00）");
+            browser.find(By.cssSelector("#bell-list [data-action=approve]")).click();
+            browser.await("the action taken", () -> texts(browser, By.cssSelector("#bell-list .action-taken")),
+                    texts -> texts.size() == 1 && texts.get(0).startsWith("Approve ✓ · ") && texts.get(0).contains("年"));
+        }
+    }
+
+    @Test
     void console_inAnEnglishBrowser_isChineseWithLangInTheAddress() {
         try (TestServer server = WebServers.start(); Browser browser = Browser.start()) {
             browser.open(server.baseUrl() + "/admin?lang=zh-CN&token=" + server.adminToken(1));

@@ -34,6 +34,37 @@ final class Notifications {
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     }
 
+    /**
+     * Sends one notification to one user with Inbox 2.0 fields ({@code actions}, {@code group_key}, …)
+     * and returns the send's result ({@code ids}, {@code collapsed}, …).
+     */
+    static com.fasterxml.jackson.databind.JsonNode sendWith(TestServer server, long userId, String title, Map<String, Object> extra) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user_ids", List.of(userId));
+        body.put("title", title);
+        body.put("content", "About " + title);
+        body.put("type", "task");
+        body.put("category", "task");
+        body.putAll(extra);
+        var reply = server.api("POST", "/admin/system/notifications/send", json(body));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.data();
+    }
+
+    /** Approve (primary) and Reject (secondary). */
+    static Map<String, Object> approveOrReject() {
+        return Map.of("actions", List.of(
+                Map.of("id", "approve", "label", "Approve", "style", "primary"),
+                Map.of("id", "reject", "label", "Reject", "style", "secondary")));
+    }
+
+    /** One notification as its user reads it ({@code GET /{id}}). */
+    static com.fasterxml.jackson.databind.JsonNode get(TestServer server, long userId, long id) {
+        var reply = server.call("GET", "/admin/system/notifications/" + id, server.token(userId), null);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.data();
+    }
+
     /** The ids of a user's notifications, newest first. */
     static List<Long> ids(TestServer server, long userId) {
         var data = server.api("GET", "/admin/system/notifications?page_size=100&user_id=" + userId, null).data();

@@ -62,4 +62,47 @@ class PageSafetyBrowserTest {
             assertThat(browser.script("return document.activeElement.id")).isEqualTo("bell-button");
         }
     }
+
+    @Test
+    void phoneLayout_actionsSnoozeMenuAndPreferencesFitTheScreen() {
+        try (TestServer server = WebServers.start(); Browser browser = Browser.startPhone()) {
+            Notifications.sendWith(server, 8, "An expense report of a fair length that has to wrap", Notifications.approveOrReject());
+            Notifications.sendWith(server, 8, "New comments", java.util.Map.of("group_key", "comments"));
+            Notifications.sendWith(server, 8, "New comments", java.util.Map.of("group_key", "comments"));
+            InboxPage inbox = new InboxPage(browser, server.baseUrl()).openWithToken(server.token(8));
+            inbox.awaitRowCount(2);
+            browser.await("the collapsed count", () -> inbox.count("#rows .group-count"), n -> n == 1);
+            inbox.clickInRow("New comments", "button.snooze");
+            assertThat(inbox.count("#rows .snooze-choices:not([hidden])")).isEqualTo(1);
+            assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+            assertThat(beyondTheScreen(browser, "#rows")).isEmpty();
+
+            inbox.openBell();
+            browser.await("the bell items", () -> inbox.count("#bell-list li"), n -> n == 2);
+            inbox.clickInBellItem("New comments", "button.snooze");
+            assertThat(browser.script("""
+                    const panel = document.getElementById('bell-panel');
+                    const box = panel.getBoundingClientRect();
+                    return box.left >= 0 && box.right <= window.innerWidth && panel.scrollWidth <= panel.clientWidth
+                        && document.documentElement.scrollWidth <= window.innerWidth;
+                    """)).isEqualTo(true);
+            assertThat(beyondTheScreen(browser, "#bell-panel")).isEmpty();
+
+            browser.open(server.baseUrl() + "/preferences");
+            PreferencesBrowserTest.awaitForm(browser);
+            assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+            assertThat(beyondTheScreen(browser, "main")).isEmpty();
+        }
+    }
+
+    /** Visible elements under {@code root} that reach past the screen's right edge (inner scrollers hide them otherwise). */
+    @SuppressWarnings("unchecked")
+    private static java.util.List<String> beyondTheScreen(Browser browser, String root) {
+        return (java.util.List<String>) browser.script("""
+                return [...document.querySelectorAll(arguments[0] + ' *')]
+                    .filter((e) => !e.closest('.visually-hidden') && e.getClientRects().length > 0)
+                    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                    .map((e) => e.tagName + '.' + e.className);
+                """, root);
+    }
 }

@@ -3,6 +3,7 @@
 import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
 import { badgeText, timeAgo, unreadLabel } from '../format.js';
 import { t } from '../i18n.js';
+import { actionButtons, groupCount, stateControls } from './controls.js';
 import { TABS, tabById } from './tabs.js';
 
 /**
@@ -77,10 +78,13 @@ export function mountBell({ store, openDetail, onError }) {
   function item(n) {
     const title = n.title || t('notification.no_title');
     return h('li', { class: `bell-item type-${n.type}${n.is_read ? '' : ' unread'}`, dataset: { id: n.id } },
-      h('button', { type: 'button', class: 'bell-item-main', onclick: () => open(n) },
-        h('span', { class: 'bell-item-title' }, n.is_read ? null : h('span', { class: 'visually-hidden' }, t('bell.unread_prefix')), title),
-        n.content ? h('span', { class: 'bell-item-content' }, n.content) : null,
-        h('time', { class: 'bell-item-time', datetime: n.created_at }, timeAgo(n.created_at))),
+      h('div', { class: 'bell-item-body' },
+        h('button', { type: 'button', class: 'bell-item-main', onclick: () => open(n) },
+          h('span', { class: 'bell-item-title' }, n.is_read ? null : h('span', { class: 'visually-hidden' }, t('bell.unread_prefix')), title, groupCount(n)),
+          n.content ? h('span', { class: 'bell-item-content' }, n.content) : null,
+          h('time', { class: 'bell-item-time', datetime: n.updated_at ?? n.created_at }, timeAgo(n.updated_at ?? n.created_at))),
+        actionButtons(n, { store, onError }),
+        stateControls(n, { store, onError })),
       h('button', {
         type: 'button',
         class: 'icon-button bell-item-delete',

@@ -5,6 +5,7 @@ import { dateTime } from '../format.js';
 import { actionLink } from '../links.js';
 import { t } from '../i18n.js';
 import { categories, labelOf, types } from '../vocabulary.js';
+import { actionButtons } from './controls.js';
 
 /**
  * @param {object} deps
@@ -22,6 +23,7 @@ export function mountDetail({ api, store, onError }) {
   const dataWrap = byId('detail-data-wrap');
   const data = byId('detail-data');
   const action = byId('detail-action');
+  const actions = byId('detail-actions');
   const readButton = byId('detail-read');
   const deleteButton = byId('detail-delete');
   let current = null;
@@ -46,6 +48,14 @@ export function mountDetail({ api, store, onError }) {
       target: link.external ? '_blank' : null,
       rel: link.external ? 'noopener noreferrer' : null,
     }, link.external ? t('detail.open_link_new_tab') : t('detail.open_link')) : null);
+    replaceChildren(actions, actionButtons(n, {
+      store,
+      onTaken: (record) => current?.id === record.id && render({ ...current, ...record }),
+      onError: (error) => {
+        onError(error);
+        api.get(n.id).then((fresh) => dialog.open && current?.id === fresh.id && render(fresh), () => {});
+      },
+    }));
     readButton.hidden = Boolean(n.is_read);
   }
 

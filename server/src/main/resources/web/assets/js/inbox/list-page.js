@@ -4,8 +4,9 @@ import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
 import { dateTime, timeAgo } from '../format.js';
 import { t } from '../i18n.js';
 import { categories, labelOf, types } from '../vocabulary.js';
+import { actionButtons, groupCount, stateControls } from './controls.js';
 
-const FILTERS = ['keyword', 'type', 'category', 'is_read', 'start_date', 'end_date'];
+const FILTERS = ['keyword', 'type', 'category', 'is_read', 'archived', 'start_date', 'end_date'];
 
 /**
  * @param {object} deps
@@ -24,6 +25,7 @@ export function mountListPage({ api, store, openDetail, onError }) {
   const selectionCount = byId('selection-count');
   const batchRead = /** @type {HTMLButtonElement} */ (byId('batch-read'));
   const batchDelete = /** @type {HTMLButtonElement} */ (byId('batch-delete'));
+  const batchArchive = /** @type {HTMLButtonElement} */ (byId('batch-archive'));
   const prev = /** @type {HTMLButtonElement} */ (byId('page-prev'));
   const next = /** @type {HTMLButtonElement} */ (byId('page-next'));
   const pageSize = /** @type {HTMLSelectElement} */ (byId('page-size'));
@@ -87,7 +89,9 @@ export function mountListPage({ api, store, openDetail, onError }) {
       h('td', { class: 'col-check' }, checkbox),
       h('td', { class: 'col-title' },
         h('button', { type: 'button', class: 'title-button', onclick: () => openDetail(n) }, title),
-        n.content ? h('span', { class: 'row-content' }, n.content) : null),
+        groupCount(n),
+        n.content ? h('span', { class: 'row-content' }, n.content) : null,
+        actionButtons(n, { store, onError })),
       h('td', { 'data-label': t('list.col_type') }, h('span', { class: `chip type-${n.type}` }, labelOf(TYPES, n.type))),
       h('td', { 'data-label': t('list.col_category') }, labelOf(CATEGORIES, n.category)),
       h('td', { 'data-label': t('list.col_received') }, h('time', { datetime: n.created_at, title: dateTime(n.created_at) }, timeAgo(n.created_at))),
@@ -99,6 +103,7 @@ export function mountListPage({ api, store, openDetail, onError }) {
           'aria-label': t('list.mark_one_read', { title }),
           onclick: () => store.markRead(n.id).catch(onError),
         }, t('action.mark_read')),
+        stateControls(n, { store, onError }),
         h('button', {
           type: 'button',
           class: 'button subtle small danger',
@@ -112,6 +117,7 @@ export function mountListPage({ api, store, openDetail, onError }) {
     selectionCount.textContent = t('list.selected', { count });
     batchRead.disabled = !shown.some((n) => selected.has(n.id) && !n.is_read);
     batchDelete.disabled = count === 0;
+    batchArchive.disabled = count === 0 || filters().archived === 'true';
     selectPage.checked = shown.length > 0 && shown.every((n) => selected.has(n.id));
     selectPage.indeterminate = count > 0 && !selectPage.checked;
   }
@@ -130,6 +136,9 @@ export function mountListPage({ api, store, openDetail, onError }) {
   });
   batchRead.addEventListener('click', () => {
     store.readMany([...selected]).then(() => selected.clear(), onError);
+  });
+  batchArchive.addEventListener('click', () => {
+    store.archiveMany([...selected]).then(() => selected.clear(), onError);
   });
   batchDelete.addEventListener('click', () => {
     if (!confirm(t('list.confirm_delete', { count: selected.size }))) return;

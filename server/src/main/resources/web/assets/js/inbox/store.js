@@ -104,6 +104,55 @@ export class InboxStore extends EventTarget {
     this.#afterDelete((n) => n.is_read);
   }
 
+  async markUnread(id) {
+    await this.#api.unread(id);
+    this.latest = this.latest.map((n) => (n.id === id ? { ...n, is_read: false, read_at: null } : n));
+    this.#afterChange();
+  }
+
+  /** Archived and snoozed notifications leave the latest list (the default view). */
+  async archive(id) {
+    await this.#api.archive(id);
+    this.#afterDelete((n) => n.id === id);
+  }
+
+  async archiveMany(ids) {
+    const gone = new Set(ids);
+    await this.#api.batchArchive(ids);
+    this.#afterDelete((n) => gone.has(n.id));
+  }
+
+  async unarchive(id) {
+    await this.#api.unarchive(id);
+    await this.loadLatest().catch(() => {});
+    this.#afterChange();
+  }
+
+  async snooze(id, until) {
+    await this.#api.snooze(id, until);
+    this.#afterDelete((n) => n.id === id);
+  }
+
+  /**
+   * Takes one of a notification's actions; the server answers the record, now read, with
+   * `action_taken`. Returns that record.
+   */
+  async takeAction(id, actionId) {
+    const record = await this.#api.takeAction(id, actionId);
+    this.#replace(record);
+    return record;
+  }
+
+  /** After a 409 (taken already, e.g. in another tab) the stored copy shows which one. */
+  async refreshOne(id) {
+    this.#replace(await this.#api.get(id));
+  }
+
+  #replace(record) {
+    this.latest = this.latest.map((n) => (n.id === record.id ? { ...n, ...record } : n));
+    this.#afterChange();
+  }
+
   #afterRead(matches) {
     const now = new Date().toISOString();
     this.latest = this.latest.map((n) => (matches(n) && !n.is_read ? { ...n, is_read: true, read_at: now } : n));

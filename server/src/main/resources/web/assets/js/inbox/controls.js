@@ -1,0 +1,122 @@
+// Controls shared by the bell dropdown and the list: a notification's actions (approve, …), its
+// collapsed count, and mark unread / archive / unarchive / snooze.
+
+import { ApiError } from '../api.js';
+import { h } from '../dom.js';
+import { dateTime } from '../format.js';
+import { t } from '../i18n.js';
+import { actionLink } from '../links.js';
+
+/** "×5" with the accessible text "5 similar notifications", or null for an ordinary one. */
+export function groupCount(n) {
+  const count = Number(n.group_count ?? 1);
+  if (!(count > 1)) return null;
+  return h('span', { class: 'group-count' },
+    h('span', { 'aria-hidden': 'true' }, t('notification.group_badge', { count })),
+    h('span', { class: 'visually-hidden' }, t('notification.group_similar', { count })));
+}
+
+/**
+ * The action buttons of a notification, or what was taken ("Approved ✓ · 12:03").
+ * @param {object} n
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, onTaken?: (record: object) => void}} deps
+ */
+export function actionButtons(n, { store, onError, onTaken }) {
+  const actions = Array.isArray(n.actions) ? n.actions : [];
+  if (actions.length === 0) return null;
+  const title = n.title || t('notification.no_title');
+  if (n.action_taken) {
+    const taken = actions.find((a) => a.id === n.action_taken.id);
+    return h('p', { class: 'action-taken' },
+      t('notification.action_taken', { label: taken?.label ?? n.action_taken.id, time: dateTime(n.action_taken.at) }));
+  }
+  return h('div', { class: 'notification-actions', role: 'group', 'aria-label': t('notification.actions_label', { title }) },
+    actions.map((action) => h('button', {
+      type: 'button',
+      class: `button small ${action.style === 'primary' ? 'primary' : 'subtle'}`,
+      dataset: { action: action.id },
+      onclick: (event) => {
+        event.currentTarget.disabled = true;
+        take(n, action, store).then((record) => onTaken?.(record), onError);
+      },
+    }, action.label)));
+}
+
+async function take(n, action, store) {
+  let record;
+  try {
+    record = await store.takeAction(n.id, action.id);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) {
+      await store.refreshOne(n.id); // taken already (another tab): show which one
+    }
+    throw error;
+  }
+  const link = action.url ? actionLink({ action_type: 'link', action_data: action.url }, location.origin) : null;
+  if (link?.external) window.open(link.href, '_blank', 'noopener');
+  else if (link) location.assign(link.href);
+  return record;
+}
+
+/** When each snooze choice ends, in local time: in an hour, tomorrow 09:00, next Monday 09:00. */
+export function snoozeChoices(now = new Date()) {
+  const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0, 0);
+  const daysToMonday = ((8 - now.getDay()) % 7) || 7;
+  const monday = new Date(now.getFullYear(), now.getMonth(), now.getDate() + daysToMonday, 9, 0, 0);
+  return [
+    { id: 'hour', label: t('snooze.hour'), until: new Date(now.getTime() + 3_600_000) },
+    { id: 'tomorrow', label: t('snooze.tomorrow'), until: tomorrow },
+    { id: 'next_week', label: t('snooze.next_week'), until: monday },
+  ];
+}
+
+/**
+ * Mark unread (when read), archive or unarchive, and a snooze menu.
+ * @param {object} n
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void}} deps
+ */
+export function stateControls(n, { store, onError }) {
+  const title = n.title || t('notification.no_title');
+  const button = (label, aria, run, extra = '') => h('button', {
+    type: 'button',
+    class: `button subtle small ${extra}`.trim(),
+    'aria-label': aria,
+    onclick: () => run().catch(onError),
+  }, label);
+  if (n.archived) {
+    return h('div', { class: 'state-controls' },
+      button(t('action.unarchive'), t('action.unarchive_one', { title }), () => store.unarchive(n.id), 'unarchive'));
+  }
+  const menu = h('div', { class: 'snooze-choices', role: 'group', 'aria-label': t('snooze.menu_label', { title }) },
+    snoozeChoices().map((choice) => h('button', {
+      type: 'button',
+      class: 'button subtle small',
+      dataset: { snooze: choice.id },
+      title: dateTime(choice.until.toISOString()),
+      onclick: () => store.snooze(n.id, snoozeChoices().find((c) => c.id === choice.id).until.toISOString()).catch(onError),
+    }, choice.label)));
+  menu.hidden = true;
+  const toggle = h('button', {
+    type: 'button',
+    class: 'button subtle small snooze',
+    'aria-expanded': 'false',
+    'aria-label': t('action.snooze_one', { title }),
+    onclick: () => {
+      menu.hidden = !menu.hidden;
+      toggle.setAttribute('aria-expanded', String(!menu.hidden));
+      if (!menu.hidden) menu.querySelector('button')?.focus();
+    },
+  }, t('action.snooze'));
+  menu.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    menu.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.focus();
+  });
+  return h('div', { class: 'state-controls' },
+    n.is_read ? button(t('action.mark_unread'), t('action.mark_unread_one', { title }), () => store.markUnread(n.id), 'mark-unread') : null,
+    button(t('action.archive'), t('action.archive_one', { title }), () => store.archive(n.id), 'archive'),
+    toggle,
+    menu);
+}
