@@ -81,11 +81,16 @@ class EscalationEndToEndTest {
     void stillUnreadAfterTheDelay_oneMail_toThePreferenceAddress_withTitleContentAndLinks() throws Exception {
         server = node("s3cret");
         email(5, "five@example.com");
-        send(5, "Disk-full", 60);
+        long id = send(5, "Disk-full", 60);
+        JsonNode before = server.call("GET", BASE + "/" + id, server.token(5), null).json().get("data");
+        assertThat(before.get("escalate_at").asText()).isEqualTo("2025-06-15T10:01:00.123Z");
+        assertThat(before.get("escalated_at").isNull()).isTrue();
         clock.advance(Duration.ofSeconds(59));
         assertThat(job().runOnce()).isZero();
         clock.advance(Duration.ofSeconds(2));
         assertThat(job().runOnce()).isEqualTo(1);
+        JsonNode after = server.call("GET", BASE + "/" + id, server.token(5), null).json().get("data");
+        assertThat(after.get("escalated_at").asText()).isEqualTo("2025-06-15T10:01:01.123Z");
         assertThat(job().runOnce()).isZero();
         clock.advance(Duration.ofDays(1));
         assertThat(job().runOnce()).isZero();
