@@ -583,7 +583,11 @@ public final class NotificationStore {
             if (events.enabled() && !out.isEmpty()) {
                 List<Map<String, Object>> data = new ArrayList<>();
                 for (dev.herald.inbox.Escalation e : out) {
-                    data.add(Map.of("notification_id", e.id(), "user_id", e.userId(), "escalated_at", now.toString()));
+                    Map<String, Object> event = new java.util.LinkedHashMap<>();
+                    event.put("notification_id", e.id());
+                    event.put("user_id", e.userId());
+                    event.put("escalated_at", now.toString());
+                    data.add(event);
                 }
                 events.publishIn(c, EventSink.ESCALATED, data);
             }
