@@ -137,4 +137,18 @@ class EscalationStoreTest extends StoreTestBase {
             assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
         }
     }
+
+    @Test
+    void restartBetweenClaimAndSend_theMailIsLost_notSentTwice() {
+        email(1, "one@example.com");
+        Notification n = escalating(1, "claimed then crashed", 60);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.claimEscalations(100).toSend()).hasSize(1);
+        // the node dies before sending: a new node on the same database never claims it again
+        reopen();
+        NotificationStore restarted = new NotificationStore(db(), clock);
+        clock.advance(Duration.ofHours(1));
+        assertThat(restarted.claimEscalations(100).toSend()).isEmpty();
+        assertThat(escalation(n.id())).isEqualTo("sending");
+    }
 }
