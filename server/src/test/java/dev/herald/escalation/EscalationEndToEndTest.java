@@ -48,10 +48,14 @@ class EscalationEndToEndTest {
     }
 
     private TestServer node(String password) {
+        return node(password, false);
+    }
+
+    private TestServer node(String password, boolean starttls) {
         Map<String, String> settings = new HashMap<>();
         settings.put("smtp.host", "127.0.0.1");
         settings.put("smtp.port", Integer.toString(smtp.getSmtp().getPort()));
-        settings.put("smtp.starttls", "false");
+        settings.put("smtp.starttls", Boolean.toString(starttls));
         settings.put("smtp.username", "herald");
         settings.put("smtp.password", password);
         settings.put("smtp.from", "herald@example.com");
@@ -132,6 +136,18 @@ class EscalationEndToEndTest {
         assertThat(smtp.getReceivedMessages()).isEmpty();
         assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
         assertThat(job().runOnce()).isZero();
+        assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void starttlsRequired_butTheServerOffersNone_noPlainTextFallback_failed() {
+        // GreenMail's SMTP does not offer STARTTLS: with smtp.starttls=true nothing may go out in clear
+        server = node("s3cret", true);
+        email(5, "five@example.com");
+        send(5, "secret-stuff", 60);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(job().runOnce()).isZero();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
         assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
     }
 
