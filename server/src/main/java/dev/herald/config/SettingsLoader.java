@@ -117,10 +117,10 @@ public final class SettingsLoader {
         var auth = auth(dataDir, demo);
         var pusher = new Settings.Pusher(pusherApps(), bytes("pusher.max-event-bytes"),
                 intValue("pusher.max-presence-members", 1, 100_000), intValue("pusher.client-events-per-second", 1, 10_000));
+        var smtp = smtp();
         if (!source.problems().isEmpty()) {
             throw new ConfigException(source.problems());
         }
-        var smtp = smtp();
         return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications, webhooks, pusher,
                 smtp);
     }
