@@ -41,7 +41,9 @@ import dev.herald.gateway.SessionHandlers;
 import dev.herald.gateway.UserRegistry;
 import dev.herald.inbox.OfflineChat;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.inbox.EscalationJob;
 import dev.herald.inbox.InboxJobs;
+import dev.herald.inbox.SmtpMailer;
 import dev.herald.gateway.InboxHandlers;
 import dev.herald.inbox.InboxService;
 import dev.herald.inbox.sql.NotificationStore;
@@ -53,6 +55,7 @@ import dev.herald.transport.HeraldServer;
 import dev.herald.webhooks.EventSink;
 import dev.herald.webhooks.Webhooks;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +95,7 @@ public final class Herald implements AutoCloseable {
     private final SqlWorkers sql;
     private final DatabaseHealth databaseUp;
     private final InboxJobs jobs;
+    private final EscalationJob escalations;
     private final InboxService inbox;
     private final Webhooks webhooks;
     private int port;
@@ -147,7 +151,8 @@ public final class Herald implements AutoCloseable {
         BindWaitList waitList = new BindWaitList(broker, users, listeners, settings.gateway().maxConnectionsPerUser());
         broker.start(new FanOut(connections, users, channels, waitList, metrics));
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
-        InboxService inbox = new InboxService(new NotificationStore(database, inboxClock, events), sql, broker,
+        NotificationStore notificationStore = new NotificationStore(database, inboxClock, events);
+        InboxService inbox = new InboxService(notificationStore, sql, broker,
                 presence, metrics, settings.notifications(), inboxClock);
         this.inbox = inbox;
         OfflineChat offline = settings.notifications().storeOfflineChat() ? inbox::keepChat : OfflineChat.NONE;
@@ -174,7 +179,7 @@ public final class Herald implements AutoCloseable {
                 broker, metrics);
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
-        new NotificationApi(inbox, settings.http().maxRecipients()).register(router);
+        new NotificationApi(inbox, settings.http().maxRecipients(), settings.smtp().enabled()).register(router);
         new WebhookApi(Optional.ofNullable(webhooks)).register(router);
         new PusherApi(new PusherApps(settings.pusher().apps()), broker, members, channels::counts, settings.pusher(),
                 metrics, Clock.systemUTC()).register(router);
@@ -183,6 +188,13 @@ public final class Herald implements AutoCloseable {
         health.check("database", databaseUp::up);
         this.jobs = new InboxJobs(inbox, settings.notifications(), jobLock);
         jobs.start();
+        // e-mail escalation: only with smtp.host (without it, escalate_after answers 422)
+        this.escalations = settings.smtp().enabled()
+                ? new EscalationJob(notificationStore, new SmtpMailer(settings.smtp()), jobLock, metrics, Duration.ofSeconds(1))
+                : null;
+        if (escalations != null) {
+            escalations.start();
+        }
         if (webhooks != null) {
             webhooks.start();
         }
@@ -264,6 +276,11 @@ public final class Herald implements AutoCloseable {
     }
 
     /** Decides which node runs a periodic job (always this one on a single node). */
+    /** The escalation job, when SMTP is configured. */
+    public Optional<EscalationJob> escalations() {
+        return Optional.ofNullable(escalations);
+    }
+
     public JobLock jobLock() {
         return jobLock;
     }
@@ -294,6 +311,9 @@ public final class Herald implements AutoCloseable {
         }
         server.close();
         jobs.close();
+        if (escalations != null) {
+            escalations.close();
+        }
         if (webhooks != null) {
             webhooks.close();
         }

@@ -40,6 +40,7 @@ public final class NewNotification {
     private final Integer groupWindow;
     private final List<NotificationAction> actions;
     private final boolean force;
+    private final Integer escalateAfter;
 
     private NewNotification(Builder b) {
         this.userIds = List.copyOf(b.userIds);
@@ -56,6 +57,12 @@ public final class NewNotification {
         this.groupWindow = b.groupWindow;
         this.actions = List.copyOf(b.actions);
         this.force = b.force;
+        this.escalateAfter = b.escalateAfter;
+    }
+
+    /** @return seconds after which a still unread notification is e-mailed once, or null for never */
+    public Integer escalateAfter() {
+        return escalateAfter;
     }
 
     /** @return the collapsing key, or null */
@@ -153,8 +160,25 @@ public final class NewNotification {
         private Integer groupWindow;
         private final List<NotificationAction> actions = new ArrayList<>();
         private boolean force;
+        private Integer escalateAfter;
 
         private Builder() {}
+
+        /**
+         * E-mail escalation: if the notification is still unread (not archived, snoozed or deleted)
+         * this long after it was stored, the server e-mails it once to the recipient's {@code email}
+         * preference. The server answers 422 when SMTP is not configured.
+         *
+         * @param after 60 seconds to 7 days, whole seconds
+         * @return this builder
+         */
+        public Builder escalateAfter(java.time.Duration after) {
+            if (after.getNano() != 0 || after.getSeconds() < 60 || after.getSeconds() > 604_800) {
+                throw new IllegalArgumentException("escalateAfter must be whole seconds from 60 to 604800: " + after);
+            }
+            this.escalateAfter = (int) after.getSeconds();
+            return this;
+        }
 
         /**
          * Collapsing: a recipient's unread notification with this key, created less than the

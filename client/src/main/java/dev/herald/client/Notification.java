@@ -31,6 +31,8 @@ import java.util.List;
  * @param groupCount        how many sends were collapsed into it (1 for an ordinary one)
  * @param actions           the actions it offers (empty for none)
  * @param actionTaken       the action the owner took, or null
+ * @param escalateAt        when it is due for its e-mail escalation ({@code escalate_after}), or null
+ * @param escalatedAt       when the server claimed it for its escalation e-mail, or null
  */
 public record Notification(
         @JsonProperty("id") long id,
@@ -55,7 +57,9 @@ public record Notification(
         @JsonProperty("group_key") String groupKey,
         @JsonProperty("group_count") int groupCount,
         @JsonProperty("actions") List<NotificationAction> actions,
-        @JsonProperty("action_taken") ActionTaken actionTaken) {
+        @JsonProperty("action_taken") ActionTaken actionTaken,
+        @JsonProperty("escalate_at") Instant escalateAt,
+        @JsonProperty("escalated_at") Instant escalatedAt) {
     /**
      * Normalizes what was read: lists and maps are copied (unmodifiable), JSON {@code null} becomes {@code null} or empty.
      *
@@ -82,6 +86,8 @@ public record Notification(
      * @param groupCount see the record description
      * @param actions see the record description
      * @param actionTaken see the record description
+     * @param escalateAt see the record description
+     * @param escalatedAt see the record description
      */
     public Notification {
         data = data == null || data.isNull() ? null : data;

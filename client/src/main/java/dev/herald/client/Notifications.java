@@ -60,6 +60,9 @@ public final class Notifications {
         if (notification.force()) {
             body.put("force", true);
         }
+        if (notification.escalateAfter() != null) {
+            body.put("escalate_after", notification.escalateAfter());
+        }
         String key = notification.idempotencyKey() != null ? notification.idempotencyKey() : UUID.randomUUID().toString();
         body.put("idempotency_key", key);
         return transport.read(transport.call("POST", BASE + "/send", Map.of(), body, apiKey, true), SendResult.class);

@@ -38,10 +38,17 @@ public final class NotificationApi {
 
     private final InboxService service;
     private final int maxRecipients;
+    /** Whether SMTP is configured: without it {@code escalate_after} is refused. */
+    private final boolean escalation;
 
     public NotificationApi(InboxService service, int maxRecipients) {
+        this(service, maxRecipients, false);
+    }
+
+    public NotificationApi(InboxService service, int maxRecipients, boolean escalation) {
         this.service = Objects.requireNonNull(service);
         this.maxRecipients = maxRecipients;
+        this.escalation = escalation;
     }
 
     public void register(Router r) {
@@ -358,9 +365,10 @@ public final class NotificationApi {
         int groupWindow = groupWindow(b);
         JsonNode actions = actions(b);
         boolean force = b.bool("force", false);
+        int escalateAfter = escalateAfter(b);
         b.validate();
         var n = new NewNotification(title, content, type, category, data, actionType, actionData).withLevel(level)
-                .withGroup(groupKey, groupWindow).withActions(actions).withForce(force);
+                .withGroup(groupKey, groupWindow).withActions(actions).withForce(force).withEscalation(escalateAfter);
         return service.send(users, n, key).thenApply(r -> Reply.ok(Map.of(
                 "count", r.count(), "ids", r.ids(), "duplicate", r.duplicate(), "pushed", r.pushedTo().size(),
                 "skipped", r.skipped(), "collapsed", r.collapsed())));
@@ -437,6 +445,25 @@ public final class NotificationApi {
             return null;
         }
         return text;
+    }
+
+    /** {@code escalate_after}: 0 when absent or null; refused without SMTP. */
+    private int escalateAfter(JsonBody b) {
+        JsonNode v = b.value("escalate_after");
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < InboxLimits.ESCALATE_AFTER_MIN
+                || v.asLong() > InboxLimits.ESCALATE_AFTER_MAX) {
+            b.error("escalate_after", "must be a whole number of seconds from " + InboxLimits.ESCALATE_AFTER_MIN
+                    + " to " + InboxLimits.ESCALATE_AFTER_MAX);
+            return 0;
+        }
+        if (!escalation) {
+            b.error("escalate_after", "e-mail escalation is not configured (smtp.host)");
+            return 0;
+        }
+        return v.asInt();
     }
 
     private static int groupWindow(JsonBody b) {

@@ -83,6 +83,15 @@ final class Keys {
         DEFAULTS.put("pusher.client-events-per-second", "10");
         DEFAULTS.put("pusher.webhooks", "");
         DEFAULTS.put("pusher.webhook-events", "");
+        // e-mail escalation (off while smtp.host is empty)
+        DEFAULTS.put("smtp.host", "");
+        DEFAULTS.put("smtp.port", "587");
+        DEFAULTS.put("smtp.username", "");
+        DEFAULTS.put("smtp.password", "");
+        DEFAULTS.put("smtp.from", "");
+        DEFAULTS.put("smtp.starttls", "true");
+        DEFAULTS.put("smtp.trust-store", "");
+        DEFAULTS.put("smtp.timeout", "10s");
     }
 
     static final Set<String> ALL = DEFAULTS.keySet();

@@ -25,7 +25,8 @@ public record Settings(
         boolean demo,
         Notifications notifications,
         Webhooks webhooks,
-        Pusher pusher) {
+        Pusher pusher,
+        Smtp smtp) {
 
     /**
      * The listening socket. {@code ioThreads} 0 means one per core. The connection caps are counted at
@@ -157,6 +158,25 @@ public record Settings(
         @Override
         public String toString() {
             return "PusherApp[id=" + id + ", key=" + key + ", secret=****]";
+        }
+    }
+
+    /**
+     * The mail server that escalation emails go through (docs/operations.md): off while {@code host}
+     * is empty. {@code starttls} requires STARTTLS (never falls back to plain text); {@code username}
+     * empty means no login; {@code trustStore} a PKCS#12/JKS file whose certificates are trusted for
+     * STARTTLS instead of the JVM's (empty: the JVM's); {@code timeout} bounds connect, read and write.
+     */
+    public record Smtp(String host, int port, String username, String password, String from, boolean starttls,
+                       String trustStore, Duration timeout) {
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Smtp[host=" + host + ", port=" + port + ", username=" + username + ", from=" + from
+                    + ", starttls=" + starttls + "]";
         }
     }
 }

@@ -119,10 +119,30 @@ public final class SettingsLoader {
         var pusher = new Settings.Pusher(apps, bytes("pusher.max-event-bytes"),
                 intValue("pusher.max-presence-members", 1, 100_000), intValue("pusher.client-events-per-second", 1, 10_000),
                 pusherWebhooks(apps));
+        var smtp = smtp();
         if (!source.problems().isEmpty()) {
             throw new ConfigException(source.problems());
         }
-        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications, webhooks, pusher);
+        return new Settings(dataDir, nodeId, server, auth, gateway, channels, http, db, redis, demo, notifications, webhooks, pusher,
+                smtp);
+    }
+
+    private Settings.Smtp smtp() {
+        var smtp = new Settings.Smtp(text("smtp.host"), intValue("smtp.port", 1, 65535), text("smtp.username"),
+                text("smtp.password"), text("smtp.from"), bool("smtp.starttls"), text("smtp.trust-store"),
+                duration("smtp.timeout"));
+        if (smtp.enabled()) {
+            if (!smtp.from().matches("[^@\\s]+@[^@\\s]+")) {
+                problem("smtp.from", "required when smtp.host is set (env HERALD_SMTP_FROM): an address like herald@example.com");
+            }
+            if (!smtp.username().isEmpty() && smtp.password().isEmpty()) {
+                problem("smtp.password", "required with smtp.username (env HERALD_SMTP_PASSWORD)");
+            }
+            if (smtp.timeout().toMillis() < 100) {
+                problem("smtp.timeout", "must be at least 100ms");
+            }
+        }
+        return smtp;
     }
 
     private Settings.Webhooks webhooks() {

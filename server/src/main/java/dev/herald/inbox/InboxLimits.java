@@ -73,6 +73,11 @@ public final class InboxLimits {
     public static final List<String> ARCHIVED_FILTERS = List.of("false", "true", "all");
     /** Snoozed notifications the wake job wakes in one run. */
     public static final int WAKE_BATCH = 1_000;
+    /** {@code escalate_after}: seconds a notification may stay unread before one email (SPEC §8). */
+    public static final int ESCALATE_AFTER_MIN = 60;
+    public static final int ESCALATE_AFTER_MAX = 604_800;
+    /** Due escalations one run of the escalation job claims. */
+    public static final int ESCALATION_BATCH = 100;
 
     private InboxLimits() {}
 }

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param groupWindowSeconds how long a group collapses, 1–{@value InboxLimits#GROUP_WINDOW_MAX} seconds
  * @param actions JSON array of offered actions (checked by the API, see {@link InboxLimits#ACTIONS_MAX}), or null
  * @param force store and push for every recipient regardless of their preferences (admin)
+ * @param escalateAfterSeconds 0 for none, else {@value InboxLimits#ESCALATE_AFTER_MIN}–{@value InboxLimits#ESCALATE_AFTER_MAX}:
+ *        one email to the recipient if still unread that long after it was stored (docs/inbox.md)
  */
 public record NewNotification(
         String title,
@@ -34,7 +36,8 @@ public record NewNotification(
         String groupKey,
         int groupWindowSeconds,
         JsonNode actions,
-        boolean force) {
+        boolean force,
+        int escalateAfterSeconds) {
 
     public NewNotification {
         requireNonNull(title, "title");
@@ -66,6 +69,25 @@ public record NewNotification(
         if (actions != null && (!actions.isArray() || actions.size() > InboxLimits.ACTIONS_MAX)) {
             throw new IllegalArgumentException("actions must be an array of at most " + InboxLimits.ACTIONS_MAX);
         }
+        if (escalateAfterSeconds != 0 && (escalateAfterSeconds < InboxLimits.ESCALATE_AFTER_MIN
+                || escalateAfterSeconds > InboxLimits.ESCALATE_AFTER_MAX)) {
+            throw new IllegalArgumentException("escalateAfterSeconds must be 0 or " + InboxLimits.ESCALATE_AFTER_MIN
+                    + "-" + InboxLimits.ESCALATE_AFTER_MAX);
+        }
+    }
+
+    /** A notification that never escalates. */
+    public NewNotification(String title, String content, String type, String category, JsonNode data,
+                           String actionType, String actionData, String level, String groupKey,
+                           int groupWindowSeconds, JsonNode actions, boolean force) {
+        this(title, content, type, category, data, actionType, actionData, level, groupKey, groupWindowSeconds,
+                actions, force, 0);
+    }
+
+    /** The same notification, escalating by email after {@code seconds} unread (0: never). */
+    public NewNotification withEscalation(int seconds) {
+        return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
+                groupWindowSeconds, actions, force, seconds);
     }
 
     /** A notification at {@code level}, without group or actions. */
@@ -78,13 +100,13 @@ public record NewNotification(
     /** The same notification collapsing under {@code key} for {@code windowSeconds}. */
     public NewNotification withGroup(String key, int windowSeconds) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, key,
-                windowSeconds, actions, force);
+                windowSeconds, actions, force, escalateAfterSeconds);
     }
 
     /** The same notification offering {@code array} (a JSON array of actions, or null). */
     public NewNotification withActions(JsonNode array) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
-                groupWindowSeconds, array, force);
+                groupWindowSeconds, array, force, escalateAfterSeconds);
     }
 
     /** An urgent notification (store and push). */
@@ -96,13 +118,13 @@ public record NewNotification(
     /** The same notification at {@code level} ({@code urgent} or {@code normal}). */
     public NewNotification withLevel(String level) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
-                groupWindowSeconds, actions, force);
+                groupWindowSeconds, actions, force, escalateAfterSeconds);
     }
 
     /** The same notification, ignoring the recipients' preferences when {@code value}. */
     public NewNotification withForce(boolean value) {
         return new NewNotification(title, content, type, category, data, actionType, actionData, level, groupKey,
-                groupWindowSeconds, actions, value);
+                groupWindowSeconds, actions, value, escalateAfterSeconds);
     }
 
     /** Whether it is pushed: {@code urgent}; {@code normal} is store only. */

@@ -45,7 +45,9 @@ public record Notification(
         String groupKey,
         int groupCount,
         JsonNode actions,
-        JsonNode actionTaken) {
+        JsonNode actionTaken,
+        Instant escalateAt,
+        Instant escalatedAt) {
 
     public Notification {
         if (id <= 0 || userId <= 0) {
@@ -67,6 +69,9 @@ public record Notification(
     public static Notification fresh(long id, long userId, NewNotification n, Instant now) {
         return new Notification(id, userId, n.title(), n.content(), n.type(), n.category(), n.data(),
                 n.actionType(), n.actionData(), false, null, false, null, 0, now, now, n.level(),
-                false, null, n.groupKey(), 1, n.actions(), null);
+                false, null, n.groupKey(), 1, n.actions(), null,
+                n.escalateAfterSeconds() == 0 ? null
+                        : now.plusSeconds(n.escalateAfterSeconds()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                null);
     }
 }

@@ -40,6 +40,8 @@ public final class NotificationJson {
         m.put("group_count", n.groupCount());
         m.put("actions", n.actions());
         m.put("action_taken", n.actionTaken());
+        m.put("escalate_at", date(n.escalateAt()));
+        m.put("escalated_at", date(n.escalatedAt()));
         return m;
     }
 

@@ -58,6 +58,9 @@ public final class HeraldMetrics {
     private final Counter webhooksSent;
     private final Counter webhooksFailed;
     private final Counter webhooksRetried;
+    private final Counter escalationsSent;
+    private final Counter escalationsFailed;
+    private final Counter escalationsSkipped;
     private final Timer webhookDelivery;
     private volatile java.util.function.LongSupplier webhookBacklog = () -> 0;
     private volatile java.util.function.LongSupplier webhookFailedStored = () -> 0;
@@ -80,6 +83,12 @@ public final class HeraldMetrics {
                 .description("Webhook events that used up webhooks.max-attempts and were marked failed").register(registry);
         webhooksRetried = Counter.builder("herald_webhooks_retried")
                 .description("Webhook attempts after a first failed one").register(registry);
+        escalationsSent = Counter.builder("herald_escalations_sent")
+                .description("Escalation emails the SMTP server accepted").register(registry);
+        escalationsFailed = Counter.builder("herald_escalations_failed")
+                .description("Escalation emails given up after every attempt failed").register(registry);
+        escalationsSkipped = Counter.builder("herald_escalations_skipped")
+                .description("Due escalations not mailed because the recipient has no email preference").register(registry);
         webhookDelivery = Timer.builder("herald_webhook_delivery")
                 .description("Time of one successful webhook request, from sending to the receiver's 2xx")
                 .publishPercentileHistogram()
@@ -163,6 +172,21 @@ public final class HeraldMetrics {
     }
 
     /** A webhook request answered 2xx after {@code nanos}. */
+    /** One escalation email accepted by the SMTP server. */
+    public void escalationSent() {
+        escalationsSent.increment();
+    }
+
+    /** One escalation email given up. */
+    public void escalationFailed() {
+        escalationsFailed.increment();
+    }
+
+    /** Due escalations whose recipients have no email address. */
+    public void escalationsSkipped(int count) {
+        escalationsSkipped.increment(count);
+    }
+
     public void webhookSent(long nanos) {
         webhooksSent.increment();
         webhookDelivery.record(nanos, TimeUnit.NANOSECONDS);

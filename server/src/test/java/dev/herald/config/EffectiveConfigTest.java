@@ -12,6 +12,7 @@ class EffectiveConfigTest {
         assertThat(EffectiveConfig.mask("auth.api-keys", "a,b")).isEqualTo("****");
         assertThat(EffectiveConfig.mask("db.password", "pw")).isEqualTo("****");
         assertThat(EffectiveConfig.mask("db.password", "")).isEmpty();
+        assertThat(EffectiveConfig.mask("smtp.password", "mail-pw")).isEqualTo("****");
     }
 
     @Test

@@ -388,6 +388,27 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void smtp_offByDefault_fromTheEnvironment_andCheckedWhenOn() {
+        Settings.Smtp off = load(Map.of(), Map.of()).smtp();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.starttls()).isTrue();
+        assertThat(off.trustStore()).isEmpty();
+        Settings.Smtp on = load(Map.of("HERALD_SMTP_HOST", "mail.example.com", "HERALD_SMTP_PORT", "2525",
+                "HERALD_SMTP_USERNAME", "u", "HERALD_SMTP_PASSWORD", "p", "HERALD_SMTP_FROM", "herald@example.com"),
+                Map.of()).smtp();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.port()).isEqualTo(2525);
+        assertThat(on.username()).isEqualTo("u");
+        assertThat(on.password()).isEqualTo("p");
+        assertThat(on.from()).isEqualTo("herald@example.com");
+        assertThat(on.toString()).doesNotContain("p,").doesNotContain("password");
+        assertThatThrownBy(() -> load(Map.of("HERALD_SMTP_HOST", "mail.example.com", "HERALD_SMTP_USERNAME", "u"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp.from")
+                .hasMessageContaining("smtp.password");
+    }
+
+    @Test
     void configException_listsEveryProblemInItsMessage() {
         assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), Map.of(),
                 withDataDir(Map.of("server.port", "x", "gateway.rate-limit", "y"))))

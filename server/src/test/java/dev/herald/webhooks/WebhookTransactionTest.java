@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An ack's or read's webhook events are written in the change's own transaction, on every
  * database: when the events cannot be stored, the change is not kept either (so no change is ever
- * committed without its event), and the events are exactly the rows that changed.
+ * committed without its event), and the events are exactly the rows that changed. The same for an
+ * escalation's claim and its {@code notification.escalated}.
  */
 @EveryDatabase
 class WebhookTransactionTest {
@@ -100,5 +101,53 @@ class WebhookTransactionTest {
         assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.action'"
                 + " AND body LIKE '%\"action_id\":\"approve\"%'")).isEqualTo(1);
         assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.read'")).isEqualTo(3);
+    }
+
+    @Test
+    void escalation_theEventIsWrittenWithTheClaim_orNeither() {
+        EventSink failing = new EventSink() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
+                throw new SQLException("outbox full", "42000");
+            }
+
+            @Override
+            public void publish(String type, Map<String, Object> data) {}
+        };
+        Outbox outbox = new Outbox(database.db(), clock);
+        EventSink working = new EventSink() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
+                outbox.insert(c, type, data);
+            }
+
+            @Override
+            public void publish(String type, Map<String, Object> data) {}
+        };
+        NotificationStore broken = new NotificationStore(database.db(), clock, failing);
+        NotificationStore store = new NotificationStore(database.db(), clock, working);
+        store.updatePreferences(8, Map.of(), Map.of(), true, "eight@example.com");
+        long mailed = store.insertForUsers(List.of(8L), note().withEscalation(60), u -> false).get(0).id();
+        store.insertForUsers(List.of(9L), note().withEscalation(60), u -> false); // no address: skipped, no event
+        clock.advance(java.time.Duration.ofMinutes(2));
+
+        assertThatThrownBy(() -> broken.claimEscalations(100)).isInstanceOf(RuntimeException.class);
+        assertThat(database.count("SELECT COUNT(*) FROM system_notifications WHERE escalated_at IS NOT NULL"))
+                .as("claimed without its event").isZero();
+
+        assertThat(store.claimEscalations(100).toSend()).extracting(e -> e.id()).containsExactly(mailed);
+        assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.escalated'"
+                + " AND body LIKE '%\"notification_id\":" + mailed + ",%'")).isEqualTo(1);
+        assertThat(database.count("SELECT COUNT(*) FROM webhook_outbox WHERE type = 'notification.escalated'")).isEqualTo(1);
     }
 }

@@ -74,7 +74,7 @@ final class GroupCollapse {
         }
         if (current > 0 && startedAt != null
                 && startedAt.isAfter(now.minus(Duration.ofSeconds(n.groupWindowSeconds())))) {
-            Notification collapsed = collapse(c, user, current, n, ts);
+            Notification collapsed = collapse(c, user, current, n, ts, now);
             if (collapsed != null) {
                 return collapsed;
             }
@@ -112,10 +112,11 @@ final class GroupCollapse {
      * in its count, and makes it new again (top of the list, undelivered); null when it no longer
      * qualifies (read, deleted, archived or snoozed meanwhile).
      */
-    private Notification collapse(Connection c, long user, long id, NewNotification n, Object ts) throws SQLException {
+    private Notification collapse(Connection c, long user, long id, NewNotification n, Object ts, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET title = ?, content = ?, data = ?,"
                 + " group_count = group_count + 1, created_at = ?, updated_at = ?, sent_via_websocket = FALSE,"
-                + " sent_at = NULL, retry_count = 0, level = ?"
+                + " sent_at = NULL, retry_count = 0, level = ?, escalate_at = COALESCE(escalate_at, ?)"
                 + " WHERE id = ? AND user_id = ? AND is_read = FALSE AND deleted_at IS NULL AND archived = FALSE"
                 + " AND snoozed_until IS NULL")) {
             ps.setString(1, n.title());
@@ -124,8 +125,11 @@ final class GroupCollapse {
             ps.setObject(4, ts);
             ps.setObject(5, ts);
             ps.setString(6, n.level());
-            ps.setLong(7, id);
-            ps.setLong(8, user);
+            // a collapse keeps the group's deadline (it has been unread since then); one that had
+            // none takes this send's
+            NotificationSql.setTimestamp(dialect, ps, 7, Escalations.due(n, now));
+            ps.setLong(8, id);
+            ps.setLong(9, user);
             if (ps.executeUpdate() != 1) {
                 return null;
             }

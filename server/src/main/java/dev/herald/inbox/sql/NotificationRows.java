@@ -23,7 +23,8 @@ final class NotificationRows {
     /** Columns in the order {@link #read(ResultSet)} expects. */
     static final String COLUMNS = "id, user_id, title, content, type, category, data, action_type,"
             + " action_data, is_read, read_at, sent_via_websocket, sent_at, retry_count, created_at,"
-            + " updated_at, level, archived, snoozed_until, group_key, group_count, actions, action_taken";
+            + " updated_at, level, archived, snoozed_until, group_key, group_count, actions, action_taken,"
+            + " escalate_at, escalated_at";
 
     /** How many columns {@link #COLUMNS} names. */
     static final int COLUMN_COUNT = COLUMNS.split(",").length;
@@ -80,7 +81,9 @@ final class NotificationRows {
                 rs.getString(20),
                 rs.getInt(21),
                 parseJson(rs.getString(22)),
-                parseJson(rs.getString(23)));
+                parseJson(rs.getString(23)),
+                dialect.readTimestamp(rs, 24),
+                dialect.readTimestamp(rs, 25));
     }
 
     /** JSON text for the {@code data} column; null stays null. */

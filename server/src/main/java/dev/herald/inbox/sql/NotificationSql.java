@@ -4,6 +4,7 @@ import dev.herald.inbox.Notification;
 import static java.util.Objects.requireNonNull;
 
 import dev.herald.store.Database;
+import dev.herald.store.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,6 +50,15 @@ final class NotificationSql {
     /** The single number {@code sql} selects. */
     long count(String action, String sql, Object... params) {
         return db.withConnection(action, c -> count(c, sql, params));
+    }
+
+    /** Binds {@code instant} (or SQL NULL, typed as the dialect's timestamp) at {@code index}. */
+    static void setTimestamp(Dialect dialect, PreparedStatement ps, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            ps.setNull(index, dialect == Dialect.MARIADB ? java.sql.Types.TIMESTAMP : java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, dialect.timestamp(instant));
+        }
     }
 
     static long count(Connection c, String sql, Object... params) throws SQLException {

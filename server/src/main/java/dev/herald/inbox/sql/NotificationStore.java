@@ -516,6 +516,109 @@ public final class NotificationStore {
         });
     }
 
+    /** What one run of {@link #claimEscalations} claimed: mails to send, and how many had no address. */
+    public record ClaimedEscalations(List<dev.herald.inbox.Escalation> toSend, int skipped) {}
+
+    /** The due condition of an escalation (SPEC §8), on a row of {@code system_notifications}. */
+    private static final String ESCALATION_DUE = "escalate_at IS NOT NULL AND escalate_at <= ? AND escalated_at IS NULL"
+            + " AND is_read = FALSE AND archived = FALSE AND deleted_at IS NULL AND snoozed_until IS NULL";
+
+    /**
+     * The escalation job's claim: every notification due for its email (at most {@code limit},
+     * earliest first) gets {@code escalated_at} now — with {@code escalation} 'sending', or
+     * 'skipped' when the recipient has no email preference — by an UPDATE that repeats the due
+     * condition, so two runs that overlap (two nodes) never both claim a row, and a read, archive
+     * or delete that commits first cancels it. Those to mail get their {@code notification.escalated}
+     * event in the same transaction. The caller sends after this commits and then calls
+     * {@link #finishEscalation}: a crash in between loses that mail (at most once, docs/inbox.md).
+     */
+    public ClaimedEscalations claimEscalations(int limit) {
+        requireLimit(limit);
+        Instant now = now();
+        Object ts = db.dialect().timestamp(now);
+        List<dev.herald.inbox.Escalation> due = new ArrayList<>();
+        db.withConnection("find due escalations", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.id, n.user_id, s.email, n.title, n.content,"
+                    + " n.action_data, n.actions FROM system_notifications n"
+                    + " LEFT JOIN notification_settings s ON s.user_id = n.user_id"
+                    + " WHERE n.escalate_at IS NOT NULL AND n.escalate_at <= ? AND n.escalated_at IS NULL"
+                    + " AND n.is_read = FALSE AND n.archived = FALSE AND n.deleted_at IS NULL AND n.snoozed_until IS NULL"
+                    + " ORDER BY n.escalate_at, n.id LIMIT ?")) {
+                ps.setObject(1, ts);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String actions = rs.getString(7);
+                        due.add(new dev.herald.inbox.Escalation(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6),
+                                actions == null ? null : readJson(actions)));
+                    }
+                }
+            }
+            return null;
+        });
+        if (due.isEmpty()) {
+            return new ClaimedEscalations(List.of(), 0);
+        }
+        int[] skipped = {0};
+        List<dev.herald.inbox.Escalation> claimed = db.inTransaction("claim escalations", c -> {
+            List<dev.herald.inbox.Escalation> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET escalated_at = ?,"
+                    + " escalation = ? WHERE id = ? AND " + ESCALATION_DUE)) {
+                for (dev.herald.inbox.Escalation e : due) {
+                    boolean mail = e.email() != null && !e.email().isBlank();
+                    ps.setObject(1, ts);
+                    ps.setString(2, mail ? "sending" : "skipped");
+                    ps.setLong(3, e.id());
+                    ps.setObject(4, ts);
+                    if (ps.executeUpdate() == 1) {
+                        if (mail) {
+                            out.add(e);
+                        } else {
+                            skipped[0]++;
+                        }
+                    }
+                }
+            }
+            if (events.enabled() && !out.isEmpty()) {
+                List<Map<String, Object>> data = new ArrayList<>();
+                for (dev.herald.inbox.Escalation e : out) {
+                    Map<String, Object> event = new java.util.LinkedHashMap<>();
+                    event.put("notification_id", e.id());
+                    event.put("user_id", e.userId());
+                    event.put("escalated_at", now.toString());
+                    data.add(event);
+                }
+                events.publishIn(c, EventSink.ESCALATED, data);
+            }
+            return out;
+        });
+        if (!claimed.isEmpty()) {
+            events.committed();
+        }
+        return new ClaimedEscalations(claimed, skipped[0]);
+    }
+
+    /** Records how a claimed escalation ended: {@code sent} or {@code failed}. */
+    public void finishEscalation(long id, boolean sent) {
+        db.withConnection("finish escalation", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET escalation = ?"
+                    + " WHERE id = ? AND escalation = 'sending'")) {
+                ps.setString(1, sent ? "sent" : "failed");
+                ps.setLong(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return dev.herald.protocol.Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /**
      * The wake job: every snoozed notification whose time has come (at most {@code limit},
      * earliest first) is shown again as new — {@code snoozed_until} cleared, {@code created_at}

@@ -23,8 +23,8 @@ final class RecipientInsert {
 
     private static final String TARGET = "system_notifications (user_id, title, content, type,"
             + " category, data, action_type, action_data, is_read, sent_via_websocket, retry_count,"
-            + " created_at, updated_at, level, group_key, actions)";
-    private static final String SHARED = "?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?, ?, ?";
+            + " created_at, updated_at, level, group_key, actions, escalate_at)";
+    private static final String SHARED = "?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?, ?, ?, ?";
 
     private final Dialect dialect;
     private final String sql;
@@ -59,7 +59,8 @@ final class RecipientInsert {
             ps.setString(10, n.level());
             ps.setString(11, n.groupKey());
             ps.setString(12, NotificationRows.jsonText(n.actions()));
-            IdTable.bind(dialect, ps, 13, userIds);
+            NotificationSql.setTimestamp(dialect, ps, 13, Escalations.due(n, now));
+            IdTable.bind(dialect, ps, 14, userIds);
             List<Notification> created = new ArrayList<>(userIds.length);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

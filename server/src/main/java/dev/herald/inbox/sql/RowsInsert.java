@@ -28,7 +28,7 @@ import java.util.List;
  */
 final class RowsInsert {
 
-    /** Rows per statement: 13 parameters each stays far below every driver's limit (PostgreSQL 32,767). */
+    /** Rows per statement: 14 parameters each stays far below every driver's limit (PostgreSQL 32,767). */
     static final int MAX_ROWS = 500;
     /**
      * Characters of text per statement (a row's content may be 64 KiB, its data more): stays
@@ -39,8 +39,8 @@ final class RowsInsert {
 
     private static final String COLUMNS = "user_id, title, content, type, category, data, action_type, action_data,"
             + " is_read, sent_via_websocket, retry_count, created_at, updated_at, level,"
-            + " group_key, actions";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?, ?, ?)";
+            + " group_key, actions, escalate_at";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, 0, ?, ?, ?, ?, ?, ?)";
 
     private final Dialect dialect;
 
@@ -101,6 +101,7 @@ final class RowsInsert {
                 ps.setString(p++, n.level());
                 ps.setString(p++, n.groupKey());
                 ps.setString(p++, NotificationRows.jsonText(n.actions()));
+                NotificationSql.setTimestamp(dialect, ps, p++, Escalations.due(n, now));
             }
             List<Notification> created = new ArrayList<>(rows.size());
             try (ResultSet rs = ps.executeQuery()) {

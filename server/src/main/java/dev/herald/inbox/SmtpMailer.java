@@ -1,0 +1,83 @@
+package dev.herald.inbox;
+
+import dev.herald.config.Settings;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Date;
+import java.util.Objects;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * {@link Mailer} through the configured SMTP server (Jakarta Mail): STARTTLS required when
+ * {@code smtp.starttls} (the server's certificate and host name checked against the JVM's trust
+ * store, or {@code smtp.trust-store}), login when {@code smtp.username} is set, connect, read and
+ * write bounded by {@code smtp.timeout}. The password is given to the transport only, never logged.
+ */
+public final class SmtpMailer implements Mailer {
+
+    private final Settings.Smtp smtp;
+    private final Session session;
+
+    public SmtpMailer(Settings.Smtp smtp) {
+        this.smtp = Objects.requireNonNull(smtp, "smtp");
+        Properties p = new Properties();
+        String timeout = Long.toString(smtp.timeout().toMillis());
+        p.setProperty("mail.smtp.host", smtp.host());
+        p.setProperty("mail.smtp.port", Integer.toString(smtp.port()));
+        p.setProperty("mail.smtp.connectiontimeout", timeout);
+        p.setProperty("mail.smtp.timeout", timeout);
+        p.setProperty("mail.smtp.writetimeout", timeout);
+        p.setProperty("mail.smtp.from", smtp.from());
+        if (smtp.starttls()) {
+            p.setProperty("mail.smtp.starttls.enable", "true");
+            p.setProperty("mail.smtp.starttls.required", "true");
+            p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            if (!smtp.trustStore().isEmpty()) {
+                p.put("mail.smtp.ssl.socketFactory", trusting(Path.of(smtp.trustStore())).getSocketFactory());
+            }
+        }
+        p.setProperty("mail.smtp.auth", Boolean.toString(!smtp.username().isEmpty()));
+        this.session = Session.getInstance(p);
+    }
+
+    /** An SSL context that trusts exactly the certificates in {@code file} (JKS or PKCS#12, read without a password). */
+    private static SSLContext trusting(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(in, null);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("smtp.trust-store " + file + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void send(String to, String subject, String body) throws Exception {
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress(smtp.from(), true));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
+        message.setSubject(subject, "UTF-8");
+        message.setText(body, "UTF-8");
+        message.setSentDate(new Date());
+        if (smtp.username().isEmpty()) {
+            Transport.send(message);
+        } else {
+            Transport.send(message, smtp.username(), smtp.password());
+        }
+    }
+}

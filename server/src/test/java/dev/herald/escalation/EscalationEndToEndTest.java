@@ -1,0 +1,177 @@
+package dev.herald.escalation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.herald.inbox.EscalationJob;
+import dev.herald.testing.TestClock;
+import dev.herald.testing.TestServer;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * E-mail escalation end to end (SPEC §8): a node on a hand-moved clock, a real SMTP server
+ * (GreenMail, with login), sends through the HTTP API, the escalation job run by hand.
+ */
+class EscalationEndToEndTest {
+
+    private static final String BASE = "/admin/system/notifications";
+
+    private GreenMail smtp;
+    private TestClock clock;
+    private TestServer server;
+
+    @BeforeEach
+    void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.withConfiguration(GreenMailConfiguration.aConfig().withUser("herald@example.com", "herald", "s3cret"));
+        smtp.start();
+        clock = new TestClock();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        smtp.stop();
+    }
+
+    private TestServer node(String password) {
+        return node(password, false);
+    }
+
+    private TestServer node(String password, boolean starttls) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("smtp.host", "127.0.0.1");
+        settings.put("smtp.port", Integer.toString(smtp.getSmtp().getPort()));
+        settings.put("smtp.starttls", Boolean.toString(starttls));
+        settings.put("smtp.username", "herald");
+        settings.put("smtp.password", password);
+        settings.put("smtp.from", "herald@example.com");
+        settings.put("smtp.timeout", "5s");
+        return TestServer.start(clock, settings);
+    }
+
+    private EscalationJob job() {
+        return server.herald().escalations().orElseThrow();
+    }
+
+    private long send(long user, String title, Object escalateAfter) {
+        TestServer.Response r = server.api("POST", BASE + "/send", "{\"user_ids\":[" + user + "],\"title\":\"" + title
+                + "\",\"content\":\"Please look at " + title + "\",\"escalate_after\":" + escalateAfter
+                + ",\"actions\":[{\"id\":\"open\",\"label\":\"Open it\",\"url\":\"https://example.com/n/" + title + "\"}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("data").get("ids").get(0).asLong();
+    }
+
+    private void email(long user, String address) {
+        TestServer.Response r = server.call("PUT", BASE + "/preferences", server.token(user),
+                "{\"email\":\"" + address + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void stillUnreadAfterTheDelay_oneMail_toThePreferenceAddress_withTitleContentAndLinks() throws Exception {
+        server = node("s3cret");
+        email(5, "five@example.com");
+        long id = send(5, "Disk-full", 60);
+        JsonNode before = server.call("GET", BASE + "/" + id, server.token(5), null).json().get("data");
+        assertThat(before.get("escalate_at").asText()).isEqualTo("2025-06-15T10:01:00.123Z");
+        assertThat(before.get("escalated_at").isNull()).isTrue();
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(job().runOnce()).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(job().runOnce()).isEqualTo(1);
+        JsonNode after = server.call("GET", BASE + "/" + id, server.token(5), null).json().get("data");
+        assertThat(after.get("escalated_at").asText()).isEqualTo("2025-06-15T10:01:01.123Z");
+        assertThat(job().runOnce()).isZero();
+        clock.advance(Duration.ofDays(1));
+        assertThat(job().runOnce()).isZero();
+
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        assertThat(received[0].getSubject()).isEqualTo("Disk-full");
+        assertThat(received[0].getRecipients(Message.RecipientType.TO)[0].toString()).isEqualTo("five@example.com");
+        assertThat(received[0].getFrom()[0].toString()).isEqualTo("herald@example.com");
+        String body = GreenMailUtil.getBody(received[0]);
+        assertThat(body).contains("Please look at Disk-full").contains("Open it: https://example.com/n/Disk-full");
+        assertThat(server.metric("herald_escalations_sent_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void readArchivedOrDeletedInTime_noMail_andNoEmailPreference_skipped() {
+        server = node("s3cret");
+        email(5, "five@example.com");
+        long read = send(5, "read", 60);
+        long archived = send(5, "archived", 60);
+        long deleted = send(5, "deleted", 60);
+        send(6, "nobody-to-mail", 60);
+        assertThat(server.call("POST", BASE + "/" + read + "/read", server.token(5), "{}").status()).isEqualTo(200);
+        assertThat(server.call("POST", BASE + "/" + archived + "/archive", server.token(5), "{}").status()).isEqualTo(200);
+        assertThat(server.call("DELETE", BASE + "/" + deleted, server.token(5), null).status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(job().runOnce()).isZero();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(server.metric("herald_escalations_skipped_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void wrongPassword_triedThreeTimes_thenFailed_neverAgain() {
+        server = node("wrong");
+        email(5, "five@example.com");
+        send(5, "refused", 60);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(job().runOnce()).isZero();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
+        assertThat(job().runOnce()).isZero();
+        assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void starttlsRequired_butTheServerOffersNone_noPlainTextFallback_failed() {
+        // GreenMail's SMTP does not offer STARTTLS: with smtp.starttls=true nothing may go out in clear
+        server = node("s3cret", true);
+        email(5, "five@example.com");
+        send(5, "secret-stuff", 60);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(job().runOnce()).isZero();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void escalateAfter_outOfRangeOrNotAWholeNumber_answers422() {
+        server = node("s3cret");
+        for (String bad : new String[] {"59", "604801", "\"60\"", "60.5"}) {
+            TestServer.Response r = server.api("POST", BASE + "/send",
+                    "{\"user_ids\":[1],\"title\":\"t\",\"content\":\"c\",\"escalate_after\":" + bad + "}");
+            assertThat(r.status()).as(bad).isEqualTo(422);
+            assertThat(r.json().get("data").get("errors").has("escalate_after")).as(r.body()).isTrue();
+        }
+        assertThat(server.api("POST", BASE + "/send",
+                "{\"user_ids\":[1],\"title\":\"t\",\"content\":\"c\",\"escalate_after\":604800}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutSmtp_escalateAfterAnswers422() {
+        server = TestServer.start(clock, Map.of());
+        assertThat(server.herald().escalations()).isEmpty();
+        TestServer.Response r = server.api("POST", BASE + "/send",
+                "{\"user_ids\":[1],\"title\":\"t\",\"content\":\"c\",\"escalate_after\":60}");
+        assertThat(r.status()).isEqualTo(422);
+        JsonNode errors = r.json().get("data").get("errors");
+        assertThat(errors.get("escalate_after").asText()).contains("smtp.host");
+    }
+}
