@@ -32,13 +32,14 @@ class WebhookTransactionTest {
         this.database = database;
     }
 
-    private static NewNotification note() {
-        return new NewNotification("t", "c", "info", "system", null, null, null, "urgent");
+    /** What an enabled sink does with a transaction's events. */
+    private interface InTransaction {
+        void publish(Connection c, String type, List<Map<String, Object>> data) throws SQLException;
     }
 
-    @Test
-    void whenTheEventCannotBeStored_theAckAndTheReadAreRolledBack() {
-        EventSink failing = new EventSink() {
+    /** An enabled sink whose {@code publishIn} is {@code in} (these tests never publish alone). */
+    private static EventSink sink(InTransaction in) {
+        return new EventSink() {
             @Override
             public boolean enabled() {
                 return true;
@@ -46,12 +47,25 @@ class WebhookTransactionTest {
 
             @Override
             public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
-                throw new SQLException("outbox full", "42000");
+                in.publish(c, type, data);
             }
 
             @Override
-            public void publish(String type, Map<String, Object> data) {}
+            public void publish(String type, Map<String, Object> data) {
+                throw new AssertionError("not expected here");
+            }
         };
+    }
+
+    private static NewNotification note() {
+        return new NewNotification("t", "c", "info", "system", null, null, null, "urgent");
+    }
+
+    @Test
+    void whenTheEventCannotBeStored_theAckAndTheReadAreRolledBack() {
+        EventSink failing = sink((c, type, data) -> {
+            throw new SQLException("outbox full", "42000");
+        });
         NotificationStore store = new NotificationStore(database.db(), clock, failing);
         long id = store.insertForUsers(List.of(5L), note(), u -> false).get(0).id();
         assertThatThrownBy(() -> store.markDelivered(5, List.of(id))).isInstanceOf(RuntimeException.class);
@@ -65,20 +79,7 @@ class WebhookTransactionTest {
     @Test
     void theEventsAreTheRowsThatChanged_inTheOutbox_withTheChange() {
         Outbox outbox = new Outbox(database.db(), clock);
-        EventSink sink = new EventSink() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
-                outbox.insert(c, type, data);
-            }
-
-            @Override
-            public void publish(String type, Map<String, Object> data) {}
-        };
+        EventSink sink = sink(outbox::insert);
         NotificationStore store = new NotificationStore(database.db(), clock, sink);
         List<Long> ids = store.insertForUsers(List.of(6L), note(), u -> false).stream().map(Notification::id).toList();
         long other = store.insertForUsers(List.of(7L), note(), u -> false).get(0).id();
@@ -105,35 +106,11 @@ class WebhookTransactionTest {
 
     @Test
     void escalation_theEventIsWrittenWithTheClaim_orNeither() {
-        EventSink failing = new EventSink() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
-                throw new SQLException("outbox full", "42000");
-            }
-
-            @Override
-            public void publish(String type, Map<String, Object> data) {}
-        };
+        EventSink failing = sink((c, type, data) -> {
+            throw new SQLException("outbox full", "42000");
+        });
         Outbox outbox = new Outbox(database.db(), clock);
-        EventSink working = new EventSink() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
-
-            @Override
-            public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
-                outbox.insert(c, type, data);
-            }
-
-            @Override
-            public void publish(String type, Map<String, Object> data) {}
-        };
+        EventSink working = sink(outbox::insert);
         NotificationStore broken = new NotificationStore(database.db(), clock, failing);
         NotificationStore store = new NotificationStore(database.db(), clock, working);
         store.updatePreferences(8, Map.of(), Map.of(), true, "eight@example.com");
