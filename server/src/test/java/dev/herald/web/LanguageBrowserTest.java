@@ -30,9 +30,11 @@ class LanguageBrowserTest {
             assertThat(texts(browser, By.cssSelector("#notifications thead th")))
                     .containsSubsequence("通知", "类型", "分类", "接收时间", "状态");
             browser.await("the rows", () -> texts(browser, By.cssSelector("#rows .chip")), List.of("信息", "警告", "成功")::equals);
-            assertThat(texts(browser, By.cssSelector("#rows td[data-label='分类']"))).containsExactly("公告", "系统", "任务");
-            assertThat(texts(browser, By.cssSelector("#rows time"))).containsOnly("刚刚");
-            assertThat(text(browser, By.id("list-summary"))).isEqualTo("第 1 页，共 1 页 · 3 条通知");
+            // the list may render again (a live push, the count) while it is read: wait rather than read once
+            browser.await("the categories", () -> texts(browser, By.cssSelector("#rows td[data-label='分类']")),
+                    List.of("公告", "系统", "任务")::equals);
+            browser.await("the times", () -> texts(browser, By.cssSelector("#rows time")), List.of("刚刚", "刚刚", "刚刚")::equals);
+            browser.await("the summary", () -> text(browser, By.id("list-summary")), "第 1 页，共 1 页 · 3 条通知"::equals);
             assertThat(options(browser, "#filters select[name='type']")).containsExactly("全部类型", "信息", "成功", "警告", "错误", "任务", "系统");
             assertThat(options(browser, "#filters select[name='category']")).containsExactly("全部分类", "系统", "任务", "消息", "提醒", "公告");
             // Intl in the page's language, for times the list shows later
@@ -119,8 +121,8 @@ class LanguageBrowserTest {
             browser.open(server.baseUrl() + "/?token=" + server.token(6));
             browser.await("the bell's name", () -> bellLabel(browser), "1 unread notification"::equals);
             assertThat(browser.script("return document.documentElement.lang")).isEqualTo("en");
-            assertThat(texts(browser, By.cssSelector("#rows .chip"))).containsExactly("Error");
-            assertThat(texts(browser, By.cssSelector("#rows time"))).containsExactly("just now");
+            browser.await("the chip", () -> texts(browser, By.cssSelector("#rows .chip")), List.of("Error")::equals);
+            browser.await("the time", () -> texts(browser, By.cssSelector("#rows time")), List.of("just now")::equals);
             assertThat(browser.asyncScript("const done = arguments[0]; import('/assets/js/i18n.js').then((m) => done("
                     + "m.timeAgo(new Date(Date.now() - 180000).toISOString())))")).isEqualTo("3 min. ago");
         }
