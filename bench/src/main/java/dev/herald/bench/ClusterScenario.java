@@ -1,14 +1,10 @@
 package dev.herald.bench;
 
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -88,7 +84,7 @@ final class ClusterScenario extends Scenario {
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         RedisStats redis = new RedisStats(redisUrl);
-        List<ServerUnderTest> nodes = launchCluster(single.secret(), single.apiKey());
+        List<ServerUnderTest> nodes = launchRedisNodes(NODES, "bench", redisUrl, Map.of(), single.secret(), single.apiKey());
         Thread stop = new Thread(() -> nodes.forEach(ServerUnderTest::close), "stop-cluster");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
@@ -187,28 +183,6 @@ final class ClusterScenario extends Scenario {
         return m;
     }
 
-    /** Nodes a, b, c: the real jar, free ports, own data dirs, one Redis under a key prefix of this run. */
-    private List<ServerUnderTest> launchCluster(String secret, String key) throws Exception {
-        String prefix = "herald-bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ":";
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        List<ServerUnderTest> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < NODES; i++) {
-                String id = "bench-" + (char) ('a' + i);
-                Map<String, String> env = new LinkedHashMap<>(serverEnv);
-                env.put("HERALD_REDIS_URL", redisUrl);
-                env.put("HERALD_REDIS_KEY_PREFIX", prefix);
-                env.put("HERALD_NODE_ID", id);
-                nodes.add(ServerUnderTest.launch(ServerUnderTest.Kind.HERALD, host, 0, serverJar, nodeDir,
-                        ServerUnderTest.split(serverOpts), env, secret, key,
-                        resultsDir.resolve("logs").resolve("cluster-" + id + "-" + stamp + ".log")));
-            }
-        } catch (Exception e) {
-            nodes.forEach(ServerUnderTest::close);
-            throw e;
-        }
-        return nodes;
-    }
 
     /**
      * {@code n} users on {@code targets} (two worker processes, spread in turn over the targets),

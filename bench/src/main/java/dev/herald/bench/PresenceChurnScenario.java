@@ -5,8 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -150,7 +147,8 @@ final class PresenceChurnScenario extends Scenario {
         single.close();
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        List<ServerUnderTest> nodes = launchCluster(single.secret(), single.apiKey());
+        List<ServerUnderTest> nodes = launchRedisNodes(NODES, "churn", redisUrl,
+                Map.of("HERALD_PUSHER_MAX_PRESENCE_MEMBERS", String.valueOf(n + NODES)), single.secret(), single.apiKey());
         HttpClient http = HttpClient.newHttpClient();
         List<Client> watchers = new ArrayList<>();
         List<Client> members = new ArrayList<>();
@@ -226,26 +224,4 @@ final class PresenceChurnScenario extends Scenario {
         return r;
     }
 
-    private List<ServerUnderTest> launchCluster(String secret, String key) throws Exception {
-        String prefix = "herald-bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ":";
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        List<ServerUnderTest> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < NODES; i++) {
-                String id = "churn-" + (char) ('a' + i);
-                Map<String, String> env = new LinkedHashMap<>(serverEnv);
-                env.put("HERALD_REDIS_URL", redisUrl);
-                env.put("HERALD_REDIS_KEY_PREFIX", prefix);
-                env.put("HERALD_NODE_ID", id);
-                env.put("HERALD_PUSHER_MAX_PRESENCE_MEMBERS", String.valueOf(n + NODES));
-                nodes.add(ServerUnderTest.launch(ServerUnderTest.Kind.HERALD, host, 0, serverJar, nodeDir,
-                        ServerUnderTest.split(serverOpts), env, secret, key,
-                        resultsDir.resolve("logs").resolve("presence-churn-" + id + "-" + stamp + ".log")));
-            }
-        } catch (Exception e) {
-            nodes.forEach(ServerUnderTest::close);
-            throw e;
-        }
-        return nodes;
-    }
 }

@@ -253,4 +253,33 @@ abstract class Scenario implements Callable<Integer> {
     static List<Integer> ints(String csv) {
         return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Integer::valueOf).toList();
     }
+
+    /**
+     * {@code count} Herald nodes ({@code name}-a, -b, …) on one Redis under a key prefix of this run:
+     * the real jar, free ports, {@code --server-env} plus {@code extraEnv}, logs under results/logs.
+     * Closes the ones started when one fails.
+     */
+    List<ServerUnderTest> launchRedisNodes(int count, String name, String redisUrl, Map<String, String> extraEnv,
+                                           String secret, String key) throws Exception {
+        String prefix = "herald-bench-" + HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt()) + ":";
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        List<ServerUnderTest> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                String id = name + "-" + (char) ('a' + i);
+                Map<String, String> env = new LinkedHashMap<>(serverEnv);
+                env.put("HERALD_REDIS_URL", redisUrl);
+                env.put("HERALD_REDIS_KEY_PREFIX", prefix);
+                env.put("HERALD_NODE_ID", id);
+                env.putAll(extraEnv);
+                nodes.add(ServerUnderTest.launch(ServerUnderTest.Kind.HERALD, host, 0, serverJar, nodeDir,
+                        ServerUnderTest.split(serverOpts), env, secret, key,
+                        resultsDir.resolve("logs").resolve("cluster-" + id + "-" + stamp + ".log")));
+            }
+        } catch (Exception e) {
+            nodes.forEach(ServerUnderTest::close);
+            throw e;
+        }
+        return nodes;
+    }
 }
