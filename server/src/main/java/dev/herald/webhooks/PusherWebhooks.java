@@ -46,6 +46,10 @@ final class PusherWebhooks implements PusherHooks {
     private final Runnable wake;
     private final List<Settings.PusherWebhook> targets;
     private final ScheduledThreadPoolExecutor work;
+    /** Events waiting on {@link #work} to be stored; bounded by {@link #MAX_PENDING}. */
+    static final int MAX_PENDING = 10_000;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Inserts the channel or nothing, with no error for a duplicate where the dialect allows (the
      * MariaDB driver logs every duplicate-key error): these wait for a concurrent delete of the row
@@ -97,16 +101,32 @@ final class PusherWebhooks implements PusherHooks {
         return out;
     }
 
+    /**
+     * Runs {@code task} on the webhook thread. At most {@value #MAX_PENDING} wait: client events come
+     * from the internet, and a slow database must not let their queue grow without bound; past it an
+     * event is dropped with a warning (the outbox's at-least-once starts once a row is stored).
+     */
     private void queue(String what, Runnable task) {
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
+            if (dropped.getAndIncrement() % 1000 == 0) {
+                log.warn("pusher webhook ({}) dropped: {} events already wait to be stored (dropped so far: {})",
+                        what, MAX_PENDING, dropped.get());
+            }
+            return;
+        }
         try {
             work.execute(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
                     log.warn("pusher webhook ({}) not stored: {}", what, e.toString());
+                } finally {
+                    pending.decrementAndGet();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            pending.decrementAndGet();
             log.debug("pusher webhook ({}) dropped: stopping", what);
         }
     }
