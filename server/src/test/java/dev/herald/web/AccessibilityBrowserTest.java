@@ -66,13 +66,20 @@ class AccessibilityBrowserTest {
                 browser.find(By.id("bell-button")).click();
                 browser.await("the bell items", () -> browser.findAll(By.cssSelector("#bell-list li")).size(), n -> n == 3);
                 browser.find(By.cssSelector("#bell-list li button.snooze")).click();
+                browser.await("the snooze menu", () -> browser.findAll(By.cssSelector("#bell-list .snooze-choices:not([hidden])")).size(),
+                        n -> n == 1);
                 violations.addAll(audit(browser, "bell open with actions and the snooze menu"));
                 browser.find(By.id("bell-button")).click();
                 browser.findAll(By.cssSelector("#rows .title-button")).get(2).click();
                 browser.await("the dialog's actions", () -> browser.findAll(By.cssSelector("#detail-actions button")).size(), n -> n == 2);
                 violations.addAll(audit(browser, "detail dialog with actions"));
                 browser.find(By.id("detail-close")).click();
+                long archived = server.call("GET", "/admin/system/notifications", server.token(7), null)
+                        .data().get("list").get(0).get("id").asLong();
+                assertThat(server.call("POST", "/admin/system/notifications/" + archived + "/archive", server.token(7), null)
+                        .status()).isEqualTo(200);
                 new org.openqa.selenium.support.ui.Select(browser.find(By.name("archived"))).selectByValue("true");
+                browser.await("the archived row", () -> browser.findAll(By.cssSelector("#rows button.unarchive")).size(), n -> n == 1);
                 violations.addAll(audit(browser, "archived view"));
 
                 browser.open(server.baseUrl() + "/preferences");
