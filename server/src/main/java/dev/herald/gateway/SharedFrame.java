@@ -37,6 +37,28 @@ final class SharedFrame {
         return new SharedFrame(payload, built);
     }
 
+    /** What a Pusher {@code pusher_internal:member_added/removed} frame says: added or removed, and whom. */
+    record MemberEvent(boolean added, String user) {}
+
+    private static final MemberEvent NOT_A_MEMBER_EVENT = new MemberEvent(false, null);
+    /** Read on first use and then kept for every recipient (a benign race: two loops may both read it). */
+    private volatile MemberEvent memberEvent;
+
+    /**
+     * The member event this frame carries, parsed once for all of its recipients (each Pusher
+     * subscriber of a presence channel asks), or null when it is not one.
+     */
+    MemberEvent memberEvent() {
+        MemberEvent m = memberEvent;
+        if (m == null) {
+            Boolean added = PusherHandlers.memberEventKind(payload);
+            String user = added == null ? null : PusherHandlers.memberEventUser(payload);
+            m = user == null ? NOT_A_MEMBER_EVENT : new MemberEvent(added, user);
+            memberEvent = m;
+        }
+        return m == NOT_A_MEMBER_EVENT ? null : m;
+    }
+
     /** The bytes for a connection of {@code framing}; the caller owns the returned buffer. */
     ByteBuf copyFor(Framing framing) {
         ByteBuf b = built[framing.ordinal()];

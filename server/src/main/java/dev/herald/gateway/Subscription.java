@@ -88,9 +88,8 @@ final class Subscription {
         PusherSession pusher = connection.pusher();
         if (pusher != null && frame.offset() < 0 && frame.type().startsWith("pusher_internal:member_")) {
             // told once per user, whatever raced the member list (see PusherSession#memberEvent)
-            Boolean added = PusherHandlers.memberEventKind(frame.bytes());
-            String user = PusherHandlers.memberEventUser(frame.bytes());
-            if (added == null || user == null || !pusher.memberEvent(channel, added, user, frame.bytes(), PENDING_MAX)) {
+            SharedFrame.MemberEvent member = shared.memberEvent();
+            if (member == null || !pusher.memberEvent(channel, member.added(), member.user(), frame.bytes(), PENDING_MAX)) {
                 return false;
             }
             connection.writeChannel(shared.copyFor(connection.framing()));
