@@ -46,6 +46,8 @@ final class PusherWebhooks implements PusherHooks {
     private final Runnable wake;
     private final List<Settings.PusherWebhook> targets;
     private final ScheduledThreadPoolExecutor work;
+    /** Whether any app asked for channel_occupied or channel_vacated; else no channel is tracked. */
+    private final boolean occupancyWanted;
     /** Events waiting on {@link #work} to be stored; bounded by {@link #MAX_PENDING}. */
     static final int MAX_PENDING = 10_000;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
@@ -64,6 +66,7 @@ final class PusherWebhooks implements PusherHooks {
         this.broker = broker;
         this.localSubscribers = localSubscribers;
         this.targets = List.copyOf(targets);
+        this.occupancyWanted = !apps("channel_occupied").isEmpty() || !apps("channel_vacated").isEmpty();
         this.wake = wake;
         this.insertOccupied = switch (db.dialect()) {
             case POSTGRESQL -> "INSERT INTO pusher_occupied (channel) VALUES (?) ON CONFLICT DO NOTHING";
@@ -152,6 +155,9 @@ final class PusherWebhooks implements PusherHooks {
 
     @Override
     public void channelMaybeOccupied(String channel) {
+        if (!occupancyWanted) {
+            return;
+        }
         queue("channel_occupied", () -> occupy(channel));
     }
 
@@ -180,6 +186,9 @@ final class PusherWebhooks implements PusherHooks {
 
     @Override
     public void channelMaybeVacated(String channel) {
+        if (!occupancyWanted) {
+            return;
+        }
         // this node's UNSUBSCRIBE is on its way to Redis: check a moment later (the sweep checks again)
         try {
             work.schedule(() -> {
