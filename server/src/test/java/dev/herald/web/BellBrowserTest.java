@@ -41,7 +41,7 @@ class BellBrowserTest {
                     List.of("Payment failed", "Quota nearly full", "Build finished")::equals);
             assertThat(inbox.deleteButtonOpacity("Quota nearly full")).isEqualTo("0");
             inbox.hoverBellItem("Quota nearly full");
-            assertThat(inbox.deleteButtonOpacity("Quota nearly full")).isEqualTo("1");
+            browser.await("the delete button shown on hover", () -> inbox.deleteButtonOpacity("Quota nearly full"), "1"::equals);
             inbox.deleteFromBell("Quota nearly full");
             browser.await("the deleted item gone", inbox::bellTitles,
                     List.of("Payment failed", "Build finished", "Hello")::equals);

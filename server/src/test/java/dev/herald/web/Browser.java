@@ -186,11 +186,18 @@ final class Browser implements AutoCloseable {
      * re-render when the server pushes a change).
      */
     void act(Runnable action) {
+        read(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Reads something from the page, again if the page re-rendered the element in between. */
+    <T> T read(Supplier<T> reading) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {
-                action.run();
-                return;
+                return reading.get();
             } catch (StaleElementReferenceException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

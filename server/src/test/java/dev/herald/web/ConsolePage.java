@@ -47,7 +47,7 @@ final class ConsolePage {
     }
 
     void disconnect(String user) {
-        browser.find(By.xpath("//ul[@id='online-list']//button[@aria-label='Disconnect " + user + "']")).click();
+        browser.act(() -> browser.find(By.xpath("//ul[@id='online-list']//button[@aria-label='Disconnect " + user + "']")).click());
     }
 
     /** Fills the send form; {@code userIds} empty means every user. */

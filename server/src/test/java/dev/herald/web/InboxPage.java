@@ -54,8 +54,10 @@ final class InboxPage {
     }
 
     String badgeText() {
-        WebElement badge = browser.find(By.id("bell-badge"));
-        return badge.isDisplayed() ? badge.getText() : "";
+        return browser.read(() -> {
+            WebElement badge = browser.find(By.id("bell-badge"));
+            return badge.isDisplayed() ? badge.getText() : "";
+        });
     }
 
     InboxPage awaitBellLabel(String label) {
@@ -118,7 +120,7 @@ final class InboxPage {
     }
 
     String deleteButtonOpacity(String title) {
-        return bellItem(title).findElement(By.className("bell-item-delete")).getCssValue("opacity");
+        return browser.read(() -> bellItem(title).findElement(By.className("bell-item-delete")).getCssValue("opacity"));
     }
 
     void hoverBellItem(String title) {
@@ -163,7 +165,7 @@ final class InboxPage {
     }
 
     String rowState(String title) {
-        return row(title).findElement(By.className("col-state")).getText();
+        return browser.read(() -> row(title).findElement(By.className("col-state")).getText());
     }
 
     void markRowRead(String title) {
@@ -256,7 +258,7 @@ final class InboxPage {
     }
 
     List<String> toasts() {
-        return browser.findAll(By.cssSelector("#toasts .toast strong")).stream().map(WebElement::getText).toList();
+        return browser.read(() -> browser.findAll(By.cssSelector("#toasts .toast strong")).stream().map(WebElement::getText).toList());
     }
 
     // ---- Inbox 2.0: actions, archive, snooze, unread, collapsed counts ----
