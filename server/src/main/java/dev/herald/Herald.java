@@ -151,7 +151,9 @@ public final class Herald implements AutoCloseable {
         BindWaitList waitList = new BindWaitList(broker, users, listeners, settings.gateway().maxConnectionsPerUser());
         broker.start(new FanOut(connections, users, channels, waitList, metrics));
         this.sql = new SqlWorkers(settings.database().poolSize(), metrics);
-        NotificationStore notificationStore = new NotificationStore(database, inboxClock, events);
+        // without Redis this node is the inbox's only writer, so it may remember who has nothing waiting
+        NotificationStore notificationStore = new NotificationStore(database, inboxClock, events,
+                settings.redis().enabled() ? 0 : InboxService.NOTHING_WAITING_USERS);
         InboxService inbox = new InboxService(notificationStore, sql, broker,
                 presence, metrics, settings.notifications(), inboxClock);
         this.inbox = inbox;

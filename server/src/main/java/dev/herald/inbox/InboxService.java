@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,6 +41,8 @@ public final class InboxService {
     private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
     /** Users whose known_users upsert a node remembers; 100,000 entries ≈ 10 MB of heap. */
     static final int KNOWN_USER_CACHE = 100_000;
+    /** Users a node that is the inbox's only writer remembers as having nothing waiting; ≈ 10 MB at most. */
+    public static final int NOTHING_WAITING_USERS = 100_000;
     /** A remembered user is written again (moving last_seen) after this long. */
     static final Duration KNOWN_USER_REFRESH = Duration.ofHours(1);
     /** Sends to at most this many recipients add them to that cache (bigger ones would flush it). */
@@ -58,6 +61,7 @@ public final class InboxService {
     private final SenderQuota chatSenders;
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
     private final NotificationStore.SendQueue groups;
+    private final ConnectTouches touches;
     private final LivePush live;
     private final java.time.Clock clock;
 
@@ -79,6 +83,7 @@ public final class InboxService {
         this.chatSenders = new SenderQuota(settings.offlineChatsPerSenderHour(), Duration.ofHours(1), CHAT_SENDERS,
                 System::nanoTime);
         this.groups = store.groupCommit(sql);
+        this.touches = new ConnectTouches(store, sql, knownUsers);
         this.live = new LivePush(store, sql, broker, presence);
     }
 
@@ -346,18 +351,20 @@ public final class InboxService {
     }
 
     /**
-     * A user connected: marks them known — skipped when this node did so within
-     * {@link #KNOWN_USER_REFRESH} — and reads the first page of their backlog, in one task on the
-     * SQL workers (one query for a user the node knows).
+     * A user connected: marks them known — batched with other connects ({@link ConnectTouches}),
+     * skipped when this node did so within {@link #KNOWN_USER_REFRESH} — and reads the first page
+     * of their backlog on the SQL workers: one query, none for a user this node knows to have
+     * nothing waiting ({@link NotificationStore#knownNothingWaiting}, answered on the caller's thread).
      */
     public CompletionStage<Backlog> connected(long userId) {
-        return sql.submit(() -> {
-            if (knownUsers.needsTouch(userId)) {
-                store.touchKnownUser(userId);
-                knownUsers.remember(userId);
-            }
-            return store.backlog(userId, 0, InboxLimits.SYNC_LIMIT);
-        });
+        if (knownUsers.needsTouch(userId)) {
+            touches.add(userId);
+        }
+        OptionalLong unread = store.knownNothingWaiting(userId);
+        if (unread.isPresent()) {
+            return CompletableFuture.completedFuture(new Backlog(List.of(), unread.getAsLong()));
+        }
+        return sql.submit(() -> store.connectBacklog(userId, InboxLimits.SYNC_LIMIT));
     }
 
     /** Marks notifications delivered after the client's ack; only the user's own ids count. */

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * SQL for {@code known_users}: the users a send "to everyone" reaches. A user becomes known when
- * they connect ({@link #touch}, which also moves {@code last_seen}) or are named as a recipient
+ * they connect ({@link #touch}, which also moves {@code last_seen}; a node batches its connects) or are named as a recipient
  * ({@link #addMissing}, which leaves existing rows alone so a big send does not rewrite them).
  * The upserts are dialect-specific; on H2 two transactions adding the same new user at once can
  * still collide on the primary key, which callers retry.
@@ -27,13 +27,15 @@ final class KnownUsers {
     KnownUsers(Dialect dialect) {
         this.dialect = requireNonNull(dialect, "dialect");
         this.touchSql = switch (dialect) {
-            case H2 -> "MERGE INTO known_users k USING (VALUES (CAST(? AS BIGINT))) AS s(user_id)"
-                    + " ON k.user_id = s.user_id"
+            case H2 -> "MERGE INTO known_users k USING (SELECT ids.user_id FROM " + IdTable.from(dialect)
+                    + ") AS s ON k.user_id = s.user_id"
                     + " WHEN MATCHED THEN UPDATE SET last_seen = ?"
                     + " WHEN NOT MATCHED THEN INSERT (user_id, first_seen, last_seen) VALUES (s.user_id, ?, ?)";
-            case POSTGRESQL -> "INSERT INTO known_users (user_id, last_seen, first_seen) VALUES (?, ?, ?)"
+            case POSTGRESQL -> "INSERT INTO known_users (user_id, last_seen, first_seen)"
+                    + " SELECT ids.user_id, ?, ? FROM " + IdTable.from(dialect)
                     + " ON CONFLICT (user_id) DO UPDATE SET last_seen = EXCLUDED.last_seen";
-            case MARIADB -> "INSERT INTO known_users (user_id, last_seen, first_seen) VALUES (?, ?, ?)"
+            case MARIADB -> "INSERT INTO known_users (user_id, last_seen, first_seen)"
+                    + " SELECT ids.user_id, ?, ? FROM " + IdTable.from(dialect)
                     + " ON DUPLICATE KEY UPDATE last_seen = VALUES(last_seen)";
         };
         this.addMissingSql = switch (dialect) {
@@ -49,15 +51,22 @@ final class KnownUsers {
         };
     }
 
-    /** Records that {@code userId} was seen at {@code now}. */
-    void touch(Connection c, long userId, Instant now) throws SQLException {
+    /**
+     * Records that the users of {@code userIds} (distinct and ascending, at most
+     * {@link IdTable#MAX_IDS}) were seen at {@code now}: one upsert for all of them.
+     */
+    void touch(Connection c, long[] userIds, Instant now) throws SQLException {
         Object ts = dialect.timestamp(now);
         try (PreparedStatement ps = c.prepareStatement(touchSql)) {
-            ps.setLong(1, userId);
-            ps.setObject(2, ts);
-            ps.setObject(3, ts);
-            if (dialect == Dialect.H2) {
+            if (dialect == Dialect.H2) { // the id table comes first in H2's MERGE … USING
+                IdTable.bind(dialect, ps, 1, userIds);
+                ps.setObject(2, ts);
+                ps.setObject(3, ts);
                 ps.setObject(4, ts);
+            } else {
+                ps.setObject(1, ts);
+                ps.setObject(2, ts);
+                IdTable.bind(dialect, ps, 3, userIds);
             }
             ps.executeUpdate();
         }

@@ -31,9 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * The notification inbox in SQL (thin JDBC over {@link Database}): sending, reading, changing,
@@ -98,6 +100,8 @@ public final class NotificationStore {
     private final EventSink events;
     private final NotificationSql sql;
     private final SendTransaction sends;
+    /** Users known to have nothing waiting; null unless this node is the inbox's only writer. */
+    private final NothingWaiting nothingWaiting;
     // The hot reads, with the dialect's ORDER BY; package-visible for QueryPlanTest.
     final String unreadSql;
     final String undeliveredSql;
@@ -110,7 +114,7 @@ public final class NotificationStore {
     }
 
     public NotificationStore(Database db, Clock clock) {
-        this(db, clock, IdTable.MAX_IDS, EventSink.NONE);
+        this(db, clock, IdTable.MAX_IDS, EventSink.NONE, 0);
     }
 
     /**
@@ -119,15 +123,25 @@ public final class NotificationStore {
      * events in the same transaction as the change.
      */
     public NotificationStore(Database db, Clock clock, EventSink events) {
-        this(db, clock, IdTable.MAX_IDS, events);
+        this(db, clock, IdTable.MAX_IDS, events, 0);
+    }
+
+    /**
+     * {@code soleWriterUsers} &gt; 0: this node is the inbox's only writer (no other node shares
+     * the database), so it may remember up to that many users who have nothing waiting and answer
+     * {@link #knownNothingWaiting} without a query (see {@link NothingWaiting}); 0 remembers none.
+     */
+    public NotificationStore(Database db, Clock clock, EventSink events, int soleWriterUsers) {
+        this(db, clock, IdTable.MAX_IDS, events, soleWriterUsers);
     }
 
     /** {@code insertChunk}: recipients per INSERT statement (tests use small ones). */
     NotificationStore(Database db, Clock clock, int insertChunk) {
-        this(db, clock, insertChunk, EventSink.NONE);
+        this(db, clock, insertChunk, EventSink.NONE, 0);
     }
 
-    NotificationStore(Database db, Clock clock, int insertChunk, EventSink events) {
+    NotificationStore(Database db, Clock clock, int insertChunk, EventSink events, int soleWriterUsers) {
+        this.nothingWaiting = soleWriterUsers > 0 ? new NothingWaiting(soleWriterUsers) : null;
         this.db = requireNonNull(db, "db");
         this.clock = requireNonNull(clock, "clock");
         this.events = requireNonNull(events, "events");
@@ -162,14 +176,24 @@ public final class NotificationStore {
     public List<Notification> insertForUsers(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(n, "notification");
         requireNonNull(alreadyKnown, "alreadyKnown");
-        return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown).notifications();
+        long[] users = SendTransaction.recipients(userIds);
+        try {
+            return sends.insert(users, n, now(), alreadyKnown).notifications();
+        } finally {
+            changed(users);
+        }
     }
 
     /** {@link #insertForUsers}, also saying how many recipients were skipped by their preferences. */
     public StoredSend send(List<Long> userIds, NewNotification n, LongPredicate alreadyKnown) {
         requireNonNull(n, "notification");
         requireNonNull(alreadyKnown, "alreadyKnown");
-        return sends.insert(SendTransaction.recipients(userIds), n, now(), alreadyKnown);
+        long[] users = SendTransaction.recipients(userIds);
+        try {
+            return sends.insert(users, n, now(), alreadyKnown);
+        } finally {
+            changed(users);
+        }
     }
 
     /**
@@ -186,7 +210,11 @@ public final class NotificationStore {
                                              LongPredicate alreadyKnown) {
         requireNonNull(key, "key");
         GroupedSend s = grouped(key, userIds, n, alreadyKnown);
-        return sends.insertIdempotent(key, s.users(), n, now(), alreadyKnown);
+        try {
+            return sends.insertIdempotent(key, s.users(), n, now(), alreadyKnown);
+        } finally {
+            changed(s.users());
+        }
     }
 
     /**
@@ -229,23 +257,41 @@ public final class NotificationStore {
      * failed —; nothing of it is then committed.
      */
     List<StoredSend> insertGroup(List<GroupedSend> group) {
-        return sends.insertGroup(group, now());
+        try {
+            return sends.insertGroup(group, now());
+        } finally {
+            for (GroupedSend s : group) {
+                changed(s.users());
+            }
+        }
     }
 
     /** One send of {@link #grouped} in its own transaction, as {@link #insertForUsers} or {@link #insertIdempotent}. */
     StoredSend insertAlone(GroupedSend s) {
-        if (s.key() == null) {
-            return sends.insert(s.users(), s.notification(), now(), s.known());
+        try {
+            if (s.key() == null) {
+                return sends.insert(s.users(), s.notification(), now(), s.known());
+            }
+            return sends.insertIdempotent(s.key(), s.users(), s.notification(), now(), s.known());
+        } finally {
+            changed(s.users());
         }
-        return sends.insertIdempotent(s.key(), s.users(), s.notification(), now(), s.known());
     }
 
-    /** Marks {@code userId} known and seen now (on connect): one upsert. */
-    public void touchKnownUser(long userId) {
-        if (userId <= 0) {
-            throw new IllegalArgumentException("userId must be positive: " + userId);
+    /**
+     * Marks the users of {@code userIds} known and seen now (they connected): one upsert per
+     * {@value IdTable#MAX_IDS} of them, in one transaction.
+     */
+    public void touchKnownUsers(Collection<Long> userIds) {
+        for (long user : userIds) {
+            if (user <= 0) {
+                throw new IllegalArgumentException("userId must be positive: " + user);
+            }
         }
-        sends.touch(userId, now());
+        long[] users = IdChunks.distinctSorted(userIds);
+        if (users.length > 0) {
+            sends.touch(users, now());
+        }
     }
 
     /** Known user ids above {@code afterUserId}, ascending, at most {@code limit} (keyset paging). */
@@ -465,32 +511,34 @@ public final class NotificationStore {
      * empty when it is not the user's (missing, deleted or another user's). One connection.
      */
     public OptionalInt markRead(long userId, long id) {
-        if (events.enabled()
-                && changeWithEvents("mark read", READ, "is_read = FALSE", userId, new long[] {id}, now(),
-                        EventSink.READ, "read_at") == 1) {
-            return OptionalInt.of(1);
-        }
-        return changeOne("mark read", READ, "is_read = FALSE", userId, id);
+        return changing(userId, () -> {
+            if (events.enabled()
+                    && changeWithEvents("mark read", READ, "is_read = FALSE", userId, new long[] {id}, now(),
+                            EventSink.READ, "read_at") == 1) {
+                return OptionalInt.of(1);
+            }
+            return changeOne("mark read", READ, "is_read = FALSE", userId, id);
+        });
     }
 
     /** Marks one read notification unread again: 1, 0 when it was unread, empty when not the user's. */
     public OptionalInt markUnread(long userId, long id) {
-        return changeOne("mark unread", UNREAD, "is_read = TRUE", userId, id);
+        return changing(userId, () -> changeOne("mark unread", UNREAD, "is_read = TRUE", userId, id));
     }
 
     /** Archives one notification (a snoozed one stops being snoozed): 1, 0 when archived already, empty when not the user's. */
     public OptionalInt archive(long userId, long id) {
-        return changeOne("archive", ARCHIVE, "archived = FALSE", userId, id);
+        return changing(userId, () -> changeOne("archive", ARCHIVE, "archived = FALSE", userId, id));
     }
 
     /** Archives the user's notifications among {@code ids} that are not archived; returns how many. */
     public int archive(long userId, Collection<Long> ids) {
-        return sql.updateIds("archive", ARCHIVE, "archived = FALSE", userId, distinct(ids), now());
+        return changing(userId, () -> sql.updateIds("archive", ARCHIVE, "archived = FALSE", userId, distinct(ids), now()));
     }
 
     /** Takes one notification out of the archive: 1, 0 when it was not archived, empty when not the user's. */
     public OptionalInt unarchive(long userId, long id) {
-        return changeOne("unarchive", UNARCHIVE, "archived = TRUE", userId, id);
+        return changing(userId, () -> changeOne("unarchive", UNARCHIVE, "archived = TRUE", userId, id));
     }
 
     /**
@@ -503,7 +551,7 @@ public final class NotificationStore {
         Instant now = now();
         Object wake = db.dialect().timestamp(until.truncatedTo(ChronoUnit.MILLIS));
         Object ts = db.dialect().timestamp(now);
-        return db.withConnection("snooze", c -> {
+        return changing(userId, () -> db.withConnection("snooze", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE system_notifications SET snoozed_until = ?,"
                     + " archived = FALSE, archived_at = NULL, updated_at = ?"
                     + " WHERE id = ? AND user_id = ? AND deleted_at IS NULL")) {
@@ -513,7 +561,7 @@ public final class NotificationStore {
                 ps.setLong(4, userId);
                 return ps.executeUpdate() == 1 ? OptionalInt.of(1) : OptionalInt.empty();
             }
-        });
+        }));
     }
 
     /** What one run of {@link #claimEscalations} claimed: mails to send, and how many had no address. */
@@ -664,7 +712,11 @@ public final class NotificationStore {
             }
             return claimed;
         });
-        return woken.isEmpty() ? List.of() : sql.findAll(IdChunks.distinctSorted(woken));
+        if (woken.isEmpty()) {
+            return List.of();
+        }
+        changedAll(); // shown again as new: their users have something waiting (and more unread)
+        return sql.findAll(IdChunks.distinctSorted(woken));
     }
 
     /**
@@ -727,6 +779,7 @@ public final class NotificationStore {
             return Taking.TAKEN;
         });
         if (taking == Taking.TAKEN) {
+            changed(userId);
             events.committed();
         }
         return taking;
@@ -747,33 +800,31 @@ public final class NotificationStore {
 
     /** Marks the user's unread notifications among {@code ids} read; returns how many changed. */
     public int markRead(long userId, Collection<Long> ids) {
-        if (events.enabled()) {
-            return changeWithEvents("mark read", READ, "is_read = FALSE", userId, distinct(ids), now(), EventSink.READ, "read_at");
-        }
-        return sql.updateIds("mark read", READ, "is_read = FALSE", userId, distinct(ids), now());
+        return changing(userId, () -> events.enabled()
+                ? changeWithEvents("mark read", READ, "is_read = FALSE", userId, distinct(ids), now(), EventSink.READ, "read_at")
+                : sql.updateIds("mark read", READ, "is_read = FALSE", userId, distinct(ids), now()));
     }
 
     /** Marks all the user's unread notifications read in one statement; returns how many. */
     public int markAllRead(long userId) {
-        if (events.enabled()) {
-            return changeWithEvents("mark all read", READ, "is_read = FALSE", userId, null, now(), EventSink.READ, "read_at");
-        }
-        return sql.updateAll("mark all read", READ, "is_read = FALSE", userId, now());
+        return changing(userId, () -> events.enabled()
+                ? changeWithEvents("mark all read", READ, "is_read = FALSE", userId, null, now(), EventSink.READ, "read_at")
+                : sql.updateAll("mark all read", READ, "is_read = FALSE", userId, now()));
     }
 
     /** Soft-deletes one notification; false when it is missing, already deleted or another user's. */
     public boolean delete(long userId, long id) {
-        return sql.updateIds("delete notification", DELETE, null, userId, new long[] {id}, now()) == 1;
+        return changing(userId, () -> sql.updateIds("delete notification", DELETE, null, userId, new long[] {id}, now())) == 1;
     }
 
     /** Soft-deletes the user's notifications among {@code ids}; returns how many. */
     public int delete(long userId, Collection<Long> ids) {
-        return sql.updateIds("delete notifications", DELETE, null, userId, distinct(ids), now());
+        return changing(userId, () -> sql.updateIds("delete notifications", DELETE, null, userId, distinct(ids), now()));
     }
 
     /** Soft-deletes all the user's read notifications; returns how many. */
     public int clearRead(long userId) {
-        return sql.updateAll("clear read", DELETE, "is_read = TRUE", userId, now());
+        return changing(userId, () -> sql.updateAll("clear read", DELETE, "is_read = TRUE", userId, now()));
     }
 
     /**
@@ -852,6 +903,59 @@ public final class NotificationStore {
     List<Notification> undelivered(long userId, long sinceId, int limit) {
         requireLimit(limit);
         return sql.query("list undelivered", undeliveredSql, userId, sinceId, limit);
+    }
+
+    /**
+     * The unread count of a user this node knows to have nothing waiting (no undelivered
+     * notification), or empty: then {@link #connectBacklog} reads it. Never a query; always empty
+     * unless this node is the inbox's only writer.
+     */
+    public OptionalLong knownNothingWaiting(long userId) {
+        return nothingWaiting == null ? OptionalLong.empty() : nothingWaiting.unreadCount(userId);
+    }
+
+    /**
+     * {@link #backlog} from the start, for the push on connect: a user it finds with nothing
+     * waiting is remembered (only on the inbox's only writer), so that user's next connect asks
+     * {@link #knownNothingWaiting} instead of the database until one of their rows changes.
+     */
+    public Backlog connectBacklog(long userId, int limit) {
+        if (nothingWaiting == null) {
+            return backlog(userId, 0, limit);
+        }
+        long stamp = nothingWaiting.stamp();
+        Backlog page = backlog(userId, 0, limit);
+        if (page.notifications().isEmpty()) {
+            nothingWaiting.offer(userId, stamp, page.unreadCount());
+        }
+        return page;
+    }
+
+    /** Runs a change of {@code userId}'s rows, then forgets what this node knew of them (even if it failed). */
+    private <T> T changing(long userId, Supplier<T> change) {
+        try {
+            return change.get();
+        } finally {
+            changed(userId);
+        }
+    }
+
+    private void changed(long userId) {
+        if (nothingWaiting != null) {
+            nothingWaiting.changed(userId);
+        }
+    }
+
+    private void changed(long[] userIds) {
+        if (nothingWaiting != null) {
+            nothingWaiting.changed(userIds);
+        }
+    }
+
+    private void changedAll() {
+        if (nothingWaiting != null) {
+            nothingWaiting.changedAll();
+        }
     }
 
     /**

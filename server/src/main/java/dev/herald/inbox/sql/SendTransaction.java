@@ -217,9 +217,12 @@ final class SendTransaction {
         return created;
     }
 
-    void touch(long userId, Instant now) {
-        retryOnce(() -> db.withConnection("touch known user", c -> {
-            knownUsers.touch(c, userId, now);
+    /** {@code userIds}: distinct and ascending; written {@link IdTable#MAX_IDS} at a time, one transaction. */
+    void touch(long[] userIds, Instant now) {
+        retryOnce(() -> db.inTransaction("touch known users", c -> {
+            for (long[] chunk : IdChunks.split(userIds, IdTable.MAX_IDS)) {
+                knownUsers.touch(c, chunk, now);
+            }
             return null;
         }));
     }

@@ -14,7 +14,7 @@ class KnownUsersTest extends StoreTestBase {
 
     @Test
     void touchKnownUser_newUser_becomesKnown() {
-        store.touchKnownUser(42);
+        store.touchKnownUsers(List.of(42L));
         assertThat(store.knownUserIds()).containsExactly(42L);
         assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
     }
@@ -32,22 +32,39 @@ class KnownUsersTest extends StoreTestBase {
 
     @Test
     void touchKnownUser_again_movesLastSeenButNotFirstSeen() {
-        store.touchKnownUser(42);
+        store.touchKnownUsers(List.of(42L));
         clock.advance(Duration.ofMinutes(5));
-        store.touchKnownUser(42);
+        store.touchKnownUsers(List.of(42L));
         assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM known_users WHERE last_seen > first_seen")).isEqualTo(1);
     }
 
     @Test
+    void touchKnownUsers_manyAtOnce_addsTheNewAndMovesTheKnown_duplicatesOnce() {
+        store.touchKnownUsers(List.of(5L, 9L));
+        clock.advance(Duration.ofMinutes(5));
+        store.touchKnownUsers(List.of(9L, 3L, 9L, 12L, 5L));
+        assertThat(store.knownUserIds()).containsExactly(3L, 5L, 9L, 12L);
+        assertThat(count("SELECT COUNT(*) FROM known_users WHERE last_seen > first_seen"))
+                .as("5 and 9 were known and moved; 3 and 12 are new").isEqualTo(2);
+    }
+
+    @Test
+    void touchKnownUsers_moreThanOneStatementHolds_allInOneCall() {
+        List<Long> users = LongStream.rangeClosed(1, IdTable.MAX_IDS + 5).boxed().toList();
+        store.touchKnownUsers(users);
+        assertThat(count("SELECT COUNT(*) FROM known_users")).isEqualTo(IdTable.MAX_IDS + 5);
+    }
+
+    @Test
     void touchKnownUser_sameNewUserFromManyThreads_neverFails() throws Exception {
-        Concurrently.run(4, t -> store.touchKnownUser(7));
+        Concurrently.run(4, t -> store.touchKnownUsers(List.of(7L)));
         assertThat(store.knownUserIds()).containsExactly(7L);
     }
 
     @Test
     void touchKnownUser_nonPositive_isRejected() {
-        assertThatThrownBy(() -> store.touchKnownUser(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.touchKnownUsers(List.of(0L))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -123,7 +123,7 @@ class NotificationSendTest extends StoreTestBase {
 
     @Test
     void insertForUsers_marksRecipientsKnown_withoutMovingLastSeenOfKnownOnes() {
-        store.touchKnownUser(1);
+        store.touchKnownUsers(List.of(1L));
         String lastSeenBefore = lastSeen(1);
         clock.advance(Duration.ofHours(1));
 

@@ -56,7 +56,7 @@ class StoreFaultTest extends StoreTestBase {
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> readOnly.markAllRead(1)).isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> readOnly.markRead(1, existing.id())).isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> readOnly.touchKnownUser(5)).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> readOnly.touchKnownUsers(List.of(5L))).isInstanceOf(StoreUnavailableException.class);
         } finally {
             if (dialect == Dialect.H2) {
                 reopen();
