@@ -52,6 +52,7 @@ import dev.herald.store.Database;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
 import dev.herald.transport.HeraldServer;
+import dev.herald.transport.TransportChoice;
 import dev.herald.webhooks.EventSink;
 import dev.herald.webhooks.Webhooks;
 import java.time.Clock;
@@ -108,7 +109,8 @@ public final class Herald implements AutoCloseable {
     private Herald(Settings settings, Clock inboxClock) {
         this.settings = settings;
         HeraldMetrics metrics = new HeraldMetrics();
-        this.server = HeraldServer.loops(settings.server().ioThreads());
+        this.server = HeraldServer.loops(settings.server().ioThreads(), TransportChoice.of(settings.server().transport()));
+        metrics.transport(server.transport().configName());
         LocalBroker local = null;
         if (settings.redis().enabled()) {
             var r = settings.redis();
