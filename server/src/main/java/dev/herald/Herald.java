@@ -52,6 +52,7 @@ import dev.herald.store.Database;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
 import dev.herald.transport.HeraldServer;
+import dev.herald.transport.IoTransport;
 import dev.herald.transport.TransportChoice;
 import dev.herald.webhooks.EventSink;
 import dev.herald.webhooks.Webhooks;
@@ -246,6 +247,11 @@ public final class Herald implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The I/O transport the node's port runs on ({@code server.transport}). */
+    public IoTransport transport() {
+        return server.transport();
     }
 
     public Settings settings() {

@@ -32,7 +32,7 @@ public enum IoTransport {
         this.configName = configName;
     }
 
-    /** The name as {@code server.transport} writes it, the log line and {@code herald_transport_info} show it. */
+    /** The name as {@code server.transport} writes it, the log line and {@code herald_transport} show it. */
     public String configName() {
         return configName;
     }
