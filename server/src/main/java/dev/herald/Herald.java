@@ -52,6 +52,8 @@ import dev.herald.store.Database;
 import dev.herald.store.DatabaseConfig;
 import dev.herald.store.DatabaseHealth;
 import dev.herald.transport.HeraldServer;
+import dev.herald.transport.IoTransport;
+import dev.herald.transport.TransportChoice;
 import dev.herald.webhooks.EventSink;
 import dev.herald.webhooks.Webhooks;
 import java.time.Clock;
@@ -108,7 +110,8 @@ public final class Herald implements AutoCloseable {
     private Herald(Settings settings, Clock inboxClock) {
         this.settings = settings;
         HeraldMetrics metrics = new HeraldMetrics();
-        this.server = HeraldServer.loops(settings.server().ioThreads());
+        this.server = HeraldServer.loops(settings.server().ioThreads(), TransportChoice.of(settings.server().transport()));
+        metrics.transport(server.transport().configName());
         LocalBroker local = null;
         if (settings.redis().enabled()) {
             var r = settings.redis();
@@ -246,6 +249,11 @@ public final class Herald implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The I/O transport the node's port runs on ({@code server.transport}). */
+    public IoTransport transport() {
+        return server.transport();
     }
 
     public Settings settings() {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,13 +30,27 @@ public record Settings(
         Smtp smtp) {
 
     /**
-     * The listening socket. {@code ioThreads} 0 means one per core. The connection caps are counted at
+     * The listening socket. {@code ioThreads} 0 means one per core; {@code transport} is the Netty I/O
+     * transport its event loops run on. The connection caps are counted at
      * accept: {@code maxConnections} in all, {@code maxConnectionsPerIp} per client address (IPv6 by
      * /64), 0 = no cap; {@code userConnectsPerMinute} bounds WebSocket connects per user.
      */
-    public record Server(String host, int port, int ioThreads, String publicUrl,
+    public record Server(String host, int port, int ioThreads, Transport transport, String publicUrl,
                          int maxConnections, int maxConnectionsPerIp, int userConnectsPerMinute,
                          List<String> trustedProxies) {}
+
+    /**
+     * {@code server.transport}: {@code auto} (the best one this machine can run; the order is
+     * {@code transport.TransportChoice.AUTO_ORDER}), or one named transport, which must be available.
+     */
+    public enum Transport {
+        AUTO, IO_URING, EPOLL, NIO;
+
+        /** The value as written in the settings: {@code auto}, {@code io_uring}, {@code epoll}, {@code nio}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * Token and key checks. {@code jwtSecret} signs and verifies HS256 (in demo mode it is the demo

@@ -69,7 +69,7 @@ public final class SettingsLoader {
             problem("node-id", "expected 1-32 letters, digits, '-' or '_'");
         }
         var server = new Settings.Server(text("server.host"), intValue("server.port", 0, 65535),
-                intValue("server.io-threads", 0, 256), text("server.public-url"),
+                intValue("server.io-threads", 0, 256), transport(), text("server.public-url"),
                 intValue("server.max-connections", 0, 10_000_000), intValue("server.max-connections-per-ip", 0, 10_000_000),
                 intValue("server.connect-rate-per-user", 0, 1_000_000), trustedProxies());
         var db = new Settings.Database(text("db.url"), text("db.user"), text("db.password"), intValue("db.pool-size", 1, 200));
@@ -401,6 +401,18 @@ public final class SettingsLoader {
             problem("metrics.access", "expected public or admin, got '" + text("metrics.access") + "'");
         }
         return v.equals("public");
+    }
+
+    /** {@code server.transport}: auto, io_uring, epoll or nio (any case). Whether the machine can run it is checked at start. */
+    private Settings.Transport transport() {
+        String v = text("server.transport").strip();
+        for (Settings.Transport t : Settings.Transport.values()) {
+            if (t.configName().equalsIgnoreCase(v)) {
+                return t;
+            }
+        }
+        problem("server.transport", "expected auto, io_uring, epoll or nio, got '" + text("server.transport") + "'");
+        return Settings.Transport.AUTO;
     }
 
     /** {@code server.trusted-proxies}: comma-separated IP addresses or CIDR ranges (literals only). */

@@ -128,6 +128,13 @@ public final class HeraldMetrics {
                 .register(registry);
     }
 
+    /** The I/O transport the node's port runs on: {@code herald_transport{transport="io_uring"} 1} (Micrometer drops an {@code _info} suffix). */
+    public void transport(String name) {
+        Gauge.builder("herald_transport", () -> 1).tag("transport", name)
+                .description("1, labelled with the I/O transport the port runs on (server.transport): io_uring, epoll or nio")
+                .register(registry);
+    }
+
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }

@@ -14,35 +14,49 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one listening port: HTTP API, pages and {@code /ws}. Uses native epoll on Linux (less memory
- * and CPU per connection than NIO) and falls back to NIO elsewhere. The I/O event loops are created
- * first, by {@link #loops(int)}, because the gateway shards connections by loop.
+ * The one listening port: HTTP API, pages and {@code /ws}. Runs on the I/O transport that
+ * {@code server.transport} picks ({@link TransportChoice}): on Linux a native one, io_uring or epoll
+ * (less memory and CPU per connection than NIO), else NIO. The I/O event loops are created
+ * first, by {@link #loops(int, TransportChoice)}, because the gateway shards connections by loop.
  */
 public final class HeraldServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+
+    private final IoTransport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private Channel listener;
 
-    private HeraldServer(EventLoopGroup boss, EventLoopGroup workers) {
+    private HeraldServer(IoTransport transport, EventLoopGroup boss, EventLoopGroup workers) {
+        this.transport = transport;
         this.boss = boss;
         this.workers = workers;
     }
 
-    /** Creates the event loops; {@code threads} 0 means one per core. */
-    public static HeraldServer loops(int threads) {
+    /**
+     * Creates the event loops on the chosen transport, and logs it (one INFO line); {@code threads} 0
+     * means one per core.
+     */
+    public static HeraldServer loops(int threads, TransportChoice choice) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        var factory = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new HeraldServer(new MultiThreadIoEventLoopGroup(1, factory), new MultiThreadIoEventLoopGroup(n, factory));
+        IoTransport transport = choice.transport();
+        var factory = transport.ioHandlerFactory();
+        var server = new HeraldServer(transport, new MultiThreadIoEventLoopGroup(1, factory),
+                new MultiThreadIoEventLoopGroup(n, factory));
+        log.info("I/O {} io-threads={}", choice.describe(), n);
+        return server;
+    }
+
+    /** The I/O transport the event loops and the port run on. */
+    public IoTransport transport() {
+        return transport;
     }
 
     public EventLoopGroup workers() {
@@ -71,8 +85,7 @@ public final class HeraldServer implements AutoCloseable {
             connects.sweep();
         }, 10, 10, TimeUnit.SECONDS);
         int outbound = settings.gateway().maxOutboundBytes();
-        Class<? extends ServerChannel> channelType =
-                Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelType = transport.serverChannel();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
