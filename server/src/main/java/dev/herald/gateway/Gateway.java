@@ -10,7 +10,6 @@ import dev.herald.protocol.OutboundFrames;
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +28,7 @@ public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final Settings.Gateway limits;
+    private final long heartbeatMillis;
     private final LocalConnections connections;
     private final UserRegistry users;
     private final ChannelSubscriptions channels;
@@ -42,6 +42,7 @@ public final class Gateway {
     public Gateway(Settings.Gateway limits, LocalConnections connections, UserRegistry users, ChannelSubscriptions channels,
                    BindWaitList waitList, ConnectionListener listener, HeraldMetrics metrics) {
         this.limits = Objects.requireNonNull(limits);
+        this.heartbeatMillis = limits.heartbeatInterval().toMillis();
         this.connections = Objects.requireNonNull(connections);
         this.users = Objects.requireNonNull(users);
         this.channels = Objects.requireNonNull(channels);
@@ -159,14 +160,7 @@ public final class Gateway {
         if (!channel.isActive()) {
             return; // closed while waiting; channelInactive unregistered it
         }
-        Map<String, Object> init = new LinkedHashMap<>();
-        init.put("client_id", c.clientId());
-        if (c.bound()) {
-            init.put("user_id", c.userId());
-        }
-        init.put("heartbeat_interval", limits.heartbeatInterval().toMillis());
-        init.put("server_time", System.currentTimeMillis());
-        c.start(OutboundFrames.push("init", init));
+        c.start(OutboundFrames.init(c.clientId(), c.bound() ? c.userId() : 0, heartbeatMillis, System.currentTimeMillis()));
         log.debug("connection opened {}", c);
         if (c.bound()) {
             listener.opened(c);

@@ -80,7 +80,7 @@ public final class InboxHandlers implements ConnectionListener {
         push.write(batch.frames(), () -> {
             if (!more) {
                 push.end();
-                c.send(OutboundFrames.push("unread_count", Map.of("count", unread)));
+                c.send(OutboundFrames.unreadCount(unread));
                 return;
             }
             service.backlog(c.userId(), last, nextLimit).whenComplete((next, err) -> {

@@ -6,6 +6,7 @@ import dev.herald.inbox.sql.NotificationStore;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * a flush on the SQL workers, and every user who connects until it runs goes in the same statement
  * ({@link NotificationStore#touchKnownUsers}). A reconnect storm of thousands of users is then a
  * handful of statements, not one per connect, and the backlog read stays the connect's only query.
- * A user counts as touched ({@link KnownUserCache#remember}) only once the upsert committed; a failed
- * flush is logged and its users are written at their next connect. At most {@value #MAX_PENDING}
- * users wait (more are left for their next connect), so a stalled database cannot grow it without
- * bound. Thread-safe.
+ * {@link #add} answers when the flush that holds the user has ended, so a connect can say "known"
+ * when it says "connected". A user counts as touched ({@link KnownUserCache#remember}) only once
+ * the upsert committed; a failed flush is logged (the answer still completes normally) and its
+ * users are written at their next connect. At most {@value #MAX_PENDING} users wait (more are left
+ * for their next connect), so a stalled database cannot grow it without bound. Thread-safe.
  */
 final class ConnectTouches {
     private static final Logger log = LoggerFactory.getLogger(ConnectTouches.class);
@@ -30,6 +32,8 @@ final class ConnectTouches {
     private final KnownUserCache knownUsers;
     private final Object lock = new Object();
     private LinkedHashSet<Long> pending = new LinkedHashSet<>();
+    /** Completes when the flush of {@link #pending} has ended. */
+    private CompletableFuture<Void> flushed = new CompletableFuture<>();
     private boolean flushQueued;
 
     /** {@code writers}: where the flushes run (the SQL workers). */
@@ -39,15 +43,17 @@ final class ConnectTouches {
         this.knownUsers = requireNonNull(knownUsers, "knownUsers");
     }
 
-    /** Queues {@code userId}'s upsert with the next flush. */
-    void add(long userId) {
+    /** Queues {@code userId}'s upsert with the next flush; completes when that flush has ended. */
+    CompletableFuture<Void> add(long userId) {
+        CompletableFuture<Void> done;
         synchronized (lock) {
             if (pending.size() >= MAX_PENDING) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             pending.add(userId);
+            done = flushed;
             if (flushQueued) {
-                return;
+                return done;
             }
             flushQueued = true;
         }
@@ -57,25 +63,31 @@ final class ConnectTouches {
             synchronized (lock) {
                 flushQueued = false; // the next connect tries again
             }
+            return CompletableFuture.completedFuture(null);
         }
+        return done;
     }
 
     private void flush() {
         List<Long> users;
+        CompletableFuture<Void> done;
         synchronized (lock) {
             users = new ArrayList<>(pending);
             pending = new LinkedHashSet<>();
+            done = flushed;
+            flushed = new CompletableFuture<>();
             flushQueued = false;
         }
-        if (users.isEmpty()) {
-            return;
-        }
         try {
-            store.touchKnownUsers(users);
-            users.forEach(knownUsers::remember);
+            if (!users.isEmpty()) {
+                store.touchKnownUsers(users);
+                users.forEach(knownUsers::remember);
+            }
         } catch (RuntimeException e) {
             log.warn("could not record {} connected users as known (written at their next connect): {}",
                     users.size(), e.toString());
+        } finally {
+            done.complete(null);
         }
     }
 

@@ -352,19 +352,21 @@ public final class InboxService {
 
     /**
      * A user connected: marks them known — batched with other connects ({@link ConnectTouches}),
-     * skipped when this node did so within {@link #KNOWN_USER_REFRESH} — and reads the first page
+     * skipped when this node did so within {@link #KNOWN_USER_REFRESH}; the answer waits for it —
+     * and reads the first page
      * of their backlog on the SQL workers: one query, none for a user this node knows to have
      * nothing waiting ({@link NotificationStore#knownNothingWaiting}, answered on the caller's thread).
      */
     public CompletionStage<Backlog> connected(long userId) {
-        if (knownUsers.needsTouch(userId)) {
-            touches.add(userId);
-        }
         OptionalLong unread = store.knownNothingWaiting(userId);
-        if (unread.isPresent()) {
-            return CompletableFuture.completedFuture(new Backlog(List.of(), unread.getAsLong()));
+        CompletableFuture<Backlog> backlog = unread.isPresent()
+                ? CompletableFuture.completedFuture(new Backlog(List.of(), unread.getAsLong()))
+                : sql.submit(() -> store.connectBacklog(userId, InboxLimits.SYNC_LIMIT));
+        if (!knownUsers.needsTouch(userId)) {
+            return backlog;
         }
-        return sql.submit(() -> store.connectBacklog(userId, InboxLimits.SYNC_LIMIT));
+        // answered once the user is known too, so that "connected" means "reached by a send to everyone"
+        return touches.add(userId).thenCombine(backlog, (touched, page) -> page);
     }
 
     /** Marks notifications delivered after the client's ack; only the user's own ids count. */

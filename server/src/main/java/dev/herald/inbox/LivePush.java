@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -84,7 +83,7 @@ final class LivePush {
             List<CompletableFuture<Boolean>> pushes = new ArrayList<>();
             for (Long user : userIds) {
                 long count = counts.getOrDefault(user, 0L);
-                byte[] frame = OutboundFrames.push("unread_count", Map.of("count", count));
+                byte[] frame = OutboundFrames.unreadCount(count);
                 pushes.add(broker.publish(new Topic.User(user), new Message.Push("unread_count", frame)).toCompletableFuture());
             }
             return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new));

@@ -18,6 +18,38 @@ public final class OutboundFrames {
         return encode(type, null, null, -1, data);
     }
 
+    /**
+     * The first frame of a connection: {@code init} with {@code client_id}, {@code user_id} (when
+     * {@code userId} &gt; 0: a bound connection), {@code heartbeat_interval} (ms) and
+     * {@code server_time} (epoch ms). Written field by field: sent once per connect, it is on the
+     * connect path's budget.
+     */
+    public static byte[] init(String clientId, long userId, long heartbeatIntervalMs, long serverTimeMs) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(160);
+             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", "init");
+            g.writeObjectFieldStart("data");
+            g.writeStringField("client_id", clientId);
+            if (userId > 0) {
+                g.writeNumberField("user_id", userId);
+            }
+            g.writeNumberField("heartbeat_interval", heartbeatIntervalMs);
+            g.writeNumberField("server_time", serverTimeMs);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode an init frame", e);
+        }
+    }
+
+    /** {@code {"type": "unread_count", "data": {"count": count}}}: a number, so no encoder is needed. */
+    public static byte[] unreadCount(long count) {
+        return ("{\"type\":\"unread_count\",\"data\":{\"count\":" + count + "}}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** A reply to a client frame, echoing its {@code id} when it had one. */
     public static byte[] reply(String type, String id, Object data) {
         return encode(type, id, null, -1, data);

@@ -41,14 +41,18 @@ class ConnectTouchesTest {
     @Test
     void aBurstOfConnects_isOneFlush_andTheUsersCountAsTouchedOnlyAfterIt() {
         ConnectTouches touches = new ConnectTouches(store, queued::add, known);
-        for (long user = 1; user <= 500; user++) {
+        var first = touches.add(1);
+        for (long user = 2; user <= 500; user++) {
             touches.add(user);
         }
-        touches.add(7); // again before the flush: once
+        var again = touches.add(7); // again before the flush: once
         assertThat(queued).as("one flush queued for 500 connects").hasSize(1);
         assertThat(known.needsTouch(7)).isTrue();
+        assertThat(first).isNotDone();
 
         queued.poll().run();
+        assertThat(first).as("answered when the flush has committed").isDone();
+        assertThat(again).isDone();
         assertThat(store.knownUserIds()).hasSize(500);
         assertThat(known.needsTouch(7)).isFalse();
         assertThat(touches.pending()).isZero();
@@ -60,9 +64,10 @@ class ConnectTouchesTest {
     @Test
     void aFailedFlush_leavesTheUsersUntouched_forTheirNextConnect() {
         ConnectTouches touches = new ConnectTouches(store, queued::add, known);
-        touches.add(3);
+        var answer = touches.add(3);
         db.close(); // the database is gone
         queued.poll().run();
+        assertThat(answer).as("a connect does not fail for it").isCompleted();
         assertThat(known.needsTouch(3)).isTrue();
         assertThat(touches.pending()).isZero();
         db = Database.open(testDb.config()); // for close()

@@ -22,6 +22,22 @@ class OutboundFramesTest {
     }
 
     @Test
+    void init_andUnreadCount_areWhatTheGeneralEncodingWrites() {
+        Map<String, Object> bound = new LinkedHashMap<>();
+        bound.put("client_id", "c\"1");
+        bound.put("user_id", 42L);
+        bound.put("heartbeat_interval", 25000L);
+        bound.put("server_time", 1700000000123L);
+        assertThat(text(OutboundFrames.init("c\"1", 42, 25000, 1700000000123L))).isEqualTo(text(OutboundFrames.push("init", bound)));
+        Map<String, Object> unbound = new LinkedHashMap<>(bound);
+        unbound.remove("user_id");
+        assertThat(text(OutboundFrames.init("c\"1", 0, 25000, 1700000000123L))).isEqualTo(text(OutboundFrames.push("init", unbound)));
+        for (long count : new long[] {0, 7, Long.MAX_VALUE}) {
+            assertThat(text(OutboundFrames.unreadCount(count))).isEqualTo(text(OutboundFrames.push("unread_count", Map.of("count", count))));
+        }
+    }
+
+    @Test
     void reply_echoesTheIdWhenThereIsOne() {
         assertThat(text(OutboundFrames.reply("pong", "c1", Map.of("timestamp", 5)))).isEqualTo("{\"type\":\"pong\",\"id\":\"c1\",\"data\":{\"timestamp\":5}}");
         assertThat(text(OutboundFrames.reply("pong", null, Map.of()))).isEqualTo("{\"type\":\"pong\",\"data\":{}}");
