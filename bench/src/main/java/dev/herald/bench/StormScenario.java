@@ -74,8 +74,8 @@ final class StormScenario extends Scenario {
     @Option(names = "--timeout", description = "most time for every client to be back and synced (default ${DEFAULT-VALUE})")
     String timeout = "120s";
 
-    @Option(names = "--pg-settle", description = "wait before reading PostgreSQL's statistics after the storm, and the "
-            + "quiet window measured before it (default ${DEFAULT-VALUE}; backends report at least every 10 s when idle)")
+    @Option(names = "--pg-settle", description = "wait for PostgreSQL's statistics to arrive, before the quiet window, "
+            + "that window, and after the storm (default ${DEFAULT-VALUE}; an idle backend reports after 10 s)")
     String pgSettle = "11s";
 
     @Option(names = "--backoff-base-ms", description = "herald.js reconnect.baseMs (default ${DEFAULT-VALUE})")
@@ -216,6 +216,10 @@ final class StormScenario extends Scenario {
             long quietXact = 0;
             double quietSeconds = 0;
             if (pg != null) {
+                // what the connects so far did reaches the statistics late (an idle backend reports
+                // after 10 s): let it arrive before the quiet window, which is then the nodes' own
+                // background work alone
+                Thread.sleep(settle / 1_000_000);
                 long q0 = System.nanoTime();
                 long x0 = xacts();
                 Thread.sleep(settle / 1_000_000);
