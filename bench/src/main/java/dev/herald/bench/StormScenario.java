@@ -274,7 +274,7 @@ final class StormScenario extends Scenario {
                 if (dropped >= population && synced >= dropped) {
                     break;
                 }
-                Thread.sleep(100);
+                Thread.sleep(250);
             }
             long end = System.nanoTime();
             long cpuEnd = cpuOf(serving);
@@ -338,7 +338,10 @@ final class StormScenario extends Scenario {
             summary.put("duplicates", detail.path("duplicates").asLong());
             summary.put("lost", detail.path("lost").asLong());
             summary.put("failed_dials", sum(detail.path("dial_failures")));
-            summary.put("dials_per_client", Worker.JSON.convertValue(detail.path("dials_per_client"), Map.class));
+            StringBuilder dialsPerClient = new StringBuilder();
+            detail.path("dials_per_client").fields().forEachRemaining(e -> dialsPerClient.append(dialsPerClient.isEmpty() ? "" : " ")
+                    .append(e.getKey()).append(':').append(e.getValue().asText()));
+            summary.put("dials_per_client", dialsPerClient.toString()); // dials it took : clients
             summary.put("aim_met", synced.t100() != null && synced.t100() <= 10.0);
             System.out.printf("  back: t99 %s s, t100 %s s; synced: t99 %s s, t100 %s s; dials/client %s; failed dials %s%n",
                     back.t99(), back.t100(), synced.t99(), synced.t100(), detail.path("dials_per_client"), detail.path("dial_failures"));
