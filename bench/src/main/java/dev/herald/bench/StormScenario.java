@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
  * <ul>
  *   <li>default, a restart: SIGTERM to the one node (like a deploy: it closes its connections with
  *       1012), then the same command again on the same port and data directory (H2 file database,
- *       or the run's own PostgreSQL with {@code --db postgres}). Times count from "node up": its
- *       first 200 from {@code /health/ready} (polled every 20 ms);</li>
+ *       or the run's own PostgreSQL with {@code --db postgres}). Times count from "node up": the
+ *       first TCP connect to its port that succeeds (tried every 10 ms), the earliest moment a
+ *       client can get in. Its first 200 from {@code /health/ready} is reported too, but it can
+ *       come late: that request waits behind the reconnects the node is busy with;</li>
  *   <li>{@code --kill}: {@code --nodes} (3) nodes on the run's own Redis and PostgreSQL, clients
  *       spread evenly over them (a worker per node), {@code kill -9} of node A: its clients dial
  *       the next node of their list, half of them walking it forward and half backward, so they
@@ -253,6 +255,7 @@ final class StormScenario extends Scenario {
                 outage.put("accepting_to_ready_s", round((ready - t0) / 1e9, 3));
                 outage.put("startup_cpu_s", round(cpuAtUp / 1e6, 2));
                 summary.put("outage_s", outage.get("down_to_accepting_s"));
+                summary.put("ready_after_accepting_s", outage.get("accepting_to_ready_s"));
                 System.out.printf("  stopped in %.2f s, accepting again %.2f s after the SIGTERM, ready %.2f s after that%n",
                         (exited - down) / 1e9, (t0 - down) / 1e9, (ready - t0) / 1e9);
             }
