@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "herald-bench 0.1.0",
         description = "Herald load generator. Scenarios start the server (or attach with --server-pid), "
                 + "measure, print one summary line and write JSON under bench/results/.",
-        subcommands = {ConnectScenario.class, TokenCostScenario.class, BroadcastScenario.class, UnicastScenario.class, ChannelsScenario.class, PresenceChurnScenario.class,
+        subcommands = {ConnectScenario.class, TokenCostScenario.class, BroadcastScenario.class, UnicastScenario.class, ChannelsScenario.class, PresenceChurnScenario.class, StormScenario.class,
                 InboxScenario.class, CollapseScenario.class, WebhookScenario.class, ClusterScenario.class, ChaosRun.Chaos.class, BaselineServer.class, Report.class, JwtCost.class,
                 Bench.WorkerCommand.class})
 public final class Bench implements Callable<Integer> {

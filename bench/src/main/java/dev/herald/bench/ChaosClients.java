@@ -246,8 +246,8 @@ final class ChaosClients implements AutoCloseable {
             if (stopping || stayAway) {
                 return;
             }
-            long d = Math.min(policy.maxMs, policy.baseMs << Math.min(20, attempt));
-            long delay = (long) (d * (1 - policy.jitter * ThreadLocalRandom.current().nextDouble()));
+            long delay = new Backoff(policy.baseMs, policy.maxMs, policy.jitter)
+                    .delayMs(attempt, ThreadLocalRandom.current().nextDouble());
             attempt++;
             node = (node + 1) % nodes.size();
             group.next().schedule(this::dial, delay, TimeUnit.MILLISECONDS);

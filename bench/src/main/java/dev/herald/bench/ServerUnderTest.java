@@ -33,6 +33,9 @@ public final class ServerUnderTest implements AutoCloseable {
     private final String secret;
     private final String apiKey;
     private final List<String> jvmOptions;
+    /** How a started server was started (its command, environment, data dir and port), for {@link #relaunch}. */
+    private ProcessBuilder builder;
+    private Path log;
 
     private ServerUnderTest(Kind kind, String host, int port, long pid, Process process, String secret,
                             String apiKey, List<String> jvmOptions) {
@@ -119,6 +122,8 @@ public final class ServerUnderTest implements AutoCloseable {
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         Process process = pb.start();
         ServerUnderTest s = new ServerUnderTest(kind, host, p, process.pid(), process, secret, apiKey, jvmOptions);
+        s.builder = pb;
+        s.log = log;
         try {
             s.awaitHealthy(healthyWithinMs);
         } catch (Exception e) {
@@ -135,6 +140,14 @@ public final class ServerUnderTest implements AutoCloseable {
     }
 
     private void awaitHealthy(long timeoutMs) throws Exception {
+        awaitOk("/health", timeoutMs, 200);
+    }
+
+    /**
+     * Asks {@code path} every {@code pollMs} until it answers 200; returns {@link System#nanoTime}
+     * of that answer's arrival. Fails when the process exits or after {@code timeoutMs}.
+     */
+    public long awaitOk(String path, long timeoutMs, long pollMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         Exception last = null;
         while (System.currentTimeMillis() < deadline) {
@@ -142,19 +155,40 @@ public final class ServerUnderTest implements AutoCloseable {
                 throw new IllegalStateException("server exited with code " + process.exitValue());
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) new URL("http://" + host + ":" + port + "/health").openConnection();
+                HttpURLConnection c = (HttpURLConnection) new URL("http://" + host + ":" + port + path).openConnection();
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) {
+                    long at = System.nanoTime();
                     c.getInputStream().readAllBytes();
-                    return;
+                    return at;
                 }
             } catch (IOException e) {
                 last = e;
             }
-            Thread.sleep(200);
+            Thread.sleep(pollMs);
         }
-        throw new IllegalStateException("no 200 from /health within " + timeoutMs + " ms", last);
+        throw new IllegalStateException("no 200 from " + path + " within " + timeoutMs + " ms", last);
+    }
+
+    /**
+     * Starts this (stopped) server again as it was started: the same command, environment, port
+     * and data directory, its output appended to the same log. Returns at once, without waiting
+     * for it to serve ({@link #awaitOk}); the caller closes the new one.
+     */
+    public ServerUnderTest relaunch() throws IOException {
+        if (builder == null) {
+            throw new IllegalStateException("only a server the bench started can be started again");
+        }
+        if (alive()) {
+            throw new IllegalStateException("server " + pid + " still runs");
+        }
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process again = builder.start();
+        ServerUnderTest s = new ServerUnderTest(kind, host, port, again.pid(), again, secret, apiKey, jvmOptions);
+        s.builder = builder;
+        s.log = log;
+        return s;
     }
 
     public Kind kind() {

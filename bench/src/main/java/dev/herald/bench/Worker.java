@@ -19,7 +19,9 @@ import java.util.Map;
  * A share of the WebSocket connections, in this process or in a child JVM. Commands and replies
  * are JSON objects (one line each over the child's stdin/stdout), the same for both kinds, so a
  * scenario never knows where its connections live. Commands: init, connect, subscribe, reset,
- * stats, close_all, quit.
+ * stats, close_all, quit; for {@code bench storm} ({@link StormClients}): storm_track (keep inbox
+ * ids; {@code ports}, {@code home}, herald.js's {@code base_ms}, {@code max_ms}, {@code jitter},
+ * {@code seed}), storm_arm (reconnect when dropped from now on) and storm_stats ({@code detail}).
  */
 public interface Worker extends AutoCloseable {
     ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +70,19 @@ public interface Worker extends AutoCloseable {
                 case "stats" -> {
                     return JSON.valueToTree(load.stats(c.path("expected_per_conn").asLong(-1)));
                 }
+                case "storm_track" -> {
+                    int[] ports = Worker.JSON.convertValue(c.path("ports"), int[].class);
+                    Backoff policy = new Backoff(c.path("base_ms").asLong(Backoff.HERALD_JS.baseMs()),
+                            c.path("max_ms").asLong(Backoff.HERALD_JS.maxMs()), c.path("jitter").asDouble(Backoff.HERALD_JS.jitter()));
+                    load.storm = new StormClients(load, ports, c.path("home").asInt(0), policy, c.path("seed").asLong(1));
+                    return JSON.createObjectNode().put("ok", true);
+                }
+                case "storm_arm" -> {
+                    return JSON.valueToTree(storm().arm());
+                }
+                case "storm_stats" -> {
+                    return JSON.valueToTree(storm().stats(c.path("detail").asBoolean(false)));
+                }
                 case "close_all" -> {
                     load.closeAll();
                     return JSON.createObjectNode().put("ok", true);
@@ -81,6 +96,14 @@ public interface Worker extends AutoCloseable {
                 }
                 default -> throw new IllegalArgumentException("unknown worker command " + cmd);
             }
+        }
+
+        private StormClients storm() {
+            StormClients s = load.storm;
+            if (s == null) {
+                throw new IllegalStateException("storm_track first");
+            }
+            return s;
         }
     }
 

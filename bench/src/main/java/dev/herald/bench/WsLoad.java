@@ -93,6 +93,8 @@ public final class WsLoad implements AutoCloseable {
     final Histogram latency = new Histogram();
     private volatile AtomicIntegerArray seqCount = new AtomicIntegerArray(0);
     private volatile AtomicLongArray seqMaxRecv = new AtomicLongArray(0);
+    /** The reconnect storm's clients ({@code bench storm}), or null: they keep inbox ids and reconnect when dropped. */
+    volatile StormClients storm;
 
     public WsLoad(Config config) {
         this.config = config;
@@ -126,13 +128,9 @@ public final class WsLoad implements AutoCloseable {
      */
     public ConnectReport connect(int from, int count, double rate, int maxInFlight, long timeoutMs)
             throws InterruptedException {
-        String[] uris = new String[count];
+        URI[] uris = new URI[count];
         for (int i = 0; i < count; i++) {
-            long user = userOf(from + i);
-            String q = tokens == null ? "user_id=" + user
-                    : "token=" + minted.computeIfAbsent(user, tokens::mint) + "&user_id=" + user;
-            uris[i] = pusher ? "ws://" + config.host() + ":" + config.port() + config.path() + "?protocol=7&client=bench"
-                    : (config.eventStream() ? "http://" : "ws://") + config.host() + ":" + config.port() + config.path() + "?" + q;
+            uris[i] = uriFor(from + i, config.port());
         }
         Semaphore inFlight = new Semaphore(Math.max(1, maxInFlight));
         CountDownLatch done = new CountDownLatch(count);
@@ -142,7 +140,6 @@ public final class WsLoad implements AutoCloseable {
         long[] lastDone = {0};
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         long start = System.nanoTime();
-        List<String> locals = config.localAddresses();
         RateSchedule.Sink open = (k, intended) -> {
             try {
                 long left = deadline - System.nanoTime();
@@ -157,7 +154,7 @@ public final class WsLoad implements AutoCloseable {
             }
             int index = from + (int) k;
             long began = System.nanoTime();
-            Conn conn = new Conn(this, index, URI.create(uris[(int) k]), (success, reason) -> {
+            dial(index, config.port(), uris[(int) k], (success, reason) -> {
                 long now = System.nanoTime();
                 if (success) {
                     ok.incrementAndGet();
@@ -170,27 +167,6 @@ public final class WsLoad implements AutoCloseable {
                 }
                 inFlight.release();
                 done.countDown();
-            });
-            synchronized (conns) {
-                conns.add(conn);
-            }
-            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    if (config.eventStream()) {
-                        ch.pipeline().addLast(new HttpClientCodec(), conn);
-                    } else {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), conn);
-                    }
-                }
-            });
-            InetSocketAddress remote = new InetSocketAddress(config.host(), config.port());
-            ChannelFuture f = locals.isEmpty() ? b.connect(remote)
-                    : b.connect(remote, new InetSocketAddress(locals.get(index % locals.size()), 0));
-            f.addListener(r -> {
-                if (!r.isSuccess()) {
-                    conn.finish(false, "connect: " + r.cause().getClass().getSimpleName() + " " + r.cause().getMessage());
-                }
             });
         };
         if (rate > 0) {
@@ -210,6 +186,54 @@ public final class WsLoad implements AutoCloseable {
         synchronized (lastDone) {
             return new ConnectReport(count, ok.get(), failed, f, start, lastDone[0], connectLatency.toArray());
         }
+    }
+
+    /** Where connection {@code index} connects on {@code port}: its path, with its user's token. */
+    URI uriFor(int index, int port) {
+        long user = userOf(index);
+        String q = tokens == null ? "user_id=" + user
+                : "token=" + minted.computeIfAbsent(user, tokens::mint) + "&user_id=" + user;
+        return URI.create(pusher ? "ws://" + config.host() + ":" + port + config.path() + "?protocol=7&client=bench"
+                : (config.eventStream() ? "http://" : "ws://") + config.host() + ":" + port + config.path() + "?" + q);
+    }
+
+    /**
+     * Starts connection {@code index} to {@code port} at {@code uri}; {@code done} hears once whether
+     * its {@code init} came. Returns the connection (its channel is set when the TCP connect succeeds).
+     */
+    Conn dial(int index, int port, URI uri, Done done) {
+        Conn conn = new Conn(this, index, uri, done);
+        synchronized (conns) {
+            conns.add(conn);
+        }
+        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (config.eventStream()) {
+                    ch.pipeline().addLast(new HttpClientCodec(), conn);
+                } else {
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), conn);
+                }
+            }
+        });
+        List<String> locals = config.localAddresses();
+        InetSocketAddress remote = new InetSocketAddress(config.host(), port);
+        ChannelFuture f = locals.isEmpty() ? b.connect(remote)
+                : b.connect(remote, new InetSocketAddress(locals.get(index % locals.size()), 0));
+        f.addListener(r -> {
+            if (!r.isSuccess()) {
+                conn.finish(false, "connect: " + r.cause().getClass().getSimpleName() + " " + r.cause().getMessage());
+            }
+        });
+        return conn;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    List<Conn> connections() {
+        return snapshot();
     }
 
     /** Subscribes every open connection with index i to {@code prefix + (i % channels)}; waits for the acks. */
@@ -333,6 +357,10 @@ public final class WsLoad implements AutoCloseable {
 
     /** Closes every connection (TCP close, no close frame) and the event loops. */
     public void closeAll() {
+        StormClients s = storm;
+        if (s != null) {
+            s.stop(); // closed on purpose: no reconnecting
+        }
         for (Conn c : snapshot()) {
             if (c.channel != null) {
                 c.channel.close();
@@ -368,6 +396,8 @@ public final class WsLoad implements AutoCloseable {
         volatile Channel channel;
         volatile boolean initSeen;
         volatile boolean closed;
+        /** Inbox notification ids this connection received (storm clients only; written on its event loop). */
+        volatile java.util.Set<Long> notificationIds;
         long received;
         long lastSeq;
 
@@ -419,6 +449,10 @@ public final class WsLoad implements AutoCloseable {
                 load.closedAfterOpen.increment();
             }
             finish(false, "closed before init");
+            StormClients s = load.storm;
+            if (initSeen && s != null) {
+                s.dropped(this);
+            }
         }
 
         @Override
@@ -462,6 +496,10 @@ public final class WsLoad implements AutoCloseable {
                     handshaker = null;
                     finish(true, null);
                 }
+                return;
+            }
+            StormClients s = load.storm;
+            if (s != null && s.onInbox(this, buf)) {
                 return;
             }
             long seq = FrameScan.longAfter(buf, FrameScan.SEQ_KEY);

@@ -1,0 +1,34 @@
+package dev.herald.bench;
+
+/**
+ * The reconnect policy of the browser client, {@code server/src/main/resources/web/herald.js}, for
+ * the bench's clients that reconnect ({@link WsLoad}'s storm clients, {@link ChaosClients}):
+ * <pre>
+ *   reconnect: { baseMs: 1000, maxMs: 30000, maxAttempts: Infinity, jitter: 0.5 }   // DEFAULTS
+ *   export function backoffDelay(attempt, policy, random = Math.random) {
+ *     const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+ *     return Math.round(ceiling * (1 - policy.jitter * random()));
+ *   }
+ * </pre>
+ * {@code attempt} is 0 for the first retry after a drop and grows by one with each failed dial;
+ * herald.js sets it back to 0 when a socket opens. So a client whose link drops waits 500–1000 ms,
+ * then, while the server refuses, 1–2 s, 2–4 s, 4–8 s, 8–16 s, then 15–30 s every time: the
+ * "equal-ish" jitter of a random share ({@code jitter}) of each exponential delay, not full jitter.
+ */
+record Backoff(long baseMs, long maxMs, double jitter) {
+    /** herald.js's defaults. */
+    static final Backoff HERALD_JS = new Backoff(1000, 30_000, 0.5);
+
+    Backoff {
+        if (baseMs < 0 || maxMs < baseMs || jitter < 0 || jitter > 1) {
+            throw new IllegalArgumentException("backoff needs 0 <= base <= max and jitter in [0, 1]: "
+                    + baseMs + ", " + maxMs + ", " + jitter);
+        }
+    }
+
+    /** The wait before retry number {@code attempt} (0-based); {@code random} in [0, 1), as herald.js's {@code backoffDelay}. */
+    long delayMs(int attempt, double random) {
+        double ceiling = Math.min(maxMs, baseMs * Math.pow(2, Math.min(attempt, 62)));
+        return Math.round(ceiling * (1 - jitter * random));
+    }
+}
