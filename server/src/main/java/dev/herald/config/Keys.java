@@ -15,6 +15,7 @@ final class Keys {
         DEFAULTS.put("server.port", "8080");
         DEFAULTS.put("server.io-threads", "0");
         DEFAULTS.put("server.transport", "auto");
+        DEFAULTS.put("server.idle-gc-interval", "5s");
         DEFAULTS.put("server.public-url", "");
         DEFAULTS.put("auth.jwt-secret", "");
         DEFAULTS.put("auth.jwt-public-key", "");

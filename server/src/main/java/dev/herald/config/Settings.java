@@ -34,10 +34,12 @@ public record Settings(
      * transport its event loops run on. The connection caps are counted at
      * accept: {@code maxConnections} in all, {@code maxConnectionsPerIp} per client address (IPv6 by
      * /64), 0 = no cap; {@code userConnectsPerMinute} bounds WebSocket connects per user.
+     * {@code idleGcInterval}: an idle node returns unused heap to the OS after this long without a
+     * collection (G1's periodic collection); zero = never.
      */
     public record Server(String host, int port, int ioThreads, Transport transport, String publicUrl,
                          int maxConnections, int maxConnectionsPerIp, int userConnectsPerMinute,
-                         List<String> trustedProxies) {}
+                         List<String> trustedProxies, Duration idleGcInterval) {}
 
     /**
      * {@code server.transport}: {@code auto} (the best one this machine can run; the order is

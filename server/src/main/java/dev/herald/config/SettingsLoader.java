@@ -71,7 +71,10 @@ public final class SettingsLoader {
         var server = new Settings.Server(text("server.host"), intValue("server.port", 0, 65535),
                 intValue("server.io-threads", 0, 256), transport(), text("server.public-url"),
                 intValue("server.max-connections", 0, 10_000_000), intValue("server.max-connections-per-ip", 0, 10_000_000),
-                intValue("server.connect-rate-per-user", 0, 1_000_000), trustedProxies());
+                intValue("server.connect-rate-per-user", 0, 1_000_000), trustedProxies(), durationOrNever("server.idle-gc-interval"));
+        if (!server.idleGcInterval().isZero() && server.idleGcInterval().toMillis() < 1000) {
+            problem("server.idle-gc-interval", "must be 0 (never) or at least 1s");
+        }
         var db = new Settings.Database(text("db.url"), text("db.user"), text("db.password"), intValue("db.pool-size", 1, 200));
         if (!db.url().isEmpty() && !db.url().startsWith("jdbc:")) {
             problem("db.url", "expected a JDBC URL such as jdbc:postgresql://host:5432/herald");
@@ -465,6 +468,11 @@ public final class SettingsLoader {
         }
         problem(key, "expected true or false, got '" + text(key) + "'");
         return false;
+    }
+
+    /** {@link #duration}, or zero for {@code 0} (with or without a unit): "never". */
+    private Duration durationOrNever(String key) {
+        return text(key).strip().matches("0+\\s*(ms|s|m|h|d)?") ? Duration.ZERO : duration(key);
     }
 
     private Duration duration(String key) {
