@@ -231,8 +231,8 @@ public final class Herald implements AutoCloseable {
             h.close(); // the port is taken (or the host wrong): release the database, loops and jobs
             throw e;
         }
-        log.info("herald started node={} port={} demo={} broker={}; {}", settings.nodeId(), h.port, settings.demo(),
-                settings.redis().enabled() ? "redis" : "local", IdleHeap.apply(settings.server().idleGcInterval()));
+        log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
+                settings.redis().enabled() ? "redis" : "local");
         return h;
     }
 

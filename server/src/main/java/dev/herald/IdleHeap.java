@@ -8,14 +8,21 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Gives memory an idle node no longer uses back to the operating system ({@code server.idle-gc-interval}).
+ * What {@code herald serve} sets in its own JVM at start so that an idle node holds little memory
+ * as the operating system sees it, with a bare {@code java -jar}: both through the HotSpot
+ * diagnostic bean (the flags are manageable), and never over a value given on the command line.
+ *
+ * <p>{@link #compact}: most of an idle connection's resident memory is heap head-room G1 keeps
+ * committed after a collection (BENCHMARKS.md, "Server JVM flags and memory"), so the two free
+ * ratios go to 10/20 %.
+ *
+ * <p>{@link #returnAfter}: gives memory an idle node no longer uses back ({@code server.idle-gc-interval}).
  * After a burst — a reconnect storm, a big broadcast — the heap G1 grew to hold its garbage stays
  * committed until a collection shrinks it, and a node that then sits quiet has no reason to collect:
  * the operating system sees the burst's size for hours. G1's periodic collection (JEP 346) runs a
  * concurrent cycle when no collection happened for the interval, then uncommits what the heap no
- * longer needs; a busy node collects anyway and never triggers it. Herald sets it at start through
- * the HotSpot diagnostic bean (the flag is manageable), so a bare {@code java -jar} gets it; a value
- * the operator gave with {@code -XX:G1PeriodicGCInterval} wins, and other collectors are left alone.
+ * longer needs; a busy node collects anyway and never triggers it. Other collectors are left alone.
+ * The test suite, which builds servers directly, keeps the JVM's defaults.
  */
 final class IdleHeap {
     static final String FLAG = "G1PeriodicGCInterval";
@@ -25,8 +32,23 @@ final class IdleHeap {
 
     private IdleHeap() {}
 
-    /** Applies {@code interval} (zero: off); returns what it did, for the start-up log. */
-    static String apply(Duration interval) {
+    /** {@code -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20}, unless the command line gave them. */
+    static void compact() {
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            // lower the minimum first: the JVM refuses a maximum below the current minimum
+            for (String[] flag : new String[][] {{"MinHeapFreeRatio", "10"}, {"MaxHeapFreeRatio", "20"}}) {
+                if (!OPERATOR.contains(hotspot.getVMOption(flag[0]).getOrigin())) {
+                    hotspot.setVMOption(flag[0], flag[1]);
+                }
+            }
+        } catch (RuntimeException e) {
+            // another JVM, or the values conflict with ones given on the command line: keep those
+        }
+    }
+
+    /** G1's periodic collection after {@code interval} (zero: off); returns what it did, for the start-up log. */
+    static String returnAfter(Duration interval) {
         if (!usesG1()) {
             return "idle heap return off (not the G1 collector)";
         }

@@ -1,7 +1,5 @@
 package dev.herald;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import com.sun.management.VMOption;
 import dev.herald.auth.TokenIssuer;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.config.ConfigException;
@@ -12,7 +10,6 @@ import dev.herald.store.Database;
 import dev.herald.store.StoreException;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -145,27 +143,6 @@ public final class Main {
         }
     }
 
-    /**
-     * Most of an idle connection's resident memory is heap head-room G1 keeps committed after a
-     * collection (BENCHMARKS.md, "Server JVM flags and memory"). The two free-ratio flags are
-     * manageable, so {@code serve} sets them to 10/20 % at start unless they were given on the
-     * command line: what was measured with {@code -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20}
-     * then also holds for a bare {@code java -jar}.
-     */
-    static void compactHeap() {
-        try {
-            var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            // lower the minimum first: the JVM refuses a maximum below the current minimum
-            for (String[] flag : new String[][] {{"MinHeapFreeRatio", "10"}, {"MaxHeapFreeRatio", "20"}}) {
-                if (vm.getVMOption(flag[0]).getOrigin() == VMOption.Origin.DEFAULT) {
-                    vm.setVMOption(flag[0], flag[1]);
-                }
-            }
-        } catch (RuntimeException e) {
-            // another JVM, or the values conflict with ones given on the command line: keep those
-        }
-    }
-
     @Command(name = "serve", description = "Start a Herald node (the default embedded setup needs no options).")
     static final class Serve extends Common implements Callable<Integer> {
         @Option(names = "--port", description = "listening port (default 8080)")
@@ -179,8 +156,10 @@ public final class Main {
             }
             Settings settings = settings(more);
             productionLeakDetection();
-            compactHeap();
+            IdleHeap.compact();
+            String idleHeap = IdleHeap.returnAfter(settings.server().idleGcInterval());
             Herald herald = Herald.start(settings);
+            LoggerFactory.getLogger(Main.class).info("{}", idleHeap);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 herald.close();

@@ -15,9 +15,9 @@ class IdleHeapTest {
     void setsTheIntervalAtRunTime_andZeroTurnsItOff() {
         String before = HOTSPOT.getVMOption(IdleHeap.FLAG).getValue();
         try {
-            assertThat(IdleHeap.apply(Duration.ofSeconds(7))).isEqualTo("idle heap return after 7000 ms without a collection");
+            assertThat(IdleHeap.returnAfter(Duration.ofSeconds(7))).isEqualTo("idle heap return after 7000 ms without a collection");
             assertThat(HOTSPOT.getVMOption(IdleHeap.FLAG).getValue()).isEqualTo("7000");
-            assertThat(IdleHeap.apply(Duration.ZERO)).isEqualTo("idle heap return off");
+            assertThat(IdleHeap.returnAfter(Duration.ZERO)).isEqualTo("idle heap return off");
             assertThat(HOTSPOT.getVMOption(IdleHeap.FLAG).getValue()).isEqualTo("0");
         } finally {
             HOTSPOT.setVMOption(IdleHeap.FLAG, before);
