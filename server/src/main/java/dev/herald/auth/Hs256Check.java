@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The connect path's common case without the general JOSE machinery: a compact HS256 token with a
  * plain header. Each distinct header segment is parsed once (a handful exist in practice: the
  * cache is bounded), the signature is computed with a per-thread keyed {@link Mac} and compared in
- * constant time, and the claims are read with Jackson.
+ * constant time, and the claims are read by {@link FastClaims} without building a tree.
  *
  * <p>It only ever <em>accepts</em> what the full check would accept, and answers {@code null}
  * whenever it cannot decide — another algorithm, unusual header parameters (e.g. {@code crit},
@@ -46,7 +46,7 @@ final class Hs256Check {
     }
 
     /** A plain HS256 token's claims, and whether its signature matches. */
-    record Checked(JsonNode claims, boolean signatureMatches) {}
+    record Checked(FastClaims claims, boolean signatureMatches) {}
 
     /** The claims and signature verdict of a plain HS256 token; null when this check cannot decide. */
     Checked check(String token) {
@@ -58,8 +58,13 @@ final class Hs256Check {
         if (!plainHs256(token.substring(0, first))) {
             return null;
         }
-        JsonNode claims = json(token.substring(first + 1, second));
-        if (claims == null || !claims.isObject()) {
+        FastClaims claims;
+        try {
+            claims = FastClaims.read(BASE64URL.decode(token.substring(first + 1, second)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (claims == null) {
             return null;
         }
         byte[] given;

@@ -1,6 +1,5 @@
 package dev.herald.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
@@ -138,71 +137,19 @@ public final class TokenVerifier {
     }
 
     /**
-     * The principal of verified claims read by {@link Hs256Check}, or null when a claim has a shape
-     * the general path should judge (so both paths give the same answer).
+     * The principal of verified claims read by {@link Hs256Check} ({@link FastClaims} decided their
+     * types), or a {@link TokenException} for a signature that does not match.
      */
     private Principal fastPrincipal(Hs256Check.Checked checked) throws TokenException {
         if (checked == null) {
             return null;
         }
-        JsonNode claims = checked.claims();
-        JsonNode sub = claims.get("sub");
-        JsonNode exp = claims.get("exp");
-        List<String> roles = fastStringList(claims.get("roles"));
-        List<String> channels = fastStringList(claims.get("channels"));
-        if ((sub != null && !sub.isTextual()) || (exp != null && !exp.isIntegralNumber()) || roles == null || channels == null
-                || !registeredClaimsWellTyped(claims)) {
-            return null;
-        }
         if (!checked.signatureMatches()) {
             throw new TokenException("token_invalid", "the token signature does not match");
         }
-        JsonNode nbf = claims.get("nbf");
-        JsonNode iss = claims.get("iss");
-        JsonNode aud = claims.get("aud");
-        return principal(sub == null ? null : sub.textValue(), exp == null ? null : Instant.ofEpochSecond(exp.longValue()),
-                nbf == null ? null : Instant.ofEpochSecond(nbf.longValue()), iss == null ? null : iss.textValue(),
-                aud == null ? List.of() : aud.isTextual() ? List.of(aud.textValue()) : fastStringList(aud),
-                roles, channels);
-    }
-
-    /**
-     * The general path refuses claim sets whose registered claims have the wrong JSON type (RFC
-     * 7519 §4.1); the fast path accepts only sets where those it does not read are absent or right.
-     */
-    private static boolean registeredClaimsWellTyped(JsonNode claims) {
-        for (String name : List.of("iss", "jti")) {
-            JsonNode n = claims.get(name);
-            if (n != null && !n.isTextual()) {
-                return false;
-            }
-        }
-        for (String name : List.of("iat", "nbf")) {
-            JsonNode n = claims.get(name);
-            if (n != null && !n.isIntegralNumber()) {
-                return false;
-            }
-        }
-        JsonNode aud = claims.get("aud");
-        return aud == null || aud.isTextual() || fastStringList(aud) != null && aud.isArray();
-    }
-
-    /** Absent or null: empty; an array of strings: those; anything else: null (not decided here). */
-    private static List<String> fastStringList(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            return null;
-        }
-        List<String> out = new ArrayList<>(node.size());
-        for (JsonNode element : node) {
-            if (!element.isTextual()) {
-                return null;
-            }
-            out.add(element.textValue());
-        }
-        return List.copyOf(out);
+        FastClaims c = checked.claims();
+        return principal(c.sub(), c.exp() == null ? null : Instant.ofEpochSecond(c.exp()),
+                c.nbf() == null ? null : Instant.ofEpochSecond(c.nbf()), c.iss(), c.aud(), c.roles(), c.channels());
     }
 
     private JWSVerifier verifierFor(JWSAlgorithm alg, String kid) throws TokenException {

@@ -391,6 +391,15 @@ class TokenVerifierTest {
                 "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":\"herald-app\",\"aud\":\"herald\"}",
                 "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":\"other\",\"aud\":[\"x\",\"herald\"]}",
                 "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":\"herald-app\",\"aud\":[\"x\"]}",
+                "{\"sub\":\"1\",\"sub\":\"42\",\"exp\":" + exp + "}",
+                "{\"sub\":42,\"sub\":\"42\",\"exp\":" + exp + "}",
+                "{\"sub\":\"42\",\"exp\":" + exp + "} {}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"aud\":null}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"iss\":null}",
+                "{\"sub\":\"42\",\"exp\":123456789012345678901234567890}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"x\":[[{\"roles\":1}],null],\"y\":{\"sub\":2}}",
+                "{\"sub\":\"42\",\"exp\":" + exp + ",\"aud\":[\"a\",null]}",
+                "{\"sub\":\"4\\u0032\",\"exp\":" + exp + "}",
                 "[\"sub\"]", "not json");
         assertSameAnswers(headers, claimSets, hmacOnly(), new TokenVerifier(SECRET, Optional.empty(), SKEW, CLOCK, false));
         Optional<String> iss = Optional.of("herald-app");
