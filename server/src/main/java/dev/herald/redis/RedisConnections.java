@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import dev.herald.config.Settings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -50,6 +51,7 @@ public final class RedisConnections implements AutoCloseable {
     private final String prefix;
     private final byte[] prefixBytes;
     private final RedisURI uri;
+    private final String id;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> commands;
@@ -68,6 +70,7 @@ public final class RedisConnections implements AutoCloseable {
         this.prefix = Objects.requireNonNull(prefix);
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         this.uri = RedisURI.create(url);
+        this.id = Settings.Redis.serverId(url);
         this.timeout = Objects.requireNonNull(timeout);
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -92,8 +95,8 @@ public final class RedisConnections implements AutoCloseable {
             this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         } catch (RedisException e) {
             shutdownClient();
-            throw new IllegalStateException("cannot reach Redis at " + redacted() + " (redis.url): " + e.getMessage()
-                    + ". Start Redis or fix HERALD_REDIS_URL; leave it empty for a single node.", e);
+            throw new IllegalStateException("cannot reach Redis at " + redacted() + " (redis.url or redis.urls): " + e.getMessage()
+                    + ". Start Redis or fix HERALD_REDIS_URL / HERALD_REDIS_URLS; leave them empty for a single node.", e);
         }
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -193,6 +196,11 @@ public final class RedisConnections implements AutoCloseable {
     /** The limit on each Redis command (redis.timeout). */
     public Duration timeout() {
         return timeout;
+    }
+
+    /** This server among the shards: {@code host:port/db} ({@link Settings.Redis#serverId}). */
+    public String id() {
+        return id;
     }
 
     public String nodeId() {
