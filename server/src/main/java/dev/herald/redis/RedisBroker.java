@@ -211,6 +211,25 @@ public final class RedisBroker implements Broker {
         });
     }
 
+    /** PUBSUB NUMSUB of the channel's topic, on the channel's shard only. */
+    @Override
+    public CompletionStage<Boolean> heard(String channel) {
+        Shard s = shard(new Topic.Channel(channel));
+        String name = s.topics().name(new Topic.Channel(channel));
+        try {
+            return s.redis().async().pubsubNumsub(utf8(name)).toCompletableFuture()
+                    .handle((counts, err) -> {
+                        if (err != null) {
+                            throw unavailable(s.redis(), "tell whether channel " + channel + " is heard", err);
+                        }
+                        Long n = counts.values().stream().findFirst().orElse(0L);
+                        return n != null && n > 0;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable(s.redis(), "tell whether channel " + channel + " is heard", e));
+        }
+    }
+
     private static CompletableFuture<Set<String>> heardChannels(Shard s, String prefix) {
         String base = s.topics().name(new Topic.Channel(""));
         String pattern = base + globEscape(prefix) + "*";

@@ -3,8 +3,10 @@ package dev.herald.redis;
 import static dev.herald.redis.RedisTestNodes.assertOk;
 import static dev.herald.redis.RedisTestNodes.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.config.Settings;
 import dev.herald.testing.TestServer;
 import dev.herald.testing.WsClient;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,7 +46,7 @@ class RedisShardOutageTest {
     }
 
     @Test
-    void oneShardStops_onlyItsKeysFail_andItRecovers() {
+    void oneShardStops_onlyItsKeysFail_andItRecovers() throws Exception {
         List<RedisProcess> servers = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -58,7 +61,7 @@ class RedisShardOutageTest {
         }
     }
 
-    private void run(RedisTestNodes cluster, List<RedisProcess> servers) {
+    private void run(RedisTestNodes cluster, List<RedisProcess> servers) throws Exception {
         TestServer a = cluster.node(0);
         TestServer b = cluster.node(1);
         // the shard that stops is not the one of the broadcast topic, which keeps working
@@ -74,7 +77,9 @@ class RedisShardOutageTest {
         String deadJob = jobOn(cluster, dead);
         String liveJob = jobOn(cluster, live);
 
-        try (WsClient onDead = b.connect(deadUser); WsClient onLive = b.connect(liveUser)) {
+        try (WsClient onDead = b.connect(deadUser); WsClient onLive = b.connect(liveUser);
+             RedisShards links = RedisShardedClusterTest.probeLinks(cluster, "probe-" + cluster.run)) {
+            RedisBroker probe = new RedisBroker(links, 10, Duration.ofMinutes(1), Duration.ofSeconds(10));
             onDead.request("subscribe", Map.of("channel", deadChannel));
             onLive.request("subscribe", Map.of("channel", liveChannel));
             cluster.awaitSubscribers("u." + deadUser, 1);
@@ -119,6 +124,14 @@ class RedisShardOutageTest {
             assertThat(a.herald().jobLock().claim(liveJob, Duration.ofDays(1))).isTrue();
             assertThat(b.herald().jobLock().claim(liveJob, Duration.ofDays(1))).isFalse();
 
+            // whether one channel is heard is asked of its own shard (Pusher's channel info, webhooks);
+            // the list of channels heard spans every shard
+            assertThat(probe.heard(liveChannel).toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> probe.heard(deadChannel).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(BrokerUnavailableException.class).hasMessageContaining(deadId);
+            assertThatThrownBy(() -> probe.heardChannels("").toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(BrokerUnavailableException.class);
+
             // the dead shard's fail clearly, as with one Redis
             assertThat(send(a, deadUser, "lost")).isEqualTo(503);
             assertThat(publish(a, deadChannel).status()).isEqualTo(503);
@@ -147,6 +160,7 @@ class RedisShardOutageTest {
             assertOk(a.api("GET", "/admin/websocket/online-count", null));
             assertThat(a.herald().jobLock().claim(deadJob, Duration.ofDays(1))
                     ^ b.herald().jobLock().claim(deadJob, Duration.ofDays(1))).as("exactly one runs it").isTrue();
+            probe.close();
         }
     }
 

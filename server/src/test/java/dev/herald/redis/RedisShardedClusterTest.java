@@ -244,6 +244,39 @@ class RedisShardedClusterTest {
         }
     }
 
+    /** Links to every shard under the cluster's prefix, as another node would have them. */
+    static RedisShards probeLinks(RedisTestNodes cluster, String nodeId) {
+        List<RedisConnections> links = new ArrayList<>();
+        for (String url : cluster.urls) {
+            links.add(RedisConnections.open(url, nodeId, cluster.prefix, Duration.ofSeconds(2)));
+        }
+        return RedisShards.of(links.toArray(RedisConnections[]::new));
+    }
+
+    @Test
+    void channelsHeard_areAskedOfTheirShard_andListedFromEveryShard() throws Exception {
+        List<WsClient> open = new ArrayList<>();
+        try (RedisShards links = probeLinks(cluster, "probe-" + cluster.run)) {
+            RedisBroker probe = new RedisBroker(links, 10, Duration.ofMinutes(1), Duration.ofSeconds(10));
+            List<String> channels = new ArrayList<>();
+            for (int shard = 0; shard < 3; shard++) {
+                String channel = channelOn(cluster, shard, "heard-" + cluster.run);
+                channels.add(channel);
+                WsClient ws = (shard % 2 == 0 ? a : b).connect(6000 + shard);
+                open.add(ws);
+                ws.request("subscribe", Map.of("channel", channel));
+                cluster.awaitSubscribers("c." + channel, 1);
+                assertThat(probe.heard(channel).toCompletableFuture().get()).as(channel).isTrue();
+            }
+            assertThat(probe.heard("nobody-" + cluster.run).toCompletableFuture().get()).isFalse();
+            assertThat(probe.heardChannels("heard-" + cluster.run).toCompletableFuture().get())
+                    .containsExactlyInAnyOrderElementsOf(channels);
+            probe.close();
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
     @Test
     void health_namesEveryShard() {
         JsonNode checks = a.api("GET", "/health", null).data().get("checks");
