@@ -1,11 +1,13 @@
 package dev.herald.redis;
 
+import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Redis servers of a cluster ({@code redis.urls}; {@code redis.url} is a list of one), each a
@@ -27,8 +29,11 @@ public final class RedisShards implements AutoCloseable {
     private final List<RedisConnections> shards;
     private final String[] ids;
     private final long[] seeds;
+    /** The Lettuce resources every shard's link runs on, when this opened them (else null). */
+    private final ClientResources resources;
 
-    private RedisShards(List<RedisConnections> shards) {
+    private RedisShards(List<RedisConnections> shards, ClientResources resources) {
+        this.resources = resources;
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("no Redis server");
         }
@@ -49,21 +54,25 @@ public final class RedisShards implements AutoCloseable {
      * fails with a clear message when one cannot be reached at start.
      */
     public static RedisShards open(List<String> urls, String nodeId, String prefix, Duration timeout) {
+        // one set of event loops and one reconnect schedule for every shard's links: the node's
+        // Redis threads do not grow with the number of servers
+        ClientResources shared = RedisConnections.newResources();
         List<RedisConnections> opened = new ArrayList<>();
         try {
             for (String url : urls) {
-                opened.add(RedisConnections.open(url, nodeId, prefix, timeout));
+                opened.add(RedisConnections.open(url, nodeId, prefix, timeout, shared));
             }
-            return new RedisShards(opened);
+            return new RedisShards(opened, shared);
         } catch (RuntimeException e) {
             opened.forEach(RedisConnections::close);
+            shared.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
     }
 
-    /** Shards over links already open (tests). */
+    /** Shards over links already open, each on its own resources (tests). */
     public static RedisShards of(RedisConnections... links) {
-        return new RedisShards(List.of(links));
+        return new RedisShards(List.of(links), null);
     }
 
     public int size() {
@@ -130,11 +139,19 @@ public final class RedisShards implements AutoCloseable {
     /** Simulates a crash of this node (tests): every shard's links drop at once ({@link RedisConnections#halt}). */
     public void halt() {
         shards.forEach(RedisConnections::halt);
+        shutdownResources();
     }
 
     @Override
     public void close() {
         shards.forEach(RedisConnections::close);
+        shutdownResources();
+    }
+
+    private void shutdownResources() {
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     /** The index of the server whose id scores highest against {@code key} (ties: the smaller id). */
