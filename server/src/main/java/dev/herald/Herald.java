@@ -235,7 +235,8 @@ public final class Herald implements AutoCloseable {
             throw e;
         }
         log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
-                settings.redis().enabled() ? "redis" : "local");
+                !settings.redis().enabled() ? "local" : settings.redis().urls().size() == 1 ? "redis"
+                        : "redis (" + settings.redis().urls().size() + " shards)");
         return h;
     }
 
