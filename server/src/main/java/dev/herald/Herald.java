@@ -22,7 +22,7 @@ import dev.herald.redis.RedisBroker;
 import dev.herald.redis.RedisChannelMembers;
 import dev.herald.redis.RedisPresence;
 import dev.herald.broker.JobLock;
-import dev.herald.redis.RedisConnections;
+import dev.herald.redis.RedisShards;
 import dev.herald.redis.RedisJobLock;
 import dev.herald.config.Settings;
 import dev.herald.protocol.CloseCodes;
@@ -82,7 +82,7 @@ public final class Herald implements AutoCloseable {
     private final Presence presence;
     private final ChannelMembers members;
     private final JobLock jobLock;
-    private final RedisConnections redis;
+    private final RedisShards redis;
     private final LocalConnections connections;
     private final UserRegistry users;
     private final ChannelSubscriptions channels;
@@ -115,7 +115,7 @@ public final class Herald implements AutoCloseable {
         LocalBroker local = null;
         if (settings.redis().enabled()) {
             var r = settings.redis();
-            this.redis = RedisConnections.open(r.url(), settings.nodeId(), r.keyPrefix(), r.timeout());
+            this.redis = RedisShards.open(r.urls(), settings.nodeId(), r.keyPrefix(), r.timeout());
             this.broker = new RedisBroker(redis, settings.channels().historySize(), settings.channels().historyTtl(),
                     r.presenceTtl().dividedBy(3));
             this.presence = new RedisPresence(redis, r.presenceTtl());
@@ -182,6 +182,14 @@ public final class Herald implements AutoCloseable {
         Router router = new Router(new Credentials(auth.apiKeys(), verifier));
         this.health = new HealthApi(new HealthApi.NodeStats(settings.nodeId(), connections::count, users::count),
                 broker, metrics);
+        if (redis != null && redis.size() > 1) {
+            // over several Redis servers, each is a check of its own: degraded health and readiness
+            // name the shard that is down (the broker check is down with any of them)
+            for (int i = 0; i < redis.size(); i++) {
+                var shard = redis.shard(i);
+                health.check("redis " + shard.id(), shard::healthy);
+            }
+        }
         health.register(router, settings.http().publicMetrics());
         new WebSocketApi(broker, presence, metrics, settings.http().maxRecipients()).register(router);
         new NotificationApi(inbox, settings.http().maxRecipients(), settings.smtp().enabled()).register(router);
@@ -232,7 +240,8 @@ public final class Herald implements AutoCloseable {
             throw e;
         }
         log.info("herald started node={} port={} demo={} broker={}", settings.nodeId(), h.port, settings.demo(),
-                settings.redis().enabled() ? "redis" : "local");
+                !settings.redis().enabled() ? "local" : settings.redis().urls().size() == 1 ? "redis"
+                        : "redis (" + settings.redis().urls().size() + " shards)");
         return h;
     }
 
@@ -300,8 +309,8 @@ public final class Herald implements AutoCloseable {
         return Optional.ofNullable(webhooks);
     }
 
-    /** The node's Redis link in cluster mode, or empty on a single node. */
-    public Optional<RedisConnections> redis() {
+    /** The node's Redis links (one per shard) in cluster mode, or empty on a single node. */
+    public Optional<RedisShards> redis() {
         return Optional.ofNullable(redis);
     }
 

@@ -24,6 +24,12 @@ import picocli.CommandLine.Option;
  * For the cross-node windows and the broadcast, Redis's CPU time (utime + stime from /proc) and its
  * INFO counters (commands, PUBLISH calls, bytes) are read before and after. Both unicast set-ups
  * use the same load-generator layout (two worker processes), so only the server side differs.
+ *
+ * <p>With {@code --redis-shards N} the nodes share N redis-servers the bench starts on free ports
+ * ({@link OwnRedis}, no persistence) instead of {@code --redis-url}, passed as
+ * {@code HERALD_REDIS_URLS}: topics are sharded over them (docs/cluster.md, "Several Redis
+ * servers"). Redis figures are then the sums over the servers, with each server's under
+ * {@code by_server}.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Three nodes on one Redis vs one node: cross-node unicast p99 ratio, broadcast to N connections "
@@ -33,6 +39,13 @@ final class ClusterScenario extends Scenario {
 
     @Option(names = "--redis-url", description = "the Redis the nodes share, on this machine (default ${DEFAULT-VALUE})")
     String redisUrl = "redis://127.0.0.1:6379";
+
+    @Option(names = "--redis-shards", description = "start this many redis-servers of the bench's own and shard the nodes "
+            + "over them (redis.urls) instead of using --redis-url; 0: --redis-url (default ${DEFAULT-VALUE})")
+    int redisShards = 0;
+
+    @Option(names = "--redis-server", description = "redis-server binary for --redis-shards (default ${DEFAULT-VALUE})")
+    String redisServer = "redis-server";
 
     @Option(names = "--n", description = "unicast: connected users (default ${DEFAULT-VALUE})")
     int n = 2000;
@@ -83,11 +96,25 @@ final class ClusterScenario extends Scenario {
         }
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        RedisStats redis = new RedisStats(redisUrl);
-        List<ServerUnderTest> nodes = launchRedisNodes(NODES, "bench", redisUrl, Map.of(), single.secret(), single.apiKey());
-        Thread stop = new Thread(() -> nodes.forEach(ServerUnderTest::close), "stop-cluster");
+        if (redisShards < 0) {
+            throw new IllegalArgumentException("--redis-shards must be 0 (use --redis-url) or more");
+        }
+        List<OwnRedis> shards = new ArrayList<>();
+        List<ServerUnderTest> nodes = new ArrayList<>();
+        Thread stop = new Thread(() -> {
+            nodes.forEach(ServerUnderTest::close);
+            shards.forEach(OwnRedis::close);
+        }, "stop-cluster");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
+            String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            for (int i = 0; i < redisShards; i++) {
+                shards.add(OwnRedis.start(redisServer, resultsDir.resolve("logs").resolve("cluster-redis-" + i + "-" + stamp + ".log")));
+            }
+            List<String> redisUrls = shards.isEmpty() ? List.of(redisUrl) : shards.stream().map(OwnRedis::url).toList();
+            RedisStats redis = new RedisStats(redisUrls);
+            nodes.addAll(launchRedisNodes(NODES, "bench", redisUrls, Map.of(), single.secret(), single.apiKey()));
+            r.put("redis_servers", redisUrls);
             r.put("nodes", nodes.stream().map(ServerUnderTest::describe).toList());
             System.out.printf("  unicast %.0f msg/s to %d users: one node, and across nodes (users on B and C, pushes "
                     + "through A), %d windows each, taking turns%n", rate, n, rounds);
@@ -111,6 +138,7 @@ final class ClusterScenario extends Scenario {
             summary.put("bc_redis_publish_per_s", ((Map<?, ?>) bc.get("redis")).get("publish_per_s"));
         } finally {
             nodes.forEach(ServerUnderTest::close);
+            shards.forEach(OwnRedis::close);
             Runtime.getRuntime().removeShutdownHook(stop);
         }
         r.put("summary", summary);

@@ -8,48 +8,75 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What Redis did over a window, read from outside: its process's CPU time (utime + stime from
  * /proc, so the Redis must run on this machine) and counters from {@code INFO} (commands, PUBLISH
  * calls, network bytes). Take a {@link #snapshot} before and after; {@link #delta} gives per-second
- * figures. Only talks to a loopback Redis.
+ * figures. Only talks to a loopback Redis. Over several Redis servers (the shards of
+ * {@code redis.urls}) the figures are the sums, and {@link #delta} also gives each server's share.
  */
 final class RedisStats {
-    /** One reading of the counters that matter. */
+    /** One reading of the counters that matter (summed over the servers), and each server's. */
     record Snapshot(long nanos, long cpuMicros, long commands, long publishes, long scripts, long netIn, long netOut,
-                    Map<String, Long> callsByCommand) {}
+                    Map<String, Long> callsByCommand, List<Server> byServer) {}
 
-    private final String host;
-    private final int port;
-    private final long pid;
+    /** One server's share of a {@link Snapshot}. */
+    record Server(String address, long cpuMicros, long commands, long publishes, long scripts) {}
+
+    private record Target(String host, int port, long pid) {}
+
+    private final List<Target> targets = new ArrayList<>();
 
     RedisStats(String url) {
-        URI u = URI.create(url);
-        this.host = u.getHost();
-        this.port = u.getPort() < 0 ? 6379 : u.getPort();
-        if (!host.startsWith("127.") && !host.equals("localhost")) {
-            throw new IllegalArgumentException("the bench only reads a loopback Redis, not " + host);
+        this(List.of(url));
+    }
+
+    RedisStats(List<String> urls) {
+        for (String url : urls) {
+            URI u = URI.create(url);
+            String host = u.getHost();
+            int port = u.getPort() < 0 ? 6379 : u.getPort();
+            if (!host.startsWith("127.") && !host.equals("localhost")) {
+                throw new IllegalArgumentException("the bench only reads a loopback Redis, not " + host);
+            }
+            targets.add(new Target(host, port, Long.parseLong(fields(info(host, port, "server")).get("process_id"))));
         }
-        this.pid = Long.parseLong(fields(info("server")).get("process_id"));
     }
 
     long pid() {
-        return pid;
+        return targets.get(0).pid();
     }
 
     Snapshot snapshot() {
-        Map<String, String> stats = fields(info("stats"));
-        Map<String, String> cmds = fields(info("commandstats"));
-        return new Snapshot(System.nanoTime(), ProcStats.cpuMicros(pid),
-                Long.parseLong(stats.get("total_commands_processed")),
-                calls(cmds, "cmdstat_publish"),
-                calls(cmds, "cmdstat_evalsha") + calls(cmds, "cmdstat_eval"),
-                Long.parseLong(stats.get("total_net_input_bytes")),
-                Long.parseLong(stats.get("total_net_output_bytes")),
-                callsByCommand(cmds));
+        long cpu = 0;
+        long commands = 0;
+        long publishes = 0;
+        long scripts = 0;
+        long netIn = 0;
+        long netOut = 0;
+        Map<String, Long> byCommand = new LinkedHashMap<>();
+        List<Server> byServer = new ArrayList<>();
+        for (Target t : targets) {
+            Map<String, String> stats = fields(info(t.host(), t.port(), "stats"));
+            Map<String, String> cmds = fields(info(t.host(), t.port(), "commandstats"));
+            Server one = new Server(t.host() + ":" + t.port(), ProcStats.cpuMicros(t.pid()),
+                    Long.parseLong(stats.get("total_commands_processed")), calls(cmds, "cmdstat_publish"),
+                    calls(cmds, "cmdstat_evalsha") + calls(cmds, "cmdstat_eval"));
+            byServer.add(one);
+            cpu += one.cpuMicros();
+            commands += one.commands();
+            publishes += one.publishes();
+            scripts += one.scripts();
+            netIn += Long.parseLong(stats.get("total_net_input_bytes"));
+            netOut += Long.parseLong(stats.get("total_net_output_bytes"));
+            callsByCommand(cmds).forEach((k, v) -> byCommand.merge(k, v, Long::sum));
+        }
+        return new Snapshot(System.nanoTime(), cpu, commands, publishes, scripts, netIn, netOut, byCommand, byServer);
     }
 
     private static Map<String, Long> callsByCommand(Map<String, String> cmds) {
@@ -78,6 +105,21 @@ final class RedisStats {
                 .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
                 .forEach(e -> perSecond.put(e.getKey(), Math.round(e.getValue() / s)));
         m.put("calls_per_s_by_command", perSecond);
+        if (b.byServer().size() > 1) {
+            List<Map<String, Object>> servers = new ArrayList<>();
+            for (int i = 0; i < b.byServer().size(); i++) {
+                Server x = a.byServer().get(i);
+                Server y = b.byServer().get(i);
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("server", y.address());
+                one.put("cpu_percent_of_one_core", Scenario.round((y.cpuMicros() - x.cpuMicros()) / 1e6 / s * 100, 1));
+                one.put("commands_per_s", Math.round((y.commands() - x.commands()) / s));
+                one.put("publish_per_s", Math.round((y.publishes() - x.publishes()) / s));
+                one.put("scripts_per_s", Math.round((y.scripts() - x.scripts()) / s));
+                servers.add(one);
+            }
+            m.put("by_server", servers);
+        }
         return m;
     }
 
@@ -106,7 +148,7 @@ final class RedisStats {
     }
 
     /** {@code INFO section}: one RESP bulk string. */
-    private String info(String section) {
+    private static String info(String host, int port, String section) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 2000);
             socket.setSoTimeout(5000);

@@ -261,6 +261,15 @@ abstract class Scenario implements Callable<Integer> {
      */
     List<ServerUnderTest> launchRedisNodes(int count, String name, String redisUrl, Map<String, String> extraEnv,
                                            String secret, String key) throws Exception {
+        return launchRedisNodes(count, name, List.of(redisUrl), extraEnv, secret, key);
+    }
+
+    /**
+     * {@code count} Herald nodes on the Redis servers {@code redisUrls}: one is {@code HERALD_REDIS_URL},
+     * several are {@code HERALD_REDIS_URLS} (each a shard, docs/cluster.md "Several Redis servers").
+     */
+    List<ServerUnderTest> launchRedisNodes(int count, String name, List<String> redisUrls, Map<String, String> extraEnv,
+                                           String secret, String key) throws Exception {
         String prefix = "herald-bench-" + HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt()) + ":";
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         List<ServerUnderTest> nodes = new ArrayList<>();
@@ -268,7 +277,7 @@ abstract class Scenario implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
                 String id = name + "-" + (char) ('a' + i);
                 Map<String, String> env = new LinkedHashMap<>(serverEnv);
-                env.put("HERALD_REDIS_URL", redisUrl);
+                env.put(redisUrls.size() == 1 ? "HERALD_REDIS_URL" : "HERALD_REDIS_URLS", String.join(",", redisUrls));
                 env.put("HERALD_REDIS_KEY_PREFIX", prefix);
                 env.put("HERALD_NODE_ID", id);
                 env.putAll(extraEnv);

@@ -260,7 +260,7 @@ public final class PusherApi {
         CompletionStage<Integer> users = presence ? members.members(channel).thenApply(Map::size)
                 : CompletableFuture.completedFuture(0);
         CompletionStage<Boolean> elsewhere = subscriptions > 0 ? CompletableFuture.completedFuture(true)
-                : broker.heardChannels(channel).thenApply(s -> s.contains(channel));
+                : broker.heard(channel);
         return users.thenCombine(elsewhere, (n, heard) -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("occupied", subscriptions > 0 || n > 0 || heard);

@@ -3,6 +3,7 @@ package dev.herald.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Router.Access;
 import dev.herald.broker.Broker;
+import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.Message;
 import dev.herald.broker.Presence;
 import dev.herald.broker.Topic;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
@@ -203,10 +205,26 @@ public final class WebSocketApi {
     }
 
     /** Publishes to everyone; completes with the number of online users it was meant for. */
+    /**
+     * Publishes to everyone, then counts who is online. Over several Redis servers the broadcast can
+     * reach every node while the count, which spans every shard, cannot be read (one shard is down):
+     * that 503 says the broadcast went out, so that it is not sent again.
+     */
     private CompletionStage<Long> everyone(String type, byte[] frame, long exclude) {
         return broker.publish(Topic.ALL, new Message.Push(type, frame, exclude, -1))
-                .thenCompose(v -> exclude == 0 ? presence.onlineCount()
-                        : presence.isOnline(exclude).thenCombine(presence.onlineCount(), (ex, n) -> ex ? n - 1 : n));
+                .thenCompose(v -> (exclude == 0 ? presence.onlineCount()
+                        : presence.isOnline(exclude).thenCombine(presence.onlineCount(), (ex, n) -> ex ? n - 1 : n))
+                        .handle((n, err) -> {
+                            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                            if (cause instanceof BrokerUnavailableException) {
+                                throw ApiException.unavailable("the broadcast was sent to every node, but the online count "
+                                        + "cannot be read now; do not send it again");
+                            }
+                            if (err != null) {
+                                throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+                            }
+                            return n;
+                        }));
     }
 
     private CompletionStage<Reply> publish(String channel, String type, Object data) {

@@ -110,6 +110,15 @@ public interface Broker extends AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(java.util.Set.of());
     }
 
+    /**
+     * Whether some node of the cluster hears {@code channel} now; in-process, false (as
+     * {@link #heardChannels}). Asks only where that channel lives, so over several Redis servers it
+     * needs only the channel's. Fails with {@link BrokerUnavailableException} when that cannot be asked.
+     */
+    default CompletionStage<Boolean> heard(String channel) {
+        return heardChannels(channel).thenApply(s -> s.contains(channel));
+    }
+
     /** Whether the broker currently reaches the other nodes (always true in-process). Never blocks. */
     boolean healthy();
 

@@ -34,6 +34,7 @@ final class ConfigSource {
             Map.entry("HERALD_DB_USER", "db.user"),
             Map.entry("HERALD_DB_PASSWORD", "db.password"),
             Map.entry("HERALD_REDIS_URL", "redis.url"),
+            Map.entry("HERALD_REDIS_URLS", "redis.urls"),
             Map.entry("HERALD_SMTP_HOST", "smtp.host"),
             Map.entry("HERALD_SMTP_PORT", "smtp.port"),
             Map.entry("HERALD_SMTP_USERNAME", "smtp.username"),

@@ -47,6 +47,7 @@ final class Keys {
         DEFAULTS.put("db.password", "");
         DEFAULTS.put("db.pool-size", "8");
         DEFAULTS.put("redis.url", "");
+        DEFAULTS.put("redis.urls", "");
         DEFAULTS.put("redis.presence-ttl", "30s");
         DEFAULTS.put("redis.key-prefix", "herald:");
         DEFAULTS.put("redis.timeout", "2s");

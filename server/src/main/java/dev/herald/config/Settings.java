@@ -109,13 +109,55 @@ public record Settings(
     }
 
     /**
-     * An empty url means a single node with the in-process broker. {@code keyPrefix} starts every
-     * Redis key and pub/sub channel (several clusters can share one Redis); {@code timeout} bounds
-     * connecting and each command.
+     * No urls means a single node with the in-process broker; one or more, cluster mode over that
+     * many Redis servers ({@code redis.urls}, or {@code redis.url} as a list of one), each a shard
+     * (docs/cluster.md). {@code keyPrefix} starts every Redis key and pub/sub channel (several
+     * clusters can share one Redis); {@code timeout} bounds connecting and each command.
      */
-    public record Redis(String url, Duration presenceTtl, String keyPrefix, Duration timeout) {
+    public record Redis(List<String> urls, Duration presenceTtl, String keyPrefix, Duration timeout) {
+        public Redis {
+            urls = List.copyOf(urls);
+        }
+
         public boolean enabled() {
-            return !url.isEmpty();
+            return !urls.isEmpty();
+        }
+
+        /**
+         * What names a Redis server among the shards: {@code host:port/db} (host in lower case, port
+         * 6379 and database 0 when the URL leaves them out; no scheme, user or password). The
+         * key&rarr;shard mapping hashes these, so every node must name a server the same way.
+         *
+         * @throws IllegalArgumentException when {@code url} is not {@code redis[s]://[password@]host[:port][/db]}
+         */
+        public static String serverId(String url) {
+            URI u;
+            try {
+                u = new URI(url.strip());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL (" + e.getReason() + ")");
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+                throw new IllegalArgumentException("expected redis://host:6379 (or rediss:// for TLS)");
+            }
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                throw new IllegalArgumentException("no host and port understood (expected redis://host:6379)");
+            }
+            String hostPort = u.getRawAuthority().substring(u.getRawAuthority().lastIndexOf('@') + 1);
+            if (u.getPort() < 0 && hostPort.matches(".*:[^\\]]*$")) {
+                throw new IllegalArgumentException("the port is not a number from 1 to 65535");
+            }
+            int port = u.getPort() < 0 ? 6379 : u.getPort();
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("the port is not a number from 1 to 65535");
+            }
+            String path = u.getPath() == null ? "" : u.getPath();
+            String db = path.isEmpty() || path.equals("/") ? "0" : path.substring(1);
+            if (!db.matches("[0-9]{1,5}")) {
+                throw new IllegalArgumentException("the path must be a database number (redis://host:6379/0)");
+            }
+            return u.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port + "/" + Integer.parseInt(db);
         }
     }
 

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +81,8 @@ public final class SettingsLoader {
         if (!db.url().isEmpty() && !db.url().startsWith("jdbc:")) {
             problem("db.url", "expected a JDBC URL such as jdbc:postgresql://host:5432/herald");
         }
-        var redis = new Settings.Redis(text("redis.url"), duration("redis.presence-ttl"), text("redis.key-prefix"),
+        var redis = new Settings.Redis(redisUrls(), duration("redis.presence-ttl"), text("redis.key-prefix"),
                 duration("redis.timeout"));
-        if (redis.enabled() && !redis.url().matches("rediss?://.+")) {
-            problem("redis.url", "expected redis://host:6379 (or rediss:// for TLS)");
-        }
         if (!redis.keyPrefix().matches("[A-Za-z0-9_\\-:.{}]{0,64}")) {
             problem("redis.key-prefix", "expected up to 64 letters, digits or _ - : . { }");
         }
@@ -432,6 +431,68 @@ public final class SettingsLoader {
             }
         }
         return entries;
+    }
+
+    /**
+     * {@code redis.urls} (comma-separated, each a shard) or {@code redis.url} (a list of one); never
+     * both. Every entry must be a Redis URL, and no server may be listed twice (compared by
+     * {@link Settings.Redis#serverId}: the same host, port and database under another spelling is
+     * the same server).
+     */
+    private List<String> redisUrls() {
+        String one = text("redis.url").strip();
+        String many = text("redis.urls").strip();
+        if (!one.isEmpty() && !many.isEmpty()) {
+            problem("redis.urls", "set either redis.url (one Redis server) or redis.urls (several), not both; "
+                    + "redis.url is the same as redis.urls with one entry");
+            return List.of();
+        }
+        if (!one.isEmpty()) {
+            try {
+                Settings.Redis.serverId(one);
+            } catch (IllegalArgumentException e) {
+                problem("redis.url", e.getMessage());
+                return List.of();
+            }
+            return List.of(one);
+        }
+        if (text("redis.urls").isEmpty()) {
+            return List.of();
+        }
+        if (many.isEmpty()) {
+            problem("redis.urls", "is blank: list one or more redis://host:port URLs separated by commas, or leave it empty for a single node");
+            return List.of();
+        }
+        List<String> urls = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        String[] entries = many.split(",", -1);
+        boolean bad = false;
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].strip();
+            String where = "entry " + (i + 1) + " of " + entries.length;
+            if (entry.isEmpty()) {
+                problem("redis.urls", where + " is empty (expected redis://host:6379, separated by commas)");
+                bad = true;
+                continue;
+            }
+            String id;
+            try {
+                id = Settings.Redis.serverId(entry);
+            } catch (IllegalArgumentException e) {
+                problem("redis.urls", where + " (" + EffectiveConfig.mask("redis.urls", entry) + "): " + e.getMessage());
+                bad = true;
+                continue;
+            }
+            Integer first = seen.putIfAbsent(id, i + 1);
+            if (first != null) {
+                problem("redis.urls", where + " names the same server as entry " + first + " (" + id
+                        + "); list each Redis server once");
+                bad = true;
+                continue;
+            }
+            urls.add(entry);
+        }
+        return bad ? List.of() : urls;
     }
 
     private String text(String key) {

@@ -73,7 +73,7 @@ final class ChannelHistory {
                 utf8(newEpoch()), utf8(k == null ? "" : k.epoch()), num(k == null ? 0 : k.offset()));
         return run.handle((r, err) -> {
             if (err != null) {
-                throw RedisBroker.unavailable("publish to channel " + channel, err);
+                throw RedisBroker.unavailable(redis, "publish to channel " + channel, err);
             }
             long offset = (Long) r.get(0);
             if (topics.hears(topic)) {
@@ -94,7 +94,7 @@ final class ChannelHistory {
                 utf8(k == null ? "" : k.epoch()), num(k == null ? 0 : k.offset()));
         return run.handle((r, err) -> {
             if (err != null) {
-                throw RedisBroker.unavailable("read the history of channel " + channel, err);
+                throw RedisBroker.unavailable(redis, "read the history of channel " + channel, err);
             }
             long offset = (Long) r.get(0);
             String currentEpoch = text(r.get(1));

@@ -9,7 +9,11 @@ import dev.herald.broker.Topic;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * node and handed to the sink, which writes one buffer to every local connection. Channel
  * publications and history go through {@link ChannelHistory}, binds through {@link BindClaims}.
  *
+ * <p>Over several Redis servers ({@link RedisShards}) each shard has its own subscriptions, channel
+ * history and bind claims, and a topic lives on the shard of its {@linkplain TopicSubscriptions#key
+ * key}: publishing, subscribing, a channel's history and a bind each talk to that one shard. While
+ * one shard is unreachable only its topics fail (503 as below); the others are not affected, and
+ * that shard's topics are resubscribed when it is back.
+ *
  * <p>Delivery: {@link #publish} delivers to this node's connections first, then publishes to Redis
  * tagged with this node's id (this node skips its own copy). So while Redis is unreachable, pushes
  * published here still reach connections here, and the returned stage fails with
@@ -34,57 +44,72 @@ import org.slf4j.LoggerFactory;
 public final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
-    private final RedisConnections redis;
+    /** One Redis server's part of the broker: the topics whose key it holds, and their state. */
+    private record Shard(RedisConnections redis, TopicSubscriptions topics, ChannelHistory history, BindClaims claims) {}
+
+    private final RedisShards shards;
+    private final List<Shard> parts = new ArrayList<>();
     private final String nodeId;
-    private final TopicSubscriptions topics;
-    private final ChannelHistory history;
-    private final BindClaims claims;
     private volatile Sink sink;
 
     /**
      * @param keepInterval how often the keys of channels with local subscribers are kept alive
      *                     (a third of the presence TTL)
      */
-    public RedisBroker(RedisConnections redis, int historySize, Duration historyTtl, Duration keepInterval) {
-        this.redis = Objects.requireNonNull(redis);
-        this.nodeId = redis.nodeId();
-        this.topics = new TopicSubscriptions(redis);
-        this.history = new ChannelHistory(redis, topics, historySize, historyTtl, keepInterval);
-        this.claims = new BindClaims(redis);
+    public RedisBroker(RedisShards shards, int historySize, Duration historyTtl, Duration keepInterval) {
+        this.shards = Objects.requireNonNull(shards);
+        this.nodeId = shards.nodeId();
+        for (RedisConnections redis : shards.all()) {
+            TopicSubscriptions topics = new TopicSubscriptions(redis);
+            parts.add(new Shard(redis, topics, new ChannelHistory(redis, topics, historySize, historyTtl, keepInterval),
+                    new BindClaims(redis)));
+        }
+    }
+
+    /** The shard of {@code topic}. */
+    private Shard shard(Topic topic) {
+        return parts.get(shards.indexOf(TopicSubscriptions.key(topic)));
     }
 
     @Override
     public void start(Sink sink) {
         this.sink = Objects.requireNonNull(sink);
-        redis.pubsub().addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(byte[] channel, byte[] message) {
-                receive(channel, message);
-            }
+        Shard everyone = shard(Topic.ALL);
+        for (Shard s : parts) {
+            s.redis().pubsub().addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    receive(s, channel, message);
+                }
 
-            @Override
-            public void subscribed(byte[] channel, long count) {
-                topics.confirmed(new String(channel, StandardCharsets.UTF_8));
-            }
+                @Override
+                public void subscribed(byte[] channel, long count) {
+                    s.topics().confirmed(new String(channel, StandardCharsets.UTF_8));
+                }
 
-            @Override
-            public void unsubscribed(byte[] channel, long count) {
-                topics.left(new String(channel, StandardCharsets.UTF_8));
+                @Override
+                public void unsubscribed(byte[] channel, long count) {
+                    s.topics().left(new String(channel, StandardCharsets.UTF_8));
+                }
+            });
+            if (s == everyone) {
+                try {
+                    s.topics().subscribeToAll();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("cannot subscribe to Redis pub/sub at " + s.redis().id() + ": "
+                            + e.getMessage(), e);
+                }
             }
-        });
-        try {
-            topics.subscribeToAll();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot subscribe to Redis pub/sub: " + e.getMessage(), e);
+            // a shard's reconnect restores that shard's topics, claims and channel keys only
+            s.redis().onReconnect(s.topics()::resubscribe);
+            s.redis().onReconnect(() -> s.claims().restore(s.topics().clients()));
+            s.redis().onReconnect(s.history()::keepChannels);
         }
-        redis.onReconnect(topics::resubscribe);
-        redis.onReconnect(() -> claims.restore(topics.clients()));
-        redis.onReconnect(history::keepChannels);
     }
 
-    private void receive(byte[] channel, byte[] message) {
+    private void receive(Shard s, byte[] channel, byte[] message) {
         String name = new String(channel, StandardCharsets.UTF_8);
-        Topic topic = topics.heardOn(name);
+        Topic topic = s.topics().heardOn(name);
         if (topic == null) {
             return;
         }
@@ -99,7 +124,7 @@ public final class RedisBroker implements Broker {
             return; // delivered locally when it was published
         }
         if (topic instanceof Topic.Channel ch && d.message() instanceof Message.Push f && f.offset() > 0) {
-            history.remember(ch.name(), d.epoch(), f.offset());
+            s.history().remember(ch.name(), d.epoch(), f.offset());
         }
         try {
             sink.deliver(topic, d.message());
@@ -114,13 +139,15 @@ public final class RedisBroker implements Broker {
             return publishToClient(c, message);
         }
         boolean here = sink.deliver(topic, message);
+        Shard s = shard(topic);
+        TopicSubscriptions topics = s.topics();
         String name = topics.name(topic);
         byte[] envelope = RedisEnvelope.encode(message, nodeId);
         try {
-            return redis.async().publish(utf8(name), envelope).toCompletableFuture()
+            return s.redis().async().publish(utf8(name), envelope).toCompletableFuture()
                     .handle((receivers, err) -> {
                         if (err != null) {
-                            throw unavailable("publish to " + name, err);
+                            throw unavailable(s.redis(), "publish to " + name, err);
                         }
                         // PUBLISH counts every node subscribed, this one too while it hears the
                         // topic or its UNSUBSCRIBE is on the way (it skips its own copy: it
@@ -128,7 +155,7 @@ public final class RedisBroker implements Broker {
                         return here || receivers > (topics.countedByPublish(name) ? 1 : 0);
                     });
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable("publish to " + name, e));
+            return CompletableFuture.failedFuture(unavailable(s.redis(), "publish to " + name, e));
         }
     }
 
@@ -137,9 +164,10 @@ public final class RedisBroker implements Broker {
      * gets a connection. This node's own connection is claimed by its sink.
      */
     private CompletionStage<Boolean> publishToClient(Topic.Client client, Message message) {
+        Shard s = shard(client);
         CompletableFuture<Long> run;
         try {
-            run = claims.claim(client, topics.name(client), RedisEnvelope.encode(message, nodeId));
+            run = s.claims().claim(client, s.topics().name(client), RedisEnvelope.encode(message, nodeId));
         } catch (RuntimeException e) {
             run = CompletableFuture.failedFuture(e);
         }
@@ -149,7 +177,7 @@ public final class RedisBroker implements Broker {
                 if (sink.deliver(client, message)) {
                     return true;
                 }
-                throw unavailable("bind " + client.clientId(), err);
+                throw unavailable(s.redis(), "bind " + client.clientId(), err);
             }
             if (receivers < 0) {
                 return false; // bound already, closed, or never was (keys are written again on reconnect)
@@ -163,25 +191,63 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<Long> publishToChannel(String channel, String type, long excludeSocket,
                                                   ChannelFrameEncoder encoder) {
-        return history.publish(channel, type, excludeSocket, encoder);
+        return shard(new Topic.Channel(channel)).history().publish(channel, type, excludeSocket, encoder);
     }
 
-    /** PUBSUB CHANNELS over the channel topics: every node's SUBSCRIBEs are visible to any of them. */
+    /**
+     * PUBSUB CHANNELS over the channel topics of every shard: every node's SUBSCRIBEs are visible to
+     * any of them. Fails when one shard cannot be reached (the list would be missing its channels).
+     */
     @Override
-    public CompletionStage<java.util.Set<String>> heardChannels(String prefix) {
-        String base = topics.name(new Topic.Channel(""));
+    public CompletionStage<Set<String>> heardChannels(String prefix) {
+        List<CompletableFuture<Set<String>>> asked = new ArrayList<>();
+        for (Shard s : parts) {
+            asked.add(heardChannels(s, prefix));
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Set<String> out = new TreeSet<>();
+            asked.forEach(a -> out.addAll(a.join()));
+            return out;
+        });
+    }
+
+    /** PUBSUB NUMSUB of the channel's topic, on the channel's shard only. */
+    @Override
+    public CompletionStage<Boolean> heard(String channel) {
+        Shard s = shard(new Topic.Channel(channel));
+        String name = s.topics().name(new Topic.Channel(channel));
+        try {
+            return s.redis().async().pubsubNumsub(utf8(name)).toCompletableFuture()
+                    .handle((counts, err) -> {
+                        if (err != null) {
+                            throw unavailable(s.redis(), "tell whether channel " + channel + " is heard", err);
+                        }
+                        Long n = counts.values().stream().findFirst().orElse(0L);
+                        return n != null && n > 0;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable(s.redis(), "tell whether channel " + channel + " is heard", e));
+        }
+    }
+
+    private static CompletableFuture<Set<String>> heardChannels(Shard s, String prefix) {
+        String base = s.topics().name(new Topic.Channel(""));
         String pattern = base + globEscape(prefix) + "*";
-        return redis.async().pubsubChannels(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toCompletableFuture()
-                .handle((names, err) -> {
-                    if (err != null) {
-                        throw unavailable("list the channels heard", err);
-                    }
-                    java.util.Set<String> out = new java.util.TreeSet<>();
-                    for (byte[] n : names) {
-                        out.add(new String(n, java.nio.charset.StandardCharsets.UTF_8).substring(base.length()));
-                    }
-                    return out;
-                });
+        try {
+            return s.redis().async().pubsubChannels(utf8(pattern)).toCompletableFuture()
+                    .handle((names, err) -> {
+                        if (err != null) {
+                            throw unavailable(s.redis(), "list the channels heard", err);
+                        }
+                        Set<String> out = new TreeSet<>();
+                        for (byte[] n : names) {
+                            out.add(new String(n, StandardCharsets.UTF_8).substring(base.length()));
+                        }
+                        return out;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable(s.redis(), "list the channels heard", e));
+        }
     }
 
     private static String globEscape(String s) {
@@ -197,12 +263,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<History> history(String channel, long since, String epoch) {
-        return history.read(channel, since, epoch == null ? "" : epoch);
+        return shard(new Topic.Channel(channel)).history().read(channel, since, epoch == null ? "" : epoch);
     }
 
     @Override
     public CompletionStage<History> position(String channel) {
-        return history.read(channel, -1, "");
+        return shard(new Topic.Channel(channel)).history().read(channel, -1, "");
     }
 
     /**
@@ -211,41 +277,50 @@ public final class RedisBroker implements Broker {
      */
     @Override
     public CompletionStage<Void> activate(Topic topic) {
-        CompletionStage<Void> heard = topics.subscribe(topic);
+        Shard s = shard(topic);
+        CompletionStage<Void> heard = s.topics().subscribe(topic);
         if (!(topic instanceof Topic.Client client)) {
             return heard;
         }
-        CompletableFuture<Void> claimable = claims.write(client.clientId());
-        claimable.completeOnTimeout(null, redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> claimable = s.claims().write(client.clientId());
+        claimable.completeOnTimeout(null, s.redis().timeout().toMillis(), TimeUnit.MILLISECONDS);
         return heard.thenCombine(claimable, (a, b) -> null);
     }
 
     @Override
     public void deactivate(Topic topic) {
-        topics.unsubscribe(topic, released -> {
+        Shard s = shard(topic);
+        s.topics().unsubscribe(topic, released -> {
             if (released instanceof Topic.Channel ch) {
-                history.forget(ch.name());
+                s.history().forget(ch.name());
             } else if (released instanceof Topic.Client client) {
-                claims.delete(client.clientId());
+                s.claims().delete(client.clientId());
             }
         });
     }
 
+    /** Every shard is reachable and restored; while one is not, the node is degraded. */
     @Override
     public boolean healthy() {
-        return redis.healthy();
+        return shards.healthy();
     }
 
     @Override
     public void close() {
-        topics.clear();
-        claims.clear();
-        history.clear();
+        for (Shard s : parts) {
+            s.topics().clear();
+            s.claims().clear();
+            s.history().clear();
+        }
     }
 
-    /** The failure a stage completes with when Redis could not be reached to do {@code what}. */
-    static BrokerUnavailableException unavailable(String what, Throwable err) {
+    /**
+     * The failure a stage completes with when the Redis server {@code redis} could not be reached
+     * to do {@code what}; names that server (over several, it is the one shard that failed).
+     */
+    static BrokerUnavailableException unavailable(RedisConnections redis, String what, Throwable err) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        return new BrokerUnavailableException("Redis cannot be reached to " + what + ": " + cause.getMessage(), cause);
+        return new BrokerUnavailableException("Redis (" + redis.id() + ") cannot be reached to " + what + ": "
+                + cause.getMessage(), cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.herald.redis;
 
+import dev.herald.config.Settings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -50,7 +51,10 @@ public final class RedisConnections implements AutoCloseable {
     private final String prefix;
     private final byte[] prefixBytes;
     private final RedisURI uri;
+    private final String id;
     private final ClientResources resources;
+    /** Whether {@link #resources} are this link's own (shut down with it) or shared by every shard's. */
+    private final boolean ownsResources;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
@@ -63,17 +67,15 @@ public final class RedisConnections implements AutoCloseable {
     private volatile boolean halted;
     private volatile boolean closing;
 
-    private RedisConnections(String url, String nodeId, String prefix, Duration timeout) {
+    private RedisConnections(String url, String nodeId, String prefix, Duration timeout, ClientResources shared) {
         this.nodeId = Objects.requireNonNull(nodeId);
         this.prefix = Objects.requireNonNull(prefix);
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
         this.uri = RedisURI.create(url);
+        this.id = Settings.Redis.serverId(url);
         this.timeout = Objects.requireNonNull(timeout);
-        this.resources = ClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
-                .build();
+        this.ownsResources = shared == null;
+        this.resources = shared == null ? newResources() : shared;
         this.client = RedisClient.create(resources, uri);
         ClientOptions base = ClientOptions.builder()
                 .autoReconnect(true)
@@ -91,9 +93,10 @@ public final class RedisConnections implements AutoCloseable {
             client.setOptions(base.mutate().disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).build());
             this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         } catch (RedisException e) {
+            scheduler.shutdownNow();
             shutdownClient();
-            throw new IllegalStateException("cannot reach Redis at " + redacted() + " (redis.url): " + e.getMessage()
-                    + ". Start Redis or fix HERALD_REDIS_URL; leave it empty for a single node.", e);
+            throw new IllegalStateException("cannot reach Redis at " + redacted() + " (redis.url or redis.urls): " + e.getMessage()
+                    + ". Start Redis or fix HERALD_REDIS_URL / HERALD_REDIS_URLS; leave them empty for a single node.", e);
         }
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -115,7 +118,25 @@ public final class RedisConnections implements AutoCloseable {
      *               several clusters or test runs can share one Redis
      */
     public static RedisConnections open(String url, String nodeId, String prefix, Duration timeout) {
-        return new RedisConnections(url, nodeId, prefix, timeout);
+        return new RedisConnections(url, nodeId, prefix, timeout, null);
+    }
+
+    /**
+     * Like {@link #open(String, String, String, Duration)}, on Lettuce resources (event loops,
+     * reconnect backoff) shared with the node's other shards ({@link RedisShards}), which shuts them
+     * down after every link.
+     */
+    static RedisConnections open(String url, String nodeId, String prefix, Duration timeout, ClientResources shared) {
+        return new RedisConnections(url, nodeId, prefix, timeout, Objects.requireNonNull(shared));
+    }
+
+    /** Two I/O and two computation threads, reconnect backoff from 100 ms doubling up to 5 s. */
+    static ClientResources newResources() {
+        return ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+                .build();
     }
 
     private void changed(RedisChannelHandler<?, ?> connection, boolean up) {
@@ -195,6 +216,11 @@ public final class RedisConnections implements AutoCloseable {
         return timeout;
     }
 
+    /** This server among the shards: {@code host:port/db} ({@link Settings.Redis#serverId}). */
+    public String id() {
+        return id;
+    }
+
     public String nodeId() {
         return nodeId;
     }
@@ -252,7 +278,9 @@ public final class RedisConnections implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("redis client shutdown", e);
         }
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownsResources) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     private String redacted() {

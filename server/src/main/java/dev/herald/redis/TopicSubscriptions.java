@@ -52,16 +52,25 @@ final class TopicSubscriptions {
         this.redis = Objects.requireNonNull(redis);
     }
 
-    /** The Redis pub/sub channel of {@code topic}. */
+    /** The Redis pub/sub channel of {@code topic}: the prefix and its {@link #key}. */
     String name(Topic topic) {
+        return redis.prefix() + key(topic);
+    }
+
+    /**
+     * {@code topic}'s name without the prefix, also its shard key ({@link RedisShards}): what
+     * belongs to a topic (a user's presence, a channel's history, a client's bind claim) is placed
+     * by this key, on the shard of the topic.
+     */
+    static String key(Topic topic) {
         if (topic instanceof Topic.User u) {
-            return redis.prefix() + "u." + u.userId();
+            return "u." + u.userId();
         } else if (topic instanceof Topic.Channel c) {
-            return redis.prefix() + "c." + c.name();
+            return "c." + c.name();
         } else if (topic instanceof Topic.Client c) {
-            return redis.prefix() + "b." + c.clientId();
+            return "b." + c.clientId();
         }
-        return redis.prefix() + "all";
+        return "all";
     }
 
     /** SUBSCRIBEs to {@code all} and waits for it; every node always hears it. */

@@ -229,7 +229,7 @@ final class PusherWebhooks implements PusherHooks {
 
     private boolean heardAnywhere(String channel) {
         try {
-            return broker.heardChannels(channel).toCompletableFuture().get(5, TimeUnit.SECONDS).contains(channel);
+            return broker.heard(channel).toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -20,6 +20,8 @@ class EffectiveConfigTest {
         assertThat(EffectiveConfig.mask("redis.url", "redis://user:pw@host:6379/0")).isEqualTo("redis://user:****@host:6379/0");
         assertThat(EffectiveConfig.mask("redis.url", "rediss://pw@host:6379")).isEqualTo("rediss://****@host:6379");
         assertThat(EffectiveConfig.mask("redis.url", "redis://host:6379")).isEqualTo("redis://host:6379");
+        assertThat(EffectiveConfig.mask("redis.urls", "redis://a:6379,redis://pw@b:6379,redis://:pw@c,redis://u:pw@d"))
+                .isEqualTo("redis://a:6379,redis://****@b:6379,redis://:****@c,redis://u:****@d");
         assertThat(EffectiveConfig.mask("db.url", "jdbc:mysql://db/herald?user=h&password=pw&ssl=true"))
                 .isEqualTo("jdbc:mysql://db/herald?user=h&password=****&ssl=true");
         assertThat(EffectiveConfig.mask("db.url", "jdbc:sqlserver://db;user=h;pwd=pw")).isEqualTo("jdbc:sqlserver://db;user=h;pwd=****");

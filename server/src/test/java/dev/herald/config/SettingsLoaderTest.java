@@ -166,6 +166,44 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void redisUrls_listShards_andRedisUrlIsAListOfOne() {
+        Settings one = load(Map.of("HERALD_REDIS_URL", "redis://r1:6379", "HERALD_JWT_SECRET", SECRET), Map.of());
+        assertThat(one.redis().urls()).containsExactly("redis://r1:6379");
+        Settings many = load(Map.of("HERALD_REDIS_URLS", " redis://r1:6379, redis://:pw@r2:6380/0 ,rediss://r3",
+                "HERALD_JWT_SECRET", SECRET), Map.of());
+        assertThat(many.redis().enabled()).isTrue();
+        assertThat(many.redis().urls()).containsExactly("redis://r1:6379", "redis://:pw@r2:6380/0", "rediss://r3");
+        assertThat(Settings.Redis.serverId("redis://:pw@R2:6380")).isEqualTo("r2:6380/0");
+        assertThat(Settings.Redis.serverId("rediss://r3/2")).isEqualTo("r3:6379/2");
+        assertThat(load(Map.of(), Map.of()).redis().urls()).isEmpty();
+    }
+
+    @Test
+    void badRedisUrls_areRefusedNamingTheEntry() {
+        ConfigException both = failure(Optional.empty(), Map.of("HERALD_REDIS_URL", "redis://r1:6379",
+                "HERALD_REDIS_URLS", "redis://r2:6379"), Map.of());
+        assertThat(both.problems()).anySatisfy(m -> assertThat(m).startsWith("redis.urls").contains("not both"));
+
+        ConfigException bad = failure(Optional.empty(), Map.of(), Map.of("redis.urls",
+                "redis://r1:6379,,http://r2:6379,redis://:secret@r3:port,redis://r4/x"));
+        assertThat(bad.problems()).anySatisfy(m -> assertThat(m).startsWith("redis.urls").contains("entry 2 of 5 is empty"));
+        assertThat(bad.problems()).anySatisfy(m -> assertThat(m).contains("entry 3 of 5 (http://r2:6379)").contains("redis://"));
+        assertThat(bad.problems()).anySatisfy(m -> assertThat(m).contains("entry 4 of 5 (redis://:****@r3:port)"));
+        assertThat(bad.problems()).noneSatisfy(m -> assertThat(m).contains("secret"));
+        assertThat(bad.problems()).anySatisfy(m -> assertThat(m).contains("entry 5 of 5").contains("database number"));
+
+        ConfigException twice = failure(Optional.empty(), Map.of(), Map.of("redis.urls",
+                "redis://r1:6379,redis://r2:6379,redis://:pw@R1/0"));
+        assertThat(twice.problems()).anySatisfy(m -> assertThat(m).startsWith("redis.urls")
+                .contains("entry 3 of 3 names the same server as entry 1 (r1:6379/0)"));
+
+        ConfigException blank = failure(Optional.empty(), Map.of(), Map.of("redis.urls", "  "));
+        assertThat(blank.problems()).anySatisfy(m -> assertThat(m).startsWith("redis.urls").contains("blank"));
+        ConfigException commas = failure(Optional.empty(), Map.of(), Map.of("redis.urls", ","));
+        assertThat(commas.problems()).anySatisfy(m -> assertThat(m).contains("entry 1 of 2 is empty"));
+    }
+
+    @Test
     void outOfRangeValues_areRefused() {
         ConfigException e = failure(Optional.empty(), Map.of(), Map.of(
                 "server.port", "70000",

@@ -51,7 +51,7 @@ class RedisJobLockTest {
         // start on a fresh period so all three asks fall in the same one
         long ms = System.currentTimeMillis() % period.toMillis();
         Thread.sleep(period.toMillis() - ms + 50);
-        List<JobLock> locks = nodes.stream().<JobLock>map(RedisJobLock::new).toList();
+        List<JobLock> locks = nodes.stream().<JobLock>map(n -> new RedisJobLock(RedisShards.of(n))).toList();
         Concurrently.run(nodes.size(), n -> {
             for (int i = 0; i < 5; i++) { // a node asking again in the same period gets no second run
                 if (locks.get(n).claim("notifications.retry", period)) {
@@ -66,20 +66,20 @@ class RedisJobLockTest {
         Thread.sleep(period.toMillis());
         int next = 0;
         for (RedisConnections node : nodes) {
-            next += new RedisJobLock(node).claim("notifications.retry", period) ? 1 : 0;
+            next += new RedisJobLock(RedisShards.of(node)).claim("notifications.retry", period) ? 1 : 0;
         }
         assertThat(next).isEqualTo(1);
 
         // another job is independent
-        assertThat(new RedisJobLock(nodes.get(2)).claim("notifications.cleanup", Duration.ofDays(1))).isTrue();
-        assertThat(new RedisJobLock(nodes.get(0)).claim("notifications.cleanup", Duration.ofDays(1))).isFalse();
+        assertThat(new RedisJobLock(RedisShards.of(nodes.get(2))).claim("notifications.cleanup", Duration.ofDays(1))).isTrue();
+        assertThat(new RedisJobLock(RedisShards.of(nodes.get(0))).claim("notifications.cleanup", Duration.ofDays(1))).isFalse();
     }
 
     @Test
     void claim_whenRedisIsUnreachable_isFalse_andLocalAlwaysRuns() {
         RedisConnections gone = nodes.get(0);
         gone.halt();
-        assertThat(new RedisJobLock(gone).claim("notifications.retry", Duration.ofMinutes(5))).isFalse();
+        assertThat(new RedisJobLock(RedisShards.of(gone)).claim("notifications.retry", Duration.ofMinutes(5))).isFalse();
         assertThat(JobLock.LOCAL.claim("notifications.retry", Duration.ofMinutes(5))).isTrue();
     }
 }

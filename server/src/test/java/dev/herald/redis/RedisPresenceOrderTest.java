@@ -27,7 +27,7 @@ class RedisPresenceOrderTest {
              TcpForwarder slow = new TcpForwarder(URI.create(redis.url()).getPort(), 200)) {
             String prefix = "order-test:";
             RedisConnections link = RedisConnections.open("redis://127.0.0.1:" + slow.port(), "n1", prefix, Duration.ofSeconds(5));
-            RedisPresence presence = new RedisPresence(link, Duration.ofSeconds(3));
+            RedisPresence presence = new RedisPresence(RedisShards.of(link), Duration.ofSeconds(3));
             try {
                 presence.userOnline(1);
                 String set = prefix + "presence:node:n1";

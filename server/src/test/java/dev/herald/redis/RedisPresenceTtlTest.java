@@ -23,7 +23,7 @@ class RedisPresenceTtlTest {
     void theNodeSet_getsItsExpiry_fromWhateverCreatesIt() {
         try (RedisProcess redis = RedisProcess.start()) {
             RedisConnections link = RedisConnections.open(redis.url(), "n1", PREFIX, Duration.ofSeconds(5));
-            RedisPresence presence = new RedisPresence(link, Duration.ofSeconds(60));
+            RedisPresence presence = new RedisPresence(RedisShards.of(link), Duration.ofSeconds(60));
             try {
                 // the node's first user creates the set
                 presence.userOnline(1);

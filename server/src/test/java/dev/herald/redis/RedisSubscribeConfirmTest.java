@@ -49,8 +49,8 @@ class RedisSubscribeConfirmTest {
         slow = new TcpForwarder(URI.create(redis.url()).getPort(), DELAY_MS);
         linkA = RedisConnections.open(redis.url(), "a", PREFIX, Duration.ofSeconds(5));
         linkB = RedisConnections.open("redis://127.0.0.1:" + slow.port(), "b", PREFIX, Duration.ofSeconds(5));
-        a = new RedisBroker(linkA, 10, Duration.ofMinutes(1), Duration.ofSeconds(10));
-        b = new RedisBroker(linkB, 10, Duration.ofMinutes(1), Duration.ofSeconds(10));
+        a = new RedisBroker(RedisShards.of(linkA), 10, Duration.ofMinutes(1), Duration.ofSeconds(10));
+        b = new RedisBroker(RedisShards.of(linkB), 10, Duration.ofMinutes(1), Duration.ofSeconds(10));
         a.start((topic, message) -> false);
         b.start((topic, message) -> {
             if (topic instanceof Topic.User u) {

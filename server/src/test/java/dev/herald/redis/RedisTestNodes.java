@@ -2,6 +2,7 @@ package dev.herald.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.config.Settings;
 import dev.herald.protocol.Json;
 import dev.herald.testing.Await;
 import dev.herald.testing.TestServer;
@@ -22,8 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
- * Several in-JVM Herald nodes on their own ports sharing one real Redis, under a key prefix unique to
- * this run so parallel runs never meet. Redis must be running: when it is not, tests fail with a
+ * Several in-JVM Herald nodes on their own ports sharing one real Redis (or several, as shards: see
+ * {@link #start(List, int, Map)}), under a key prefix unique to this run so parallel runs never meet. Redis must be running: when it is not, tests fail with a
  * message that says how to start it (cluster tests are never skipped).
  */
 final class RedisTestNodes implements AutoCloseable {
@@ -31,13 +32,17 @@ final class RedisTestNodes implements AutoCloseable {
     static final String START_HINT = "start it with: redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 "
             + "--save \"\" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log";
 
+    /** The first (or only) Redis server. */
     final String url;
+    /** Every Redis server, each a shard. */
+    final List<String> urls;
     final String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     final String prefix = "herald-test-" + run + ":";
     private final List<TestServer> nodes = new ArrayList<>();
 
-    private RedisTestNodes(String url) {
-        this.url = url;
+    private RedisTestNodes(List<String> urls) {
+        this.urls = List.copyOf(urls);
+        this.url = urls.get(0);
     }
 
     /** Starts {@code count} nodes named a, b, c… with {@code extra} settings on each. */
@@ -46,8 +51,13 @@ final class RedisTestNodes implements AutoCloseable {
     }
 
     static RedisTestNodes start(String url, int count, Map<String, String> extra) {
-        requireRedis(url);
-        RedisTestNodes cluster = new RedisTestNodes(url);
+        return start(List.of(url), count, extra);
+    }
+
+    /** Nodes sharded over every server in {@code urls} ({@code redis.urls}; one URL: {@code redis.url}). */
+    static RedisTestNodes start(List<String> urls, int count, Map<String, String> extra) {
+        urls.forEach(RedisTestNodes::requireRedis);
+        RedisTestNodes cluster = new RedisTestNodes(urls);
         try {
             for (int i = 0; i < count; i++) {
                 cluster.nodes.add(cluster.startNode(i, extra));
@@ -61,7 +71,11 @@ final class RedisTestNodes implements AutoCloseable {
 
     TestServer startNode(int index, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("redis.url", url);
+        if (urls.size() == 1) {
+            settings.put("redis.url", url);
+        } else {
+            settings.put("redis.urls", String.join(",", urls));
+        }
         settings.put("redis.key-prefix", prefix);
         settings.put("node-id", nodeId(index));
         settings.put("demo.enabled", "false");
@@ -108,9 +122,22 @@ final class RedisTestNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * The URL of the server that holds shard key {@code key} (a topic's name after the prefix, e.g.
+     * {@code u.7}, {@code c.news}, {@code b.<client id>}), as every node maps it.
+     */
+    String urlFor(String key) {
+        return urls.get(shardOf(key));
+    }
+
+    /** The index in {@link #urls} of the server that holds shard key {@code key}. */
+    int shardOf(String key) {
+        return RedisShards.pick(urls.stream().map(Settings.Redis::serverId).toList(), key);
+    }
+
     /** How many subscribers Redis counts for a pub/sub channel named {@code suffix} (after the prefix). */
     int subscribers(String suffix) {
-        String reply = command(url, "PUBSUB NUMSUB " + prefix + suffix);
+        String reply = command(urlFor(suffix), "PUBSUB NUMSUB " + prefix + suffix);
         String[] lines = reply.split("\r\n");
         return Integer.parseInt(lines[lines.length - 1].substring(1));
     }
