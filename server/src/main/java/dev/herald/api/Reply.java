@@ -1,6 +1,7 @@
 package dev.herald.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.i18n.Language;
@@ -61,14 +62,23 @@ public record Reply(int status, String contentType, byte[] body) {
         }
     }
 
+    /** Written field by field (no map to build and look a serializer up for): every API call ends here. */
     public static Reply envelope(int status, String message, Object data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", status);
-        body.put("message", message);
-        body.put("data", data);
-        try {
-            return new Reply(status, JSON, Json.MAPPER.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(128);
+             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("code", status);
+            g.writeStringField("message", message);
+            g.writeFieldName("data");
+            if (data == null) {
+                g.writeNull();
+            } else {
+                Json.MAPPER.writeValue(g, data);
+            }
+            g.writeEndObject();
+            g.flush();
+            return new Reply(status, JSON, out.toByteArray());
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
