@@ -215,21 +215,25 @@ final class StormClients {
         }
         dials.increment();
         WsLoad.Conn[] conn = new WsLoad.Conn[1];
-        conn[0] = load.dial(c.index, port, load.uriFor(c.index, port), (success, reason) -> {
-            if (success) {
-                synchronized (c) {
-                    c.current = conn[0];
-                    c.attempt = 0;
-                    if (c.backAt == 0) {
-                        c.backAt = System.nanoTime();
+        // the dial's answer (on the new connection's event loop) waits until conn[0] is set here:
+        // on a busy machine init and unread_count can arrive before load.dial returns
+        synchronized (c) {
+            conn[0] = load.dial(c.index, port, load.uriFor(c.index, port), (success, reason) -> {
+                if (success) {
+                    synchronized (c) {
+                        c.current = conn[0];
+                        c.attempt = 0;
+                        if (c.backAt == 0) {
+                            c.backAt = System.nanoTime();
+                        }
                     }
+                } else if (!stopping) {
+                    dialFailures.computeIfAbsent(String.valueOf(reason).replaceAll("/?127\\.[0-9.]+:[0-9]+", "<node>"),
+                            k -> new LongAdder()).increment();
+                    retryLater(c);
                 }
-            } else if (!stopping) {
-                dialFailures.computeIfAbsent(String.valueOf(reason).replaceAll("/?127\\.[0-9.]+:[0-9]+", "<node>"),
-                        k -> new LongAdder()).increment();
-                retryLater(c);
-            }
-        });
+            });
+        }
     }
 
     /** No more reconnecting (the scenario closes its connections). */
