@@ -110,6 +110,28 @@ describe('connection states and reconnect', () => {
     assert.equal(ctx.states.at(-1).delay, 100, 'the backoff starts over after an open');
   });
 
+  test('after a restart (1012) the delays stop growing at restartMaxMs until a link opens again', async () => {
+    const ctx = setup({ reconnect: { baseMs: 100, maxMs: 10000, jitter: 0, restartMaxMs: 500 } });
+    await connectAndOpen(ctx);
+    ctx.socket().drop(1012, 'server restarting');
+    const delays = [];
+    for (let i = 0; i < 6; i++) {
+      delays.push(ctx.states.at(-1).delay);
+      await ctx.clock.advance(ctx.states.at(-1).delay);
+      ctx.socket().drop(1006); // refused while the server is down
+    }
+    assert.deepEqual(delays, [100, 200, 400, 500, 500, 500]);
+
+    await ctx.clock.advance(500);
+    ctx.socket().open();
+    ctx.socket().drop(1006); // an ordinary drop: the usual cap again
+    for (let i = 0; i < 7; i++) {
+      await ctx.clock.advance(ctx.states.at(-1).delay);
+      ctx.socket().drop(1006);
+    }
+    assert.equal(ctx.states.at(-1).delay, 10000, 'not capped by restartMaxMs');
+  });
+
   test('jittered reconnect delays stay within their bounds', async () => {
     let r = 0;
     const randoms = [0.9, 0.1, 0.6, 0.3, 0.99, 0.5];

@@ -21,6 +21,9 @@
  * @property {number} [maxAttempts=Infinity] retries after a drop before the client gives up
  * @property {number} [jitter=0.5] fraction (0..1) of each delay that is random: a delay lies in
  *   `[d * (1 - jitter), d]` where `d = min(maxMs, baseMs * 2^attempt)`
+ * @property {number} [restartMaxMs=5000] the cap instead of `maxMs` after the server closed the
+ *   link with 1012 (it is restarting, e.g. a deploy): the client keeps trying every few seconds
+ *   until it is back, rather than waiting up to `maxMs` once the restart took a few retries
  */
 
 /**
@@ -97,7 +100,7 @@
 
 const DEFAULTS = Object.freeze({
   url: '/ws',
-  reconnect: { baseMs: 1000, maxMs: 30000, maxAttempts: Infinity, jitter: 0.5 },
+  reconnect: { baseMs: 1000, maxMs: 30000, maxAttempts: Infinity, jitter: 0.5, restartMaxMs: 5000 },
   heartbeat: { intervalMs: 25000, timeoutMs: 10000 },
   requestTimeoutMs: 10000,
   autoAck: true,
@@ -190,6 +193,8 @@ export class Herald {
   #wanted = false;
   #hasBeenOpen = false;
   #attempt = 0;
+  /** The last link was closed by a restarting server (1012): retries use `restartMaxMs`. */
+  #restarting = false;
   #generation = 0;
   #nextId = 1;
   #lastNotificationId = 0;
@@ -394,6 +399,7 @@ export class Herald {
     const reconnected = this.#hasBeenOpen;
     this.#hasBeenOpen = true;
     this.#attempt = 0;
+    this.#restarting = false;
     this.#pushOnOpen = true;
     this.#setState('open', { reconnected });
     this.#scheduleTokenRefresh();
@@ -413,6 +419,7 @@ export class Herald {
     // A socket that never opened was refused (e.g. HTTP 401) or unreachable: get a fresh token.
     if (!opened) this.#tokenStale = true;
     if (!this.#wanted) return;
+    if (opened) this.#restarting = code === 1012;
     if (opened && this.#options.finalCloseCodes.includes(code)) {
       this.#wanted = false;
       this.#setState('closed', { code, reason: reason || 'closed by server' });
@@ -442,7 +449,8 @@ export class Herald {
       this.#setState('closed', { reason: 'gave up after ' + this.#attempt + ' attempts', code });
       return;
     }
-    const delay = backoffDelay(this.#attempt, policy, this.#random);
+    const capped = this.#restarting ? { ...policy, maxMs: Math.min(policy.maxMs, policy.restartMaxMs) } : policy;
+    const delay = backoffDelay(this.#attempt, capped, this.#random);
     this.#attempt += 1;
     this.#setState('reconnecting', { attempt: this.#attempt, delay, reason, code });
     this.#reconnectTimer = this.#timers.setTimeout(() => this.#dial(), delay);

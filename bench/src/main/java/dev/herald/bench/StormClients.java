@@ -72,6 +72,8 @@ final class StormClients {
         WsLoad.Conn current;
         long[] expected = new long[0];
         int attempt;
+        /** The last link was closed with 1012 (the server restarting): herald.js caps the delays lower. */
+        boolean restarting;
         /** Dials since the last drop. */
         int dials;
         int drops;
@@ -178,6 +180,7 @@ final class StormClients {
                 return;
             }
             c.current = null;
+            c.restarting = conn.closeCode == 1012;
             if (c.droppedAt == 0) {
                 c.droppedAt = System.nanoTime();
             }
@@ -193,7 +196,7 @@ final class StormClients {
     private void retryLater(Client c) {
         long delay;
         synchronized (c) {
-            delay = policy.delayMs(c.attempt, c.random.nextDouble());
+            delay = (c.restarting ? policy.restarting() : policy).delayMs(c.attempt, c.random.nextDouble());
             c.attempt++;
         }
         try {
@@ -223,6 +226,7 @@ final class StormClients {
                     synchronized (c) {
                         c.current = conn[0];
                         c.attempt = 0;
+                        c.restarting = false;
                         if (c.backAt == 0) {
                             c.backAt = System.nanoTime();
                         }

@@ -396,6 +396,8 @@ public final class WsLoad implements AutoCloseable {
         volatile Channel channel;
         volatile boolean initSeen;
         volatile boolean closed;
+        /** The code of the close frame the server sent, or 0. */
+        volatile int closeCode;
         /** Inbox notification ids this connection received (storm clients only; written on its event loop). */
         volatile java.util.Set<Long> notificationIds;
         long received;
@@ -479,6 +481,7 @@ public final class WsLoad implements AutoCloseable {
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame close) {
+                closeCode = close.statusCode();
                 load.onClose(close.statusCode() + " " + close.reasonText());
                 ctx.close();
             }

@@ -64,6 +64,15 @@ class BackoffTest {
     }
 
     @Test
+    void afterARestartClose_theDelaysStopAtRestartMaxMs() {
+        Backoff r = js.restarting();
+        long[] ceilings = {1000, 2000, 4000, 5000, 5000, 5000};
+        for (int attempt = 0; attempt < ceilings.length; attempt++) {
+            assertThat(r.delayMs(attempt, 0.0)).isEqualTo(ceilings[attempt]);
+        }
+    }
+
+    @Test
     void noJitter_isPlainExponential() {
         Backoff b = new Backoff(100, 1000, 0);
         assertThat(b.delayMs(0, 0.7)).isEqualTo(100);
