@@ -351,11 +351,11 @@ public final class InboxService {
     }
 
     /**
-     * A user connected: marks them known — batched with other connects ({@link ConnectTouches}),
-     * skipped when this node did so within {@link #KNOWN_USER_REFRESH}; the answer waits for it —
-     * and reads the first page
-     * of their backlog on the SQL workers: one query, none for a user this node knows to have
-     * nothing waiting ({@link NotificationStore#knownNothingWaiting}, answered on the caller's thread).
+     * A user connected: reads the first page of their backlog on the SQL workers — one query, none
+     * for a user this node knows to have nothing waiting ({@link NotificationStore#knownNothingWaiting},
+     * answered on the caller's thread) — and marks them known, batched with other connects
+     * ({@link ConnectTouches}) and skipped when this node did so within {@link #KNOWN_USER_REFRESH};
+     * the answer waits for that too.
      */
     public CompletionStage<Backlog> connected(long userId) {
         OptionalLong unread = store.knownNothingWaiting(userId);
