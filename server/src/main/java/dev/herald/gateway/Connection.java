@@ -383,14 +383,27 @@ public final class Connection {
         }, FORCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Closes at once: the close frame is written but not waited for (the client is not reading). */
+    /**
+     * Closes without waiting for the client: the close frame is written and the link closed as soon
+     * as the frames before it are out — at once when the outbound buffer is full (a client that
+     * does not read gets nothing more anyway), else when the socket took them, at most
+     * {@code FORCE_CLOSE_MILLIS} later. (Closing right after the write lost the last frames on
+     * io_uring, whose writes complete asynchronously; epoll had written them during the flush.)
+     */
     void closeNow(int code, String reason) {
         if (closeReason == null) {
             closeReason = reason;
         }
         farewell(code, reason);
-        channel.writeAndFlush(framing.closing(code, reason), channel.voidPromise());
-        channel.close();
+        if (!channel.isWritable()) {
+            channel.writeAndFlush(framing.closing(code, reason), channel.voidPromise());
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(framing.closing(code, reason)).addListener(f -> channel.close());
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, FORCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** A Pusher client is told why in a {@code pusher:error} before the close frame, as Pusher does. */
