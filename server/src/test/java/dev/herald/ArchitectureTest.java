@@ -39,7 +39,7 @@ class ArchitectureTest {
             "api       -> inbox broker auth protocol metrics config store webhooks i18n pusher",
             "gateway   -> inbox broker auth protocol metrics config limits i18n pusher",
             "inbox     -> inbox.sql broker store protocol metrics config limits webhooks",
-            "inbox.sql -> inbox store protocol webhooks",
+            "inbox.sql -> inbox store protocol webhooks limits",
             // pusher: the PusherHooks interface the gateway reports Pusher webhook events through
             "webhooks  -> broker store protocol metrics config pusher",
             "redis     -> broker protocol metrics config",

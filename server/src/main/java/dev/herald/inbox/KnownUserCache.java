@@ -1,8 +1,7 @@
 package dev.herald.inbox;
 
+import dev.herald.limits.LruMap;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,28 +23,18 @@ final class KnownUserCache {
     /** The value of a user known to be in the table but not touched by a connect here. */
     private static final long NOT_TOUCHED = Long.MIN_VALUE;
 
-    private final int capacity;
     private final long refreshAfterNanos;
     private final LongSupplier nanoTime;
-    private final LinkedHashMap<Long, Long> touchedAt;
+    private final LruMap<Long, Long> touchedAt;
 
     KnownUserCache(int capacity, Duration refreshAfter) {
         this(capacity, refreshAfter, System::nanoTime);
     }
 
     KnownUserCache(int capacity, Duration refreshAfter, LongSupplier nanoTime) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        this.capacity = capacity;
         this.refreshAfterNanos = refreshAfter.toNanos();
         this.nanoTime = nanoTime;
-        this.touchedAt = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-                return size() > KnownUserCache.this.capacity;
-            }
-        };
+        this.touchedAt = new LruMap<>(capacity);
     }
 
     /** Whether {@code userId} must be written to {@code known_users}: unknown here, or stale. */

@@ -1,9 +1,8 @@
 package dev.herald.inbox;
 
+import dev.herald.limits.LruMap;
 import dev.herald.limits.TokenBucket;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,23 +19,16 @@ import java.util.function.LongSupplier;
  */
 final class SenderQuota {
     private final TokenBucket.Rate rate;
-    private final int capacity;
     private final LongSupplier nanoTime;
-    private final LinkedHashMap<Long, TokenBucket> buckets;
+    private final LruMap<Long, TokenBucket> buckets;
 
     SenderQuota(int perPeriod, Duration period, int capacity, LongSupplier nanoTime) {
         if (perPeriod < 1 || capacity < 1 || period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("perPeriod, period and capacity must be positive");
         }
         this.rate = new TokenBucket.Rate(perPeriod, perPeriod, period);
-        this.capacity = capacity;
         this.nanoTime = nanoTime;
-        this.buckets = new LinkedHashMap<>(Math.min(capacity, 1 << 12), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, TokenBucket> eldest) {
-                return size() > SenderQuota.this.capacity;
-            }
-        };
+        this.buckets = new LruMap<>(capacity);
     }
 
     /** Takes one chat from {@code sender}'s quota; false (and nothing taken) when none is left. */

@@ -1,8 +1,7 @@
 package dev.herald.inbox.sql;
 
+import dev.herald.limits.LruMap;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -23,22 +22,12 @@ import java.util.OptionalLong;
 final class NothingWaiting {
     private static final int SLOTS = 4096;
 
-    private final int capacity;
     private final long[] changedAt = new long[SLOTS];
-    private final LinkedHashMap<Long, Long> unread;
+    private final LruMap<Long, Long> unread;
     private long sequence;
 
     NothingWaiting(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        this.capacity = capacity;
-        this.unread = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-                return size() > NothingWaiting.this.capacity;
-            }
-        };
+        this.unread = new LruMap<>(capacity);
     }
 
     /** The unread count of a user known to have nothing waiting, or empty. */
