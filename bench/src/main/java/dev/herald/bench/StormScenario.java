@@ -86,6 +86,10 @@ final class StormScenario extends Scenario {
     @Option(names = "--backoff-max-ms", description = "herald.js reconnect.maxMs (default ${DEFAULT-VALUE})")
     long maxMs = Backoff.HERALD_JS.maxMs();
 
+    @Option(names = "--backoff-restart-max-ms", description = "herald.js reconnect.restartMaxMs, the cap after a 1012 close"
+            + " (default ${DEFAULT-VALUE})")
+    long restartMaxMs = Backoff.HERALD_JS.restartMaxMs();
+
     @Option(names = "--jitter", description = "herald.js reconnect.jitter (default ${DEFAULT-VALUE})")
     double jitter = Backoff.HERALD_JS.jitter();
 
@@ -176,14 +180,14 @@ final class StormScenario extends Scenario {
         int k = nodes.size();
         int perNode = (n + k - 1) / k;
         int workers = kill ? k * Math.max(1, (perNode + perProcess - 1) / perProcess) : Math.max(1, (n + perProcess - 1) / perProcess);
-        Backoff policy = new Backoff(baseMs, maxMs, jitter);
+        Backoff policy = new Backoff(baseMs, maxMs, jitter, restartMaxMs);
         int[] ports = nodes.stream().mapToInt(ServerUnderTest::port).toArray();
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         r.put("mode", kill ? "kill -9 of node A of " + k + " (Redis + PostgreSQL)" : "restart (SIGTERM, same port and data dir)");
         r.put("db", postgres() ? "postgres" : "h2");
         r.put("n", n);
-        r.put("backoff", Map.of("base_ms", baseMs, "max_ms", maxMs, "jitter", jitter));
+        r.put("backoff", Map.of("base_ms", baseMs, "max_ms", maxMs, "jitter", jitter, "restart_max_ms", restartMaxMs));
         r.put("nodes", nodes.stream().map(ServerUnderTest::describe).toList());
         ServerUnderTest restarted = null;
         // SQL work a node does by itself when it starts (before any client): a restarted node's is left out
@@ -197,7 +201,7 @@ final class StormScenario extends Scenario {
             r.put("sql_tasks_per_first_connect", round(sqlFirst / (double) Math.max(1, n), 2));
             fleet.all(i -> {
                 ObjectNode c = Worker.command("storm_track").put("home", i % k).put("base_ms", baseMs)
-                        .put("max_ms", maxMs).put("jitter", jitter).put("seed", seed + i);
+                        .put("max_ms", maxMs).put("jitter", jitter).put("restart_max_ms", restartMaxMs).put("seed", seed + i);
                 Arrays.stream(ports).forEach(c.putArray("ports")::add);
                 return c;
             });

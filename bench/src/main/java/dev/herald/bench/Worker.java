@@ -73,7 +73,8 @@ public interface Worker extends AutoCloseable {
                 case "storm_track" -> {
                     int[] ports = Worker.JSON.convertValue(c.path("ports"), int[].class);
                     Backoff policy = new Backoff(c.path("base_ms").asLong(Backoff.HERALD_JS.baseMs()),
-                            c.path("max_ms").asLong(Backoff.HERALD_JS.maxMs()), c.path("jitter").asDouble(Backoff.HERALD_JS.jitter()));
+                            c.path("max_ms").asLong(Backoff.HERALD_JS.maxMs()), c.path("jitter").asDouble(Backoff.HERALD_JS.jitter()),
+                            c.path("restart_max_ms").asLong(Backoff.HERALD_JS.restartMaxMs()));
                     load.storm = new StormClients(load, ports, c.path("home").asInt(0), policy, c.path("seed").asLong(1));
                     return JSON.createObjectNode().put("ok", true);
                 }
