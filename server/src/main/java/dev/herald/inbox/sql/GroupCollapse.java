@@ -31,7 +31,8 @@ import java.util.List;
  * </ol>
  * A second writer — another node, another pool — waits on the row lock and then sees the
  * first's committed notification, so two concurrent sends never create two rows nor lose a
- * count. Recipients are handled in ascending user id, so multi-recipient sends lock in one order.
+ * count. Callers lock in one global order, (user id, group_key) ({@code SendTransaction.collapseAll},
+ * for a lone send and a group commit alike), so no two transactions wait on each other in a cycle.
  * A unique partial index would be simpler, but MariaDB has none. The caller owns the transaction.
  */
 final class GroupCollapse {
