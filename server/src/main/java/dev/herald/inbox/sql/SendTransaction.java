@@ -319,15 +319,18 @@ final class SendTransaction {
      * ({@link GroupCollapse}), all in {@link #LOCK_ORDER}: a lone send and a group of sends alike,
      * on any node, take these locks in one global order, so two transactions never wait on each
      * other in a cycle. Two members of a group with the same (user, key) go one after the other,
-     * the second collapsing into the first. Returns the stored records per member.
+     * the second collapsing into the first ({@link GroupCollapse#storeAll}: a few statements for all,
+     * not three or four per recipient). Returns the stored records per member.
      */
     private Map<Integer, List<Notification>> collapseAll(Connection c, List<Collapsing> collapsing, Instant now)
             throws SQLException {
         Map<Integer, List<Notification>> out = new java.util.HashMap<>();
         List<Collapsing> ordered = new ArrayList<>(collapsing);
         ordered.sort(LOCK_ORDER);
-        for (Collapsing x : ordered) {
-            out.computeIfAbsent(x.member(), m -> new ArrayList<>()).add(collapse.store(c, x.user(), x.n(), now));
+        List<Notification> stored = collapse.storeAll(c,
+                ordered.stream().map(x -> new GroupCollapse.Item(x.user(), x.n())).toList(), now);
+        for (int i = 0; i < ordered.size(); i++) {
+            out.computeIfAbsent(ordered.get(i).member(), m -> new ArrayList<>()).add(stored.get(i));
         }
         return out;
     }

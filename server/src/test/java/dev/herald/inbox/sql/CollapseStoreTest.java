@@ -86,6 +86,21 @@ class CollapseStoreTest extends StoreTestBase {
     }
 
     @Test
+    void manyRecipients_oneOfThemReadTheGroupsNotification_getsANewOne_theOthersCollapse() {
+        StoredSend first = store.send(List.of(1L, 2L, 3L), grouped("a", "k", 600), NOBODY_KNOWN);
+        store.markRead(2, first.notifications().get(1).id());
+        StoredSend second = store.send(List.of(1L, 2L, 3L), grouped("b", "k", 600), NOBODY_KNOWN);
+        assertThat(second.notifications()).extracting(Notification::userId).containsExactlyInAnyOrder(1L, 2L, 3L);
+        for (Notification n : second.notifications()) {
+            assertThat(n.title()).isEqualTo("b");
+            assertThat(n.groupCount()).as("user " + n.userId()).isEqualTo(n.userId() == 2 ? 1 : 2);
+        }
+        StoredSend third = store.send(List.of(2L), grouped("c", "k", 600), NOBODY_KNOWN);
+        assertThat(third.notifications().get(0).groupCount()).as("into user 2's new one").isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM system_notifications")).isEqualTo(4);
+    }
+
+    @Test
     void twoWritersOnSeparatePools_collapsingAtOnce_oneRowPerUser_noCountLost() throws Exception {
         int writers = 2;
         int sendsEach = dialect == Dialect.H2 ? 20 : 40;
