@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Collapsing (SPEC §7) of a send with a {@code group_key}, per recipient, inside the send's
@@ -72,8 +73,9 @@ final class GroupCollapse {
     /**
      * Stores every item, in the order given, which must be the lock order (user id, group key):
      * the same as {@link #store} item after item, in a handful of statements for all of them on
-     * PostgreSQL and MariaDB — the row locks taken by one batch of upserts (executed in order), the
-     * group rows read by one locking read, then in "waves" (the first pending item of each key, a
+     * PostgreSQL and MariaDB — the row locks taken and the group rows read by one multi-row upsert
+     * {@code RETURNING} them (PostgreSQL) or by one batch of upserts (executed in order) and one
+     * locking read (MariaDB), then in "waves" (the first pending item of each key, a
      * second one for a key only after the first): one batch of collapsing UPDATEs, one multi-row
      * INSERT for the items that did not collapse, one batch pointing their groups to them, one read
      * of the collapsed rows. H2 runs in the process: item by item. Returns the records, in order.
@@ -92,6 +94,43 @@ final class GroupCollapse {
             groups.putIfAbsent(new Key(item.user(), item.n().groupKey()), new Group(0, null));
         }
         List<Key> keys = new ArrayList<>(groups.keySet());
+        if (dialect == Dialect.POSTGRESQL) {
+            lockAndRead(c, keys, ts, groups);
+        } else {
+            lockThenRead(c, keys, ts, groups);
+        }
+        return waves(c, items, groups, ts, now);
+    }
+
+    /**
+     * PostgreSQL: one multi-row upsert per {@link #READ_CHUNK} keys locks them in list order and
+     * returns each group row as it is under the lock (after waiting for a concurrent holder, the
+     * row that one committed).
+     */
+    private void lockAndRead(Connection c, List<Key> keys, Object ts, Map<Key, Group> groups) throws SQLException {
+        for (int from = 0; from < keys.size(); from += READ_CHUNK) {
+            List<Key> part = keys.subList(from, Math.min(keys.size(), from + READ_CHUNK));
+            StringBuilder values = new StringBuilder();
+            for (int i = 0; i < part.size(); i++) {
+                values.append(i == 0 ? "(?, ?, NULL, ?)" : ", (?, ?, NULL, ?)");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_groups"
+                    + " (user_id, group_key, notification_id, started_at) VALUES " + values
+                    + " ON CONFLICT (user_id, group_key) DO UPDATE SET user_id = EXCLUDED.user_id"
+                    + " RETURNING user_id, group_key, notification_id, started_at")) {
+                int p = 1;
+                for (Key k : part) {
+                    ps.setLong(p++, k.user());
+                    ps.setString(p++, k.groupKey());
+                    ps.setObject(p++, ts);
+                }
+                readGroups(ps, groups);
+            }
+        }
+    }
+
+    /** MariaDB: the upserts in one batch (executed in order), then one locking read per {@link #READ_CHUNK} keys. */
+    private void lockThenRead(Connection c, List<Key> keys, Object ts, Map<Key, Group> groups) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(lockSql)) {
             for (Key k : keys) {
                 ps.setLong(1, k.user());
@@ -114,14 +153,22 @@ final class GroupCollapse {
                     ps.setLong(p++, k.user());
                     ps.setString(p++, k.groupKey());
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        groups.put(new Key(rs.getLong(1), rs.getString(2)),
-                                new Group(rs.getLong(3), dialect.readTimestamp(rs, 4)));
-                    }
-                }
+                readGroups(ps, groups);
             }
         }
+    }
+
+    private void readGroups(PreparedStatement ps, Map<Key, Group> groups) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                groups.put(new Key(rs.getLong(1), rs.getString(2)), new Group(rs.getLong(3), dialect.readTimestamp(rs, 4)));
+            }
+        }
+    }
+
+    /** Applies the items round by round, each round the first pending item of every key (see {@link #storeAll}). */
+    private List<Notification> waves(Connection c, List<Item> items, Map<Key, Group> groups, Object ts, Instant now)
+            throws SQLException {
         Notification[] stored = new Notification[items.size()];
         boolean[] done = new boolean[items.size()];
         for (int left = items.size(); left > 0; ) {

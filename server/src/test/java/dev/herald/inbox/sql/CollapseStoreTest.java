@@ -124,12 +124,12 @@ class CollapseStoreTest extends StoreTestBase {
     @Test
     void twoNodesGroupCommits_collapsingTheSameKeysInOppositeOrders_neverDeadlock_oneRowPerKey_noCountLost()
             throws Exception {
-        // each round, two nodes (two pools) store one group each of 12 single-recipient collapsing
-        // sends into the same 6 users x 2 keys, listed in opposite orders: a group takes its locks
+        // each round, two nodes (two pools) store one group each of 120 single-recipient collapsing
+        // sends into the same 30 users x 4 keys, listed in opposite orders: a group takes its locks
         // in (user, group_key) order, so neither waits on the other in a cycle and both commit
         int rounds = dialect == Dialect.H2 ? 5 : 15;
-        long[] users = {1, 2, 3, 4, 5, 6};
-        String[] keys = {"b", "a"};
+        long[] users = java.util.stream.LongStream.rangeClosed(1, 30).toArray();
+        String[] keys = {"d", "b", "c", "a"};
         try (Database second = Database.open(testDatabase().config())) {
             NotificationStore[] stores = {store, new NotificationStore(second, clock)};
             for (int r = 0; r < rounds; r++) {
