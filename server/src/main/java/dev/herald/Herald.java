@@ -103,11 +103,15 @@ public final class Herald implements AutoCloseable {
     private int port;
 
     private Herald(Settings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, Clock.systemUTC(), System::nanoTime);
     }
 
-    /** {@code inboxClock}: the time the inbox stores and checks snoozes against (tests move it by hand). */
-    private Herald(Settings settings, Clock inboxClock) {
+    /**
+     * {@code inboxClock}: the time the inbox stores and checks snoozes against (tests move it by hand);
+     * {@code ticker}: the nanoseconds of the connections' shards (their rate limits and timeouts),
+     * {@code System::nanoTime} but in tests.
+     */
+    private Herald(Settings settings, Clock inboxClock, java.util.function.LongSupplier ticker) {
         this.settings = settings;
         HeraldMetrics metrics = new HeraldMetrics();
         this.server = HeraldServer.loops(settings.server().ioThreads(), TransportChoice.of(settings.server().transport()));
@@ -135,7 +139,7 @@ public final class Herald implements AutoCloseable {
                 auth.issuer(), auth.audience(), jwks);
         this.issuer = auth.jwtSecret().length >= 32
                 ? Optional.of(new TokenIssuer(auth.jwtSecret(), Clock.systemUTC(), auth.issuer(), auth.audience())) : Optional.empty();
-        this.connections = new LocalConnections(server.workers(), settings, metrics, System::nanoTime);
+        this.connections = new LocalConnections(server.workers(), settings, metrics, ticker);
         this.database = Database.open(databaseConfig(settings));
         database.migrate();
         // webhooks (only with webhooks.url): the gateway reports presence through them, so that a
@@ -232,7 +236,13 @@ public final class Herald implements AutoCloseable {
 
     /** Builds a node whose inbox runs on {@code inboxClock} (tests: a hand-moved clock) and binds its port. */
     public static Herald start(Settings settings, Clock inboxClock) throws InterruptedException {
-        Herald h = new Herald(settings, inboxClock);
+        return start(settings, inboxClock, System::nanoTime);
+    }
+
+    /** As {@link #start(Settings, Clock)}, the connections' time read from {@code ticker} (tests: a hand-moved one). */
+    public static Herald start(Settings settings, Clock inboxClock, java.util.function.LongSupplier ticker)
+            throws InterruptedException {
+        Herald h = new Herald(settings, inboxClock, ticker);
         try {
             h.port = h.server.start(settings, h.gateway, h.users, h.router, h.verifier, h.metrics);
         } catch (RuntimeException | InterruptedException e) {

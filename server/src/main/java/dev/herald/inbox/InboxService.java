@@ -139,9 +139,10 @@ public final class InboxService {
      * sends to everyone in their own transaction.
      */
     private CompletionStage<StoredSend> insert(long[] userIds, NewNotification n, String idempotencyKey) {
-        // a collapsing send locks (user, group_key) rows: in its own transaction, so two group
-        // transactions never take such locks in different orders
-        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS && n.groupKey() == null) {
+        // a collapsing send locks (user, group_key) rows: a group takes all its keyless members'
+        // locks in (user, group_key) order, as a lone send does. One with an idempotency key would
+        // lock under its own savepoint, out of that order: it keeps its own transaction
+        if (userIds.length > 0 && userIds.length <= GROUP_RECIPIENTS && (n.groupKey() == null || idempotencyKey == null)) {
             List<Long> recipients = boxed(userIds);
             CompletableFuture<StoredSend> stored;
             try {

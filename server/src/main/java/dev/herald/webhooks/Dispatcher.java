@@ -22,8 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the outbox: one thread of its own (never a Netty loop) claims due rows up to the free
- * in-flight places, POSTs each with the JDK's {@link HttpClient} (its own small executor), and
- * records the outcomes in batches. Backoff after the n-th failed attempt:
+ * in-flight places, POSTs each with the JDK's {@link HttpClient} (its own small executor, keep-alive
+ * connections), and records the outcomes in batches. Round trips are batched both ways: a claim
+ * waits until a quarter of the in-flight places are free (or all), so it takes many rows at once
+ * instead of one per finished request, and claims that did not fill up are at least
+ * {@link #CLAIM_SPACING_MS} apart, so events stored one by one at a high rate (each waking the
+ * thread) are claimed together; outcomes are written when the thread next runs, together.
+ * Backoff after the n-th failed attempt:
  * {@code min(retryInitial × 2^(n-1), retryMax)}. A database that is down stops claiming and keeps
  * outcomes in memory until it is back; a row whose outcome is lost goes out again when its lease
  * ends (at least once).
@@ -32,6 +37,8 @@ final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int BATCH = 200;
     private static final long HOUSEKEEPING_MS = 5_000;
+    /** Least time between two claims that did not fill up (a stream of single events, woken by each). */
+    static final long CLAIM_SPACING_MS = 10;
 
     private final Outbox outbox;
     private final String owner;
@@ -48,6 +55,11 @@ final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final HeraldMetrics metrics;
     private final Semaphore inFlight;
+    private final int maxInFlight;
+    /** Free in-flight places worth a claim while others are still under way. */
+    private final int claimAt;
+    private final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
+    private long lastClaim = System.nanoTime() - 1_000_000_000L;
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final ConcurrentLinkedQueue<Outbox.Result> results = new ConcurrentLinkedQueue<>();
@@ -93,6 +105,8 @@ final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
+        this.claimAt = Math.max(1, Math.min(maxInFlight, BATCH) / 4);
         this.httpExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "herald-webhooks-http");
             t.setDaemon(true);
@@ -145,9 +159,15 @@ final class Dispatcher implements AutoCloseable {
             try {
                 finishResults();
                 housekeeping();
-                int free = Math.min(inFlight.availablePermits(), BATCH);
-                if (free > 0) {
+                int available = inFlight.availablePermits();
+                int free = Math.min(available, BATCH);
+                // with requests under way, wait for a quarter of the places: one claim for many rows
+                if (free >= claimAt || (free > 0 && available == maxInFlight)) {
+                    lastClaim = System.nanoTime();
                     List<Outbox.Row> rows = outbox.claim(owner, free, leaseMs);
+                    if (!rows.isEmpty()) {
+                        claims.incrementAndGet();
+                    }
                     for (Outbox.Row row : rows) {
                         inFlight.acquireUninterruptibly();
                         send(row);
@@ -164,8 +184,22 @@ final class Dispatcher implements AutoCloseable {
             }
             if (!more) {
                 await(pollMs);
+                pace();
             }
         }
+    }
+
+    /** Keeps claims that did not fill up {@link #CLAIM_SPACING_MS} apart: what is stored meanwhile goes in the next one. */
+    private void pace() {
+        long left = lastClaim + TimeUnit.MILLISECONDS.toNanos(CLAIM_SPACING_MS) - System.nanoTime();
+        if (left > 0 && running) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
+    /** Claims that took at least one row, since the start. */
+    long claims() {
+        return claims.get();
     }
 
     private void await(long millis) {
@@ -238,7 +272,10 @@ final class Dispatcher implements AutoCloseable {
             }
             results.add(new Outbox.Result(row, ok, error, clock.millis()));
             inFlight.release();
-            wake();
+            // not for every request: once enough places are free for a claim (its outcomes go then too)
+            if (inFlight.availablePermits() >= claimAt) {
+                wake();
+            }
         });
     }
 

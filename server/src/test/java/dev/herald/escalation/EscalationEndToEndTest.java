@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.herald.inbox.EscalationJob;
+import dev.herald.testing.TcpForwarder;
 import dev.herald.testing.TestClock;
 import dev.herald.testing.TestServer;
 import jakarta.mail.Message;
@@ -28,6 +29,8 @@ class EscalationEndToEndTest {
     private static final String BASE = "/admin/system/notifications";
 
     private GreenMail smtp;
+    /** Between the node and GreenMail: counts the SMTP connections, one per attempt to send a mail. */
+    private TcpForwarder smtpLink;
     private TestClock clock;
     private TestServer server;
 
@@ -36,6 +39,7 @@ class EscalationEndToEndTest {
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         smtp.withConfiguration(GreenMailConfiguration.aConfig().withUser("herald@example.com", "herald", "s3cret"));
         smtp.start();
+        smtpLink = new TcpForwarder(smtp.getSmtp().getPort());
         clock = new TestClock();
     }
 
@@ -44,6 +48,7 @@ class EscalationEndToEndTest {
         if (server != null) {
             server.close();
         }
+        smtpLink.close();
         smtp.stop();
     }
 
@@ -54,7 +59,7 @@ class EscalationEndToEndTest {
     private TestServer node(String password, boolean starttls) {
         Map<String, String> settings = new HashMap<>();
         settings.put("smtp.host", "127.0.0.1");
-        settings.put("smtp.port", Integer.toString(smtp.getSmtp().getPort()));
+        settings.put("smtp.port", Integer.toString(smtpLink.port()));
         settings.put("smtp.starttls", Boolean.toString(starttls));
         settings.put("smtp.username", "herald");
         settings.put("smtp.password", password);
@@ -131,11 +136,17 @@ class EscalationEndToEndTest {
         server = node("wrong");
         email(5, "five@example.com");
         send(5, "refused", 60);
+        assertThat(smtpLink.accepted()).isZero();
         clock.advance(Duration.ofMinutes(2));
         assertThat(job().runOnce()).isZero();
         assertThat(smtp.getReceivedMessages()).isEmpty();
+        // each attempt is one SMTP connection (a login the server refused): exactly the three
+        // attempts of EscalationJob.ATTEMPTS, no fewer, no more
+        assertThat(smtpLink.accepted()).as("SMTP connections, one per attempt").isEqualTo(3);
         assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
+        clock.advance(Duration.ofDays(1));
         assertThat(job().runOnce()).isZero();
+        assertThat(smtpLink.accepted()).as("failed for good: never tried again").isEqualTo(3);
         assertThat(server.metric("herald_escalations_failed_total")).isEqualTo(1.0);
     }
 

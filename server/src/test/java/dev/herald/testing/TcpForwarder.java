@@ -28,6 +28,7 @@ public final class TcpForwarder implements AutoCloseable {
     private final int targetPort;
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     private boolean isCut;
 
     /** Forwards without delay. */
@@ -56,6 +57,7 @@ public final class TcpForwarder implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                accepted.incrementAndGet();
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 if (!register(client, server)) {
                     return;
@@ -116,6 +118,11 @@ public final class TcpForwarder implements AutoCloseable {
         sockets.add(client);
         sockets.add(server);
         return true;
+    }
+
+    /** Connections accepted so far (each one a client's connect). */
+    public int accepted() {
+        return accepted.get();
     }
 
     /** Refuses new connections and drops every open one, including one being connected now. */

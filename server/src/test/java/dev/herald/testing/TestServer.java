@@ -80,8 +80,24 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A node whose connections' time is {@code ticker} (a {@link TestTicker} the test moves): rate limits refill only when it moves. */
+    public static TestServer start(java.util.function.LongSupplier ticker, Map<String, String> extra) {
+        try {
+            return startIn(Files.createTempDirectory("herald-test"), Map.of(), extra, s -> s, java.time.Clock.systemUTC(),
+                    ticker);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static TestServer startIn(Path dir, Map<String, String> env, Map<String, String> extra,
                                      UnaryOperator<Settings> adjust, java.time.Clock inboxClock) {
+        return startIn(dir, env, extra, adjust, inboxClock, System::nanoTime);
+    }
+
+    private static TestServer startIn(Path dir, Map<String, String> env, Map<String, String> extra,
+                                      UnaryOperator<Settings> adjust, java.time.Clock inboxClock,
+                                      java.util.function.LongSupplier ticker) {
         var overrides = new HashMap<String, String>();
         overrides.put("data-dir", dir.toString());
         overrides.put("server.host", "127.0.0.1");
@@ -92,7 +108,7 @@ public final class TestServer implements AutoCloseable {
         overrides.putAll(extra);
         Settings settings = adjust.apply(SettingsLoader.load(Optional.empty(), env, overrides));
         try {
-            return new TestServer(Herald.start(settings, inboxClock), dir);
+            return new TestServer(Herald.start(settings, inboxClock, ticker), dir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

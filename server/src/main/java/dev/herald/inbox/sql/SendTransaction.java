@@ -162,6 +162,8 @@ final class SendTransaction {
             throws SQLException {
         List<RowsInsert.Row> rows = new ArrayList<>();
         List<Integer> rowMembers = new ArrayList<>();
+        List<Collapsing> collapsing = new ArrayList<>();
+        Map<Integer, Integer> collapsingSkipped = new java.util.TreeMap<>();
         TreeSet<Long> unknown = new TreeSet<>();
         // the preferences of every single-recipient member's user, in one read
         TreeSet<Long> single = new TreeSet<>();
@@ -181,8 +183,19 @@ final class SendTransaction {
                     unknown.add(user);
                 }
             }
-            if (s.users().length == 1 && s.notification().groupKey() == null) {
-                NewNotification n = s.notification();
+            NewNotification n = s.notification();
+            if (n.groupKey() != null) {
+                // collapsing: planned here, applied below for the whole group in (user, group_key) order
+                Map<Long, String> userModes;
+                if (s.users().length == 1) {
+                    Preferences p = n.force() ? null : modes.get(s.users()[0]);
+                    String mode = p == null ? InboxLimits.ON : p.modeFor(n.category(), n.type());
+                    userModes = InboxLimits.ON.equals(mode) ? Map.of() : Map.of(s.users()[0], mode);
+                } else {
+                    userModes = n.force() ? Map.of() : preferences.modes(c, s.users(), n.category(), n.type());
+                }
+                collapsingSkipped.put(m, plan(s.users(), n, userModes, m, collapsing));
+            } else if (s.users().length == 1) {
                 Preferences p = n.force() ? null : modes.get(s.users()[0]);
                 String mode = p == null ? InboxLimits.ON : p.modeFor(n.category(), n.type());
                 if (InboxLimits.OFF.equals(mode)) {
@@ -198,6 +211,10 @@ final class SendTransaction {
         List<Notification> created = rowsInsert.insert(c, rows, now);
         for (int i = 0; i < created.size(); i++) {
             out.set(rowMembers.get(i), new StoredSend(List.of(created.get(i)), false));
+        }
+        Map<Integer, List<Notification>> collapsed = collapseAll(c, collapsing, now);
+        for (Map.Entry<Integer, Integer> e : collapsingSkipped.entrySet()) {
+            out.set(e.getKey(), stored(collapsed.getOrDefault(e.getKey(), new ArrayList<>()), e.getValue()));
         }
         if (!unknown.isEmpty()) {
             long[] ids = unknown.stream().mapToLong(Long::longValue).toArray();
@@ -247,15 +264,9 @@ final class SendTransaction {
         List<Notification> created = new ArrayList<>(on.length + quiet.length);
         NewNotification storeOnly = n.withLevel(InboxLimits.NORMAL);
         if (n.groupKey() != null) {
-            // collapsing: per recipient, in ascending user id, under the (user, key) row lock
-            java.util.Set<Long> quietSet = new java.util.HashSet<>();
-            Arrays.stream(quiet).forEach(quietSet::add);
-            for (long user : users) {
-                boolean isQuiet = quietSet.contains(user);
-                if (isQuiet || modes.get(user) == null) {
-                    created.add(collapse.store(c, user, isQuiet ? storeOnly : n, now));
-                }
-            }
+            List<Collapsing> collapsing = new ArrayList<>();
+            plan(users, n, modes, 0, collapsing);
+            created.addAll(collapseAll(c, collapsing, now).getOrDefault(0, List.of()));
         } else {
             for (long[] part : IdChunks.split(on, chunk)) {
                 created.addAll(recipientInsert.insert(c, part, n, now));
@@ -270,8 +281,61 @@ final class SendTransaction {
                 knownUsers.addMissing(c, unknown, now);
             }
         }
+        return stored(created, skipped);
+    }
+
+    private static StoredSend stored(List<Notification> created, int skipped) {
         created.sort(Comparator.comparingLong(Notification::id));
         return new StoredSend(created, false, skipped);
+    }
+
+    /** One recipient of a collapsing send ({@code member}: the send's place in its group, 0 alone). */
+    private record Collapsing(long user, NewNotification n, int member) {}
+
+    /** The order every transaction takes {@code notification_groups} row locks in: (user, group_key), then member. */
+    private static final Comparator<Collapsing> LOCK_ORDER = Comparator.comparingLong(Collapsing::user)
+            .thenComparing(x -> x.n().groupKey()).thenComparingInt(Collapsing::member);
+
+    /**
+     * Adds what a collapsing send stores for each of its {@code users} to {@code into}, as
+     * {@code modes} (the users not {@code on}) say: {@code off} users nothing, {@code quiet} ones a
+     * store-only ({@code normal}) notification. Returns how many were skipped.
+     */
+    private static int plan(long[] users, NewNotification n, Map<Long, String> modes, int member, List<Collapsing> into) {
+        NewNotification storeOnly = n.withLevel(InboxLimits.NORMAL);
+        int skipped = 0;
+        for (long user : users) {
+            String mode = modes.get(user);
+            if (mode == null) {
+                into.add(new Collapsing(user, n, member));
+            } else if (InboxLimits.QUIET.equals(mode)) {
+                into.add(new Collapsing(user, storeOnly, member));
+            } else {
+                skipped++;
+            }
+        }
+        return skipped;
+    }
+
+    /**
+     * Collapses (or inserts) each of {@code collapsing} under its (user, group_key) row lock
+     * ({@link GroupCollapse}), all in {@link #LOCK_ORDER}: a lone send and a group of sends alike,
+     * on any node, take these locks in one global order, so two transactions never wait on each
+     * other in a cycle. Two members of a group with the same (user, key) go one after the other,
+     * the second collapsing into the first ({@link GroupCollapse#storeAll}: a few statements for all,
+     * not three or four per recipient). Returns the stored records per member.
+     */
+    private Map<Integer, List<Notification>> collapseAll(Connection c, List<Collapsing> collapsing, Instant now)
+            throws SQLException {
+        Map<Integer, List<Notification>> out = new java.util.HashMap<>();
+        List<Collapsing> ordered = new ArrayList<>(collapsing);
+        ordered.sort(LOCK_ORDER);
+        List<Notification> stored = collapse.storeAll(c,
+                ordered.stream().map(x -> new GroupCollapse.Item(x.user(), x.n())).toList(), now);
+        for (int i = 0; i < ordered.size(); i++) {
+            out.computeIfAbsent(ordered.get(i).member(), m -> new ArrayList<>()).add(stored.get(i));
+        }
+        return out;
     }
 
     /**
