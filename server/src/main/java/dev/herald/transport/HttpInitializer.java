@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.flow.FlowControlHandler;
@@ -64,13 +65,24 @@ final class HttpInitializer extends ChannelInitializer<SocketChannel> {
         p.remove(ReadDeadline.END);
     }
 
+    private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(8192);
+    /**
+     * Netty (since 4.2.1x) fails a connection whose decoded requests run more than 128 ahead of
+     * its responses. Herald bounds pipelining itself, and without failing the connection: the
+     * handler stops reading past its in-flight limit and the {@link FlowControlHandler} holds the
+     * requests one socket read already decoded (as many as fit in that read), so Netty's count is
+     * turned off rather than let a burst of small pipelined requests reset the connection.
+     */
+    private static final int UNBOUNDED_PIPELINE = Integer.MAX_VALUE;
+
     @Override
     protected void initChannel(SocketChannel ch) {
         ReadDeadline deadline = new ReadDeadline(readTimeoutNanos, metrics);
         ch.pipeline()
                 .addLast(HTTP_IDLE, new CloseWhenIdle(idleMillis))
                 .addLast(ReadDeadline.START, deadline.start())
-                .addLast(HTTP_CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
+                .addLast(HTTP_CODEC, new HttpServerCodec(DECODER, UNBOUNDED_PIPELINE))
                 .addLast(ConnectionLimits.NAME, limits)
                 .addLast(ReadDeadline.END, deadline.end())
                 .addLast(HTTP_AGGREGATOR, new BodyLimit(maxBodyBytes))
