@@ -45,7 +45,7 @@ class ArchitectureTest {
             "redis     -> broker protocol metrics config",
             "broker    -> protocol metrics",
             "store     -> metrics config",
-            "auth      -> protocol",
+            "auth      -> protocol limits",
             // the Pusher protocol's vocabulary (apps, signatures, channel names, messages): a leaf like
             // protocol, used by the three places that speak it — transport (the /app upgrade), gateway
             // (the WebSocket side, on the gateway's own connections) and api (the signed HTTP API)

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.herald.limits.LruMap;
 import dev.herald.protocol.Values;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -28,8 +29,18 @@ import java.util.Optional;
  * non-numeric {@code sub} (or one above {@link Values#MAX_ID}), expired tokens and tokens before
  * their {@code nbf} (both with the clock skew) are refused, and so are tokens whose {@code iss} or
  * {@code aud} does not match the configured issuer or audience, when those are set. Thread-safe.
+ *
+ * <p>A token that passed is remembered (up to {@value #REMEMBERED} of them, the least recently used
+ * forgotten first; none longer than {@value #REMEMBERED_LENGTH} characters), so the same token again
+ * — a reconnect, a page reload, a reconnect storm against a running node — costs a map look-up and
+ * the expiry check instead of the signature and the claims. Only tokens checked with the node's own
+ * keys are remembered: a token checked against a JWKS is checked again each time, so a key the
+ * identity provider withdraws stops its tokens at once.
  */
 public final class TokenVerifier {
+    static final int REMEMBERED = 100_000;
+    static final int REMEMBERED_LENGTH = 2_048;
+
     private final JWSVerifier hmac;
     private final Hs256Check hs256;
     private final Optional<JWSVerifier> asymmetric;
@@ -39,6 +50,8 @@ public final class TokenVerifier {
     private final Optional<String> issuer;
     private final Optional<String> audience;
     private final Optional<JwksKeys> jwks;
+    /** Tokens that passed, with what they name; guarded by itself. */
+    private final LruMap<String, Principal> remembered = new LruMap<>(REMEMBERED);
 
     public TokenVerifier(byte[] secret, Optional<String> publicKeyPem, Duration clockSkew, Clock clock) {
         this(secret, publicKeyPem, clockSkew, clock, Optional.empty(), Optional.empty(), Optional.empty(), true);
@@ -106,10 +119,23 @@ public final class TokenVerifier {
         if (token == null || token.isBlank()) {
             throw new TokenException("token_missing", "a token is required");
         }
+        Principal known;
+        synchronized (remembered) {
+            known = remembered.get(token);
+        }
+        if (known != null) {
+            if (!known.expiresAt().plus(clockSkew).isBefore(clock.instant())) {
+                return known; // nbf passed when it was checked, and time only moves on
+            }
+            synchronized (remembered) {
+                remembered.remove(token);
+            }
+            throw new TokenException("token_expired", "the token has expired");
+        }
         if (hs256 != null) {
             Principal fast = fastPrincipal(hs256.check(token));
             if (fast != null) {
-                return fast;
+                return remember(token, fast);
             }
         }
         SignedJWT jwt;
@@ -122,6 +148,7 @@ public final class TokenVerifier {
         }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         JWSVerifier verifier = verifierFor(alg, jwt.getHeader().getKeyID());
+        boolean ownKey = verifier == hmac || (asymmetric.isPresent() && verifier == asymmetric.get());
         try {
             if (!jwt.verify(verifier)) {
                 throw new TokenException("token_invalid", "the token signature does not match");
@@ -131,9 +158,26 @@ public final class TokenVerifier {
         }
         Date exp = claims.getExpirationTime();
         Date nbf = claims.getNotBeforeTime();
-        return principal(claims.getSubject(), exp == null ? null : exp.toInstant(), nbf == null ? null : nbf.toInstant(),
+        Principal p = principal(claims.getSubject(), exp == null ? null : exp.toInstant(), nbf == null ? null : nbf.toInstant(),
                 claims.getIssuer(), Objects.requireNonNullElse(claims.getAudience(), List.of()),
                 stringList(claims, "roles"), stringList(claims, "channels"));
+        return ownKey ? remember(token, p) : p;
+    }
+
+    private Principal remember(String token, Principal p) {
+        if (token.length() <= REMEMBERED_LENGTH) {
+            synchronized (remembered) {
+                remembered.put(token, p);
+            }
+        }
+        return p;
+    }
+
+    /** How many tokens are remembered (tests). */
+    int rememberedCount() {
+        synchronized (remembered) {
+            return remembered.size();
+        }
     }
 
     /**

@@ -181,6 +181,15 @@ class JwksKeysTest {
     }
 
     @Test
+    void aTokenCheckedAgainstTheJwks_isNotRemembered_soAWithdrawnKeyStopsItAtOnce() throws Exception {
+        try (JwksServer idp = new JwksServer(rsa); JwksKeys keys = JwksKeys.load(idp.url())) {
+            TokenVerifier v = verifier(keys, Optional.empty(), Optional.empty());
+            assertThat(v.verify(token(rsa, 7)).userId()).isEqualTo(7);
+            assertThat(v.rememberedCount()).isZero();
+        }
+    }
+
+    @Test
     void keyOfOneAlgorithm_cannotVerifyTheOther_andTokensWithoutKidAreRefused() throws Exception {
         try (JwksServer idp = new JwksServer(rsa, ec); JwksKeys keys = JwksKeys.load(idp.url())) {
             TokenVerifier v = verifier(keys);

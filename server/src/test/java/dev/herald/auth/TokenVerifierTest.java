@@ -344,6 +344,26 @@ class TokenVerifierTest {
         return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
     }
 
+    @Test
+    void aTokenThatPassed_isRemembered_butStillExpiresOnTime_andAnotherSignatureIsNotIt() throws Exception {
+        dev.herald.testing.TestClock clock = new dev.herald.testing.TestClock();
+        Instant start = clock.instant();
+        TokenVerifier v = new TokenVerifier(SECRET, Optional.empty(), SKEW, clock);
+        String claims = "{\"sub\":\"42\",\"exp\":" + start.plusSeconds(60).getEpochSecond() + "}";
+        String token = raw("{\"alg\":\"HS256\"}", claims, SECRET);
+        assertThat(v.verify(token).userId()).isEqualTo(42);
+        assertThat(v.rememberedCount()).isEqualTo(1);
+        assertThat(v.verify(token).userId()).as("again, from memory").isEqualTo(42);
+
+        String forged = raw("{\"alg\":\"HS256\"}", claims, "another-secret-another-secret-another".getBytes(StandardCharsets.UTF_8));
+        assertThat(outcome(v, forged)).startsWith("refused token_invalid");
+        assertThat(v.rememberedCount()).as("a refused token is not remembered").isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(60).plus(SKEW).plusSeconds(1));
+        assertThat(outcome(v, token)).isEqualTo("refused token_expired: the token has expired");
+        assertThat(v.rememberedCount()).isZero();
+    }
+
     private static String outcome(TokenVerifier v, String token) {
         try {
             return "accepted " + v.verify(token);
