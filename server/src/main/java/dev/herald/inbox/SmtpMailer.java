@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Collections;
 import java.util.Date;
 import java.util.Objects;
 import java.util.Properties;
@@ -51,11 +52,25 @@ public final class SmtpMailer implements Mailer {
         this.session = Session.getInstance(p);
     }
 
-    /** An SSL context that trusts exactly the certificates in {@code file} (JKS or PKCS#12, read without a password). */
+    /**
+     * An SSL context that trusts exactly the certificates in {@code file} (JKS or PKCS#12, read
+     * without a password). A store with no certificate readable so is refused here, at start: a
+     * PKCS#12 that keytool made with its defaults encrypts its certificates with the store password,
+     * and read without one it looks empty (every STARTTLS would then fail, each mail only logging it).
+     */
     private static SSLContext trusting(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(in, null);
+            boolean anyCertificate = false;
+            for (String alias : Collections.list(store.aliases())) {
+                anyCertificate |= store.isCertificateEntry(alias);
+            }
+            if (!anyCertificate) {
+                throw new IllegalStateException("smtp.trust-store " + file + " holds no certificate readable without"
+                        + " a password (a PKCS#12 from keytool with its defaults has them encrypted: make it as"
+                        + " docs/operations.md shows, or use JKS)");
+            }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
