@@ -38,8 +38,8 @@ import java.util.Optional;
  * identity provider withdraws stops its tokens at once.
  */
 public final class TokenVerifier {
-    static final int REMEMBERED = 100_000;
-    static final int REMEMBERED_LENGTH = 2_048;
+    static final int REMEMBERED = 50_000;
+    static final int REMEMBERED_LENGTH = 1_024;
 
     private final JWSVerifier hmac;
     private final Hs256Check hs256;
