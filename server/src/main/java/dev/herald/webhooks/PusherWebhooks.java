@@ -269,19 +269,19 @@ final class PusherWebhooks implements PusherHooks {
 
     @Override
     public void memberAdded(String channel, String userId) {
-        queue("member_added", () -> {
-            Map<String, Object> e = event("member_added", channel);
-            e.put("user_id", userId);
-            store("member_added", e);
-        });
+        member("member_added", channel, userId);
     }
 
     @Override
     public void memberRemoved(String channel, String userId) {
-        queue("member_removed", () -> {
-            Map<String, Object> e = event("member_removed", channel);
+        member("member_removed", channel, userId);
+    }
+
+    private void member(String name, String channel, String userId) {
+        queue(name, () -> {
+            Map<String, Object> e = event(name, channel);
             e.put("user_id", userId);
-            store("member_removed", e);
+            store(name, e);
         });
     }
 
