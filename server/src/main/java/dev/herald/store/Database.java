@@ -7,7 +7,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -176,19 +180,38 @@ public final class Database implements AutoCloseable {
         requireNonNull(work, "work");
         try (Connection c = connection()) {
             c.setAutoCommit(false);
+            Transaction tx = Transaction.begin(c);
+            boolean committed = false;
             try {
                 T result = work.run(c);
                 commit(c, action);
+                committed = true;
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(c, e);
                 throw e;
             } finally {
                 restoreAutoCommit(c);
+                tx.end(committed);
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, action, e);
         }
+    }
+
+    /**
+     * Has {@code whenEnded} told how the transaction on {@code c} ended, once it has: {@code true}
+     * after its commit, {@code false} after a rollback — also when the answer to the COMMIT was
+     * lost, since the change may or may not have been kept. {@code c} must be the connection of an
+     * {@link #inTransaction} running on this thread (of any {@code Database}). The listeners run on
+     * this thread, in the order given, before {@code inTransaction} returns or throws; one that
+     * throws is logged and does not change the transaction's outcome. For work that must follow
+     * the commit and never a rollback: handing what the transaction stored to a sender, say.
+     *
+     * @throws IllegalStateException when {@code c} is not in such a transaction
+     */
+    public static void whenEnded(Connection c, Consumer<Boolean> whenEnded) {
+        Transaction.of(requireNonNull(c, "c")).listeners.add(requireNonNull(whenEnded, "whenEnded"));
     }
 
     /**
@@ -259,6 +282,46 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(true);
         } catch (SQLException ignored) {
             // the pool resets or evicts a broken connection on its own
+        }
+    }
+
+    /** The transactions of {@link #inTransaction} open on this thread, innermost last, with their end listeners. */
+    private static final class Transaction {
+        private static final ThreadLocal<ArrayDeque<Transaction>> OPEN =
+                ThreadLocal.withInitial(ArrayDeque::new);
+
+        private final Connection connection;
+        private final List<Consumer<Boolean>> listeners = new ArrayList<>(1);
+
+        private Transaction(Connection connection) {
+            this.connection = connection;
+        }
+
+        static Transaction begin(Connection c) {
+            Transaction tx = new Transaction(c);
+            OPEN.get().addLast(tx);
+            return tx;
+        }
+
+        static Transaction of(Connection c) {
+            for (Transaction tx : OPEN.get()) {
+                if (tx.connection == c) {
+                    return tx;
+                }
+            }
+            throw new IllegalStateException("not the connection of a transaction open on this thread");
+        }
+
+        void end(boolean committed) {
+            OPEN.get().remove(this);
+            for (Consumer<Boolean> l : listeners) {
+                try {
+                    l.accept(committed);
+                } catch (RuntimeException e) {
+                    LOG.warn("a listener of a transaction's end failed (the transaction {}): {}",
+                            committed ? "committed" : "rolled back", e.toString());
+                }
+            }
         }
     }
 

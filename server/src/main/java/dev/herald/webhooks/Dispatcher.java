@@ -21,13 +21,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox: one thread of its own (never a Netty loop) claims due rows up to the free
- * in-flight places, POSTs each with the JDK's {@link HttpClient} (its own small executor, keep-alive
- * connections), and records the outcomes in batches. Round trips are batched both ways: a claim
- * waits until a quarter of the in-flight places are free (or all), so it takes many rows at once
- * instead of one per finished request, and claims that did not fill up are at least
- * {@link #CLAIM_SPACING_MS} apart, so events stored one by one at a high rate (each waking the
- * thread) are claimed together; outcomes are written when the thread next runs, together.
+ * Sends the outbox: one thread of its own (never a Netty loop) POSTs rows with the JDK's
+ * {@link HttpClient} (its own small executor, keep-alive connections) up to the in-flight places,
+ * and records the outcomes in batches.
+ *
+ * <p>Rows come two ways. Events this node's transactions store are <b>handed off</b>: born leased
+ * to this node ({@link #reserve}, {@link Outbox#insert(java.sql.Connection, String, List, String, long)}),
+ * they join an in-memory queue when their transaction commits ({@link #handOff}) and go out as soon
+ * as a place is free, with no claim — the database sees one insert and one finish per event. At
+ * most {@link #HAND_OFF_MAX} wait so; more are stored for claiming. A handed-off row whose lease
+ * is about to run out is dropped from memory instead of sent: it is due to every node then (a node
+ * that stopped leaves its rows for the others, after the lease or at once on a clean stop).
+ * Everything else — events stored past that bound, by another node's failed attempt, retries —
+ * is <b>claimed</b> from the table: due rows up to the free places, when there is reason to think
+ * some are due (a wake, a claim that came back full, every poll interval). Round trips are batched
+ * both ways: a claim waits until a quarter of the in-flight places are free (or all), so it takes
+ * many rows at once, and claims that did not fill up are at least {@link #CLAIM_SPACING_MS} apart;
+ * outcomes are written together, every {@link #FINISH_EVERY_MS} or {@link #FINISH_AT} outcomes.
  * Backoff after the n-th failed attempt:
  * {@code min(retryInitial × 2^(n-1), retryMax)}. A database that is down stops claiming and keeps
  * outcomes in memory until it is back; a row whose outcome is lost goes out again when its lease
@@ -36,6 +46,11 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int BATCH = 200;
+    /** Handed-off rows waiting in memory at most (reserved ones included); ~1 KB each. */
+    static final int HAND_OFF_MAX = 4_000;
+    /** Outcomes are written when this many wait, or {@link #FINISH_EVERY_MS} after the last write. */
+    static final int FINISH_AT = 100;
+    static final long FINISH_EVERY_MS = 100;
     private static final long HOUSEKEEPING_MS = 5_000;
     /** Least time between two claims that did not fill up (a stream of single events, woken by each). */
     static final long CLAIM_SPACING_MS = 10;
@@ -63,6 +78,19 @@ final class Dispatcher implements AutoCloseable {
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final ConcurrentLinkedQueue<Outbox.Result> results = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger resultCount = new java.util.concurrent.atomic.AtomicInteger();
+    private long lastFinish = System.nanoTime();
+
+    /** A row handed off by its transaction, and when its lease ends. */
+    private record HandedOff(Outbox.Row row, long leaseUntil) {}
+
+    private final ConcurrentLinkedQueue<HandedOff> handedOff = new ConcurrentLinkedQueue<>();
+    /** Places of {@link #HAND_OFF_MAX} taken: reserved by open transactions, or queued. */
+    private final java.util.concurrent.atomic.AtomicInteger handOffPlaces = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong handedOffSent = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether the table may hold rows due to this node: set by {@link #wake}, a full claim, each poll interval. */
+    private volatile boolean claimDue = true;
+    private long lastPoll = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean woken;
@@ -122,8 +150,14 @@ final class Dispatcher implements AutoCloseable {
         thread.start();
     }
 
-    /** Look for due rows now rather than at the next poll (an event was just stored). */
+    /** Look for due rows in the table now rather than at the next poll (an event was just stored for claiming). */
     void wake() {
+        claimDue = true;
+        nudge();
+    }
+
+    /** Run the loop now: a handed-off row is waiting, or places came free. */
+    private void nudge() {
         lock.lock();
         try {
             woken = true;
@@ -131,6 +165,50 @@ final class Dispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** This node's name on the leases it holds. */
+    String owner() {
+        return owner;
+    }
+
+    /** When the lease of a row stored now for hand-off ends. */
+    long leaseUntil() {
+        return clock.millis() + leaseMs;
+    }
+
+    /**
+     * Reserves {@code n} places for rows a transaction is about to store leased to this node;
+     * false when the hand-off queue is full (store them for claiming). Every reservation is ended
+     * by one {@link #handOff}.
+     */
+    boolean reserve(int n) {
+        if (handOffPlaces.addAndGet(n) > HAND_OFF_MAX || !running) {
+            handOffPlaces.addAndGet(-n);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The transaction that reserved {@code reserved} places ended: when it {@code committed},
+     * {@code rows} (stored leased until {@code leaseUntil}) are queued to be sent; otherwise the
+     * places are given back ({@code rows} may then be null: the insert itself failed).
+     */
+    void handOff(List<Outbox.Row> rows, int reserved, long leaseUntil, boolean committed) {
+        if (!committed || rows == null) {
+            handOffPlaces.addAndGet(-reserved);
+            return;
+        }
+        for (Outbox.Row row : rows) {
+            handedOff.add(new HandedOff(row, leaseUntil));
+        }
+        nudge();
+    }
+
+    /** Handed-off rows sent without a claim, since the start. */
+    long handedOffSent() {
+        return handedOffSent.get();
     }
 
     long backlog() {
@@ -157,12 +235,21 @@ final class Dispatcher implements AutoCloseable {
         while (running) {
             boolean more = false;
             try {
-                finishResults();
+                if (resultCount.get() >= FINISH_AT
+                        || System.nanoTime() - lastFinish >= TimeUnit.MILLISECONDS.toNanos(FINISH_EVERY_MS)) {
+                    finishResults();
+                }
                 housekeeping();
+                sendHandedOff();
+                if (System.nanoTime() - lastPoll >= TimeUnit.MILLISECONDS.toNanos(pollMs)) {
+                    lastPoll = System.nanoTime();
+                    claimDue = true; // retries fall due, other nodes' leases run out: look now and then
+                }
                 int available = inFlight.availablePermits();
                 int free = Math.min(available, BATCH);
                 // with requests under way, wait for a quarter of the places: one claim for many rows
-                if (free >= claimAt || (free > 0 && available == maxInFlight)) {
+                if (claimDue && (free >= claimAt || (free > 0 && available == maxInFlight))) {
+                    claimDue = false;
                     lastClaim = System.nanoTime();
                     List<Outbox.Row> rows = outbox.claim(owner, free, leaseMs);
                     if (!rows.isEmpty()) {
@@ -173,8 +260,10 @@ final class Dispatcher implements AutoCloseable {
                         send(row);
                     }
                     more = rows.size() == free;
+                    claimDue |= more;
                 }
             } catch (RuntimeException e) {
+                claimDue = true;
                 // the database is down, most likely: say so once a minute, not every poll
                 long now = System.nanoTime();
                 if (now - lastWarning > 60_000_000_000L) {
@@ -183,9 +272,33 @@ final class Dispatcher implements AutoCloseable {
                 }
             }
             if (!more) {
-                await(pollMs);
+                // outcomes waiting are written within FINISH_EVERY_MS, even when nothing else happens
+                await(resultCount.get() > 0 ? Math.min(pollMs, FINISH_EVERY_MS) : pollMs);
                 pace();
             }
+        }
+    }
+
+    /**
+     * Sends handed-off rows while places are free. A row whose lease would end before its attempt
+     * could finish is dropped from memory: it is due to every node's claim by then, this one's too.
+     */
+    private void sendHandedOff() {
+        long margin = timeout.toMillis() + 1_000;
+        for (HandedOff h; !handedOff.isEmpty() && inFlight.tryAcquire(); ) {
+            h = handedOff.poll();
+            if (h == null) {
+                inFlight.release();
+                break;
+            }
+            handOffPlaces.decrementAndGet();
+            if (h.leaseUntil() - clock.millis() < margin) {
+                inFlight.release();
+                claimDue = true;
+                continue;
+            }
+            handedOffSent.incrementAndGet();
+            send(h.row());
         }
     }
 
@@ -205,7 +318,8 @@ final class Dispatcher implements AutoCloseable {
     private void await(long millis) {
         lock.lock();
         try {
-            if (!woken && running) {
+            // a handed-off row waiting for a place that is free: no wait (with no place free, a finished request nudges)
+            if (!woken && running && (handedOff.isEmpty() || inFlight.availablePermits() == 0)) {
                 wake.await(millis, TimeUnit.MILLISECONDS);
             }
             woken = false;
@@ -248,7 +362,7 @@ final class Dispatcher implements AutoCloseable {
     private void send(Outbox.Row row) {
         HttpRequest request = request(row);
         if (request == null) {
-            results.add(new Outbox.Result(row, false, "no receiver configured for "
+            addResult(new Outbox.Result(row, false, "no receiver configured for "
                     + (row.format() == Outbox.PUSHER ? "Pusher app " + row.target() : "webhooks.url"), clock.millis()));
             inFlight.release();
             return;
@@ -270,23 +384,30 @@ final class Dispatcher implements AutoCloseable {
             if (ok) {
                 metrics.webhookSent(System.nanoTime() - started);
             }
-            results.add(new Outbox.Result(row, ok, error, clock.millis()));
+            addResult(new Outbox.Result(row, ok, error, clock.millis()));
             inFlight.release();
-            // not for every request: once enough places are free for a claim (its outcomes go then too)
-            if (inFlight.availablePermits() >= claimAt) {
-                wake();
+            // not for every request: when a handed-off row waits for the place, or enough are free for a claim
+            if (!handedOff.isEmpty() || (claimDue && inFlight.availablePermits() >= claimAt)) {
+                nudge();
             }
         });
     }
 
+    private void addResult(Outbox.Result r) {
+        results.add(r);
+        resultCount.incrementAndGet();
+    }
+
     private void finishResults() {
+        lastFinish = System.nanoTime();
         if (results.isEmpty()) {
             return;
         }
         List<Outbox.Result> batch = new ArrayList<>();
-        for (Outbox.Result r; batch.size() < 1000 && (r = results.peek()) != null; ) {
-            batch.add(results.poll());
+        for (Outbox.Result r; batch.size() < 1000 && (r = results.poll()) != null; ) {
+            batch.add(r);
         }
+        resultCount.addAndGet(-batch.size());
         try {
             int failed = outbox.finish(owner, batch, maxAttempts, this::backoffMillis);
             for (int i = 0; i < failed; i++) {
@@ -303,7 +424,7 @@ final class Dispatcher implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            results.addAll(batch); // the database is down: keep the outcomes, try again next round
+            batch.forEach(this::addResult); // the database is down: keep the outcomes, try again next round
             throw e;
         }
     }

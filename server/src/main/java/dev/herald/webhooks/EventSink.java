@@ -7,10 +7,11 @@ import java.util.Map;
 
 /**
  * Where the rest of the node reports what webhooks announce (docs/webhooks.md). The one entry point
- * for the event types: the inbox's acks and reads ({@link #DELIVERED}, {@link #READ}) write through
- * {@link #publishIn} inside the transaction of the change they report, so a crash cannot keep the
- * change and lose the event; {@link #ACTION} and {@link #ESCALATED} are for the inbox's actions and
- * escalation when those features call it. With webhooks off ({@link #NONE}) nothing is written.
+ * for the event types: the inbox's acks, reads, actions and escalations ({@link #DELIVERED},
+ * {@link #READ}, {@link #ACTION}, {@link #ESCALATED}) write through {@link #publishIn} inside the
+ * transaction of the change they report, so a crash cannot keep the change and lose the event; the
+ * events go out once that transaction has committed, never before and never after a rollback.
+ * With webhooks off ({@link #NONE}) nothing is written.
  *
  * <p>{@code data} maps become the event's {@code data} object (values: strings, numbers, booleans,
  * lists, maps, null). Thread-safe; calls block on JDBC: run them where SQL may run, never on an
@@ -27,14 +28,11 @@ public interface EventSink {
     /** Whether events are stored at all; callers may skip building their data when not. */
     boolean enabled();
 
-    /** Stores one event per element of {@code data} on {@code c}, inside the caller's transaction. */
-    void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException;
-
     /**
-     * The transaction that called {@link #publishIn} committed: send its events now rather than at
-     * the next poll. Never blocks.
+     * Stores one event per element of {@code data} on {@code c}, inside the caller's transaction
+     * (a {@code Database.inTransaction} on this thread); they are sent once it commits.
      */
-    default void committed() {}
+    void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException;
 
     /** Stores one event in a transaction of its own (for changes that have no transaction to join). */
     void publish(String type, Map<String, Object> data);

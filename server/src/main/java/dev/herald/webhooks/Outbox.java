@@ -45,8 +45,8 @@ final class Outbox {
     /** How one attempt ended, applied in a batch by {@link #finish}. */
     record Result(Row row, boolean ok, String error, long at) {}
 
-    private static final String INSERT = "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_attempt_at)"
-            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO webhook_outbox (event_id, type, body, created_at, next_attempt_at,"
+            + " locked_by, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_PUSHER = "INSERT INTO webhook_outbox (event_id, type, body, created_at,"
             + " next_attempt_at, target, format) VALUES (?, ?, ?, ?, ?, ?, " + PUSHER + ")";
     private static final String DUE = "SELECT id, event_id, type, body, attempts, target, format FROM webhook_outbox"
@@ -60,6 +60,9 @@ final class Outbox {
     static final String CLAIM = "UPDATE webhook_outbox SET locked_by = ?, locked_until = ?"
             + " WHERE id = ? AND locked_until <= ? AND state + 0 = 0";
 
+    /** Delivered rows finished by one statement at most. */
+    static final int FINISH_CHUNK = 200;
+
     private final Database db;
     private final Clock clock;
 
@@ -68,10 +71,22 @@ final class Outbox {
         this.clock = clock;
     }
 
-    /** Inserts one event per data map on {@code c} (the caller's transaction); returns the event ids. */
-    List<String> insert(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
+    /** Inserts one event per data map on {@code c} (the caller's transaction), for any node to claim; returns the rows. */
+    List<Row> insert(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
+        return insert(c, type, data, null, 0);
+    }
+
+    /**
+     * Inserts one event per data map on {@code c} (the caller's transaction) and returns the rows
+     * ({@code id} 0: the key is not read back; {@link #finish} goes by event id). With a
+     * {@code leaseOwner} the rows are born leased to it until {@code leaseUntil}: no claim takes
+     * them meanwhile, so the owner may send them without claiming (the dispatcher's hand-off), and
+     * if it never does, they are due to everyone once the lease ends.
+     */
+    List<Row> insert(Connection c, String type, List<Map<String, Object>> data, String leaseOwner, long leaseUntil)
+            throws SQLException {
         long now = clock.millis();
-        List<String> ids = new ArrayList<>(data.size());
+        List<Row> rows = new ArrayList<>(data.size());
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (Map<String, Object> d : data) {
                 String id = "evt_" + UUID.randomUUID().toString().replace("-", "");
@@ -80,17 +95,20 @@ final class Outbox {
                 event.put("type", type);
                 event.put("created_at", Instant.ofEpochMilli(now).toString());
                 event.put("data", d);
+                String body = json(event);
                 ps.setString(1, id);
                 ps.setString(2, type);
-                ps.setString(3, json(event));
+                ps.setString(3, body);
                 ps.setLong(4, now);
                 ps.setLong(5, now);
+                ps.setString(6, leaseOwner);
+                ps.setLong(7, leaseOwner == null ? 0 : leaseUntil);
                 ps.addBatch();
-                ids.add(id);
+                rows.add(new Row(0, id, type, body, 0));
             }
             ps.executeBatch();
         }
-        return ids;
+        return rows;
     }
 
     /**
@@ -189,38 +207,51 @@ final class Outbox {
 
     /**
      * Records attempts' outcomes, all in one transaction, each only while {@code owner} still holds
-     * the row's lease: delivered rows become state 1; failed ones are rescheduled at
-     * {@code backoff(attempts)} or, at {@code maxAttempts}, become state 2. Returns how many failed for good.
+     * the row's lease: delivered rows become state 1 (one statement per {@value #FINISH_CHUNK}
+     * rows); failed ones are rescheduled at {@code backoff(attempts)} or, at {@code maxAttempts},
+     * become state 2. Rows are found by event id (unique), so rows handed off without their key
+     * finish like claimed ones. Returns how many failed for good.
      */
     int finish(String owner, List<Result> results, int maxAttempts, java.util.function.IntToLongFunction backoff) {
         return db.inTransaction("finish webhooks", c -> {
             int failed = 0;
-            try (PreparedStatement ok = c.prepareStatement("UPDATE webhook_outbox SET state = 1, attempts = attempts + 1,"
-                    + " delivered_at = ?, locked_until = 0, locked_by = NULL, last_error = NULL WHERE id = ? AND locked_by = ?");
-                 PreparedStatement retry = c.prepareStatement("UPDATE webhook_outbox SET state = ?, attempts = ?,"
-                    + " next_attempt_at = ?, locked_until = 0, locked_by = NULL, last_error = ? WHERE id = ? AND locked_by = ?")) {
+            List<Result> delivered = new ArrayList<>(results.size());
+            try (PreparedStatement retry = c.prepareStatement("UPDATE webhook_outbox SET state = ?, attempts = ?,"
+                    + " next_attempt_at = ?, locked_until = 0, locked_by = NULL, last_error = ? WHERE event_id = ? AND locked_by = ?")) {
                 for (Result r : results) {
                     if (r.ok()) {
-                        ok.setLong(1, r.at());
-                        ok.setLong(2, r.row().id());
-                        ok.setString(3, owner);
-                        ok.addBatch();
-                    } else {
-                        int attempts = r.row().attempts() + 1;
-                        boolean last = attempts >= maxAttempts;
-                        failed += last ? 1 : 0;
-                        retry.setInt(1, last ? FAILED : PENDING);
-                        retry.setInt(2, attempts);
-                        retry.setLong(3, last ? r.at() : r.at() + backoff.applyAsLong(attempts));
-                        String error = r.error() == null ? "" : r.error();
-                        retry.setString(4, error.length() > 300 ? error.substring(0, 300) : error);
-                        retry.setLong(5, r.row().id());
-                        retry.setString(6, owner);
-                        retry.addBatch();
+                        delivered.add(r);
+                        continue;
                     }
+                    int attempts = r.row().attempts() + 1;
+                    boolean last = attempts >= maxAttempts;
+                    failed += last ? 1 : 0;
+                    retry.setInt(1, last ? FAILED : PENDING);
+                    retry.setInt(2, attempts);
+                    retry.setLong(3, last ? r.at() : r.at() + backoff.applyAsLong(attempts));
+                    String error = r.error() == null ? "" : r.error();
+                    retry.setString(4, error.length() > 300 ? error.substring(0, 300) : error);
+                    retry.setString(5, r.row().eventId());
+                    retry.setString(6, owner);
+                    retry.addBatch();
                 }
-                ok.executeBatch();
-                retry.executeBatch();
+                if (delivered.size() < results.size()) {
+                    retry.executeBatch();
+                }
+            }
+            for (int from = 0; from < delivered.size(); from += FINISH_CHUNK) {
+                List<Result> chunk = delivered.subList(from, Math.min(delivered.size(), from + FINISH_CHUNK));
+                try (PreparedStatement ok = c.prepareStatement("UPDATE webhook_outbox SET state = 1, attempts = attempts + 1,"
+                        + " delivered_at = ?, locked_until = 0, locked_by = NULL, last_error = NULL WHERE locked_by = ?"
+                        + " AND event_id IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    // the rows of one statement share a time: the last outcome's, at most a round's length later
+                    ok.setLong(1, chunk.get(chunk.size() - 1).at());
+                    ok.setString(2, owner);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ok.setString(3 + i, chunk.get(i).row().eventId());
+                    }
+                    ok.executeUpdate();
+                }
             }
             return failed;
         });

@@ -126,6 +126,11 @@ public final class Webhooks implements EventSink, AutoCloseable {
     }
 
 
+    /** Claims of the dispatcher that took rows (handed-off rows need none). */
+    long dispatcherClaims() {
+        return dispatcher.claims();
+    }
+
     /** Wraps the node's presence: the gateway reports to this one so a first connection is seen at once. */
     public Presence watch() {
         return watched;
@@ -137,16 +142,31 @@ public final class Webhooks implements EventSink, AutoCloseable {
         return herald;
     }
 
+    /**
+     * Stores the events on {@code c} leased to this node and hands them to the dispatcher once the
+     * transaction commits (sent with no claim); when its hand-off queue is full, stores them for
+     * any node to claim and wakes the dispatcher after the commit.
+     */
     @Override
     public void publishIn(Connection c, String type, List<Map<String, Object>> data) throws SQLException {
-        if (herald && !data.isEmpty()) {
-            outbox.insert(c, type, data);
+        if (!herald || data.isEmpty()) {
+            return;
         }
-    }
-
-    @Override
-    public void committed() {
-        dispatcher.wake();
+        int n = data.size();
+        if (!dispatcher.reserve(n)) {
+            outbox.insert(c, type, data);
+            Database.whenEnded(c, committed -> {
+                if (committed) {
+                    dispatcher.wake();
+                }
+            });
+            return;
+        }
+        long leaseUntil = dispatcher.leaseUntil();
+        List<List<Outbox.Row>> stored = new java.util.ArrayList<>(1);
+        Database.whenEnded(c, committed -> dispatcher.handOff(stored.isEmpty() ? null : stored.get(0), n, leaseUntil,
+                committed));
+        stored.add(outbox.insert(c, type, data, dispatcher.owner(), leaseUntil));
     }
 
     @Override
@@ -154,12 +174,10 @@ public final class Webhooks implements EventSink, AutoCloseable {
         if (!herald) {
             return;
         }
-        outboxInsert(type, data);
-        dispatcher.wake();
-    }
-
-    private void outboxInsert(String type, Map<String, Object> data) {
-        db.inTransaction("publish webhook", c -> outbox.insert(c, type, List.of(data)));
+        db.inTransaction("publish webhook", c -> {
+            publishIn(c, type, List.of(data));
+            return null;
+        });
     }
 
     /** A failed event for the admin API: its id, type, attempts, last error, when stored, and the event itself (JSON text). */

@@ -64,6 +64,66 @@ class DatabaseTest {
     }
 
     @Test
+    void whenEnded_toldTrueAfterTheCommit_falseAfterARollback_neverBefore() {
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        database.db().inTransaction(c -> {
+            insertUser(c, 1);
+            Database.whenEnded(c, committed -> heard.add("first " + committed
+                    + " rows=" + database.count("SELECT COUNT(*) FROM known_users")));
+            Database.whenEnded(c, committed -> heard.add("second " + committed));
+            assertThat(heard).as("told before the end").isEmpty();
+            return null;
+        });
+        // the listener saw the row from another connection: it ran after the commit
+        assertThat(heard).containsExactly("first true rows=1", "second true");
+
+        heard.clear();
+        assertThatThrownBy(() -> database.db().inTransaction(c -> {
+            insertUser(c, 2);
+            Database.whenEnded(c, committed -> heard.add("rolled back " + !committed));
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        assertThat(heard).containsExactly("rolled back true");
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
+    }
+
+    @Test
+    void whenEnded_aListenerThatThrows_doesNotUndoTheCommit_andTheOthersStillRun() {
+        java.util.List<Boolean> heard = new java.util.ArrayList<>();
+        int result = database.db().inTransaction(c -> {
+            insertUser(c, 1);
+            Database.whenEnded(c, committed -> {
+                throw new IllegalStateException("listener broke");
+            });
+            Database.whenEnded(c, heard::add);
+            return 7;
+        });
+        assertThat(result).isEqualTo(7);
+        assertThat(heard).containsExactly(true);
+        assertThat(database.count("SELECT COUNT(*) FROM known_users")).isEqualTo(1);
+    }
+
+    @Test
+    void whenEnded_outsideATransactionOfThisThread_isRefused() {
+        assertThatThrownBy(() -> database.db().withConnection(c -> {
+            Database.whenEnded(c, committed -> {});
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+        // a nested transaction's listener belongs to its own connection, told when that one ends
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        database.db().inTransaction(outer -> {
+            database.db().inTransaction(inner -> {
+                Database.whenEnded(inner, committed -> heard.add("inner " + committed));
+                return null;
+            });
+            assertThat(heard).containsExactly("inner true");
+            Database.whenEnded(outer, committed -> heard.add("outer " + committed));
+            return null;
+        });
+        assertThat(heard).containsExactly("inner true", "outer true");
+    }
+
+    @Test
     void inTransaction_duplicatePrimaryKey_throwsDuplicateKeyAndRollsBack() {
         assertThatThrownBy(() -> database.db().inTransaction("add users", c -> insertUser(c, 7) + insertUser(c, 7)))
                 .isInstanceOf(DuplicateKeyException.class)

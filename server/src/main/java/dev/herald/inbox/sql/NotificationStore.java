@@ -641,9 +641,6 @@ public final class NotificationStore {
             }
             return out;
         });
-        if (!claimed.isEmpty()) {
-            events.committed();
-        }
         return new ClaimedEscalations(claimed, skipped[0]);
     }
 
@@ -780,7 +777,6 @@ public final class NotificationStore {
         });
         if (taking == Taking.TAKEN) {
             changed(userId);
-            events.committed();
         }
         return taking;
     }
@@ -838,8 +834,7 @@ public final class NotificationStore {
         if (ids != null && ids.length == 0) {
             return 0;
         }
-        int[] events = new int[1];
-        int changedRows = db.inTransaction(action, c -> {
+        return db.inTransaction(action, c -> {
             List<Long> changed = new ArrayList<>();
             if (ids == null) {
                 changed.addAll(lockedIds(c, condition, userId, null));
@@ -862,14 +857,9 @@ public final class NotificationStore {
                 d.put(timeField, at);
                 data.add(d);
             }
-            this.events.publishIn(c, type, data);
-            events[0] = data.size();
+            events.publishIn(c, type, data);
             return n;
         });
-        if (events[0] > 0) {
-            this.events.committed();
-        }
-        return changedRows;
     }
 
     private static List<Long> lockedIds(Connection c, String condition, long userId, long[] ids) throws SQLException {
