@@ -61,6 +61,7 @@ public final class InboxService {
     private final SenderQuota chatSenders;
     private final KnownUserCache knownUsers = new KnownUserCache(KNOWN_USER_CACHE, KNOWN_USER_REFRESH);
     private final NotificationStore.SendQueue groups;
+    private final NotificationStore.AckQueue acks;
     private final ConnectTouches touches;
     private final LivePush live;
     private final java.time.Clock clock;
@@ -83,6 +84,7 @@ public final class InboxService {
         this.chatSenders = new SenderQuota(settings.offlineChatsPerSenderHour(), Duration.ofHours(1), CHAT_SENDERS,
                 System::nanoTime);
         this.groups = store.groupCommit(sql);
+        this.acks = store.ackQueue(sql);
         this.touches = new ConnectTouches(store, sql, knownUsers);
         this.live = new LivePush(store, sql, broker, presence);
     }
@@ -370,9 +372,12 @@ public final class InboxService {
         return touches.add(userId).thenCombine(backlog, (touched, page) -> page);
     }
 
-    /** Marks notifications delivered after the client's ack; only the user's own ids count. */
+    /**
+     * Marks notifications delivered after the client's ack; only the user's own ids count. Acks
+     * that arrive together are stored in one transaction ({@link NotificationStore#ackQueue}).
+     */
     public CompletionStage<Integer> acknowledge(long userId, long[] ids) {
-        return sql.submit(() -> store.markDelivered(userId, boxed(ids)));
+        return acks.acknowledge(userId, boxed(ids));
     }
 
     // ---------------------------------------------------------------- jobs

@@ -86,7 +86,6 @@ public final class NotificationStore {
 
     private static final String READ = "is_read = TRUE, read_at = ?, updated_at = ?";
     private static final String DELETE = "deleted_at = ?, updated_at = ?";
-    private static final String DELIVER = "sent_via_websocket = TRUE, sent_at = ?, updated_at = ?";
     private static final String RETRY = "retry_count = retry_count + 1, updated_at = ?";
     /** Only urgent notifications are pushed; normal ones (store only) never are. */
     private static final String PUSHED = "level = 'urgent' AND " + VISIBLE;
@@ -100,6 +99,7 @@ public final class NotificationStore {
     private final EventSink events;
     private final NotificationSql sql;
     private final SendTransaction sends;
+    private final Acks acks;
     /** Users known to have nothing waiting; null unless this node is the inbox's only writer. */
     private final NothingWaiting nothingWaiting;
     // The hot reads, with the dialect's ORDER BY; package-visible for QueryPlanTest.
@@ -147,6 +147,7 @@ public final class NotificationStore {
         this.events = requireNonNull(events, "events");
         this.sql = new NotificationSql(db);
         this.sends = new SendTransaction(db, sql, insertChunk);
+        this.acks = new Acks(db, sql, events);
         this.unreadSql = SELECT + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL AND " + VISIBLE
                 + Orderings.unreadNewestFirst(db.dialect()) + " LIMIT ?";
         this.undeliveredSql = SELECT + " WHERE user_id = ? AND sent_via_websocket = FALSE"
@@ -826,7 +827,7 @@ public final class NotificationStore {
     /**
      * A change with webhook events, in ONE transaction: locks the user's rows among {@code ids}
      * ({@code null}: all the user's rows) that meet {@code condition} ({@code SELECT … FOR UPDATE},
-     * so two concurrent acks of one id cannot both report it), changes exactly those, and stores one
+     * so two concurrent reads of one id cannot both report it), changes exactly those, and stores one
      * {@code type} event per changed row. Returns how many changed.
      */
     private int changeWithEvents(String action, String set, String condition, long userId, long[] ids, Instant now,
@@ -990,11 +991,30 @@ public final class NotificationStore {
      * users are ignored. Returns how many rows changed.
      */
     public int markDelivered(long userId, Collection<Long> ids) {
-        if (events.enabled()) {
-            return changeWithEvents("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now(),
-                    EventSink.DELIVERED, "delivered_at");
-        }
-        return sql.updateIds("mark delivered", DELIVER, "sent_via_websocket = FALSE", userId, distinct(ids), now());
+        return markDelivered(List.of(new Acks.Ack(userId, distinct(ids)))).get(0);
+    }
+
+    /** Several clients' acks in one transaction ({@link Acks}): per ack, how many rows it delivered. */
+    List<Integer> markDelivered(List<Acks.Ack> group) {
+        return acks.mark(group, now());
+    }
+
+    /** Acks waiting to be stored together, one transaction a group ({@link #ackQueue}). */
+    public interface AckQueue {
+        /**
+         * Queues {@link #markDelivered(long, Collection)} of {@code ids} for {@code userId};
+         * completes with how many rows it delivered once committed, or with its failure — at once
+         * with {@code StoreBusyException} when the queue is full.
+         */
+        CompletableFuture<Integer> acknowledge(long userId, Collection<Long> ids);
+    }
+
+    /**
+     * A group-commit queue of acks whose one writer runs on {@code writers} (the SQL workers): acks
+     * that arrive while a group is written go together in the next transaction. One per node.
+     */
+    public AckQueue ackQueue(Executor writers) {
+        return new Acks.Queue(this, writers);
     }
 
     /**

@@ -51,29 +51,6 @@ class NotificationGroupCommitTest extends StoreTestBase {
         sql("ALTER TABLE system_notifications DROP CONSTRAINT test_no_poison");
     }
 
-    /** Holds the writer task until {@link #runAll}, so that the sends submitted meanwhile form one group. */
-    private static final class Deferred implements Executor {
-        private final List<Runnable> tasks = new ArrayList<>();
-
-        @Override
-        public synchronized void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        void runAll() {
-            List<Runnable> now;
-            synchronized (this) {
-                now = new ArrayList<>(tasks);
-                tasks.clear();
-            }
-            now.forEach(Runnable::run);
-        }
-
-        synchronized int pending() {
-            return tasks.size();
-        }
-    }
-
     private GroupedSend grouped(String key, String title, long... users) {
         return store.grouped(key, Arrays.stream(users).boxed().toList(), note(title), NOBODY_KNOWN);
     }
@@ -174,7 +151,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
 
     @Test
     void failingSendWithoutKey_othersRunAlone_eachAnsweredOnce() throws Exception {
-        Deferred writer = new Deferred();
+        DeferredExecutor writer = new DeferredExecutor();
         GroupCommit groups = new GroupCommit(store, writer);
         CompletableFuture<StoredSend> first = groups.submit(grouped(null, "first", 1));
         CompletableFuture<StoredSend> keyed = groups.submit(grouped("k", "keyed", 2));
@@ -206,7 +183,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
                 st.executeUpdate("INSERT INTO known_users (user_id, first_seen, last_seen)"
                         + " VALUES (5, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
             }
-            Deferred writer = new Deferred();
+            DeferredExecutor writer = new DeferredExecutor();
             GroupCommit groups = new GroupCommit(store, writer);
             CompletableFuture<StoredSend> blocked = groups.submit(grouped(null, "to 5", 5));
             CompletableFuture<StoredSend> free = groups.submit(grouped(null, "to 6", 6));
@@ -234,7 +211,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
 
     @Test
     void queuedSends_goInOneTransaction_eachGetsItsOwnAnswer() throws Exception {
-        Deferred writer = new Deferred();
+        DeferredExecutor writer = new DeferredExecutor();
         GroupCommit groups = new GroupCommit(store, writer);
         List<CompletableFuture<StoredSend>> plain = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
@@ -345,8 +322,8 @@ class NotificationGroupCommitTest extends StoreTestBase {
     void twoNodesGroupsClaimingTheSameKeysInOppositeOrder_eachKeyStoredOnce() throws Exception {
         // two GroupCommits = two nodes; their groups lock x then y, and y then x: a deadlock when
         // they interleave, which must cost only the losing member a re-run on its own
-        Deferred nodeA = new Deferred();
-        Deferred nodeB = new Deferred();
+        DeferredExecutor nodeA = new DeferredExecutor();
+        DeferredExecutor nodeB = new DeferredExecutor();
         GroupCommit a = new GroupCommit(store, nodeA);
         GroupCommit b = new GroupCommit(store, nodeB);
         List<CompletableFuture<StoredSend>> all = List.of(
@@ -378,7 +355,7 @@ class NotificationGroupCommitTest extends StoreTestBase {
                 Database remote = Database.open(testDatabase().configVia(proxy.port()))) {
             NotificationStore viaProxy = new NotificationStore(remote, clock);
             assertThat(viaProxy.unreadCount(1)).isZero();
-            Deferred writer = new Deferred();
+            DeferredExecutor writer = new DeferredExecutor();
             GroupCommit groups = new GroupCommit(viaProxy, writer);
             List<CompletableFuture<StoredSend>> sends = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
