@@ -42,6 +42,7 @@ import dev.herald.gateway.UserRegistry;
 import dev.herald.inbox.OfflineChat;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.inbox.EscalationJob;
+import dev.herald.inbox.EscalationMail;
 import dev.herald.inbox.InboxJobs;
 import dev.herald.inbox.SmtpMailer;
 import dev.herald.gateway.InboxHandlers;
@@ -113,6 +114,8 @@ public final class Herald implements AutoCloseable {
      */
     private Herald(Settings settings, Clock inboxClock, java.util.function.LongSupplier ticker) {
         this.settings = settings;
+        // the mail server's settings are checked before anything is opened: a bad trust store stops the start
+        SmtpMailer mailer = settings.smtp().enabled() ? new SmtpMailer(settings.smtp()) : null;
         HeraldMetrics metrics = new HeraldMetrics();
         this.server = HeraldServer.loops(settings.server().ioThreads(), TransportChoice.of(settings.server().transport()));
         metrics.transport(server.transport().configName());
@@ -206,8 +209,10 @@ public final class Herald implements AutoCloseable {
         this.jobs = new InboxJobs(inbox, settings.notifications(), jobLock);
         jobs.start();
         // e-mail escalation: only with smtp.host (without it, escalate_after answers 422)
-        this.escalations = settings.smtp().enabled()
-                ? new EscalationJob(notificationStore, new SmtpMailer(settings.smtp()), jobLock, metrics, Duration.ofSeconds(1))
+        this.escalations = mailer != null
+                ? new EscalationJob(notificationStore, mailer,
+                        EscalationMail.forPublicUrl(settings.server().publicUrl()), jobLock, metrics, Duration.ofSeconds(1),
+                        EscalationJob.stuckAfter(settings.smtp().timeout()))
                 : null;
         if (escalations != null) {
             escalations.start();

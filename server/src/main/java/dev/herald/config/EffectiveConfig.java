@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class EffectiveConfig {
     /** Keys whose whole value is a secret. */
-    static final Set<String> SECRET_KEYS = Set.of("auth.jwt-secret", "auth.api-keys", "db.password", "webhooks.secret", "smtp.password");
+    static final Set<String> SECRET_KEYS = Set.of("auth.jwt-secret", "auth.api-keys", "db.password", "webhooks.secret", "smtp.password",
+            "smtp.trust-store-password");
     static final String MASK = "****";
     /** {@code app_id:key:secret} in {@code pusher.apps}: everything after the second colon of an entry. */
     private static final Pattern PUSHER_SECRET = Pattern.compile("((?:^|,)\\s*[^,:]*:[^,:]*:)[^,]*");

@@ -94,6 +94,7 @@ final class Keys {
         DEFAULTS.put("smtp.from", "");
         DEFAULTS.put("smtp.starttls", "true");
         DEFAULTS.put("smtp.trust-store", "");
+        DEFAULTS.put("smtp.trust-store-password", "");
         DEFAULTS.put("smtp.timeout", "10s");
     }
 

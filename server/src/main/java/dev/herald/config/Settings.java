@@ -224,10 +224,11 @@ public record Settings(
      * The mail server that escalation emails go through (docs/operations.md): off while {@code host}
      * is empty. {@code starttls} requires STARTTLS (never falls back to plain text); {@code username}
      * empty means no login; {@code trustStore} a PKCS#12/JKS file whose certificates are trusted for
-     * STARTTLS instead of the JVM's (empty: the JVM's); {@code timeout} bounds connect, read and write.
+     * STARTTLS instead of the JVM's (empty: the JVM's), read with {@code trustStorePassword} (empty:
+     * without a password); {@code timeout} bounds connect, read and write.
      */
     public record Smtp(String host, int port, String username, String password, String from, boolean starttls,
-                       String trustStore, Duration timeout) {
+                       String trustStore, String trustStorePassword, Duration timeout) {
         public boolean enabled() {
             return !host.isEmpty();
         }

@@ -74,6 +74,17 @@ public final class SettingsLoader {
                 intValue("server.io-threads", 0, 256), transport(), text("server.public-url"),
                 intValue("server.max-connections", 0, 10_000_000), intValue("server.max-connections-per-ip", 0, 10_000_000),
                 intValue("server.connect-rate-per-user", 0, 1_000_000), trustedProxies(), durationOrNever("server.idle-gc-interval"));
+        if (!server.publicUrl().isEmpty()) {
+            try {
+                URI uri = new URI(server.publicUrl());
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problem("server.public-url", "expected an absolute http:// or https:// URL with a host,"
+                            + " such as https://app.example.com");
+                }
+            } catch (URISyntaxException e) {
+                problem("server.public-url", "not a URL (" + e.getMessage() + ")");
+            }
+        }
         if (!server.idleGcInterval().isZero() && server.idleGcInterval().toMillis() < 1000) {
             problem("server.idle-gc-interval", "must be 0 (never) or at least 1s");
         }
@@ -132,7 +143,7 @@ public final class SettingsLoader {
     private Settings.Smtp smtp() {
         var smtp = new Settings.Smtp(text("smtp.host"), intValue("smtp.port", 1, 65535), text("smtp.username"),
                 text("smtp.password"), text("smtp.from"), bool("smtp.starttls"), text("smtp.trust-store"),
-                duration("smtp.timeout"));
+                text("smtp.trust-store-password"), duration("smtp.timeout"));
         if (smtp.enabled()) {
             if (!smtp.from().matches("[^@\\s]+@[^@\\s]+")) {
                 problem("smtp.from", "required when smtp.host is set (env HERALD_SMTP_FROM): an address like herald@example.com");
@@ -142,6 +153,9 @@ public final class SettingsLoader {
             }
             if (smtp.timeout().toMillis() < 100) {
                 problem("smtp.timeout", "must be at least 100ms");
+            }
+            if (!smtp.trustStorePassword().isEmpty() && smtp.trustStore().isEmpty()) {
+                problem("smtp.trust-store-password", "set without smtp.trust-store (the password of that file)");
             }
         }
         return smtp;

@@ -1,6 +1,5 @@
 package dev.herald.inbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.broker.JobLock;
 import dev.herald.inbox.sql.NotificationStore;
 import dev.herald.metrics.HeraldMetrics;
@@ -17,10 +16,13 @@ import org.slf4j.LoggerFactory;
  * ({@link JobLock}) claims the notifications whose {@code escalate_at} has passed while they stayed
  * unread, not archived, not snoozed and not deleted ({@link NotificationStore#claimEscalations}:
  * {@code escalated_at} recorded first, in one transaction with the {@code notification.escalated}
- * events), then mails each one: subject the title, body the content and the action links. A
- * failed send is tried {@link #ATTEMPTS} times in all, waiting {@code backoff}, then twice that;
- * then it is recorded as failed and never tried again. Claim before send makes it at most once:
- * a crash between the claim and the send loses that mail rather than sending it twice.
+ * events), then mails each one ({@link EscalationMail}: subject the title, a text and an HTML body
+ * with the content and the action links). A failed send is tried {@link #ATTEMPTS} times in all,
+ * waiting {@code backoff}, then twice that; then it is recorded as failed and never tried again.
+ * Claim before send makes it at most once: a crash between the claim and the send loses that mail
+ * rather than sending it twice, and leaves the row {@code sending}; every node counts such rows
+ * claimed longer ago than {@code stuckAfter} for the {@code herald_escalations_stuck} gauge at each
+ * tick, lock or not.
  */
 public final class EscalationJob implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EscalationJob.class);
@@ -34,18 +36,32 @@ public final class EscalationJob implements AutoCloseable {
     private final JobLock lock;
     private final HeraldMetrics metrics;
     private final Duration backoff;
+    private final EscalationMail mail;
+    private final Duration stuckAfter;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "herald-escalation");
         t.setDaemon(true);
         return t;
     });
 
-    public EscalationJob(NotificationStore store, Mailer mailer, JobLock lock, HeraldMetrics metrics, Duration backoff) {
+    /**
+     * {@code stuckAfter}: how long after its claim a row still {@code sending} counts as stuck
+     * ({@link #stuckAfter(Duration)} of {@code smtp.timeout}).
+     */
+    public EscalationJob(NotificationStore store, Mailer mailer, EscalationMail mail, JobLock lock, HeraldMetrics metrics,
+                         Duration backoff, Duration stuckAfter) {
         this.store = Objects.requireNonNull(store);
         this.mailer = Objects.requireNonNull(mailer);
+        this.mail = Objects.requireNonNull(mail);
         this.lock = Objects.requireNonNull(lock);
         this.metrics = Objects.requireNonNull(metrics);
         this.backoff = Objects.requireNonNull(backoff);
+        this.stuckAfter = Objects.requireNonNull(stuckAfter);
+    }
+
+    /** The stuck threshold for an SMTP timeout of {@code smtpTimeout}: twice it, plus a minute. */
+    public static Duration stuckAfter(Duration smtpTimeout) {
+        return smtpTimeout.multipliedBy(2).plusMinutes(1);
     }
 
     public void start() {
@@ -53,6 +69,11 @@ public final class EscalationJob implements AutoCloseable {
     }
 
     private void scheduled() {
+        try {
+            refreshStuck();
+        } catch (RuntimeException e) {
+            log.warn("escalation job: counting stuck escalations failed: {}", e.toString());
+        }
         if (!lock.claim("notifications.escalate", INTERVAL)) {
             return;
         }
@@ -61,6 +82,13 @@ public final class EscalationJob implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("escalation job failed: {}", e.toString());
         }
+    }
+
+    /** Counts the escalations stuck in {@code sending} (all nodes) for the {@code herald_escalations_stuck} gauge. */
+    public long refreshStuck() {
+        long stuck = store.stuckEscalations(stuckAfter);
+        metrics.escalationsStuck(stuck);
+        return stuck;
     }
 
     /**
@@ -95,7 +123,7 @@ public final class EscalationJob implements AutoCloseable {
         Duration wait = backoff;
         for (int attempt = 1; ; attempt++) {
             try {
-                mailer.send(e.email(), e.title(), body(e));
+                mailer.send(e.email(), e.title(), mail.text(e), mail.html(e));
                 log.info("escalation sent notification_id={} user_id={}", e.id(), e.userId());
                 return true;
             } catch (Exception err) {
@@ -114,29 +142,6 @@ public final class EscalationJob implements AutoCloseable {
                 wait = wait.multipliedBy(2);
             }
         }
-    }
-
-    /** The email's text: the content, then the action links (the actions' URLs and the action data). */
-    static String body(Escalation e) {
-        StringBuilder b = new StringBuilder(e.content());
-        StringBuilder links = new StringBuilder();
-        if (e.actions() != null && e.actions().isArray()) {
-            for (JsonNode a : e.actions()) {
-                JsonNode url = a.get("url");
-                if (url != null && url.isTextual() && !url.asText().isEmpty()) {
-                    JsonNode label = a.get("label");
-                    links.append(label != null && label.isTextual() ? label.asText() + ": " : "")
-                            .append(url.asText()).append('\n');
-                }
-            }
-        }
-        if (e.actionData() != null && e.actionData().matches("(?i)https?://\\S+")) {
-            links.append(e.actionData()).append('\n');
-        }
-        if (!links.isEmpty()) {
-            b.append(b.isEmpty() ? "" : "\n\n").append(links);
-        }
-        return b.toString();
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.herald.inbox;
 
-/** Sends one plain-text email; throws when the server did not accept it. */
+/**
+ * Sends one email as multipart/alternative: {@code text} (text/plain) and {@code html} (text/html,
+ * already escaped by the caller); throws when the server did not accept it.
+ */
 public interface Mailer {
 
-    void send(String to, String subject, String body) throws Exception;
+    void send(String to, String subject, String text, String html) throws Exception;
 }

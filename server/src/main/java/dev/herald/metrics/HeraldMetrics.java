@@ -64,6 +64,7 @@ public final class HeraldMetrics {
     private final Timer webhookDelivery;
     private volatile java.util.function.LongSupplier webhookBacklog = () -> 0;
     private volatile java.util.function.LongSupplier webhookFailedStored = () -> 0;
+    private volatile long escalationsStuck;
 
     public HeraldMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -97,6 +98,11 @@ public final class HeraldMetrics {
                 .register(registry);
         Gauge.builder("herald_webhooks_backlog", () -> webhookBacklog.getAsLong())
                 .description("Webhook events stored and not yet delivered nor failed (all nodes; refreshed every 5 s)")
+                .register(registry);
+        Gauge.builder("herald_escalations_stuck", () -> escalationsStuck)
+                .description("Escalations claimed longer ago than 2 x smtp.timeout + 1 min and still sending: a node died"
+                        + " between claim and send (those mails are lost), or is slow through a long batch (all nodes;"
+                        + " refreshed every 15 s)")
                 .register(registry);
         Gauge.builder("herald_webhooks_failed_stored", () -> webhookFailedStored.getAsLong())
                 .description("Webhook events marked failed and kept in the outbox for inspection (all nodes)")
@@ -192,6 +198,11 @@ public final class HeraldMetrics {
     /** Due escalations whose recipients have no email address. */
     public void escalationsSkipped(int count) {
         escalationsSkipped.increment(count);
+    }
+
+    /** What the stuck-escalations gauge reads (the count of the escalation job's last look). */
+    public void escalationsStuck(long count) {
+        escalationsStuck = count;
     }
 
     public void webhookSent(long nanos) {

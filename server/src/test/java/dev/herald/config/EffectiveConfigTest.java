@@ -13,6 +13,16 @@ class EffectiveConfigTest {
         assertThat(EffectiveConfig.mask("db.password", "pw")).isEqualTo("****");
         assertThat(EffectiveConfig.mask("db.password", "")).isEmpty();
         assertThat(EffectiveConfig.mask("smtp.password", "mail-pw")).isEqualTo("****");
+        assertThat(EffectiveConfig.mask("smtp.trust-store-password", "store-pw")).isEqualTo("****");
+    }
+
+    @Test
+    void theTrustStorePassword_fromTheEnvironment_isPrintedMasked_withItsOrigin() {
+        java.util.List<String> lines = EffectiveConfig.lines(java.util.Optional.empty(),
+                java.util.Map.of("HERALD_SMTP_TRUST_STORE_PASSWORD", "store-pw"), java.util.Map.of());
+        assertThat(lines).filteredOn(l -> l.startsWith("smtp.trust-store-password "))
+                .singleElement().asString().contains("= ****").contains("(env HERALD_SMTP_TRUST_STORE_PASSWORD)");
+        assertThat(String.join("\n", lines)).doesNotContain("store-pw");
     }
 
     @Test

@@ -447,6 +447,32 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void smtpTrustStorePassword_fromItsVariable_neverShown_andOnlyWithATrustStore() {
+        Settings.Smtp on = load(Map.of("HERALD_SMTP_HOST", "mail.example.com", "HERALD_SMTP_FROM", "herald@example.com",
+                "HERALD_SMTP_TRUST_STORE", "/etc/herald/smtp-trust.p12", "HERALD_SMTP_TRUST_STORE_PASSWORD", "store-pw"),
+                Map.of()).smtp();
+        assertThat(on.trustStore()).isEqualTo("/etc/herald/smtp-trust.p12");
+        assertThat(on.trustStorePassword()).isEqualTo("store-pw");
+        assertThat(on.toString()).doesNotContain("store-pw");
+        assertThat(load(Map.of(), Map.of()).smtp().trustStorePassword()).isEmpty();
+        assertThatThrownBy(() -> load(Map.of("HERALD_SMTP_HOST", "mail.example.com", "HERALD_SMTP_FROM", "herald@example.com",
+                "HERALD_SMTP_TRUST_STORE_PASSWORD", "store-pw"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp.trust-store-password")
+                .hasMessageContaining("without smtp.trust-store");
+    }
+
+    @Test
+    void publicUrl_mustBeAnAbsoluteHttpUrl() {
+        assertThat(load(Map.of(), Map.of("server.public-url", "https://app.example.com/herald")).server().publicUrl())
+                .isEqualTo("https://app.example.com/herald");
+        for (String bad : List.of("/herald", "app.example.com", "ftp://app.example.com", "https://", "http://exa mple.com")) {
+            assertThatThrownBy(() -> load(Map.of(), Map.of("server.public-url", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("server.public-url");
+        }
+    }
+
+    @Test
     void configException_listsEveryProblemInItsMessage() {
         assertThatThrownBy(() -> SettingsLoader.load(Optional.empty(), Map.of(),
                 withDataDir(Map.of("server.port", "x", "gateway.rate-limit", "y"))))

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.herald.inbox.EscalationJob;
+import dev.herald.inbox.EscalationMail;
+import dev.herald.protocol.Json;
 import dev.herald.testing.TcpForwarder;
 import dev.herald.testing.TestClock;
 import dev.herald.testing.TestServer;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * E-mail escalation end to end (SPEC §8): a node on a hand-moved clock, a real SMTP server
@@ -57,7 +63,11 @@ class EscalationEndToEndTest {
     }
 
     private TestServer node(String password, boolean starttls) {
-        Map<String, String> settings = new HashMap<>();
+        return node(password, starttls, Map.of());
+    }
+
+    private TestServer node(String password, boolean starttls, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(extra);
         settings.put("smtp.host", "127.0.0.1");
         settings.put("smtp.port", Integer.toString(smtpLink.port()));
         settings.put("smtp.starttls", Boolean.toString(starttls));
@@ -66,6 +76,33 @@ class EscalationEndToEndTest {
         settings.put("smtp.from", "herald@example.com");
         settings.put("smtp.timeout", "5s");
         return TestServer.start(clock, settings);
+    }
+
+    /** Sends {@code fields} (JSON-encoded here) to user 5 with escalate_after 60; its id. */
+    private long sendJson(Map<String, Object> fields) throws Exception {
+        Map<String, Object> body = new HashMap<>(fields);
+        body.put("user_ids", java.util.List.of(5));
+        body.put("escalate_after", 60);
+        TestServer.Response r = server.api("POST", BASE + "/send", Json.MAPPER.writeValueAsString(body));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("data").get("ids").get(0).asLong();
+    }
+
+    /**
+     * The one mail received: its text/plain and text/html parts (line ends as Herald wrote them),
+     * checking it is multipart/alternative of those two.
+     */
+    private String[] textAndHtml() throws Exception {
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        assertThat(received[0].getContentType()).startsWith("multipart/alternative");
+        MimeMultipart parts = (MimeMultipart) received[0].getContent();
+        assertThat(parts.getCount()).isEqualTo(2);
+        assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain").containsIgnoringCase("charset=UTF-8");
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html").containsIgnoringCase("charset=UTF-8");
+        // SMTP carries lines ending in CRLF; the parts are compared with the \n lines Herald wrote
+        return new String[] {((String) parts.getBodyPart(0).getContent()).replace("\r\n", "\n"),
+                ((String) parts.getBodyPart(1).getContent()).replace("\r\n", "\n")};
     }
 
     private EscalationJob job() {
@@ -109,9 +146,84 @@ class EscalationEndToEndTest {
         assertThat(received[0].getSubject()).isEqualTo("Disk-full");
         assertThat(received[0].getRecipients(Message.RecipientType.TO)[0].toString()).isEqualTo("five@example.com");
         assertThat(received[0].getFrom()[0].toString()).isEqualTo("herald@example.com");
-        String body = GreenMailUtil.getBody(received[0]);
-        assertThat(body).contains("Please look at Disk-full").contains("Open it: https://example.com/n/Disk-full");
+        String[] parts = textAndHtml();
+        assertThat(parts[0]).isEqualTo("Please look at Disk-full\n\nOpen it: https://example.com/n/Disk-full\n");
+        assertThat(parts[1]).contains("<h1 style=\"font-size:20px;margin:0 0 12px\">Disk-full</h1>")
+                .contains(">Please look at Disk-full</p>")
+                .contains("<a href=\"https://example.com/n/Disk-full\" style=").contains(">Open it</a>");
         assertThat(server.metric("herald_escalations_sent_total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void htmlPart_escapesEveryStringFromTheNotification_andTheTextPartKeepsThemAsWritten() throws Exception {
+        server = node("s3cret", false, Map.of("server.public-url", "https://example.com"));
+        email(5, "five@example.com");
+        String title = "<script>alert('t')</script> & \"Co\"";
+        String content = "Line one <img src=x onerror=alert(1)>\nline two & <b>bold</b>";
+        sendJson(Map.of("title", title, "content", content, "action_type", "link",
+                "action_data", "https://example.com/a?x=1&y=\"2\"><script>",
+                "actions", java.util.List.of(
+                        Map.of("id", "open", "label", "<i>Open</i> \"now\"", "url", "/o?a=1&b=<2>"),
+                        Map.of("id", "later", "label", "Later", "url", "https://example.com/later", "style", "secondary"))));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(job().runOnce()).isEqualTo(1);
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).isEqualTo(title);
+        String[] parts = textAndHtml();
+        assertThat(parts[0]).isEqualTo(content + "\n\n<i>Open</i> \"now\": https://example.com/o?a=1&b=<2>\n"
+                + "Later: https://example.com/later\nhttps://example.com/a?x=1&y=\"2\"><script>\n");
+        String html = parts[1];
+        assertThat(html).doesNotContain("<script").doesNotContain("<img").doesNotContain("<b>").doesNotContain("<i>")
+                .doesNotContain("onerror=alert(1)>");
+        assertThat(html)
+                .contains("<title>&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; &quot;Co&quot;</title>")
+                .contains(">&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; &quot;Co&quot;</h1>")
+                .contains(">Line one &lt;img src=x onerror=alert(1)&gt;<br>\nline two &amp; &lt;b&gt;bold&lt;/b&gt;</p>")
+                .contains("<a href=\"https://example.com/o?a=1&amp;b=&lt;2&gt;\" style=")
+                .contains(">&lt;i&gt;Open&lt;/i&gt; &quot;now&quot;</a>")
+                .contains("<a href=\"https://example.com/a?x=1&amp;y=&quot;2&quot;&gt;&lt;script&gt;\" style=");
+        // the secondary action is an outlined button, the primary one filled
+        assertThat(html).contains("background:#ffffff;color:#1d4ed8;border:1px solid #1d4ed8\">Later</a>");
+    }
+
+    @Test
+    void relativeActionUrl_resolvedAgainstThePublicUrl_inBothParts() throws Exception {
+        server = node("s3cret", false, Map.of("server.public-url", "https://app.example.com/herald/"));
+        email(5, "five@example.com");
+        sendJson(Map.of("title", "Order", "content", "Order 42 waits", "actions", java.util.List.of(
+                Map.of("id", "open", "label", "Open order", "url", "/orders/42?tab=items"),
+                Map.of("id", "site", "label", "Site", "url", "https://example.com/x"))));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(job().runOnce()).isEqualTo(1);
+        String[] parts = textAndHtml();
+        // a path is resolved as the inbox page's browser resolves it: from the host, not under /herald/
+        assertThat(parts[0]).isEqualTo("Order 42 waits\n\nOpen order: https://app.example.com/orders/42?tab=items\n"
+                + "Site: https://example.com/x\n");
+        assertThat(parts[1]).contains("<a href=\"https://app.example.com/orders/42?tab=items\" style=")
+                .contains("<a href=\"https://example.com/x\" style=");
+    }
+
+    @Test
+    void relativeActionUrl_withoutAPublicUrl_leftOutOfTheMail_andSaidOnceAtStart() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(EscalationMail.class);
+        ListAppender<ILoggingEvent> startLog = new ListAppender<>();
+        startLog.start();
+        logger.addAppender(startLog);
+        try {
+            server = node("s3cret");
+        } finally {
+            logger.detachAppender(startLog);
+        }
+        assertThat(startLog.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .contains("server.public-url is not set").contains("relative action URLs");
+        email(5, "five@example.com");
+        sendJson(Map.of("title", "Order", "content", "Order 42 waits", "actions", java.util.List.of(
+                Map.of("id", "open", "label", "Open order", "url", "/orders/42"),
+                Map.of("id", "site", "label", "Site", "url", "https://example.com/x"))));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(job().runOnce()).isEqualTo(1);
+        String[] parts = textAndHtml();
+        assertThat(parts[0]).isEqualTo("Order 42 waits\n\nSite: https://example.com/x\n");
+        assertThat(parts[1]).doesNotContain("/orders/42").doesNotContain("Open order").contains(">Site</a>");
     }
 
     @Test

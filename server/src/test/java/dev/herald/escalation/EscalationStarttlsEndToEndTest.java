@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.herald.config.ConfigException;
 import dev.herald.config.Settings;
 import dev.herald.inbox.EscalationJob;
 import dev.herald.inbox.SmtpMailer;
@@ -16,6 +17,7 @@ import dev.herald.testing.TestServer;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -88,6 +90,11 @@ class EscalationStarttlsEndToEndTest {
 
     /** A node mailing through the server: STARTTLS, login as herald, {@code trustStore} (null: the JVM's). */
     private TestServer node(String password, Path trustStore) {
+        return node(password, trustStore, null);
+    }
+
+    /** {@link #node(String, Path)} reading the trust store with {@code trustStorePassword} (null: none). */
+    private TestServer node(String password, Path trustStore, String trustStorePassword) {
         Map<String, String> settings = new HashMap<>();
         settings.put("smtp.host", smtp.host());
         settings.put("smtp.port", Integer.toString(smtpLink.port()));
@@ -98,6 +105,9 @@ class EscalationStarttlsEndToEndTest {
         settings.put("smtp.timeout", "5s");
         if (trustStore != null) {
             settings.put("smtp.trust-store", trustStore.toString());
+        }
+        if (trustStorePassword != null) {
+            settings.put("smtp.trust-store-password", trustStorePassword);
         }
         return TestServer.start(clock, settings);
     }
@@ -142,7 +152,11 @@ class EscalationStarttlsEndToEndTest {
     }
 
     private void assertSentOnce(String title, Path trustStore) throws Exception {
-        server = node("s3cret", trustStore);
+        assertSentOnce(title, trustStore, null);
+    }
+
+    private void assertSentOnce(String title, Path trustStore, String trustStorePassword) throws Exception {
+        server = node("s3cret", trustStore, trustStorePassword);
         dueEscalation(title);
         assertThat(job().runOnce()).as(warnings()).isEqualTo(1);
         assertThat(job().runOnce()).isZero();
@@ -161,8 +175,13 @@ class EscalationStarttlsEndToEndTest {
         assertThat(message.getSubject()).isEqualTo(title);
         assertThat(message.getFrom()[0].toString()).isEqualTo("herald@example.com");
         assertThat(message.getRecipients(Message.RecipientType.TO)[0].toString()).isEqualTo("five@example.com");
-        assertThat(message.getContent().toString())
+        assertThat(message.getContentType()).startsWith("multipart/alternative");
+        MimeMultipart parts = (MimeMultipart) message.getContent();
+        assertThat(parts.getBodyPart(0).getContent().toString())
                 .contains("Please look at " + title).contains("Open it: https://example.com/n/" + title);
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
+        assertThat(parts.getBodyPart(1).getContent().toString())
+                .contains(">Please look at " + title + "</p>").contains("<a href=\"https://example.com/n/" + title + "\"");
         assertThat(smtpLink.accepted()).as("SMTP connections").isEqualTo(1);
         assertThat(server.metric("herald_escalations_sent_total")).isEqualTo(1.0);
         assertThat(server.metric("herald_escalations_failed_total")).isZero();
@@ -217,9 +236,30 @@ class EscalationStarttlsEndToEndTest {
         // keytool's defaults: the certificate encrypted with the store password, which the setting has not
         Path encrypted = smtp.keytoolTrustStore("encrypted.p12", "PKCS12", false);
         Settings.Smtp settings = new Settings.Smtp(smtp.host(), smtp.port(), "herald", "s3cret", "herald@example.com",
-                true, encrypted.toString(), Duration.ofSeconds(5));
+                true, encrypted.toString(), "", Duration.ofSeconds(5));
         assertThatThrownBy(() -> new SmtpMailer(settings))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("smtp.trust-store " + encrypted)
                 .hasMessageContaining("no certificate readable without a password");
+    }
+
+    @Test
+    void trustStorePassword_opensAPkcs12MadeWithKeytoolsDefaults_oneMailOverTls() throws Exception {
+        // the store an operator gets from plain keytool: its certificate encrypted with the store password
+        assertSentOnce("Pkcs12-with-password", smtp.keytoolTrustStore("encrypted.p12", "PKCS12", false),
+                smtp.storePassword());
+    }
+
+    @Test
+    void trustStorePassword_wrong_refusedAtStart_namingTheSetting_neverThePassword() {
+        for (Path store : List.of(smtp.keytoolTrustStore("encrypted.p12", "PKCS12", false),
+                smtp.keytoolTrustStore("trust.jks", "JKS", false))) {
+            assertThatThrownBy(() -> node("s3cret", store, "not-the-password"))
+                    .as(store.toString())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("smtp.trust-store-password: does not open smtp.trust-store " + store)
+                    .message().doesNotContain("not-the-password");
+        }
+        assertThat(smtpLink.accepted()).isZero();
     }
 }

@@ -225,6 +225,11 @@ public final class AiosmtpdServer implements AutoCloseable {
         return store;
     }
 
+    /** The store password {@link #keytoolTrustStore} gives every store it makes. */
+    public String storePassword() {
+        return STORE_PASSWORD;
+    }
+
     /** The messages accepted so far, oldest first. */
     public List<Received> received() {
         Path file = dir.resolve("messages.jsonl");

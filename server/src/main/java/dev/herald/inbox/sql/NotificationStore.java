@@ -657,6 +657,30 @@ public final class NotificationStore {
         });
     }
 
+    /**
+     * Escalations claimed more than {@code olderThan} ago and still {@code sending}: a node claimed
+     * them and never recorded how the mail went (it died between the claim and the end of the send,
+     * and those mails are lost), or is still working through a long batch. Served by the index of
+     * migration V7.
+     */
+    public long stuckEscalations(java.time.Duration olderThan) {
+        requireNonNull(olderThan, "olderThan");
+        Object before = db.dialect().timestamp(now().minus(olderThan));
+        return db.withConnection("count stuck escalations", c -> {
+            try (PreparedStatement ps = c.prepareStatement(STUCK_ESCALATIONS)) {
+                ps.setObject(1, before);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** {@link #stuckEscalations}; package-visible for QueryPlanTest. */
+    static final String STUCK_ESCALATIONS = "SELECT COUNT(*) FROM system_notifications"
+            + " WHERE escalation = 'sending' AND escalated_at < ?";
+
     private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
         try {
             return dev.herald.protocol.Json.MAPPER.readTree(text);

@@ -2,9 +2,13 @@ package dev.herald.inbox.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.broker.JobLock;
 import dev.herald.inbox.Escalation;
+import dev.herald.inbox.EscalationJob;
+import dev.herald.inbox.EscalationMail;
 import dev.herald.inbox.NewNotification;
 import dev.herald.inbox.Notification;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.Database;
 import dev.herald.store.Dialect;
 import dev.herald.testing.Concurrently;
@@ -13,13 +17,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * The escalation claim (SPEC §8) on each database: due only when unread, not archived, not
  * snoozed, not deleted once {@code escalate_after} has passed; claimed exactly once, also by two
  * stores on separate pools at once; no email → skipped and never claimed again; a collapse keeps
- * the group's deadline.
+ * the group's deadline; a claim never finished counts as stuck once older than the threshold.
  */
 class EscalationStoreTest extends StoreTestBase {
 
@@ -150,5 +155,46 @@ class EscalationStoreTest extends StoreTestBase {
         clock.advance(Duration.ofHours(1));
         assertThat(restarted.claimEscalations(100).toSend()).isEmpty();
         assertThat(escalation(n.id())).isEqualTo("sending");
+    }
+
+    @Test
+    void claimedAndNeverFinished_countedAsStuck_onceClaimedLongerAgoThanTheThreshold_readByTheGauge() {
+        email(1, "one@example.com");
+        Notification crashed = escalating(1, "claimed, then the node died", 60);
+        Notification sent = escalating(1, "sent", 60);
+        Notification failed = escalating(1, "failed", 60);
+        escalating(2, "no address: skipped", 60);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.claimEscalations(100).toSend()).hasSize(3);
+        store.finishEscalation(sent.id(), true);
+        store.finishEscalation(failed.id(), false);
+        HeraldMetrics metrics = new HeraldMetrics();
+        Duration threshold = EscalationJob.stuckAfter(Duration.ofSeconds(10));
+        assertThat(threshold).isEqualTo(Duration.ofSeconds(80));
+        EscalationJob job = new EscalationJob(store, (to, subject, text, html) -> {
+            throw new AssertionError("nothing is due: no mail");
+        }, new EscalationMail(Optional.empty()), JobLock.LOCAL, metrics, Duration.ofMillis(1), threshold);
+        assertThat(job.refreshStuck()).isZero();
+        assertThat(gauge(metrics)).isEqualTo("0.0");
+        clock.advance(threshold);
+        assertThat(job.refreshStuck()).as("claimed exactly the threshold ago: not yet").isZero();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(job.refreshStuck()).as("only the unfinished one").isEqualTo(1);
+        assertThat(gauge(metrics)).isEqualTo("1.0");
+        assertThat(store.stuckEscalations(threshold)).isEqualTo(1);
+        // finished late (a slow batch, not a crash): no longer stuck
+        store.finishEscalation(crashed.id(), true);
+        assertThat(job.refreshStuck()).isZero();
+        assertThat(gauge(metrics)).isEqualTo("0.0");
+    }
+
+    /** The value of herald_escalations_stuck in the metrics' exposition. */
+    private static String gauge(HeraldMetrics metrics) {
+        for (String line : metrics.scrape().split("\n")) {
+            if (line.startsWith("herald_escalations_stuck ")) {
+                return line.substring(line.indexOf(' ') + 1);
+            }
+        }
+        throw new AssertionError("no herald_escalations_stuck in the exposition");
     }
 }

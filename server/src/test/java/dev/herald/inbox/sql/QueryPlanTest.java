@@ -52,6 +52,8 @@ class QueryPlanTest extends StoreTestBase {
         soft.assertThat(planWithIds(store.unreadCountsSql, new long[] {5, 6, 7})).as("unreadCounts").contains("sn_user_read");
         soft.assertThat(plan("UPDATE system_notifications SET updated_at = updated_at"
                 + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL", 5L)).as("markAllRead").contains("sn_user_");
+        soft.assertThat(plan(NotificationStore.STUCK_ESCALATIONS, db().dialect().timestamp(java.time.Instant.now())))
+                .as("stuckEscalations").contains("sn_escalation_sending");
         if (dialect == Dialect.H2) { // H2 sorts every matching row unless the index gives the order
             soft.assertThat(plan(store.retrySql, 3, 50)).as("retry order").contains("index sorted */");
             soft.assertThat(plan(list)).as("list order").contains("index sorted */");
