@@ -2,24 +2,65 @@ package dev.herald.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.i18n.Language;
 import dev.herald.i18n.Messages;
-import java.io.IOException;
 import dev.herald.protocol.Json;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An HTTP response body with its status and content type. JSON replies always use the envelope
  * {@code {"code": status, "message": text, "data": object|null}} with the HTTP status equal to
  * {@code code}. Messages are written in English; {@link #in(Language)} gives the reply in the
- * request's language, as the transport writes it.
+ * request's language, as the transport writes it. An error envelope (status 400 and up) is kept
+ * unwritten until then, so that its message is chosen before the envelope is written: one
+ * encoding per reply, in the language it goes out in ({@link #body()} writes it in English).
  */
-public record Reply(int status, String contentType, byte[] body) {
+public final class Reply {
     public static final String JSON = "application/json; charset=utf-8";
+
+    /** An error envelope's parts, in English, until {@link #in} or {@link #body()} writes them. */
+    private record Unwritten(String message, Object data) {}
+
+    private final int status;
+    private final String contentType;
+    private final Unwritten unwritten;
+    /** Null until an unwritten envelope's English body is asked for; then that body, kept. */
+    private volatile byte[] body;
+
+    public Reply(int status, String contentType, byte[] body) {
+        this.status = status;
+        this.contentType = Objects.requireNonNull(contentType);
+        this.body = Objects.requireNonNull(body);
+        this.unwritten = null;
+    }
+
+    private Reply(int status, Unwritten unwritten) {
+        this.status = status;
+        this.contentType = JSON;
+        this.unwritten = unwritten;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /** The body as written, in English for an error envelope not given a language ({@link #in}). */
+    public byte[] body() {
+        byte[] b = body;
+        if (b == null) {
+            b = write(status, unwritten.message(), unwritten.data());
+            body = b; // a race writes the same bytes twice, never different ones
+        }
+        return b;
+    }
 
     public static Reply ok(Object data) {
         return envelope(200, "success", data);
@@ -35,35 +76,49 @@ public record Reply(int status, String contentType, byte[] body) {
     }
 
     /**
-     * This reply with its error {@code message} and the reasons in {@code data.errors} in
-     * {@code language} ({@link Messages}); {@code code} and field names never change. Success replies,
-     * non-JSON bodies and English are returned as they are.
+     * This reply as it goes out: an error envelope is written now, on the caller's thread, its
+     * {@code message} and the reasons in {@code data.errors} (a map of field
+     * to reason, as {@link #error} makes) in {@code language} ({@link Messages}) — {@code code} and
+     * field names never change, and an envelope without a message stays English. Success replies
+     * and non-JSON bodies, written already, are returned as they are.
      */
     public Reply in(Language language) {
-        if (language == Language.EN || status < 400 || !JSON.equals(contentType)) {
+        if (unwritten == null) {
             return this;
         }
-        try {
-            JsonNode root = Json.MAPPER.readTree(body);
-            if (!(root instanceof ObjectNode envelope) || !envelope.path("message").isTextual()) {
-                return this;
-            }
-            envelope.put("message", Messages.localize(envelope.get("message").asText(), language));
-            if (envelope.path("data").path("errors") instanceof ObjectNode errors) {
-                errors.properties().forEach(e -> {
-                    if (e.getValue().isTextual()) {
-                        e.setValue(errors.textNode(Messages.localize(e.getValue().asText(), language)));
-                    }
-                });
-            }
-            return new Reply(status, contentType, Json.MAPPER.writeValueAsBytes(envelope));
-        } catch (IOException e) {
-            return this;
+        if (language == Language.EN || unwritten.message() == null) {
+            return new Reply(status, JSON, body());
         }
+        return new Reply(status, JSON, write(status, Messages.localize(unwritten.message(), language),
+                localizedErrors(unwritten.data(), language)));
+    }
+
+    /** {@code data} with the text values of its {@code errors} map in {@code language}; else {@code data} itself. */
+    private static Object localizedErrors(Object data, Language language) {
+        if (!(data instanceof Map<?, ?> map) || !(map.get("errors") instanceof Map<?, ?> errors)) {
+            return data;
+        }
+        Map<Object, Object> reasons = new LinkedHashMap<>();
+        errors.forEach((field, reason) -> reasons.put(field,
+                reason instanceof String text ? Messages.localize(text, language) : reason));
+        Map<Object, Object> out = new LinkedHashMap<>(map);
+        out.put("errors", reasons);
+        return out;
+    }
+
+    /**
+     * The envelope; an error one (status 400 and up) is written by {@link #in} or {@link #body()},
+     * in the language it goes out in, a success one now.
+     */
+    public static Reply envelope(int status, String message, Object data) {
+        if (status >= 400) {
+            return new Reply(status, new Unwritten(message, data));
+        }
+        return new Reply(status, JSON, write(status, message, data));
     }
 
     /** Written field by field (no map to build and look a serializer up for): every API call ends here. */
-    public static Reply envelope(int status, String message, Object data) {
+    private static byte[] write(int status, String message, Object data) {
         try (ByteArrayBuilder out = new ByteArrayBuilder(128);
              JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -77,7 +132,7 @@ public record Reply(int status, String contentType, byte[] body) {
             }
             g.writeEndObject();
             g.flush();
-            return new Reply(status, JSON, out.toByteArray());
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -97,7 +97,8 @@ public final class InboxHandlers implements ConnectionListener {
     /**
      * One page of the undelivered notifications after {@code since_id} — at most
      * {@value InboxLimits#SYNC_LIMIT} and at most the byte cap (at least one) — then the ack
-     * with how many were pushed and the unread count.
+     * with how many were pushed and the unread count. A user this node knows to have nothing
+     * waiting is answered without a query ({@link InboxService#sync}).
      */
     private void sync(Connection c, InboundFrame f) throws ProtocolException {
         long since = f.optionalNonNegativeLong("since_id");
@@ -106,7 +107,7 @@ public final class InboxHandlers implements ConnectionListener {
             c.send(OutboundFrames.reply("ack", f.id(), Map.of("type", "sync", "synced", 0, "in_progress", true)));
             return;
         }
-        service.backlog(c.userId(), Math.max(0, since)).whenComplete((u, err) -> {
+        service.sync(c.userId(), Math.max(0, since)).whenComplete((u, err) -> {
             if (err != null) {
                 push.end();
                 c.sendError(f.id(), ErrorCode.UNAVAILABLE, "the inbox is unavailable right now; try again");

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -361,15 +362,42 @@ public final class InboxService {
      * the answer waits for that too.
      */
     public CompletionStage<Backlog> connected(long userId) {
-        OptionalLong unread = store.knownNothingWaiting(userId);
-        CompletableFuture<Backlog> backlog = unread.isPresent()
-                ? CompletableFuture.completedFuture(new Backlog(List.of(), unread.getAsLong()))
-                : sql.submit(() -> store.connectBacklog(userId, InboxLimits.SYNC_LIMIT));
+        CompletableFuture<Backlog> backlog = fromStart(userId);
         if (!knownUsers.needsTouch(userId)) {
             return backlog;
         }
         // answered once the user is known too, so that "connected" means "reached by a send to everyone"
         return touches.add(userId).thenCombine(backlog, (touched, page) -> page);
+    }
+
+    /**
+     * The page a {@code sync} frame asks for: {@link #backlog(long, long)}, but none for a user this
+     * node knows to have nothing waiting, whatever {@code sinceId} (no undelivered notification at
+     * all is none after any id either; the unread count does not depend on it): the same page, no
+     * query. A sync from the start ({@code sinceId} 0) that finds nothing waiting is remembered as
+     * the push on connect's read is.
+     */
+    public CompletionStage<Backlog> sync(long userId, long sinceId) {
+        if (sinceId == 0) {
+            return fromStart(userId);
+        }
+        return knownEmpty(userId).<CompletionStage<Backlog>>map(CompletableFuture::completedFuture)
+                .orElseGet(() -> backlog(userId, sinceId));
+    }
+
+    /**
+     * The first page of the backlog: {@link #knownEmpty} (answered on the caller's thread), else one
+     * query on the SQL workers, which remembers a user it finds with nothing waiting.
+     */
+    private CompletableFuture<Backlog> fromStart(long userId) {
+        return knownEmpty(userId).map(CompletableFuture::completedFuture)
+                .orElseGet(() -> sql.submit(() -> store.connectBacklog(userId, InboxLimits.SYNC_LIMIT)));
+    }
+
+    /** The empty page of a user this node knows to have nothing waiting ({@link NotificationStore#knownNothingWaiting}). */
+    private Optional<Backlog> knownEmpty(long userId) {
+        OptionalLong unread = store.knownNothingWaiting(userId);
+        return unread.isPresent() ? Optional.of(new Backlog(List.of(), unread.getAsLong())) : Optional.empty();
     }
 
     /**

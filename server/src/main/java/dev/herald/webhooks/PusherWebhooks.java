@@ -1,12 +1,14 @@
 package dev.herald.webhooks;
 
 import dev.herald.broker.Broker;
+import dev.herald.broker.JobLock;
 import dev.herald.config.Settings;
 import dev.herald.pusher.PusherHooks;
 import dev.herald.store.Database;
 import dev.herald.store.DuplicateKeyException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,17 +33,22 @@ import org.slf4j.LoggerFactory;
  * Redis) and keeps the delete, with {@code channel_vacated}, only when none does. The delete comes
  * first, so a concurrent insert for the channel waits for that transaction (a row lock) and then
  * either finds the row (still occupied) or stores the next {@code channel_occupied} after the
- * vacated one. A sweep every few seconds vacates channels whose check came too early (this node's
- * unsubscribe not yet through) or whose node died. Work runs on a thread of its own, never on an
- * event loop.
+ * vacated one. A sweep every {@value #SWEEP_MS} ms, on one node of the cluster at a time
+ * ({@link JobLock}), vacates channels whose check came too early (a node's unsubscribe not yet
+ * through) or whose node died: it reads the whole table and asks every Redis server which channels
+ * are heard, work that N nodes would otherwise do N times. Work runs on a thread of its own, never
+ * on an event loop.
  */
 final class PusherWebhooks implements PusherHooks {
     private static final Logger log = LoggerFactory.getLogger(PusherWebhooks.class);
     static final long SWEEP_MS = 2_000;
+    /** The sweep's name for {@link JobLock#claim}: once per cluster per {@value #SWEEP_MS} ms. */
+    static final String SWEEP_JOB = "webhooks.pusher-occupancy";
 
     private final Database db;
     private final Outbox outbox;
     private final Broker broker;
+    private final JobLock jobLock;
     private final Predicate<String> localSubscribers;
     private final Runnable wake;
     private final List<Settings.PusherWebhook> targets;
@@ -59,11 +66,12 @@ final class PusherWebhooks implements PusherHooks {
      */
     private final String insertOccupied;
 
-    PusherWebhooks(Database db, Outbox outbox, Broker broker, Predicate<String> localSubscribers,
+    PusherWebhooks(Database db, Outbox outbox, Broker broker, JobLock jobLock, Predicate<String> localSubscribers,
                    List<Settings.PusherWebhook> targets, Runnable wake) {
         this.db = db;
         this.outbox = outbox;
         this.broker = broker;
+        this.jobLock = jobLock;
         this.localSubscribers = localSubscribers;
         this.targets = List.copyOf(targets);
         this.occupancyWanted = !apps("channel_occupied").isEmpty() || !apps("channel_vacated").isEmpty();
@@ -81,7 +89,12 @@ final class PusherWebhooks implements PusherHooks {
     }
 
     void start() {
-        work.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+        Duration period = Duration.ofMillis(SWEEP_MS);
+        work.scheduleWithFixedDelay(() -> {
+            if (jobLock.claim(SWEEP_JOB, period)) {
+                sweep();
+            }
+        }, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
     void close() {
@@ -238,7 +251,11 @@ final class PusherWebhooks implements PusherHooks {
         }
     }
 
-    /** Channels announced occupied that nobody hears any more (a late unsubscribe, a dead node). */
+    /**
+     * Channels announced occupied that nobody hears any more (a late unsubscribe, a dead node). Any
+     * node may run it for the cluster: the channels heard are every node's, and {@link #vacate}
+     * checks each channel again.
+     */
     private void sweep() {
         try {
             List<String> rows = db.withConnection("list occupied channels", c -> {

@@ -41,6 +41,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
     private final long graceMs;
     private final boolean herald;
     private final List<Settings.PusherWebhook> pusherTargets;
+    private final JobLock jobLock;
     private volatile PusherWebhooks pusher;
 
     public Webhooks(Settings.Webhooks settings, String nodeId, Database db, Presence presence, JobLock jobLock,
@@ -60,6 +61,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
             throw new IllegalArgumentException("neither webhooks.url nor pusher.webhooks is set");
         }
         this.pusherTargets = List.copyOf(pusherTargets);
+        this.jobLock = jobLock;
         this.db = db;
         this.graceMs = settings.offlineGrace().toMillis();
         this.outbox = new Outbox(db, clock);
@@ -120,7 +122,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
         if (pusherTargets.isEmpty()) {
             return PusherHooks.NONE;
         }
-        PusherWebhooks p = new PusherWebhooks(db, outbox, broker, localSubscribers, pusherTargets, dispatcher::wake);
+        PusherWebhooks p = new PusherWebhooks(db, outbox, broker, jobLock, localSubscribers, pusherTargets, dispatcher::wake);
         this.pusher = p;
         return p;
     }

@@ -108,7 +108,15 @@ class NotificationFaultTest {
         long bob = newUser();
         long carol = newUser();
         try (WsClient a = fx.openEmpty(alice); WsClient b = fx.openEmpty(bob)) {
+            // bob has a notification waiting, so his sync below reads the database
+            long waiting = fx.sendOne(bob, "waiting for bob", Map.of("level", "urgent"));
+            assertThat(b.awaitType("notification").at("/data/id").asLong()).isEqualTo(waiting);
             refuseConnections();
+            // alice, whom this single node knows to have nothing waiting, is synced without it
+            JsonNode known = a.request("sync", Map.of());
+            assertThat(known.get("type").asText()).as("sync of a user known to have nothing waiting: %s", known)
+                    .isEqualTo("ack");
+            assertThat(known.at("/data/synced").asInt()).isZero();
             String key = "outage-" + alice;
             // each call waits for the pool's connection timeout (3 s): run them side by side
             CompletableFuture<Response> send = CompletableFuture.supplyAsync(() ->

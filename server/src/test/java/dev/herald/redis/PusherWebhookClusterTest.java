@@ -82,7 +82,7 @@ class PusherWebhookClusterTest {
                                     && receiver.delivered("channel_vacated", "presence-team").size() == 1
                                     && receiver.delivered("member_removed", "presence-team").size() == 1
                                     && receiver.delivered("channel_vacated", "quiet").isEmpty());
-                    pause(3_000); // any second announcement (both nodes sweep) would come meanwhile
+                    pause(3_000); // any second announcement (a later sweep, on either node) would come meanwhile
                 }
                 receiver.await("quiet vacated", Duration.ofSeconds(15),
                         () -> receiver.delivered("channel_vacated", "quiet").size() == 1);
