@@ -1,14 +1,12 @@
 package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
+import io.netty.buffer.ByteBuf;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Webhooks (issue 11): events from acks at a fixed open-loop rate, POSTed by the server to a
- * receiver inside the bench (the JDK's HttpServer on loopback, answering 204).
+ * receiver inside the bench ({@link HookReceiver}: Netty on loopback, answering 204).
  * <ol>
  *   <li><b>steady</b>: {@code --rate} acks/s for {@code --duration}, each giving one
  *       {@code notification.delivered}; latency from the ack's scheduled time to the receipt of its
@@ -51,9 +49,10 @@ final class WebhookScenario extends Scenario {
     @Option(names = "--http-connections", description = "keep-alive API connections (default ${DEFAULT-VALUE})")
     int httpConnections = 32;
 
+    private static final byte[] NOTIFICATION_ID = "\"notification_id\"".getBytes(StandardCharsets.US_ASCII);
+
     private int receiverPort;
-    private volatile HttpServer receiver;
-    private ExecutorService receiverThreads;
+    private HookReceiver receiver;
     /** Per notification id - base: first 2xx receipt time (0 = not yet). */
     private AtomicLongArray receivedAt;
     private final Map<Long, AtomicInteger> okCount = new ConcurrentHashMap<>();
@@ -72,40 +71,31 @@ final class WebhookScenario extends Scenario {
         }
         serverEnv.putIfAbsent("HERALD_WEBHOOK_URL", "http://127.0.0.1:" + receiverPort + "/hook");
         serverEnv.putIfAbsent("HERALD_WEBHOOK_SECRET", SECRET);
-        receiverThreads = Executors.newFixedThreadPool(16);
+        receiver = new HookReceiver(receiverPort, this::received);
         try {
             return super.call();
         } finally {
-            if (receiver != null) {
-                receiver.stop(0);
-            }
-            receiverThreads.shutdownNow();
+            receiver.close();
+        }
+    }
+
+    /** One request's body: the first 2xx receipt of its notification's event, and how many. */
+    private void received(ByteBuf body) {
+        long now = System.nanoTime();
+        requests.increment();
+        long id = FrameScan.longAfter(body, NOTIFICATION_ID);
+        if (id == FrameScan.ABSENT || receivedAt == null) {
+            return; // counted in requests only
+        }
+        int slot = (int) (id - idBase);
+        if (slot >= 0 && slot < receivedAt.length()) {
+            receivedAt.compareAndSet(slot, 0, now);
+            okCount.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         }
     }
 
     private void receiverUp() throws Exception {
-        HttpServer r = HttpServer.create(new InetSocketAddress("127.0.0.1", receiverPort), 1024);
-        r.setExecutor(receiverThreads);
-        r.createContext("/hook", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            long now = System.nanoTime();
-            requests.increment();
-            try {
-                JsonNode e = Worker.JSON.readTree(body);
-                long id = e.path("data").path("notification_id").asLong();
-                int slot = (int) (id - idBase);
-                if (slot >= 0 && slot < receivedAt.length()) {
-                    receivedAt.compareAndSet(slot, 0, now);
-                    okCount.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                }
-            } catch (Exception ignored) {
-                // counted in requests only
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        r.start();
-        receiver = r;
+        receiver.start();
     }
 
     @Override
@@ -181,7 +171,7 @@ final class WebhookScenario extends Scenario {
                     missingSteady);
 
             if (outageN > 0) {
-                receiver.stop(0);
+                receiver.stop();
                 long down = System.nanoTime();
                 Publisher.Call later = new Publisher.Call() {
                     @Override
