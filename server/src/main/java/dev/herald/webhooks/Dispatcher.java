@@ -2,17 +2,14 @@ package dev.herald.webhooks;
 
 import dev.herald.metrics.HeraldMetrics;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -22,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the outbox: one thread of its own (never a Netty loop) POSTs rows with the JDK's
- * {@link HttpClient} (its own small executor, keep-alive connections) up to the in-flight places,
+ * {@link WebhookClient} (its own Netty event loop, keep-alive connections) up to the in-flight places,
  * and records the outcomes in batches.
  *
  * <p>Rows come two ways. Events this node's transactions store are <b>handed off</b>: born leased
@@ -75,8 +72,7 @@ final class Dispatcher implements AutoCloseable {
     private final int claimAt;
     private final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
     private long lastClaim = System.nanoTime() - 1_000_000_000L;
-    private final ExecutorService httpExecutor;
-    private final HttpClient http;
+    private final WebhookClient http;
     private final ConcurrentLinkedQueue<Outbox.Result> results = new ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger resultCount = new java.util.concurrent.atomic.AtomicInteger();
     private long lastFinish = System.nanoTime();
@@ -135,13 +131,7 @@ final class Dispatcher implements AutoCloseable {
         this.inFlight = new Semaphore(maxInFlight);
         this.maxInFlight = maxInFlight;
         this.claimAt = Math.max(1, Math.min(maxInFlight, BATCH) / 4);
-        this.httpExecutor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "herald-webhooks-http");
-            t.setDaemon(true);
-            return t;
-        });
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).executor(httpExecutor)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = new WebhookClient(timeout);
         this.thread = new Thread(this::run, "herald-webhooks");
         thread.setDaemon(true);
     }
@@ -331,36 +321,36 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** The request for a row, signed as its format says; null when its receiver is not configured (any more). */
-    private HttpRequest request(Outbox.Row row) {
+    /** Where a row goes and with which headers, signed as its format says. */
+    private record Request(URI url, Map<String, String> headers, byte[] body) {}
+
+    /** The request for a row; null when its receiver is not configured (any more). */
+    private Request request(Outbox.Row row) {
         byte[] body = row.body().getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "Herald-Webhooks");
         if (row.format() == Outbox.PUSHER) {
             PusherTarget target = pusherTargets.get(row.target());
             if (target == null) {
                 return null;
             }
-            return HttpRequest.newBuilder(target.url()).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Herald-Webhooks")
-                    .header(PusherWebhookSignature.KEY_HEADER, target.key())
-                    .header(PusherWebhookSignature.HEADER, PusherWebhookSignature.hex(target.secret(), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            headers.put(PusherWebhookSignature.KEY_HEADER, target.key());
+            headers.put(PusherWebhookSignature.HEADER, PusherWebhookSignature.hex(target.secret(), body));
+            return new Request(target.url(), headers, body);
         }
         if (url == null) {
             return null;
         }
         long t = clock.millis() / 1000;
-        return HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Herald-Webhooks")
-                .header(Signature.HEADER, Signature.header(secret, t, body))
-                .header("Herald-Event-Id", row.eventId())
-                .header("Herald-Event-Type", row.type())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        headers.put(Signature.HEADER, Signature.header(secret, t, body));
+        headers.put("Herald-Event-Id", row.eventId());
+        headers.put("Herald-Event-Type", row.type());
+        return new Request(url, headers, body);
     }
 
     private void send(Outbox.Row row) {
-        HttpRequest request = request(row);
+        Request request = request(row);
         if (request == null) {
             addResult(new Outbox.Result(row, false, "no receiver configured for "
                     + (row.format() == Outbox.PUSHER ? "Pusher app " + row.target() : "webhooks.url"), clock.millis()));
@@ -371,16 +361,10 @@ final class Dispatcher implements AutoCloseable {
         if (row.attempts() > 0) {
             metrics.webhookRetried();
         }
-        java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent;
-        try {
-            sent = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        } catch (RuntimeException e) {
-            sent = java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((response, err) -> {
-            boolean ok = err == null && response.statusCode() / 100 == 2;
+        http.post(request.url(), request.headers(), request.body()).whenComplete((status, err) -> {
+            boolean ok = err == null && status / 100 == 2;
             String error = err != null ? err.getClass().getSimpleName() + ": " + err.getMessage()
-                    : ok ? null : "HTTP " + response.statusCode();
+                    : ok ? null : "HTTP " + status;
             if (ok) {
                 metrics.webhookSent(System.nanoTime() - started);
             }
@@ -463,7 +447,7 @@ final class Dispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("webhook outcomes not recorded on close: {}", e.getMessage());
         }
-        httpExecutor.shutdownNow();
+        http.close();
         try {
             outbox.release(owner);
         } catch (RuntimeException e) {

@@ -11,8 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class AiosmtpdServer implements AutoCloseable {
     /** The interpreters tried in turn: the one on the PATH, then Debian's (where python3-aiosmtpd installs). */
     private static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
-    private static final String STORE_PASSWORD = "changeit";
+    private static final String STORE_PASSWORD = SelfSigned.PASSWORD;
     /** The running JDK's keytool. */
     private static final String KEYTOOL = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
 
@@ -109,20 +107,13 @@ public final class AiosmtpdServer implements AutoCloseable {
      * cert.pem and key.pem (PKCS#8) for the server.
      */
     private static void selfSignedCertificate(Path dir) throws IOException {
-        Path server = dir.resolve("server.p12");
-        mustRun(List.of(KEYTOOL, "-genkeypair", "-alias", "smtp", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "1",
-                "-storetype", "PKCS12", "-keystore", server.toString(), "-storepass", STORE_PASSWORD));
-        try (InputStream in = Files.newInputStream(server)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, STORE_PASSWORD.toCharArray());
-            Certificate certificate = store.getCertificate("smtp");
-            Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", certificate.getEncoded()));
-            byte[] key = store.getKey("smtp", STORE_PASSWORD.toCharArray()).getEncoded(); // PKCS#8
-            Files.writeString(dir.resolve("key.pem"), pem("PRIVATE KEY", key));
-        } catch (java.security.GeneralSecurityException e) {
+        SelfSigned made = SelfSigned.make(dir, "server", "smtp", "dns:localhost,ip:127.0.0.1");
+        try {
+            Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", made.certificate().getEncoded()));
+        } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
+        Files.writeString(dir.resolve("key.pem"), pem("PRIVATE KEY", made.key().getEncoded())); // PKCS#8
     }
 
     private static String pem(String type, byte[] der) {
