@@ -301,6 +301,11 @@ final class InboxPage {
         browser.act(() -> browser.script("arguments[0].focus();", bellItem(title).findElement(By.cssSelector(css))));
     }
 
+    /** Puts keyboard focus on the control matching {@code css} in the detail dialog. */
+    void focusInDetail(String css) {
+        browser.act(() -> browser.script("arguments[0].focus();", detail().findElement(By.cssSelector(css))));
+    }
+
     /** Presses keys, one after the other, on whatever has focus. */
     void press(CharSequence... keys) {
         Actions actions = new Actions(browser.driver());
@@ -350,6 +355,10 @@ final class InboxPage {
         return browser.read(() -> menuButton(bellItem(title).findElement(By.cssSelector("button.snooze"))));
     }
 
+    String snoozeMenuInDetail() {
+        return browser.read(() -> menuButton(detail().findElement(By.cssSelector("button.snooze"))));
+    }
+
     private String menuButton(WebElement trigger) {
         return (String) browser.script("""
                 const t = arguments[0];
@@ -364,5 +373,17 @@ final class InboxPage {
     /** How many menus are open under {@code root}. */
     int openMenus(String root) {
         return count(root + " [role=menu]:not([hidden])");
+    }
+
+    // ---- detail dialog's state ----
+
+    /** The dialog's "State" entry, e.g. "Unread · Archived". */
+    String detailState() {
+        return browser.read(() -> browser.find(By.cssSelector("#detail-meta dd:nth-of-type(4)")).getText());
+    }
+
+    /** Clicks the control matching {@code css} in the detail dialog. */
+    void clickInDetail(String css) {
+        browser.act(() -> detail().findElement(By.cssSelector(css)).click());
     }
 }

@@ -72,11 +72,11 @@ export function snoozeChoices(now = new Date()) {
 }
 
 /**
- * The snooze menu button of a notification (the same in the dropdown and the list).
+ * The snooze menu button of a notification (the same in the dropdown, the list and the dialog).
  * @param {object} n
- * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void}} deps
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, onSnoozed?: () => void}} deps
  */
-function snoozeMenu(n, { store, onError }) {
+function snoozeMenu(n, { store, onError, onSnoozed }) {
   const title = n.title || t('notification.no_title');
   return menuButton({
     label: t('action.snooze'),
@@ -90,31 +90,32 @@ function snoozeMenu(n, { store, onError }) {
       // the time is taken when chosen, not when the menu was drawn
       choose: () => {
         const until = snoozeChoices().find((c) => c.id === choice.id).until.toISOString();
-        store.snooze(n.id, until).catch(onError);
+        store.snooze(n.id, until).then(() => onSnoozed?.(), onError);
       },
     })),
   });
 }
 
 /**
- * Mark unread (when read), archive or unarchive, and the snooze menu.
+ * Mark unread (when read), archive or unarchive, and the snooze menu. `onChanged` hears which
+ * change the server took: 'unread', 'archived', 'unarchived' or 'snoozed'.
  * @param {object} n
- * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void}} deps
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, onChanged?: (change: string) => void}} deps
  */
-export function stateControls(n, { store, onError }) {
+export function stateControls(n, { store, onError, onChanged }) {
   const title = n.title || t('notification.no_title');
-  const button = (className, label, aria, run) => h('button', {
+  const button = (className, label, aria, change, run) => h('button', {
     type: 'button',
     class: `button subtle small ${className}`,
     'aria-label': aria,
-    onclick: () => run().catch(onError),
+    onclick: () => run().then(() => onChanged?.(change), onError),
   }, label);
   if (n.archived) {
     return h('div', { class: 'state-controls' },
-      button('unarchive', t('action.unarchive'), t('action.unarchive_one', { title }), () => store.unarchive(n.id)));
+      button('unarchive', t('action.unarchive'), t('action.unarchive_one', { title }), 'unarchived', () => store.unarchive(n.id)));
   }
   return h('div', { class: 'state-controls' },
-    n.is_read ? button('mark-unread', t('action.mark_unread'), t('action.mark_unread_one', { title }), () => store.markUnread(n.id)) : null,
-    button('archive', t('action.archive'), t('action.archive_one', { title }), () => store.archive(n.id)),
-    snoozeMenu(n, { store, onError }));
+    n.is_read ? button('mark-unread', t('action.mark_unread'), t('action.mark_unread_one', { title }), 'unread', () => store.markUnread(n.id)) : null,
+    button('archive', t('action.archive'), t('action.archive_one', { title }), 'archived', () => store.archive(n.id)),
+    snoozeMenu(n, { store, onError, onSnoozed: () => onChanged?.('snoozed') }));
 }
