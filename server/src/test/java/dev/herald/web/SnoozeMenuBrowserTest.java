@@ -61,6 +61,13 @@ class SnoozeMenuBrowserTest {
             assertThat(inbox.snoozeMenuInRow("Gamma")).isEqualTo(CLOSED);
             inbox.pressShiftTab();
             inbox.awaitFocus(trigger);
+            inbox.press(Keys.ARROW_UP);
+            inbox.awaitFocus("list menuitem: Next week (Monday 09:00)" + menu);
+            inbox.pressShiftTab();
+            inbox.awaitFocus("list button: Archive “Gamma”"); // the control before the trigger
+            assertThat(inbox.snoozeMenuInRow("Gamma")).isEqualTo(CLOSED);
+            inbox.press(Keys.TAB);
+            inbox.awaitFocus(trigger);
             inbox.press(Keys.ARROW_DOWN);
             inbox.awaitFocus("list menuitem: 1 hour" + menu);
             assertThat(inbox.snoozeMenuInRow("Gamma")).isEqualTo(OPEN);
