@@ -53,6 +53,7 @@ export function menuButton({ label, triggerLabel, triggerClass = '', menuLabel, 
     menu.hidden = false;
     trigger.setAttribute('aria-expanded', 'true');
     document.addEventListener('click', onClickOutside);
+    menu.scrollIntoView({ block: 'nearest' }); // all of it, in a scrolled dropdown too
     focusItem(index);
   }
 
