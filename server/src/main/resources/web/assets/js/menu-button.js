@@ -24,8 +24,7 @@ export function menuButton({ label, triggerLabel, triggerClass = '', menuLabel, 
   const id = `menu-${++menus}`;
   const trigger = h('button', {
     type: 'button',
-    class: `${triggerClass} menu-trigger`.trim(),
-    id: `${id}-trigger`,
+    class: triggerClass,
     'aria-haspopup': 'menu',
     'aria-expanded': 'false',
     'aria-controls': id,

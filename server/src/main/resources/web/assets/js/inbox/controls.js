@@ -1,5 +1,5 @@
-// Controls shared by the bell dropdown and the list: a notification's actions (approve, …), its
-// collapsed count, and mark unread / archive / unarchive / snooze.
+// Controls shared by the bell dropdown, the list and the detail dialog: a notification's actions
+// (approve, …), its collapsed count, and mark unread / archive / unarchive / the snooze menu.
 
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
