@@ -39,11 +39,17 @@ function present(children) {
 /**
  * Runs `render` (which rebuilds the children of `container`) and puts keyboard focus back where it
  * was: on the same control of the element with the same `data-id`, when that element still exists.
+ * When focus was in an open menu (role="menu", opened by the control whose aria-controls names it),
+ * the new copy of that control opens its menu again and focus goes to the item in the same place.
  * @param {HTMLElement} container
  * @param {() => void} render
  */
 export function keepingFocus(container, render) {
-  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  const focused = /** @type {HTMLElement | null} */ (document.activeElement);
+  const menu = focused?.closest('[role=menu]');
+  const opener = menu?.id ? document.querySelector(`[aria-controls="${CSS.escape(menu.id)}"]`) : null;
+  const item = opener ? [...menu.querySelectorAll('[role=menuitem]')].indexOf(focused) : -1;
+  const active = /** @type {HTMLElement | null} */ (opener ?? focused);
   const holder = active && container.contains(active) ? active.closest('[data-id]') : null;
   const label = active?.getAttribute('aria-label');
   const className = active?.className;
@@ -53,6 +59,12 @@ export function keepingFocus(container, render) {
   if (!again) return;
   const controls = [...again.querySelectorAll('button, input, a')];
   const same = controls.find((el) => (label ? el.getAttribute('aria-label') === label : el.className === className));
+  if (opener && same) {
+    same.click(); // opens the menu
+    const items = document.getElementById(same.getAttribute('aria-controls') ?? '')?.querySelectorAll('[role=menuitem]');
+    /** @type {HTMLElement | undefined} */ (items?.[item])?.focus();
+    return;
+  }
   /** @type {HTMLElement | undefined} */ (same ?? controls[0])?.focus();
 }
 

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 
 /**
- * A WCAG 2 A/AA audit with axe-core of the inbox (bell closed and open, desktop and 390 px wide), the
- * list page's detail dialog, the sign-in view and the console, in English and Simplified Chinese.
+ * A WCAG 2 A/AA audit with axe-core of the inbox (bell closed and open, desktop and 390 px wide, the
+ * snooze menu open in the dropdown, a row and the detail dialog), the list page's detail dialog, the
+ * sign-in view and the console, in English and Simplified Chinese.
  * axe-core (an exact version, server/src/test/axe/package.json, installed by bin/test) is injected
  * through the driver; Herald never serves it, and the pages' CSP stays as it is.
  */
@@ -63,16 +64,24 @@ class AccessibilityBrowserTest {
                 browser.await("the rows", () -> browser.findAll(By.cssSelector("#rows tr")).size(), n -> n == 3);
                 browser.await("the collapsed count", () -> browser.findAll(By.cssSelector("#rows .group-count")).size(), n -> n == 1);
                 violations.addAll(audit(browser, "inbox with actions"));
+                browser.act(() -> browser.find(By.cssSelector("#rows button.snooze")).click()); // the list may re-render meanwhile
+                browser.await("a row's snooze menu", () -> browser.findAll(By.cssSelector("#rows [role=menu]:not([hidden])")).size(),
+                        n -> n == 1);
+                violations.addAll(audit(browser, "inbox with a row's snooze menu open"));
                 browser.find(By.id("bell-button")).click();
                 browser.await("the bell items", () -> browser.findAll(By.cssSelector("#bell-list li")).size(), n -> n == 3);
-                browser.find(By.cssSelector("#bell-list li button.snooze")).click();
-                browser.await("the snooze menu", () -> browser.findAll(By.cssSelector("#bell-list .snooze-choices:not([hidden])")).size(),
+                browser.act(() -> browser.find(By.cssSelector("#bell-list li button.snooze")).click()); // the list may re-render meanwhile
+                browser.await("the snooze menu", () -> browser.findAll(By.cssSelector("#bell-list [role=menu]:not([hidden])")).size(),
                         n -> n == 1);
                 violations.addAll(audit(browser, "bell open with actions and the snooze menu"));
                 browser.find(By.id("bell-button")).click();
                 browser.findAll(By.cssSelector("#rows .title-button")).get(2).click();
                 browser.await("the dialog's actions", () -> browser.findAll(By.cssSelector("#detail-actions button")).size(), n -> n == 2);
                 violations.addAll(audit(browser, "detail dialog with actions"));
+                browser.act(() -> browser.find(By.cssSelector("#detail-states button.snooze")).click());
+                browser.await("the dialog's snooze menu",
+                        () -> browser.findAll(By.cssSelector("#detail-states [role=menu]:not([hidden])")).size(), n -> n == 1);
+                violations.addAll(audit(browser, "detail dialog with the snooze menu open"));
                 browser.find(By.id("detail-close")).click();
                 long archived = server.call("GET", "/admin/system/notifications", server.token(7), null)
                         .data().get("list").get(0).get("id").asLong();

@@ -143,9 +143,9 @@ class InboxActionsBrowserTest {
 
             inbox.openBell();
             browser.await("the dropdown", inbox::bellTitles, List.of("Monday", "Tomorrow", "Later")::equals);
-            assertThat(inbox.count("#bell-list .snooze-choices:not([hidden])")).isZero();
+            assertThat(inbox.count("#bell-list [role=menu]:not([hidden])")).isZero();
             inbox.clickInBellItem("Later", "button.snooze");
-            assertThat(inbox.texts("#bell-list .snooze-choices:not([hidden]) button"))
+            assertThat(inbox.texts("#bell-list [role=menu]:not([hidden]) [role=menuitem]"))
                     .containsExactly("1 hour", "Tomorrow 09:00", "Next week (Monday 09:00)");
             Instant clicked = Instant.now();
             inbox.clickInBellItem("Later", "[data-snooze=hour]");
@@ -218,13 +218,13 @@ class InboxActionsBrowserTest {
         }
     }
 
-    private static Instant snoozedUntil(TestServer server, long id) {
+    static Instant snoozedUntil(TestServer server, long id) {
         var record = Notifications.get(server, 5, id);
         assertThat(record.get("snoozed_until").isTextual()).as(record.toString()).isTrue();
         return OffsetDateTime.parse(record.get("snoozed_until").asText()).toInstant();
     }
 
-    private static Object localTime(Browser browser, String js, Object... args) {
+    static Object localTime(Browser browser, String js, Object... args) {
         Object value = browser.script(js, args);
         return value instanceof String s && s.endsWith("Z") && s.contains("T") ? Instant.parse(s) : value;
     }

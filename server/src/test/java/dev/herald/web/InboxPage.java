@@ -2,6 +2,7 @@ package dev.herald.web;
 
 import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
@@ -286,5 +287,103 @@ final class InboxPage {
 
     void view(String archived) {
         filter("archived", archived);
+    }
+
+    // ---- keyboard and menus ----
+
+    /** Puts keyboard focus on the control matching {@code css} in the list row with this title (where Tab would reach it). */
+    void focusInRow(String title, String css) {
+        browser.act(() -> browser.script("arguments[0].focus();", row(title).findElement(By.cssSelector(css))));
+    }
+
+    /** Puts keyboard focus on the control matching {@code css} in the bell item with this title. */
+    void focusInBellItem(String title, String css) {
+        browser.act(() -> browser.script("arguments[0].focus();", bellItem(title).findElement(By.cssSelector(css))));
+    }
+
+    /** Puts keyboard focus on the control matching {@code css} in the detail dialog. */
+    void focusInDetail(String css) {
+        browser.act(() -> browser.script("arguments[0].focus();", detail().findElement(By.cssSelector(css))));
+    }
+
+    /** Presses keys, one after the other, on whatever has focus. */
+    void press(CharSequence... keys) {
+        Actions actions = new Actions(browser.driver());
+        for (CharSequence key : keys) {
+            actions.sendKeys(key);
+        }
+        actions.perform();
+    }
+
+    void pressShiftTab() {
+        new Actions(browser.driver()).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+    }
+
+    /**
+     * What has keyboard focus ({@code document.activeElement}): where (list, bell, dialog, page), its
+     * role and accessible name, and for a menu item the menu's name, e.g.
+     * {@code list menuitem: 1 hour (Snooze “Gamma” until)}.
+     */
+    String focused() {
+        return (String) browser.script("""
+                const a = document.activeElement;
+                if (!a || a === document.body) return 'nothing';
+                const where = a.closest('#bell-list') ? 'bell' : a.closest('#rows') ? 'list' : a.closest('#detail') ? 'dialog' : 'page';
+                const role = a.getAttribute('role') ?? a.tagName.toLowerCase();
+                const name = a.getAttribute('aria-label') ?? a.textContent.trim();
+                const menu = a.closest('[role=menu]');
+                return `${where} ${role}: ${name}` + (menu ? ` (${menu.getAttribute('aria-label')})` : '');
+                """);
+    }
+
+    InboxPage awaitFocus(String description) {
+        browser.await("focus on " + description, this::focused, description::equals);
+        return this;
+    }
+
+    /**
+     * The snooze menu button of the list row with this title as the accessibility tree sees it:
+     * the trigger's aria-haspopup and aria-expanded, the role and visibility of the element its
+     * aria-controls names, and that element's items (role: text), e.g.
+     * {@code menu false → menu hidden [menuitem: 1 hour, …]}.
+     */
+    String snoozeMenuInRow(String title) {
+        return browser.read(() -> menuButton(row(title).findElement(By.cssSelector("button.snooze"))));
+    }
+
+    String snoozeMenuInBell(String title) {
+        return browser.read(() -> menuButton(bellItem(title).findElement(By.cssSelector("button.snooze"))));
+    }
+
+    String snoozeMenuInDetail() {
+        return browser.read(() -> menuButton(detail().findElement(By.cssSelector("button.snooze"))));
+    }
+
+    private String menuButton(WebElement trigger) {
+        return (String) browser.script("""
+                const t = arguments[0];
+                const m = document.getElementById(t.getAttribute('aria-controls'));
+                const head = t.getAttribute('aria-haspopup') + ' ' + t.getAttribute('aria-expanded') + ' → ';
+                if (!m) return head + 'nothing';
+                return head + m.getAttribute('role') + (m.hidden ? ' hidden' : ' shown')
+                    + ' [' + [...m.children].map((c) => c.getAttribute('role') + ': ' + c.textContent).join(', ') + ']';
+                """, trigger);
+    }
+
+    /** How many menus are open under {@code root}. */
+    int openMenus(String root) {
+        return count(root + " [role=menu]:not([hidden])");
+    }
+
+    // ---- detail dialog's state ----
+
+    /** The dialog's "State" entry, e.g. "Unread · Archived". */
+    String detailState() {
+        return browser.read(() -> browser.find(By.cssSelector("#detail-meta dd:nth-of-type(4)")).getText());
+    }
+
+    /** Clicks the control matching {@code css} in the detail dialog. */
+    void clickInDetail(String css) {
+        browser.act(() -> detail().findElement(By.cssSelector(css)).click());
     }
 }

@@ -73,7 +73,7 @@ class PageSafetyBrowserTest {
             inbox.awaitRowCount(2);
             browser.await("the collapsed count", () -> inbox.count("#rows .group-count"), n -> n == 1);
             inbox.clickInRow("New comments", "button.snooze");
-            assertThat(inbox.count("#rows .snooze-choices:not([hidden])")).isEqualTo(1);
+            assertThat(inbox.count("#rows [role=menu]:not([hidden])")).isEqualTo(1);
             assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
             assertThat(beyondTheScreen(browser, "#rows")).isEmpty();
 

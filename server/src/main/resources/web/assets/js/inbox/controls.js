@@ -1,11 +1,12 @@
-// Controls shared by the bell dropdown and the list: a notification's actions (approve, …), its
-// collapsed count, and mark unread / archive / unarchive / snooze.
+// Controls shared by the bell dropdown, the list and the detail dialog: a notification's actions
+// (approve, …), its collapsed count, and mark unread / archive / unarchive / the snooze menu.
 
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 import { dateTime } from '../format.js';
 import { t } from '../i18n.js';
 import { actionLink } from '../links.js';
+import { menuButton } from '../menu-button.js';
 
 /** "×5" with the accessible text "5 similar notifications", or null for an ordinary one. */
 export function groupCount(n) {
@@ -71,52 +72,50 @@ export function snoozeChoices(now = new Date()) {
 }
 
 /**
- * Mark unread (when read), archive or unarchive, and a snooze menu.
+ * The snooze menu button of a notification (the same in the dropdown, the list and the dialog).
  * @param {object} n
- * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void}} deps
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, onSnoozed?: () => void}} deps
  */
-export function stateControls(n, { store, onError }) {
+function snoozeMenu(n, { store, onError, onSnoozed }) {
   const title = n.title || t('notification.no_title');
-  const button = (label, aria, run, extra = '') => h('button', {
+  return menuButton({
+    label: t('action.snooze'),
+    triggerLabel: t('action.snooze_one', { title }),
+    triggerClass: 'button subtle small snooze',
+    menuLabel: t('snooze.menu_label', { title }),
+    items: snoozeChoices().map((choice) => ({
+      label: choice.label,
+      title: dateTime(choice.until.toISOString()),
+      dataset: { snooze: choice.id },
+      // the time is taken when chosen, not when the menu was drawn
+      choose: () => {
+        const until = snoozeChoices().find((c) => c.id === choice.id).until.toISOString();
+        store.snooze(n.id, until).then(() => onSnoozed?.(), onError);
+      },
+    })),
+  });
+}
+
+/**
+ * Mark unread (when read), archive or unarchive, and the snooze menu. `onChanged` hears which
+ * change the server took: 'unread', 'archived', 'unarchived' or 'snoozed'.
+ * @param {object} n
+ * @param {{store: import('./store.js').InboxStore, onError: (e: unknown) => void, onChanged?: (change: string) => void}} deps
+ */
+export function stateControls(n, { store, onError, onChanged }) {
+  const title = n.title || t('notification.no_title');
+  const button = (className, label, aria, change, run) => h('button', {
     type: 'button',
-    class: `button subtle small ${extra}`.trim(),
+    class: `button subtle small ${className}`,
     'aria-label': aria,
-    onclick: () => run().catch(onError),
+    onclick: () => run().then(() => onChanged?.(change), onError),
   }, label);
   if (n.archived) {
     return h('div', { class: 'state-controls' },
-      button(t('action.unarchive'), t('action.unarchive_one', { title }), () => store.unarchive(n.id), 'unarchive'));
+      button('unarchive', t('action.unarchive'), t('action.unarchive_one', { title }), 'unarchived', () => store.unarchive(n.id)));
   }
-  const menu = h('div', { class: 'snooze-choices', role: 'group', 'aria-label': t('snooze.menu_label', { title }) },
-    snoozeChoices().map((choice) => h('button', {
-      type: 'button',
-      class: 'button subtle small',
-      dataset: { snooze: choice.id },
-      title: dateTime(choice.until.toISOString()),
-      onclick: () => store.snooze(n.id, snoozeChoices().find((c) => c.id === choice.id).until.toISOString()).catch(onError),
-    }, choice.label)));
-  menu.hidden = true;
-  const toggle = h('button', {
-    type: 'button',
-    class: 'button subtle small snooze',
-    'aria-expanded': 'false',
-    'aria-label': t('action.snooze_one', { title }),
-    onclick: () => {
-      menu.hidden = !menu.hidden;
-      toggle.setAttribute('aria-expanded', String(!menu.hidden));
-      if (!menu.hidden) menu.querySelector('button')?.focus();
-    },
-  }, t('action.snooze'));
-  menu.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape') return;
-    event.stopPropagation();
-    menu.hidden = true;
-    toggle.setAttribute('aria-expanded', 'false');
-    toggle.focus();
-  });
   return h('div', { class: 'state-controls' },
-    n.is_read ? button(t('action.mark_unread'), t('action.mark_unread_one', { title }), () => store.markUnread(n.id), 'mark-unread') : null,
-    button(t('action.archive'), t('action.archive_one', { title }), () => store.archive(n.id), 'archive'),
-    toggle,
-    menu);
+    n.is_read ? button('mark-unread', t('action.mark_unread'), t('action.mark_unread_one', { title }), 'unread', () => store.markUnread(n.id)) : null,
+    button('archive', t('action.archive'), t('action.archive_one', { title }), 'archived', () => store.archive(n.id)),
+    snoozeMenu(n, { store, onError, onSnoozed: () => onChanged?.('snoozed') }));
 }

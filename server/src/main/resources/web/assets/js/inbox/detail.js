@@ -1,11 +1,11 @@
 // The detail view of one notification, in a modal dialog.
 
-import { byId, h, replaceChildren } from '../dom.js';
+import { byId, h, keepingFocus, replaceChildren } from '../dom.js';
 import { dateTime } from '../format.js';
 import { actionLink } from '../links.js';
 import { t } from '../i18n.js';
 import { categories, labelOf, types } from '../vocabulary.js';
-import { actionButtons } from './controls.js';
+import { actionButtons, stateControls } from './controls.js';
 
 /**
  * @param {object} deps
@@ -24,6 +24,7 @@ export function mountDetail({ api, store, onError }) {
   const data = byId('detail-data');
   const action = byId('detail-action');
   const actions = byId('detail-actions');
+  const states = byId('detail-states');
   const readButton = byId('detail-read');
   const deleteButton = byId('detail-delete');
   let current = null;
@@ -35,7 +36,10 @@ export function mountDetail({ api, store, onError }) {
       entry(t('list.col_type'), labelOf(types(), n.type)),
       entry(t('list.col_category'), labelOf(categories(), n.category)),
       entry(t('list.col_received'), dateTime(n.created_at)),
-      entry(t('list.col_state'), n.is_read ? t('detail.read_at', { time: dateTime(n.read_at) }).trim() : t('state.unread')));
+      entry(t('list.col_state'), [
+        n.is_read ? t('detail.read_at', { time: dateTime(n.read_at) }).trim() : t('state.unread'),
+        n.archived ? t('state.archived') : null,
+      ].filter(Boolean).join(' · ')));
     content.textContent = n.content ?? '';
     const hasData = n.data && typeof n.data === 'object' && Object.keys(n.data).length > 0;
     dataWrap.hidden = !hasData;
@@ -56,12 +60,41 @@ export function mountDetail({ api, store, onError }) {
         api.get(n.id).then((fresh) => dialog.open && current?.id === fresh.id && render(fresh), () => {});
       },
     }));
+    // the stored copy re-renders the dialog just after it opens: focus (an open menu too) stays
+    const controls = stateControls(n, { store, onError, onChanged: (change) => changed(n.id, change) });
+    controls.dataset.id = String(n.id);
+    keepingFocus(states, () => replaceChildren(states, controls));
     readButton.hidden = Boolean(n.is_read);
+  }
+
+  /** After mark unread, archive, unarchive or snooze from the dialog. */
+  function changed(id, change) {
+    if (!dialog.open || current?.id !== id) return;
+    if (change === 'snoozed') {
+      dialog.close(); // hidden until then, like a deleted one
+      return;
+    }
+    const patch = {
+      unread: { is_read: false, read_at: null },
+      archived: { archived: true },
+      unarchived: { archived: false },
+    }[change];
+    render({ ...current, ...patch });
+    // focus on the control that undoes it
+    ({
+      unread: readButton,
+      archived: states.querySelector('button.unarchive'),
+      unarchived: states.querySelector('button.archive'),
+    })[change]?.focus();
   }
 
   readButton.addEventListener('click', () => {
     const id = current.id;
-    store.markRead(id).then(() => render({ ...current, is_read: true, read_at: new Date().toISOString() }), onError);
+    store.markRead(id).then(() => {
+      if (current?.id !== id) return;
+      render({ ...current, is_read: true, read_at: new Date().toISOString() });
+      states.querySelector('button.mark-unread')?.focus();
+    }, onError);
   });
   deleteButton.addEventListener('click', () => {
     store.remove(current.id).then(() => dialog.close(), onError);
