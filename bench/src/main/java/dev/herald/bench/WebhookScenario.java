@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
  *       acks go on at the same rate, then brought back; every event must arrive (missing = 0), and
  *       events received more than once (2xx twice, same id) are counted as duplicates.
  * </ol>
- * Notifications are seeded first (one per user, 1,000 users per send), one ack per notification.
+ * Notifications are seeded first (one per user, 1,000 users per send), one ack per notification;
+ * {@code --warmup} of acks at the same rate go before the steady window, unmeasured (a freshly
+ * started JVM runs its first seconds of a new path interpreted).
  */
 @Command(name = "webhooks", mixinStandardHelpOptions = true,
         description = "webhooks: events/s delivered to a local receiver, event→receipt latency, and a receiver outage.")
@@ -39,6 +41,10 @@ final class WebhookScenario extends Scenario {
 
     @Option(names = "--duration", description = "steady window (default ${DEFAULT-VALUE})")
     String duration = "30s";
+
+    @Option(names = "--warmup", description = "acks at the same rate before the steady window, not measured:"
+            + " the node's JIT warms up on the ack and webhook paths (default ${DEFAULT-VALUE}; 0s = none)")
+    String warmup = "10s";
 
     @Option(names = "--outage", description = "receiver down for this long, acks going on (default ${DEFAULT-VALUE}; 0s = skip)")
     String outage = "30s";
@@ -102,9 +108,10 @@ final class WebhookScenario extends Scenario {
     Map<String, Object> run(ServerUnderTest server) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         Map<String, Object> summary = new LinkedHashMap<>();
+        long warmN = RateSchedule.eventsFor(rate, parseDuration(warmup));
         long steadyN = RateSchedule.eventsFor(rate, parseDuration(duration));
         long outageN = RateSchedule.eventsFor(rate, parseDuration(outage));
-        int total = (int) (steadyN + outageN);
+        int total = (int) (warmN + steadyN + outageN);
         try (ApiClient api = new ApiClient(server.host(), server.port(), server.apiKey(), httpConnections, 1)) {
             long[] ids = new long[total + 1];
             long[] users = new long[total + 1];
@@ -131,24 +138,18 @@ final class WebhookScenario extends Scenario {
             receivedAt = new AtomicLongArray((int) (ids[total] - idBase + 1));
             receiverUp();
 
-            Publisher.Call acks = new Publisher.Call() {
-                @Override
-                public String path(long seq) {
-                    return ACK;
-                }
-
-                @Override
-                public String body(long seq, long mark) {
-                    return "{\"user_id\":" + users[(int) seq] + ",\"ids\":[" + ids[(int) seq] + "]}";
-                }
-            };
-            // steady: acks 1..steadyN
-            Publisher.Run steady = Publisher.run(api, rate, steadyN, true, false, acks);
+            if (warmN > 0) {
+                Publisher.run(api, rate, warmN, true, false, acksFrom(0, ids, users));
+                Thread.sleep(3000);
+                r.put("warmup_acks", warmN);
+            }
+            // steady: acks warmN+1..warmN+steadyN
+            Publisher.Run steady = Publisher.run(api, rate, steadyN, true, false, acksFrom((int) warmN, ids, users));
             Thread.sleep(3000);
             Histogram latency = new Histogram();
             long missingSteady = 0;
             for (int k = 1; k <= steadyN; k++) {
-                long at = receivedAt.get((int) (ids[k] - idBase));
+                long at = receivedAt.get((int) (ids[(int) warmN + k] - idBase));
                 if (at == 0) {
                     missingSteady++;
                 } else {
@@ -173,19 +174,8 @@ final class WebhookScenario extends Scenario {
             if (outageN > 0) {
                 receiver.stop();
                 long down = System.nanoTime();
-                Publisher.Call later = new Publisher.Call() {
-                    @Override
-                    public String path(long seq) {
-                        return ACK;
-                    }
-
-                    @Override
-                    public String body(long seq, long mark) {
-                        int k = (int) (steadyN + seq);
-                        return "{\"user_id\":" + users[k] + ",\"ids\":[" + ids[k] + "]}";
-                    }
-                };
-                Publisher.Run during = Publisher.run(api, rate, outageN, true, false, later);
+                Publisher.Run during = Publisher.run(api, rate, outageN, true, false,
+                        acksFrom((int) (warmN + steadyN), ids, users));
                 long remaining = parseDuration(outage) - (System.nanoTime() - down);
                 if (remaining > 0) {
                     TimeUnit.NANOSECONDS.sleep(remaining);
@@ -225,6 +215,22 @@ final class WebhookScenario extends Scenario {
         }
         r.put("summary", summary);
         return r;
+    }
+
+    /** Acks of the notifications {@code offset + 1}, {@code offset + 2}, … (the publisher's seq counts from 1). */
+    private static Publisher.Call acksFrom(int offset, long[] ids, long[] users) {
+        return new Publisher.Call() {
+            @Override
+            public String path(long seq) {
+                return ACK;
+            }
+
+            @Override
+            public String body(long seq, long mark) {
+                int k = offset + (int) seq;
+                return "{\"user_id\":" + users[k] + ",\"ids\":[" + ids[k] + "]}";
+            }
+        };
     }
 
     private static Map<String, Object> metricsOf(ApiClient api) {

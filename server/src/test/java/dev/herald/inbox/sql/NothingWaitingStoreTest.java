@@ -27,7 +27,7 @@ class NothingWaitingStoreTest extends StoreTestBase {
     /** The public methods that only read; every other public method must forget the users it changes. */
     private static final Set<String> READS = Set.of("backlog", "connectBacklog", "knownNothingWaiting", "list", "unread",
             "unreadCount", "unreadCounts", "find", "statistics", "preferences", "everyone", "knownUserIds",
-            "chatRecipient", "retryCandidates", "grouped", "groupCommit", "ackQueue");
+            "chatRecipient", "retryCandidates", "grouped", "groupCommit", "ackQueue", "stuckEscalations");
     /**
      * Public methods that change rows without changing what the push on connect says: delivery only
      * removes from the backlog, retries and escalations change no state a client sees, purges take
