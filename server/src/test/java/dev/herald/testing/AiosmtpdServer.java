@@ -92,7 +92,7 @@ public final class AiosmtpdServer implements AutoCloseable {
     private static String python() {
         List<String> tried = new ArrayList<>();
         for (String python : PYTHONS) {
-            String outcome = run(List.of(python, "-c", "import aiosmtpd"));
+            String outcome = Commands.run(List.of(python, "-c", "import aiosmtpd"));
             if (outcome.isEmpty()) {
                 return python;
             }
@@ -120,33 +120,6 @@ public final class AiosmtpdServer implements AutoCloseable {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
-    }
-
-    /** Runs a command to its end; "" when it exited 0, else what went wrong (its exit and last line). */
-    private static String run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "did not finish in 60 s";
-            }
-            String last = output.isEmpty() ? "" : output.substring(output.lastIndexOf('\n') + 1); // the error, not a traceback
-            return p.exitValue() == 0 ? "" : "exit " + p.exitValue() + (last.isEmpty() ? "" : " (" + last + ")");
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void mustRun(List<String> command) {
-        String outcome = run(command);
-        if (!outcome.isEmpty()) {
-            throw new IllegalStateException(String.join(" ", command) + ": " + outcome);
-        }
     }
 
     private static boolean accepts(int port) {
@@ -212,7 +185,7 @@ public final class AiosmtpdServer implements AutoCloseable {
         }
         command.addAll(List.of("-importcert", "-noprompt", "-alias", "smtp", "-file", certificate().toString(),
                 "-storetype", storetype, "-keystore", store.toString(), "-storepass", STORE_PASSWORD));
-        mustRun(command);
+        Commands.mustRun(command);
         return store;
     }
 

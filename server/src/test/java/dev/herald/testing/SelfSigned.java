@@ -2,7 +2,6 @@ package dev.herald.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,7 +9,6 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate and its key, made at run time by the running JDK's {@code keytool}
@@ -28,7 +26,7 @@ public record SelfSigned(Path store, X509Certificate certificate, PrivateKey key
      */
     public static SelfSigned make(Path dir, String name, String alias, String san) {
         Path store = dir.resolve(name + ".p12");
-        run(List.of(KEYTOOL, "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
+        Commands.mustRun(List.of(KEYTOOL, "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
                 "-dname", "CN=localhost", "-ext", "SAN=" + san, "-validity", "1",
                 "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD));
         try (InputStream in = Files.newInputStream(store)) {
@@ -38,26 +36,6 @@ public record SelfSigned(Path store, X509Certificate certificate, PrivateKey key
                     (PrivateKey) ks.getKey(alias, PASSWORD.toCharArray()));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("reading " + store + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + ": did not finish in 60 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + ": exit " + p.exitValue() + " " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
