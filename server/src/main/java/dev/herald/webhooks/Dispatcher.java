@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox: one thread of its own (never a Netty loop) POSTs rows with the JDK's
- * {@link WebhookClient} (its own Netty event loop, keep-alive connections) up to the in-flight places,
- * and records the outcomes in batches.
+ * Sends the outbox: one thread of its own (never a Netty loop of the server) POSTs rows with a
+ * {@link WebhookClient} (a Netty event loop of its own, keep-alive connections) up to the in-flight
+ * places, and records the outcomes in batches.
  *
  * <p>Rows come two ways. Events this node's transactions store are <b>handed off</b>: born leased
  * to this node ({@link #reserve}, {@link Outbox#insert(java.sql.Connection, String, List, String, long)}),
@@ -83,7 +83,6 @@ final class Dispatcher implements AutoCloseable {
     private final ConcurrentLinkedQueue<HandedOff> handedOff = new ConcurrentLinkedQueue<>();
     /** Places of {@link #HAND_OFF_MAX} taken: reserved by open transactions, or queued. */
     private final java.util.concurrent.atomic.AtomicInteger handOffPlaces = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong handedOffSent = new java.util.concurrent.atomic.AtomicLong();
     /** Whether the table may hold rows due to this node: set by {@link #wake}, a full claim, each poll interval. */
     private volatile boolean claimDue = true;
     private long lastPoll = System.nanoTime();
@@ -196,11 +195,6 @@ final class Dispatcher implements AutoCloseable {
         nudge();
     }
 
-    /** Handed-off rows sent without a claim, since the start. */
-    long handedOffSent() {
-        return handedOffSent.get();
-    }
-
     long backlog() {
         return backlog;
     }
@@ -287,7 +281,6 @@ final class Dispatcher implements AutoCloseable {
                 claimDue = true;
                 continue;
             }
-            handedOffSent.incrementAndGet();
             send(h.row());
         }
     }
