@@ -532,33 +532,6 @@ public final class NotificationStore {
         return page;
     }
 
-    /** Runs a change of {@code userId}'s rows, then forgets what this node knew of them (even if it failed). */
-    private <T> T changing(long userId, Supplier<T> change) {
-        try {
-            return change.get();
-        } finally {
-            changed(userId);
-        }
-    }
-
-    private void changed(long userId) {
-        if (nothingWaiting != null) {
-            nothingWaiting.changed(userId);
-        }
-    }
-
-    private void changed(long[] userIds) {
-        if (nothingWaiting != null) {
-            nothingWaiting.changed(userIds);
-        }
-    }
-
-    private void changedAll() {
-        if (nothingWaiting != null) {
-            nothingWaiting.changedAll();
-        }
-    }
-
     /**
      * {@link #undelivered} and {@link #unreadCount} in ONE statement (one round trip, one pooled
      * connection): the count is an uncorrelated subquery, LEFT JOINed to the page of undelivered
@@ -658,6 +631,33 @@ public final class NotificationStore {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Runs a change of {@code userId}'s rows, then forgets what this node knew of them (even if it failed). */
+    private <T> T changing(long userId, Supplier<T> change) {
+        try {
+            return change.get();
+        } finally {
+            changed(userId);
+        }
+    }
+
+    private void changed(long userId) {
+        if (nothingWaiting != null) {
+            nothingWaiting.changed(userId);
+        }
+    }
+
+    private void changed(long[] userIds) {
+        if (nothingWaiting != null) {
+            nothingWaiting.changed(userIds);
+        }
+    }
+
+    private void changedAll() {
+        if (nothingWaiting != null) {
+            nothingWaiting.changedAll();
+        }
+    }
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
