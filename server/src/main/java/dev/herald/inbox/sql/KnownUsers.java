@@ -105,6 +105,41 @@ final class KnownUsers {
         }
     }
 
+    /**
+     * {@link NotificationStore#everyone}: the known users whose preferences do not mute
+     * {@code category}/{@code type} (NOT EXISTS on the preferences' primary key), ascending,
+     * {@code pageSize} per query, and how many are muted.
+     */
+    NotificationStore.Everyone everyone(Connection c, String category, String type, int pageSize) throws SQLException {
+        List<Long> all = new ArrayList<>();
+        long after = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.user_id FROM known_users k WHERE k.user_id > ?"
+                + " AND NOT EXISTS (SELECT 1 FROM notification_preferences p WHERE p.user_id = k.user_id AND "
+                + PreferenceRows.MUTES + ") ORDER BY k.user_id LIMIT ?")) {
+            while (true) {
+                ps.setLong(1, after);
+                ps.setString(2, category);
+                ps.setString(3, type);
+                ps.setInt(4, pageSize);
+                int n = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        all.add(rs.getLong(1));
+                        n++;
+                    }
+                }
+                if (n < pageSize) {
+                    break;
+                }
+                after = all.get(all.size() - 1);
+            }
+        }
+        long muted = NotificationSql.count(c, "SELECT COUNT(*) FROM known_users k WHERE EXISTS (SELECT 1"
+                + " FROM notification_preferences p WHERE p.user_id = k.user_id AND " + PreferenceRows.MUTES + ")",
+                category, type);
+        return new NotificationStore.Everyone(all, (int) muted);
+    }
+
     long count(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM known_users");
                 ResultSet rs = ps.executeQuery()) {

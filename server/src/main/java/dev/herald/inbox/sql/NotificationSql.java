@@ -14,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The statement shapes {@link NotificationStore} is built from: select rows, count, and update
- * live rows by id or by user. Every value is a bound parameter; the SQL fragments passed in are
- * constants of the store.
+ * The statement shapes {@link NotificationStore} and its classes ({@link Reads},
+ * {@link StateChanges}, {@link Delivery}, …) are built from: select rows, count, and update live
+ * rows by id or by user. Every value is a bound parameter; the SQL fragments passed in are
+ * constants of those classes.
  */
 final class NotificationSql {
 
@@ -24,6 +25,13 @@ final class NotificationSql {
     static final int ID_CHUNK = 500;
 
     static final String SELECT = "SELECT " + NotificationRows.COLUMNS + " FROM system_notifications";
+
+    /**
+     * Shown in the default list and counted as unread (SPEC §7): not archived and not snoozed. A
+     * snoozed row stays hidden until the wake job clears {@code snoozed_until}, so no query
+     * compares it with the time.
+     */
+    static final String VISIBLE = "archived = FALSE AND snoozed_until IS NULL";
 
     private final Database db;
     private final NotificationRows rows;

@@ -146,6 +146,27 @@ final class PreferenceRows {
         return new Preferences(categories, types, email);
     }
 
+    /**
+     * {@link NotificationStore#updatePreferences} in the caller's transaction: locks the user
+     * ({@link #lockUser}), sets each category and type mode in name order, the e-mail when
+     * {@code setEmail}, and reads them all back.
+     */
+    Preferences update(Connection c, long userId, Map<String, String> categories, Map<String, String> types,
+                       boolean setEmail, String email) throws SQLException {
+        // one change of a user's preferences at a time (a row lock), so two never interleave
+        lockUser(c, userId);
+        for (var e : new java.util.TreeMap<>(categories).entrySet()) {
+            setMode(c, userId, CATEGORY, e.getKey(), e.getValue());
+        }
+        for (var e : new java.util.TreeMap<>(types).entrySet()) {
+            setMode(c, userId, TYPE, e.getKey(), e.getValue());
+        }
+        if (setEmail) {
+            setEmail(c, userId, email);
+        }
+        return read(c, userId);
+    }
+
     /** Sets one mode: {@code on} removes the row (the default), the others replace it. */
     void setMode(Connection c, long userId, String kind, String name, String mode) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

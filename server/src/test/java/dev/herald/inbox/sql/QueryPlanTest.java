@@ -38,27 +38,27 @@ class QueryPlanTest extends StoreTestBase {
         ListQuery unreadOfType = ListQuery.of(NotificationFilter.forUser(5).withRead(false).withType("info"), dialect);
 
         SoftAssertions soft = new SoftAssertions();
-        soft.assertThat(plan(NotificationStore.UNREAD_COUNT, 5L)).as("unreadCount").contains("sn_user_read");
-        soft.assertThat(plan(store.unreadSql, 5L, 20)).as("unread").contains("sn_user_"); // MariaDB may walk sn_user_created
+        soft.assertThat(plan(Reads.UNREAD_COUNT, 5L)).as("unreadCount").contains("sn_user_read");
+        soft.assertThat(plan(store.reads.unreadSql, 5L, 20)).as("unread").contains("sn_user_"); // MariaDB may walk sn_user_created
         soft.assertThat(plan(list)).as("list").contains("sn_user_created");
         soft.assertThat(plan(unreadOfType)).as("list is_read+type").contains("sn_user_");
-        soft.assertThat(plan(store.undeliveredSql, 5L, 0L, 100)).as("undelivered").contains("sn_user_undelivered");
-        soft.assertThat(plan(store.retrySql, 3, 50)).as("retry").contains("sn_retry");
-        soft.assertThat(plan(store.backlogSql, 5L, 5L, 0L, 500)).as("backlog")
+        soft.assertThat(plan(store.delivery.undeliveredSql, 5L, 0L, 100)).as("undelivered").contains("sn_user_undelivered");
+        soft.assertThat(plan(store.delivery.retrySql, 3, 50)).as("retry").contains("sn_retry");
+        soft.assertThat(plan(store.delivery.backlogSql, 5L, 5L, 0L, 500)).as("backlog")
                 .contains("sn_user_undelivered").contains("sn_user_read");
-        soft.assertThat(plan(NotificationStore.STATISTICS, 5L)).as("statistics").contains("sn_user_");
-        soft.assertThat(plan(NotificationStore.CHAT_RECIPIENT, 5L, 5L, InboxLimits.CHAT_CATEGORY, InboxLimits.CHAT_ACTION, 200))
+        soft.assertThat(plan(Reads.STATISTICS, 5L)).as("statistics").contains("sn_user_");
+        soft.assertThat(plan(Reads.CHAT_RECIPIENT, 5L, 5L, InboxLimits.CHAT_CATEGORY, InboxLimits.CHAT_ACTION, 200))
                 .as("chatRecipient").contains("sn_user_");
-        soft.assertThat(planWithIds(store.unreadCountsSql, new long[] {5, 6, 7})).as("unreadCounts").contains("sn_user_read");
+        soft.assertThat(planWithIds(store.reads.unreadCountsSql, new long[] {5, 6, 7})).as("unreadCounts").contains("sn_user_read");
         soft.assertThat(plan("UPDATE system_notifications SET updated_at = updated_at"
                 + " WHERE user_id = ? AND is_read = FALSE AND deleted_at IS NULL", 5L)).as("markAllRead").contains("sn_user_");
-        soft.assertThat(plan(NotificationStore.STUCK_ESCALATIONS, db().dialect().timestamp(java.time.Instant.now())))
+        soft.assertThat(plan(Escalations.STUCK_ESCALATIONS, db().dialect().timestamp(java.time.Instant.now())))
                 .as("stuckEscalations").contains("sn_escalation_sending");
         if (dialect == Dialect.H2) { // H2 sorts every matching row unless the index gives the order
-            soft.assertThat(plan(store.retrySql, 3, 50)).as("retry order").contains("index sorted */");
+            soft.assertThat(plan(store.delivery.retrySql, 3, 50)).as("retry order").contains("index sorted */");
             soft.assertThat(plan(list)).as("list order").contains("index sorted */");
-            soft.assertThat(plan(store.unreadSql, 5L, 20)).as("unread order").contains("index sorted */");
-            soft.assertThat(plan(store.undeliveredSql, 5L, 0L, 100)).as("undelivered order").contains("index sorted */");
+            soft.assertThat(plan(store.reads.unreadSql, 5L, 20)).as("unread order").contains("index sorted */");
+            soft.assertThat(plan(store.delivery.undeliveredSql, 5L, 0L, 100)).as("undelivered order").contains("index sorted */");
         }
         soft.assertAll();
     }
