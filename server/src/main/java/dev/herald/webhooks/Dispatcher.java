@@ -169,7 +169,7 @@ final class Dispatcher implements AutoCloseable {
     /**
      * Reserves {@code n} places for rows a transaction is about to store leased to this node;
      * false when the hand-off queue is full (store them for claiming). Every reservation is ended
-     * by one {@link #handOff}.
+     * by one {@link #handOff} of its rows (the transaction committed) or one {@link #unreserve}.
      */
     boolean reserve(int n) {
         if (handOffPlaces.addAndGet(n) > HAND_OFF_MAX || !running) {
@@ -179,16 +179,13 @@ final class Dispatcher implements AutoCloseable {
         return true;
     }
 
-    /**
-     * The transaction that reserved {@code reserved} places ended: when it {@code committed},
-     * {@code rows} (stored leased until {@code leaseUntil}) are queued to be sent; otherwise the
-     * places are given back ({@code rows} may then be null: the insert itself failed).
-     */
-    void handOff(List<Outbox.Row> rows, int reserved, long leaseUntil, boolean committed) {
-        if (!committed || rows == null) {
-            handOffPlaces.addAndGet(-reserved);
-            return;
-        }
+    /** Gives back {@code n} reserved places: their rows were never stored (the transaction rolled back). */
+    void unreserve(int n) {
+        handOffPlaces.addAndGet(-n);
+    }
+
+    /** The transaction that reserved places for {@code rows} committed: they are queued to be sent (leased until {@code leaseUntil}). */
+    void handOff(List<Outbox.Row> rows, long leaseUntil) {
         for (Outbox.Row row : rows) {
             handedOff.add(new HandedOff(row, leaseUntil));
         }

@@ -35,24 +35,23 @@ final class PresenceEvents {
     private static final Logger log = LoggerFactory.getLogger(PresenceEvents.class);
 
     private final Database db;
-    private final Outbox outbox;
+    private final EventSink events;
     private final Presence presence;
     private final JobLock jobLock;
     private final Clock clock;
     private final long graceMs;
     private final Executor executor;
-    private final Runnable wake;
 
-    PresenceEvents(Database db, Outbox outbox, Presence presence, JobLock jobLock, Clock clock, Duration grace,
-                   Executor executor, Runnable wake) {
+    /** {@code events}: where {@code user.online} / {@code user.offline} are stored, in the table change's transaction. */
+    PresenceEvents(Database db, EventSink events, Presence presence, JobLock jobLock, Clock clock, Duration grace,
+                   Executor executor) {
         this.db = db;
-        this.outbox = outbox;
+        this.events = events;
         this.presence = presence;
         this.jobLock = jobLock;
         this.clock = clock;
         this.graceMs = grace.toMillis();
         this.executor = executor;
-        this.wake = wake;
     }
 
     /** The presence the gateway reports to: the real one, plus a look at the table on a first connection. */
@@ -103,12 +102,12 @@ final class PresenceEvents {
     /** A first local connection: announce the user unless the table says they are online already. */
     void online(long userId) {
         try {
-            boolean announced = db.inTransaction("webhook user online", c -> {
+            db.inTransaction("webhook user online", c -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE webhook_presence SET offline_since = 0 WHERE user_id = ?")) {
                     ps.setLong(1, userId);
                     if (ps.executeUpdate() == 1) {
-                        return false; // known: back within the grace, or another device
+                        return null; // known: back within the grace, or another device
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
@@ -116,12 +115,9 @@ final class PresenceEvents {
                     ps.setLong(1, userId);
                     ps.executeUpdate();
                 }
-                outbox.insert(c, EventSink.ONLINE, List.of(userData(userId, clock.millis())));
-                return true;
+                events.publishIn(c, EventSink.ONLINE, List.of(userData(userId, clock.millis())));
+                return null;
             });
-            if (announced) {
-                wake.run();
-            }
         } catch (RuntimeException e) {
             // a duplicate key (another node announced them at the same moment) or a database that is
             // down: either way the table decides, and the sweep catches up
@@ -163,7 +159,6 @@ final class PresenceEvents {
         long now = clock.millis();
         List<Long> back = new ArrayList<>();
         List<Long> gone = new ArrayList<>();
-        boolean changed = false;
         for (Map.Entry<Long, Long> e : table.entrySet()) {
             long since = e.getValue();
             if (online.contains(e.getKey())) {
@@ -173,7 +168,7 @@ final class PresenceEvents {
             } else if (since == 0) {
                 gone.add(e.getKey());
             } else if (since + graceMs <= now) {
-                changed |= offline(e.getKey(), since);
+                offline(e.getKey(), since);
             }
         }
         for (long userId : online) {
@@ -201,24 +196,21 @@ final class PresenceEvents {
                 return null;
             });
         }
-        if (changed) {
-            wake.run();
-        }
     }
 
     /** Deletes the row if it still says gone since {@code since}, with its user.offline event. */
-    private boolean offline(long userId, long since) {
-        return db.inTransaction("webhook user offline", c -> {
+    private void offline(long userId, long since) {
+        db.inTransaction("webhook user offline", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM webhook_presence WHERE user_id = ? AND offline_since = ?")) {
                 ps.setLong(1, userId);
                 ps.setLong(2, since);
                 if (ps.executeUpdate() != 1) {
-                    return false;
+                    return null;
                 }
             }
-            outbox.insert(c, EventSink.OFFLINE, List.of(userData(userId, since)));
-            return true;
+            events.publishIn(c, EventSink.OFFLINE, List.of(userData(userId, since)));
+            return null;
         });
     }
 

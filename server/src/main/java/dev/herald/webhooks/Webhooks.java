@@ -93,8 +93,9 @@ public final class Webhooks implements EventSink, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.presenceEvents = herald ? new PresenceEvents(db, outbox, presence, jobLock, clock, settings.offlineGrace(),
-                onlineWork, dispatcher::wake) : null;
+        // this node's sink (its outbox and dispatcher are set above): presence events are handed off like the inbox's
+        this.presenceEvents = herald ? new PresenceEvents(db, this, presence, jobLock, clock, settings.offlineGrace(),
+                onlineWork) : null;
         this.watched = herald ? presenceEvents.watching() : presence;
         metrics.webhookCounts(dispatcher::backlog, dispatcher::failedRows);
         dispatcher.refreshCounts();
@@ -165,10 +166,20 @@ public final class Webhooks implements EventSink, AutoCloseable {
             return;
         }
         long leaseUntil = dispatcher.leaseUntil();
-        List<List<Outbox.Row>> stored = new java.util.ArrayList<>(1);
-        Database.whenEnded(c, committed -> dispatcher.handOff(stored.isEmpty() ? null : stored.get(0), n, leaseUntil,
-                committed));
-        stored.add(outbox.insert(c, type, data, dispatcher.owner(), leaseUntil));
+        List<Outbox.Row> rows;
+        try {
+            rows = outbox.insert(c, type, data, dispatcher.owner(), leaseUntil);
+            Database.whenEnded(c, committed -> {
+                if (committed) {
+                    dispatcher.handOff(rows, leaseUntil);
+                } else {
+                    dispatcher.unreserve(n);
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            dispatcher.unreserve(n);
+            throw e;
+        }
     }
 
     @Override

@@ -28,8 +28,26 @@ class WebhookPresenceTest {
     @BeforeEach
     void database(FreshDatabase database) {
         this.database = database;
-        this.events = new PresenceEvents(database.db(), new Outbox(database.db(), clock), presence, JobLock.LOCAL, clock,
-                Duration.ofSeconds(10), Runnable::run, () -> {});
+        Outbox outbox = new Outbox(database.db(), clock);
+        EventSink stored = new EventSink() { // straight into the outbox, in the presence change's transaction
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void publishIn(java.sql.Connection c, String type, java.util.List<java.util.Map<String, Object>> data)
+                    throws java.sql.SQLException {
+                outbox.insert(c, type, data);
+            }
+
+            @Override
+            public void publish(String type, java.util.Map<String, Object> data) {
+                throw new AssertionError("presence events are stored with their table change");
+            }
+        };
+        this.events = new PresenceEvents(database.db(), stored, presence, JobLock.LOCAL, clock, Duration.ofSeconds(10),
+                Runnable::run);
         this.watched = events.watching();
     }
 
