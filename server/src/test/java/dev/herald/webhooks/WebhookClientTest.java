@@ -177,7 +177,7 @@ class WebhookClientTest {
     }
 
     @Test
-    void refused_failsAtOnce() throws Exception {
+    void refused_fails_withTheConnectError() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
