@@ -1,12 +1,8 @@
 package dev.herald.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.herald.i18n.Language;
 import dev.herald.i18n.Messages;
 import dev.herald.protocol.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -119,8 +115,7 @@ public final class Reply {
 
     /** Written field by field (no map to build and look a serializer up for): every API call ends here. */
     private static byte[] write(int status, String message, Object data) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(128);
-             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        return Json.write(128, "an API reply", g -> {
             g.writeStartObject();
             g.writeNumberField("code", status);
             g.writeStringField("message", message);
@@ -131,10 +126,6 @@ public final class Reply {
                 Json.MAPPER.writeValue(g, data);
             }
             g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 }

@@ -1,9 +1,5 @@
 package dev.herald.protocol;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -25,8 +21,7 @@ public final class OutboundFrames {
      * connect path's budget.
      */
     public static byte[] init(String clientId, long userId, long heartbeatIntervalMs, long serverTimeMs) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(160);
-             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        return Json.write(160, "an init frame", g -> {
             g.writeStartObject();
             g.writeStringField("type", "init");
             g.writeObjectFieldStart("data");
@@ -38,11 +33,7 @@ public final class OutboundFrames {
             g.writeNumberField("server_time", serverTimeMs);
             g.writeEndObject();
             g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode an init frame", e);
-        }
+        });
     }
 
     /** {@code {"type": "unread_count", "data": {"count": count}}}: a number, so no encoder is needed. */
@@ -65,8 +56,7 @@ public final class OutboundFrames {
     }
 
     private static byte[] encode(String type, String id, String channel, long offset, Object data) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(128);
-             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        return Json.write(128, "a frame", g -> {
             g.writeStartObject();
             g.writeStringField("type", type);
             if (id != null) {
@@ -84,10 +74,6 @@ public final class OutboundFrames {
                 Json.MAPPER.writeValue(g, data);
             }
             g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a " + type + " frame", e);
-        }
+        });
     }
 }

@@ -1,8 +1,6 @@
 package dev.herald.pusher;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.protocol.Json;
 import java.io.IOException;
@@ -30,8 +28,7 @@ public final class PusherFrames {
 
     /** {@code {"event": event, "channel": channel, "data": data}}; {@code channel} may be null. */
     public static byte[] event(String event, String channel, String data) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(64 + data.length());
-             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        return Json.write(64 + data.length(), "a Pusher event", g -> {
             g.writeStartObject();
             g.writeStringField("event", event);
             if (channel != null) {
@@ -39,11 +36,7 @@ public final class PusherFrames {
             }
             g.writeStringField("data", data);
             g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** An event whose data is {@code value} encoded as JSON (then sent as a string, as Pusher does). */
