@@ -74,8 +74,9 @@ final class Acks {
                     lockUndelivered(c, chunk, owners);
                 }
             }
-            TreeSet<Long> changed = new TreeSet<>();
-            List<Map<String, Object>> data = new ArrayList<>();
+            // to update (the rows locked: PostgreSQL's statement changed them already); the events, only with webhooks on
+            TreeSet<Long> changed = returning ? null : new TreeSet<>();
+            List<Map<String, Object>> data = events.enabled() ? new ArrayList<>() : null;
             String at = now.toString();
             for (Ack a : acks) {
                 int n = 0;
@@ -83,24 +84,28 @@ final class Acks {
                     Long owner = owners.get(id);
                     if (owner != null && owner == a.userId()) {
                         owners.remove(id); // credited once, to the first ack that names it
-                        changed.add(id);
                         n++;
-                        Map<String, Object> d = new LinkedHashMap<>();
-                        d.put("notification_id", id);
-                        d.put("user_id", a.userId());
-                        d.put("delivered_at", at);
-                        data.add(d);
+                        if (changed != null) {
+                            changed.add(id);
+                        }
+                        if (data != null) {
+                            Map<String, Object> d = new LinkedHashMap<>();
+                            d.put("notification_id", id);
+                            d.put("user_id", a.userId());
+                            d.put("delivered_at", at);
+                            data.add(d);
+                        }
                     }
                 }
                 counts.add(n);
             }
-            if (!returning) {
+            if (changed != null) {
                 long[] rows = changed.stream().mapToLong(Long::longValue).toArray();
                 for (long[] chunk : IdChunks.split(rows, NotificationSql.ID_CHUNK)) {
                     sql.update(c, DELIVER, "sent_via_websocket = FALSE", null, chunk, now);
                 }
             }
-            if (events.enabled()) {
+            if (data != null) {
                 events.publishIn(c, EventSink.DELIVERED, data);
             }
             return counts;
